@@ -1,0 +1,242 @@
+// Interfaces the core owns and the composition roots fill with real parts (or tests with fakes).
+import type { PinStatus } from './errors.js';
+import type { Cert, EcdsaFormat, HashAlgorithm, SignScheme, SignSubject, Token } from './types.js';
+
+// ───────────────────────────── tokens ─────────────────────────────
+
+/** What the agent must ask before it can sign with a certificate's key. */
+export interface AuthState {
+  tokenId: string;
+  /** The token session is not logged in (or requirePinEveryTime): a PIN (or PIN-pad entry) is needed. */
+  loginRequired: boolean;
+  /** The key has CKA_ALWAYS_AUTHENTICATE: every signature needs a context-specific login. */
+  alwaysAuthenticate: boolean;
+  /** Protected authentication path: the PIN is typed on the reader, not in our dialog. */
+  pinpad: boolean;
+  pinStatus: PinStatus;
+}
+
+export interface SignDigestRequest {
+  certId: string;
+  /** The digest itself (not DigestInfo): the token layer builds DigestInfo for RSA PKCS#1 v1.5. */
+  digest: Uint8Array;
+  hashAlgorithm: HashAlgorithm;
+  /** Default from the key: PKCS1v15 for RSA, ECDSA for EC. */
+  scheme?: SignScheme;
+  /** ECDSA output: DER SEQUENCE{r,s} (default) or raw r||s (XMLDSig, JWS). */
+  ecdsaFormat?: EcdsaFormat;
+}
+
+export interface SignatureResult {
+  signature: Uint8Array;
+  scheme: SignScheme;
+}
+
+/** A PKCS#11 module the agent tried, for `doctor` and the diagnostics page (never sent to portals). */
+export interface ModuleReport {
+  name: string;
+  /** Absolute path, local display only. */
+  path: string;
+  /** Where discovery found it: catalog entry, p11-kit, policy, environment, demo. */
+  source: 'catalog' | 'p11-kit' | 'policy' | 'env' | 'demo';
+  status: 'loaded' | 'failed' | 'refused' | 'notFound';
+  /** Why it failed or was refused (human text for doctor). */
+  reason?: string;
+  libraryDescription?: string;
+  cryptokiVersion?: string;
+  slotCount?: number;
+}
+
+/**
+ * The token layer as the core sees it. Implemented over pkcs11js in agent/pkcs11, by fakes in unit tests.
+ * Every method rejects only with AgentError reasons (TOKEN_REMOVED, PIN_INCORRECT, CERTIFICATE_NOT_FOUND, …).
+ */
+export interface TokenService {
+  listTokens(): Promise<Token[]>;
+  /** Re-scan, re-initialising modules that do not report slot changes. */
+  refresh(): Promise<Token[]>;
+  /** All certificates on all present tokens (filtering is the caller's business). */
+  listCertificates(): Promise<Cert[]>;
+  /** CERTIFICATE_NOT_FOUND when unknown (or its token was removed). */
+  getCertificate(certId: string): Promise<Cert>;
+  /** Intermediate CA certificates found on the token or configured, for building chains in CMS/PDF (DER). */
+  getChain(certId: string): Promise<Uint8Array[]>;
+  authState(certId: string): Promise<AuthState>;
+  /**
+   * User login. `pin` null means PIN-pad (protected authentication path). The buffer is zeroed before this
+   * resolves or rejects. Never retried: a wrong PIN rejects with PIN_INCORRECT and the token's new pinStatus.
+   */
+  login(tokenId: string, pin: Uint8Array | null): Promise<void>;
+  logout(tokenId?: string): Promise<void>;
+  /**
+   * Signs a digest with the certificate's private key. `contextPin` is used (and zeroed by the caller) for
+   * keys with CKA_ALWAYS_AUTHENTICATE; null means PIN-pad for that context login.
+   */
+  sign(request: SignDigestRequest, contextPin?: Uint8Array | null): Promise<SignatureResult>;
+  /** Token inserted/removed. Returns an unsubscribe function. */
+  onTokensChanged(listener: (tokens: Token[]) => void): () => void;
+  modules(): ModuleReport[];
+  close(): Promise<void>;
+}
+
+/** What signing formats (CMS, PAdES, XMLDSig) need from a key: they never see the token or the PIN. */
+export interface DigestSigner {
+  certificate: Cert;
+  /** Intermediates to include after the signer certificate (DER). */
+  chain: Uint8Array[];
+  sign(digest: Uint8Array, hashAlgorithm: HashAlgorithm, options?: { scheme?: SignScheme; ecdsaFormat?: EcdsaFormat }): Promise<Uint8Array>;
+}
+
+// ───────────────────────────── the user ─────────────────────────────
+
+export type Lang = 'vi' | 'en';
+
+/** Every dialog knows who asks and dies with the connection that asked. */
+export interface PromptContext {
+  /** Normalised origin from the handshake header, exactly as shown to the user. */
+  origin: string;
+  /** Aborted when the connection/request goes away: the dialog closes and the call rejects USER_CANCELLED. */
+  signal: AbortSignal;
+  lang: Lang;
+}
+
+export type AccessDecision = 'allowOnce' | 'allowAlways' | 'deny' | 'block';
+
+export interface PinRequest {
+  /** true: the dialog shows a PIN field (or the PIN-pad hint when `pinpad`). */
+  required: boolean;
+  pinpad: boolean;
+  pinStatus: PinStatus;
+  /** Set when the previous attempt in this same dialog failed; the user decides whether to try again. */
+  previousError?: 'PIN_INCORRECT' | 'PIN_LENGTH_INVALID';
+}
+
+export interface ConfirmRequest {
+  subject: SignSubject;
+  certificate: Cert;
+  pin: PinRequest;
+}
+
+/** `pin` is a fresh buffer the caller zeroes after use. Absent when no PIN was required or on PIN-pad. */
+export type ConfirmResult = { approved: false } | { approved: true; pin?: Uint8Array };
+
+/**
+ * The agent's trusted dialogs. Implemented by Electron windows, browser-hosted pages, and a test double.
+ * Every method rejects with USER_CANCELLED when ctx.signal aborts, and USER_TIMEOUT when the user never answers.
+ */
+export interface UserPrompt {
+  requestAccess(ctx: PromptContext): Promise<AccessDecision>;
+  /** null: the user cancelled. */
+  chooseCertificate(ctx: PromptContext, certificates: Cert[], options: { title?: string; lastChoice?: string }): Promise<Cert | null>;
+  /** May be called again for the same operation after a wrong PIN (same dialog, with pin.previousError). */
+  confirmSigning(ctx: PromptContext, request: ConfirmRequest): Promise<ConfirmResult>;
+  /** Batch progress in the open confirmation; a no-op for hosts without one. */
+  progress(ctx: PromptContext, done: number, total: number): void;
+  /** The operation is over (success or failure): close whatever is still open for it. */
+  finish(ctx: PromptContext): void;
+}
+
+// ───────────────────────────── infrastructure ─────────────────────────────
+
+export interface Clock {
+  now(): Date;
+}
+
+export type LogFields = Record<string, string | number | boolean | null | undefined>;
+
+/** Structured log. Callers never pass a PIN, document bytes or a full chain; the sink is a rotating file. */
+export interface Logger {
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+}
+
+// ───────────────────────────── documents ─────────────────────────────
+
+/** What a document-format signer reports for the confirmation dialog before anything is signed. */
+export interface DocumentDescription {
+  size: number;
+  sha256Hex: string;
+  pageCount?: number;
+  existingSignatures?: number;
+}
+
+/**
+ * The signing formats as the core sees them (implemented in agent/signing, wired by the composition roots).
+ * `describe*` parses the input and throws DOCUMENT_INVALID (with data.detail) before any dialog is shown;
+ * `sign*` computes what must be signed and asks `signer` for the signature: the key never leaves the token.
+ * Params are the validated JSON-RPC params of CONTRACT.md with binary fields already decoded.
+ */
+export interface DocumentSigners {
+  describePdf(pdf: Uint8Array): Promise<DocumentDescription>;
+  signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array>;
+  describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<DocumentDescription>;
+  signXml(xml: Uint8Array, options: XmlSignOptions, signer: DigestSigner): Promise<Uint8Array>;
+  signCms(input: CmsInput, options: CmsSignOptions, signer: DigestSigner): Promise<Uint8Array>;
+}
+
+export interface TimestampOptions {
+  url: string;
+}
+
+export interface PdfAppearance {
+  visible?: boolean;
+  page?: number | 'last';
+  rect?: [number, number, number, number];
+  text?: string;
+  image?: Uint8Array;
+  fontSize?: number;
+}
+
+export interface PdfSignOptions {
+  fileName: string;
+  hashAlgorithm: HashAlgorithm;
+  level: 'B-B' | 'B-T';
+  timestamp?: TimestampOptions;
+  appearance?: PdfAppearance;
+  reason?: string;
+  location?: string;
+  contactInfo?: string;
+  fieldName?: string;
+  /** 'ETSI.CAdES.detached' (default) or 'adbe.pkcs7.detached' (older Vietnamese validators). */
+  subFilter?: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached';
+  signingTime: Date;
+}
+
+export interface XmlSignOptions {
+  profile: 'enveloped' | 'einvoice' | 'tax';
+  hashAlgorithm: HashAlgorithm;
+  reference?: { id?: string };
+  signatureParent?: string;
+  signatureId?: string;
+  signingTime?: Date | false;
+  c14n?: 'c14n' | 'c14n-with-comments' | 'exc-c14n';
+}
+
+export type CmsInput = { data: Uint8Array } | { hash: Uint8Array; hashAlgorithm: HashAlgorithm };
+
+export interface CmsSignOptions {
+  hashAlgorithm: HashAlgorithm;
+  detached: boolean;
+  /** false: no signingTime attribute. */
+  signingTime: Date | false;
+  timestamp?: TimestampOptions;
+}
+
+// ───────────────────────────── dispatch ─────────────────────────────
+
+/** One connection (WebSocket) or one request (POST /v1/rpc), as the transport hands it to the dispatcher. */
+export interface ConnectionContext {
+  /** Normalised Origin from the handshake header. Never from the message body. */
+  origin: string;
+  transport: 'ws' | 'http' | 'vnpt';
+  /** Aborted when the socket closes or the HTTP request is abandoned. */
+  signal: AbortSignal;
+  /** WebSocket only: send a JSON-RPC notification (already serialised by the dispatcher). */
+  notify?: (message: string) => void;
+}
+
+/** The transport-facing core: takes one raw JSON-RPC text, answers with one serialised text (null for notifications). */
+export interface Dispatcher {
+  handle(raw: string, connection: ConnectionContext): Promise<string | null>;
+}

@@ -1,0 +1,74 @@
+// The data types of protocol v1 (CONTRACT.md): tokens, certificates, filters, algorithms.
+import type { PinStatus } from './errors.js';
+
+export type { PinStatus };
+
+export const HASH_ALGORITHMS = ['SHA-1', 'SHA-256', 'SHA-384', 'SHA-512'] as const;
+export type HashAlgorithm = (typeof HASH_ALGORITHMS)[number];
+
+/** Digest length in bytes per algorithm: a hash of any other length is HASH_LENGTH_INVALID. */
+export const HASH_LENGTH: Record<HashAlgorithm, number> = { 'SHA-1': 20, 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
+
+export const SIGN_SCHEMES = ['PKCS1v15', 'PSS', 'ECDSA'] as const;
+export type SignScheme = (typeof SIGN_SCHEMES)[number];
+export type EcdsaFormat = 'raw' | 'der';
+
+/** A token as the wire sees it. Never a file path. */
+export interface Token {
+  tokenId: string;
+  label: string;
+  manufacturer: string;
+  model: string;
+  serialNumber: string;
+  moduleName: string;
+  pinpad: boolean;
+  pinStatus: PinStatus;
+}
+
+export interface Identifiers {
+  citizenId?: string;
+  taxCode?: string;
+  passport?: string;
+  budgetCode?: string;
+}
+
+export type CertStatus = 'valid' | 'expired' | 'notYetValid';
+
+/** A certificate as the wire sees it (CONTRACT.md `Cert`). `der` is base64. */
+export interface Cert {
+  certId: string;
+  tokenId: string;
+  der: string;
+  thumbprintSha256: string;
+  serialNumber: string;
+  subject: { commonName: string; organization?: string; dn: string };
+  issuer: { commonName: string; dn: string };
+  notBefore: string;
+  notAfter: string;
+  status: CertStatus;
+  /** "RSA-2048", "RSA-3072", "EC-P256", "EC-P384"… */
+  keyAlgorithm: string;
+  keyUsage: string[];
+  extendedKeyUsage: string[];
+  identifiers: Identifiers;
+  hasPrivateKey: boolean;
+}
+
+export interface CertFilter {
+  tokenId?: string;
+  thumbprintSha256?: string;
+  issuerContains?: string;
+  keyUsage?: string[];
+  taxCode?: string;
+  citizenId?: string;
+  /** default true */
+  onlyValid?: boolean;
+  /** default true */
+  onlyWithPrivateKey?: boolean;
+}
+
+/** What the signing dialog shows as "what is signed". */
+export type SignSubject =
+  | { kind: 'hash'; hashHex: string; hashAlgorithm: HashAlgorithm; label?: string }
+  | { kind: 'document'; format: 'cms' | 'pdf' | 'xml'; fileName: string; size: number; sha256Hex: string; pageCount?: number; existingSignatures?: number; profile?: string }
+  | { kind: 'batch'; label: string; count: number; kinds: string[] };
