@@ -3,7 +3,6 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const layers = ['pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'cli', 'headless', 'electron', 'demo'];
-const roots = ['cli', 'headless', 'electron'];
 
 /** Patterns that forbid importing the given sibling layers of agent/. */
 const layerPatterns = (names) => names.map((n) => ({ group: [`**/${n}/*`, `**/${n}`], message: `layering: this folder may not import agent/${n} (see STYLE.md)` }));
@@ -22,7 +21,7 @@ function adapter(name, alsoAllowed = []) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'sdk/dist/**', 'native-tests/artifacts/**', 'bench/results/**', 'renderer/vendor/**', 'sdk/demo/vendor/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.kyso-test/**', 'sdk/dist/**', 'native-tests/artifacts/**', 'bench/results/**', 'renderer/vendor/**', 'sdk/demo/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,47 @@
+// The VNPT-CA Plugin wire format: one JSON request frame in, one `<result>*<funcCallback>` text frame out.
+
+/** A request as the VNPT page script sends it. `domain` is what the page claims and is never trusted. */
+export interface VnptRequest {
+  functionID: number;
+  funcCallback: string;
+  args: string[];
+}
+
+/** Longest callback name echoed back: page function names are short identifiers. */
+const MAX_CALLBACK = 128;
+const CALLBACK_RE = /^[A-Za-z_$][A-Za-z0-9_$.]*$/;
+
+/**
+ * Parses one frame. Lenient where the page scripts vary (numeric ids sent as strings, args missing or holding
+ * non-strings); returns null when the frame cannot be answered at all (not JSON, no usable callback).
+ */
+export function parseVnptFrame(text: string): VnptRequest | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const o = value as Record<string, unknown>;
+  const id = typeof o.functionID === 'string' ? Number.parseInt(o.functionID, 10) : o.functionID;
+  if (typeof id !== 'number' || !Number.isInteger(id)) return null;
+  const cb = typeof o.funcCallback === 'string' && o.funcCallback.length <= MAX_CALLBACK && CALLBACK_RE.test(o.funcCallback)
+    ? o.funcCallback
+    : 'callbackDefault';
+  const args = Array.isArray(o.args) ? o.args.map((a) => (typeof a === 'string' ? a : a == null ? '' : JSON.stringify(a))) : [];
+  return { functionID: id, funcCallback: cb, args };
+}
+
+/**
+ * Builds the reply frame. The page splits on `*` and reads parts 0 and 1, so a result containing `*` would be
+ * cut: JSON we build and base64 never contain it, and anything else is escaped as \u002a inside JSON strings.
+ */
+export function formatVnptReply(result: string, funcCallback: string): string {
+  return `${result.replaceAll('*', '\\u002a')}*${funcCallback}`;
+}
+
+/** The plugin's `{code, data, error}` result object, as JSON text. */
+export function vnptResult(code: number, data = '', error = ''): string {
+  return JSON.stringify({ code, data, error });
+}

@@ -1,0 +1,29 @@
+// A tiny JSON-RPC client over the core Dispatcher: the compat layer speaks to the agent exactly as a portal would.
+import type { ConnectionContext, Dispatcher, Reason } from '../../core/index.js';
+
+/** A JSON-RPC error returned by the dispatcher, kept with its stable reason. */
+export class RpcFailure extends Error {
+  constructor(readonly reason: Reason, message: string) {
+    super(message);
+    this.name = 'RpcFailure';
+  }
+}
+
+interface RpcReply {
+  result?: unknown;
+  error?: { message?: string; data?: { reason?: Reason } };
+}
+
+export type RpcCall = <T>(method: string, params?: Record<string, unknown>) => Promise<T>;
+
+/** Binds a dispatcher to one connection. Every call goes through the same origin policy, limits and dialogs. */
+export function rpcClient(dispatcher: Dispatcher, ctx: ConnectionContext): RpcCall {
+  let nextId = 1;
+  return async <T>(method: string, params: Record<string, unknown> = {}): Promise<T> => {
+    const raw = await dispatcher.handle(JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }), ctx);
+    if (raw === null) throw new RpcFailure('INTERNAL', 'no reply');
+    const reply = JSON.parse(raw) as RpcReply;
+    if (reply.error) throw new RpcFailure(reply.error.data?.reason ?? 'INTERNAL', reply.error.message ?? 'error');
+    return reply.result as T;
+  };
+}

@@ -1,0 +1,35 @@
+// What every command handler receives: the dependencies, the connection, its origin and prompt context.
+import type { Clock, ConnectionContext, DocumentSigners, Logger, PromptContext, TokenService, UserPrompt } from '../ports.js';
+import type { PromptLimiter } from '../policy/limits.js';
+import type { OriginAccess } from '../policy/origins.js';
+import type { Policy } from '../policy/policy.js';
+import type { Method } from '../protocol/methods.js';
+import type { ParamsOf } from '../protocol/schemas.js';
+import type { SettingsCell } from '../settings.js';
+
+/** The dispatcher's dependencies after defaults are applied. */
+export interface CommandDeps {
+  tokens: TokenService;
+  prompt: UserPrompt;
+  documents: DocumentSigners;
+  access: OriginAccess;
+  settings: SettingsCell;
+  policy: Policy;
+  clock: Clock;
+  logger: Logger;
+  version: string;
+  features: string[];
+  limiter: PromptLimiter;
+}
+
+/** One JSON-RPC call in progress. */
+export interface Call {
+  deps: CommandDeps;
+  connection: ConnectionContext;
+  /** The normalised origin of the connection. */
+  origin: string;
+  /** A fresh object per call: prompt.finish(ctx) closes exactly this call's dialogs. */
+  promptContext: PromptContext;
+}
+
+export type Handler<M extends Method> = (params: ParamsOf<M>, call: Call) => Promise<unknown>;

@@ -1,0 +1,50 @@
+// sign.pdf: PAdES B-B / B-T as an incremental update, described (DOCUMENT_INVALID) before the dialog.
+import { AgentError } from '../errors.js';
+import type { PdfAppearance, PdfSignOptions } from '../ports.js';
+import { encodeBase64 } from '../protocol/encoding.js';
+import type { PdfItemParams, SignPdfParams } from '../protocol/schemas.js';
+import { runSigning, usableCertificate } from '../signing-flow.js';
+import type { SignSubject } from '../types.js';
+import type { Call } from './command.js';
+import { describing, type PreparedSign } from './prepared.js';
+
+export async function preparePdf(p: PdfItemParams, call: Call): Promise<PreparedSign> {
+  // A timestamp asked for implies B-T; B-T without one falls back to the policy TSA.
+  const level = p.level ?? (p.timestamp ? 'B-T' : 'B-B');
+  const timestamp = p.timestamp ?? (level === 'B-T' ? call.deps.policy.tsa : undefined);
+  if (level === 'B-T' && !timestamp) {
+    throw new AgentError('INVALID_PARAMS', 'Invalid params', { detail: 'params.timestamp: level B-T needs timestamp (no policy TSA is set)' });
+  }
+  const description = await describing(call, 'pdf', () => call.deps.documents.describePdf(p.pdf));
+  const subject: SignSubject = { kind: 'document', format: 'pdf', fileName: p.fileName, size: description.size, sha256Hex: description.sha256Hex };
+  if (description.pageCount !== undefined) subject.pageCount = description.pageCount;
+  if (description.existingSignatures !== undefined) subject.existingSignatures = description.existingSignatures;
+  return {
+    kind: 'pdf',
+    subject,
+    async execute(key) {
+      const options: PdfSignOptions = { fileName: p.fileName, hashAlgorithm: p.hashAlgorithm ?? 'SHA-256', level, signingTime: call.deps.clock.now() };
+      if (timestamp) options.timestamp = { url: timestamp.url };
+      if (p.appearance) {
+        const a: PdfAppearance = {};
+        for (const k of ['visible', 'page', 'text', 'image', 'fontSize'] as const) if (p.appearance[k] !== undefined) (a as Record<string, unknown>)[k] = p.appearance[k];
+        if (p.appearance.rect) a.rect = [...p.appearance.rect];
+        options.appearance = a;
+      }
+      if (p.reason !== undefined) options.reason = p.reason;
+      if (p.location !== undefined) options.location = p.location;
+      if (p.contactInfo !== undefined) options.contactInfo = p.contactInfo;
+      if (p.fieldName !== undefined) options.fieldName = p.fieldName;
+      if (p.subFilter !== undefined) options.subFilter = p.subFilter;
+      const pdf = await call.deps.documents.signPdf(p.pdf, options, await key.digestSigner());
+      return { pdf: encodeBase64(pdf) };
+    },
+  };
+}
+
+export async function signPdfCommand(params: SignPdfParams, call: Call): Promise<unknown> {
+  const { certId, ...rest } = params;
+  const prepared = await preparePdf(rest, call);
+  const cert = await usableCertificate(call, certId);
+  return runSigning(call, cert, prepared.subject, (key) => prepared.execute(key));
+}

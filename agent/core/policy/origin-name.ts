@@ -1,0 +1,42 @@
+// Origin normalisation: the one place that decides whether two origins are the same (exact scheme+host+port).
+
+/** Longest Origin header we look at; anything longer is refused. */
+const MAX_ORIGIN_LENGTH = 2048;
+
+/**
+ * Normalises an Origin header (or a policy entry) to `scheme://host[:port]`: lower-case, default port dropped,
+ * IPv6 in brackets. Returns null — refused — for `null`, missing, non-http(s), anything with a path, query,
+ * credentials, whitespace or non-ASCII characters, and anything the URL parser would rewrite beyond case and
+ * default port (e.g. `https://0x7f.1`, percent-escapes): what is compared is exactly what the browser sent.
+ * IDN hosts stay in the punycode form browsers send; a trailing-dot host is a different origin.
+ */
+export function normaliseOrigin(raw: string | null | undefined): string | null {
+  if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_ORIGIN_LENGTH) return null;
+  if (raw === 'null') return null;
+  if (!/^[\x21-\x7e]+$/.test(raw)) return null;
+  // A policy file may say "https://portal.example/"; browsers never send the slash.
+  const text = raw.endsWith('/') ? raw.slice(0, -1) : raw;
+  const match = /^(https?):\/\/([^/?#@\\]+)$/i.exec(text);
+  if (!match) return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return null;
+  }
+  if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) return null;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+  const normalised = `${url.protocol}//${url.host}`;
+  // Accept only case and default-port differences from the input.
+  const lower = text.toLowerCase();
+  const defaultPort = url.protocol === 'https:' ? ':443' : ':80';
+  if (normalised !== lower && `${normalised}${defaultPort}` !== lower) return null;
+  return normalised;
+}
+
+/** True for origins browsers treat as secure contexts: https, and http on loopback names. */
+export function isSecureOrigin(origin: string): boolean {
+  if (origin.startsWith('https://')) return true;
+  const host = origin.slice('http://'.length).replace(/:\d+$/, '');
+  return host === 'localhost' || host === '127.0.0.1' || host === '[::1]';
+}

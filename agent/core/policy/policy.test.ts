@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_POLICY, parsePolicy, SAFEST_POLICY } from './policy.js';
+
+describe('parsePolicy', () => {
+  it('empty object gives the defaults', () => {
+    expect(parsePolicy('{}')).toEqual({ ok: true, policy: { ...DEFAULT_POLICY } });
+  });
+  it('full policy is read and origins normalised', () => {
+    const r = parsePolicy(JSON.stringify({
+      allowedOrigins: ['HTTPS://Portal.Example:443'], blockedOrigins: ['https://bad.example'], allowPairing: false,
+      modules: [{ name: 'VNPT', path: '/usr/lib/vnpt.so' }, { name: 'Win', path: 'C:\\Windows\\System32\\x.dll' }],
+      plainPort: true, compat: { vnpt: false }, signing: { requirePinEveryTime: true, pinSessionMinutes: 10, allowHashOnly: false },
+      tsa: { url: 'http://tsa.example/tsr' }, language: 'en',
+    }));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.policy.allowedOrigins).toEqual(['https://portal.example']);
+    expect(r.policy.signing).toEqual({ requirePinEveryTime: true, pinSessionMinutes: 10, allowHashOnly: false });
+    expect(r.policy.tsa).toEqual({ url: 'http://tsa.example/tsr' });
+    expect(r.policy.compat.vnpt).toBe(false);
+  });
+  it('errors name the path and the why', () => {
+    const r = parsePolicy(JSON.stringify({ allowedOrigins: ['portal.example'], modules: [{ name: 'x', path: 'relative.so' }], allowPairng: true, signing: { pinSessionMinutes: -1 } }));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors.join('\n')).toMatch(/allowedOrigins\.0: not an origin/);
+    expect(r.errors.join('\n')).toMatch(/modules\.0\.path: must be an absolute path/);
+    expect(r.errors.join('\n')).toMatch(/unknown setting "allowPairng"/);
+    expect(r.errors.join('\n')).toMatch(/signing\.pinSessionMinutes/);
+  });
+  it('broken JSON and non-objects are errors', () => {
+    expect(parsePolicy('{').ok).toBe(false);
+    expect(parsePolicy('[]').ok).toBe(false);
+    expect(parsePolicy('null').ok).toBe(false);
+  });
+  it('safest policy has no pairing and no plain port', () => {
+    expect(SAFEST_POLICY.allowPairing).toBe(false);
+    expect(SAFEST_POLICY.plainPort).toBe(false);
+  });
+});

@@ -1,0 +1,116 @@
+// The admin policy file: schema, defaults, the safest fallback, and a parser whose errors `policy check` prints.
+import { z } from 'zod';
+import type { Lang } from '../ports.js';
+import { normaliseOrigin } from './origin-name.js';
+
+/** The admin policy of CONTRACT.md, with every default filled in. Origins are normalised. */
+export interface Policy {
+  allowedOrigins: string[];
+  blockedOrigins: string[];
+  /** Unknown https origins may ask the user for access. */
+  allowPairing: boolean;
+  /** Extra PKCS#11 modules (absolute paths). */
+  modules: { name: string; path: string }[];
+  plainPort: boolean;
+  compat: { vnpt: boolean };
+  signing: { requirePinEveryTime: boolean; pinSessionMinutes: number; allowHashOnly: boolean };
+  tsa?: { url: string };
+  language: Lang;
+}
+
+export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
+  allowedOrigins: [],
+  blockedOrigins: [],
+  allowPairing: true,
+  modules: [],
+  plainPort: false,
+  compat: { vnpt: true },
+  signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true },
+  language: 'vi',
+});
+
+/**
+ * What the agent runs with when the policy file is broken: no pairing with new origins, no plain port, no
+ * VNPT-compatible listener (it accepts origins by its own rules). Already approved origins keep working.
+ */
+export const SAFEST_POLICY: Readonly<Policy> = Object.freeze({
+  ...DEFAULT_POLICY,
+  allowPairing: false,
+  plainPort: false,
+  compat: { vnpt: false },
+});
+
+const origin = z.string().max(2048).refine((s) => normaliseOrigin(s) !== null, {
+  message: 'not an origin: write scheme://host[:port] (http or https, no path, IDN hosts in punycode xn--…)',
+});
+const absolutePath = z.string().min(1).max(4096).refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), {
+  message: 'must be an absolute path',
+});
+const httpUrl = z.string().max(2048).refine((u) => {
+  try {
+    const url = new URL(u);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}, { message: 'must be an http(s) URL without credentials' });
+
+const policySchema = z.strictObject({
+  allowedOrigins: z.array(origin).max(10_000).optional(),
+  blockedOrigins: z.array(origin).max(10_000).optional(),
+  allowPairing: z.boolean().optional(),
+  modules: z.array(z.strictObject({ name: z.string().min(1).max(200), path: absolutePath })).max(100).optional(),
+  plainPort: z.boolean().optional(),
+  compat: z.strictObject({ vnpt: z.boolean().optional() }).optional(),
+  signing: z.strictObject({
+    requirePinEveryTime: z.boolean().optional(),
+    pinSessionMinutes: z.number().int().min(0).max(480).optional(),
+    allowHashOnly: z.boolean().optional(),
+  }).optional(),
+  tsa: z.strictObject({ url: httpUrl }).optional(),
+  language: z.enum(['vi', 'en']).optional(),
+});
+
+export type PolicyParseResult = { ok: true; policy: Policy } | { ok: false; errors: string[] };
+
+/** Parses a policy file's text. Errors are one line each, `path: why`, for `kyso-agent policy check` and doctor. */
+export function parsePolicy(text: string): PolicyParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, errors: [`not valid JSON: ${e instanceof Error ? e.message : 'syntax error'}`] };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    return { ok: false, errors: ['the policy must be a JSON object'] };
+  }
+  const r = policySchema.safeParse(json);
+  if (!r.success) {
+    return {
+      ok: false,
+      errors: r.error.issues.map((i) => {
+        const where = i.path.length ? i.path.join('.') : '(top level)';
+        if (i.code === 'unrecognized_keys') return `${where}: unknown setting ${i.keys.map((k) => JSON.stringify(k.slice(0, 64))).join(', ')}`;
+        return `${where}: ${i.message}`;
+      }),
+    };
+  }
+  const p = r.data;
+  const d = DEFAULT_POLICY;
+  const policy: Policy = {
+    allowedOrigins: (p.allowedOrigins ?? []).map((o) => normaliseOrigin(o)!),
+    blockedOrigins: (p.blockedOrigins ?? []).map((o) => normaliseOrigin(o)!),
+    allowPairing: p.allowPairing ?? d.allowPairing,
+    modules: p.modules ?? [],
+    plainPort: p.plainPort ?? d.plainPort,
+    compat: { vnpt: p.compat?.vnpt ?? d.compat.vnpt },
+    signing: {
+      requirePinEveryTime: p.signing?.requirePinEveryTime ?? d.signing.requirePinEveryTime,
+      pinSessionMinutes: p.signing?.pinSessionMinutes ?? d.signing.pinSessionMinutes,
+      allowHashOnly: p.signing?.allowHashOnly ?? d.signing.allowHashOnly,
+    },
+    language: p.language ?? d.language,
+  };
+  if (p.tsa) policy.tsa = { url: p.tsa.url };
+  return { ok: true, policy };
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { jsonDepthExceeds, parseJson, serializeError, serializeNotification, serializeResult } from './json.js';
+import { decodeBase64, encodeBase64, toHex } from './encoding.js';
+
+describe('parseJson', () => {
+  it('parseJson_when10kDeepArray_refusesWithoutCrashing', () => {
+    const r = parseJson('['.repeat(10_000) + ']'.repeat(10_000));
+    expect(r).toMatchObject({ ok: false, reason: 'INVALID_REQUEST' });
+  });
+  it('parseJson_whenDepthAtLimit_accepts', () => {
+    expect(parseJson('['.repeat(32) + ']'.repeat(32)).ok).toBe(true);
+    expect(parseJson('['.repeat(33) + ']'.repeat(33)).ok).toBe(false);
+  });
+  it('jsonDepthExceeds_ignoresBracketsInsideStrings', () => {
+    expect(jsonDepthExceeds(JSON.stringify({ a: '[[[[[[[[[[\\"{{{{{{' }), 3)).toBe(false);
+  });
+  it('parseJson_whenMalformed_isParseError', () => {
+    for (const bad of ['', ']', '{', '{"a":}', 'nul', '{"a":1,}', "{'a':1}", '\u0000']) {
+      expect(parseJson(bad)).toMatchObject({ ok: false, reason: 'PARSE_ERROR' });
+    }
+  });
+  it('parseJson_whenProtoKey_isRefused', () => {
+    expect(parseJson('{"__proto__":{"polluted":1}}')).toMatchObject({ ok: false, reason: 'INVALID_REQUEST' });
+    expect(parseJson('{"a":{"constructor":{"prototype":1}}}')).toMatchObject({ ok: false, reason: 'INVALID_REQUEST' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+  it('parseJson_whenForbiddenWordIsOnlyAValue_accepts', () => {
+    expect(parseJson('{"label":"__proto__ constructor"}')).toEqual({ ok: true, value: { label: '__proto__ constructor' } });
+  });
+  it('serialisers_produceJsonRpc', () => {
+    expect(JSON.parse(serializeResult(1, { a: '"}' }))).toEqual({ jsonrpc: '2.0', id: 1, result: { a: '"}' } });
+    expect(JSON.parse(serializeError(null, { code: -32700, message: 'x', data: { reason: 'PARSE_ERROR', retriable: false } })).id).toBeNull();
+    expect(JSON.parse(serializeNotification('tokens.changed', { tokens: [] }))).toEqual({ jsonrpc: '2.0', method: 'tokens.changed', params: { tokens: [] } });
+  });
+});
+
+describe('base64', () => {
+  it('roundTrips_everyLength', () => {
+    for (let n = 0; n < 40; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 255);
+      const text = encodeBase64(bytes);
+      expect(text).toBe(Buffer.from(bytes).toString('base64'));
+      expect(decodeBase64(text)).toEqual(bytes);
+    }
+  });
+  it('decode_refusesNonStandardForms', () => {
+    for (const bad of ['YQ', 'YQ=', 'Y===', 'YQ==\n', ' YQ==', 'YR==', 'a-_b', 'YWJj\u00e9', 'YW=j']) expect(decodeBase64(bad)).toBeNull();
+  });
+  it('toHex_isLowerCase', () => {
+    expect(toHex(Uint8Array.of(0, 171, 255))).toBe('00abff');
+  });
+});

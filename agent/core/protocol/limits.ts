@@ -1,0 +1,22 @@
+// The numbers behind the agent's limits, shared by the core and the transport (documented in docs/protocol.md).
+
+const MiB = 1024 * 1024;
+
+/** Largest document (PDF, XML, CMS data) accepted, decoded. */
+export const MAX_DOCUMENT_BYTES = 64 * MiB;
+/** Largest base64 text for a document: 4 chars per 3 bytes. */
+export const MAX_DOCUMENT_BASE64_CHARS = Math.ceil(MAX_DOCUMENT_BYTES / 3) * 4;
+/** Largest WebSocket frame / HTTP body: a 64 MiB document in base64 (≈85.4 MiB) plus the JSON around it. */
+export const MAX_FRAME_BYTES = 96 * MiB;
+/** Deepest JSON nesting accepted (objects + arrays). Real requests need 5 or 6. */
+export const MAX_JSON_DEPTH = 32;
+/** Prompts (access, picker, confirmation) one origin may open per minute. */
+export const PROMPTS_PER_MINUTE = 10;
+/** Simultaneous connections (WebSocket) one origin may hold; enforced by the transport. */
+export const MAX_CONNECTIONS_PER_ORIGIN = 8;
+/** Items in one sign.batch. */
+export const MAX_BATCH_ITEMS = 5000;
+/** Signature appearance image (PNG/JPEG), decoded. */
+export const MAX_IMAGE_BYTES = 2 * MiB;
+/** A JSON-RPC id longer than this is not echoed back: the request is INVALID_REQUEST. */
+export const MAX_ID_LENGTH = 256;

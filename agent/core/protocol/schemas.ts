@@ -1,0 +1,229 @@
+// Strict schemas for every method's params (unknown fields rejected), decoding base64 and checking hash lengths.
+import { z } from 'zod';
+import { AgentError, type Reason } from '../errors.js';
+import { HASH_ALGORITHMS, HASH_LENGTH, SIGN_SCHEMES, type HashAlgorithm } from '../types.js';
+import { decodeBase64 } from './encoding.js';
+import { MAX_BATCH_ITEMS, MAX_DOCUMENT_BYTES, MAX_IMAGE_BYTES } from './limits.js';
+import type { Method } from './methods.js';
+
+/** A custom issue may name its reason (HASH_LENGTH_INVALID, PAYLOAD_TOO_LARGE); the rest are INVALID_PARAMS. */
+type IssueParams = { reason: Reason };
+
+/** Base64 that decodes to at most `maxBytes`; longer text is PAYLOAD_TOO_LARGE without being decoded. */
+function base64(maxBytes: number) {
+  const maxChars = Math.ceil(maxBytes / 3) * 4;
+  return z.string().transform((text, ctx) => {
+    if (text.length > maxChars) {
+      ctx.addIssue({ code: 'custom', message: `larger than ${maxBytes} bytes`, params: { reason: 'PAYLOAD_TOO_LARGE' } satisfies IssueParams });
+      return z.NEVER;
+    }
+    const bytes = decodeBase64(text);
+    if (bytes === null) {
+      ctx.addIssue({ code: 'custom', message: 'not standard padded base64' });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+}
+
+/** Printable text for dialogs: no control characters (they could fake line breaks in what the user reads). */
+const displayText = (max: number) => z.string().max(max).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+const fileName = displayText(255).min(1);
+const certId = z.string().min(1).max(512);
+const hashAlgorithm = z.enum(HASH_ALGORITHMS);
+const scheme = z.enum(SIGN_SCHEMES);
+const ecdsaFormat = z.enum(['raw', 'der']);
+const httpUrl = z.string().max(2048).refine((u) => {
+  try {
+    const url = new URL(u);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
+  } catch {
+    return false;
+  }
+}, 'must be an http(s) URL without credentials');
+const timestamp = z.strictObject({ url: httpUrl });
+const xmlName = z.string().min(1).max(200).regex(/^[\p{L}_][\p{L}\p{N}_.:-]*$/u, 'not an XML name');
+
+const empty = z.strictObject({});
+
+export const certFilterSchema = z.strictObject({
+  tokenId: z.string().max(512).optional(),
+  thumbprintSha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits').optional(),
+  issuerContains: z.string().max(256).optional(),
+  keyUsage: z.array(z.string().max(64)).max(16).optional(),
+  taxCode: z.string().max(64).optional(),
+  citizenId: z.string().max(64).optional(),
+  onlyValid: z.boolean().optional(),
+  onlyWithPrivateKey: z.boolean().optional(),
+});
+
+/** Adds the hash-length check (HASH_LENGTH_INVALID, a reason of its own) to an object with `hash`+`hashAlgorithm`. */
+function checkHashLength(value: { hash?: Uint8Array | undefined; hashAlgorithm?: HashAlgorithm | undefined }, ctx: z.RefinementCtx): void {
+  if (value.hash === undefined) return;
+  const algorithm = value.hashAlgorithm ?? 'SHA-256';
+  if (value.hash.length !== HASH_LENGTH[algorithm]) {
+    ctx.addIssue({
+      code: 'custom', path: ['hash'], params: { reason: 'HASH_LENGTH_INVALID' } satisfies IssueParams,
+      message: `${value.hash.length} bytes; ${algorithm} needs ${HASH_LENGTH[algorithm]}`,
+    });
+  }
+}
+
+// ── per-method shapes without certId (sign.batch items reuse them) ──
+
+const hashShape = {
+  hash: base64(64),
+  hashAlgorithm,
+  scheme: scheme.optional(),
+  ecdsaFormat: ecdsaFormat.optional(),
+  label: displayText(200).optional(),
+};
+
+const cmsShape = {
+  data: base64(MAX_DOCUMENT_BYTES).optional(),
+  hash: base64(64).optional(),
+  hashAlgorithm: hashAlgorithm.optional(),
+  detached: z.boolean().optional(),
+  /** false: no signingTime attribute; true/absent: the agent's clock (a page never chooses the time). */
+  signingTime: z.boolean().optional(),
+  timestamp: timestamp.optional(),
+  fileName: fileName.optional(),
+};
+
+const appearance = z.strictObject({
+  visible: z.boolean().optional(),
+  page: z.union([z.number().int().min(1).max(100_000), z.literal('last')]).optional(),
+  rect: z.tuple([z.number().finite().min(0).max(14_400), z.number().finite().min(0).max(14_400),
+    z.number().finite().gt(0).max(14_400), z.number().finite().gt(0).max(14_400)]).optional(),
+  text: z.string().max(1000).optional(),
+  image: base64(MAX_IMAGE_BYTES).optional(),
+  fontSize: z.number().finite().min(4).max(72).optional(),
+});
+
+const pdfShape = {
+  pdf: base64(MAX_DOCUMENT_BYTES),
+  fileName,
+  hashAlgorithm: hashAlgorithm.optional(),
+  level: z.enum(['B-B', 'B-T']).optional(),
+  timestamp: timestamp.optional(),
+  appearance: appearance.optional(),
+  reason: displayText(500).optional(),
+  location: displayText(500).optional(),
+  contactInfo: displayText(500).optional(),
+  fieldName: z.string().min(1).max(128).regex(/^[^.\p{Cc}]+$/u, 'no dots or control characters').optional(),
+  /** Extension: 'adbe.pkcs7.detached' for older Vietnamese validators. */
+  subFilter: z.enum(['ETSI.CAdES.detached', 'adbe.pkcs7.detached']).optional(),
+};
+
+const xmlShape = {
+  xml: base64(MAX_DOCUMENT_BYTES),
+  profile: z.enum(['enveloped', 'einvoice', 'tax']),
+  hashAlgorithm: hashAlgorithm.optional(),
+  reference: z.strictObject({ id: xmlName.optional() }).optional(),
+  signatureParent: z.string().min(1).max(500).optional(),
+  signatureId: xmlName.optional(),
+  signingTime: z.boolean().optional(),
+  c14n: z.enum(['c14n', 'c14n-with-comments', 'exc-c14n']).optional(),
+  /** Extension: the name shown in the confirmation dialog (default "document.xml"). */
+  fileName: fileName.optional(),
+};
+
+function cmsRefine(value: { data?: Uint8Array | undefined; hash?: Uint8Array | undefined; detached?: boolean | undefined; hashAlgorithm?: HashAlgorithm | undefined }, ctx: z.RefinementCtx): void {
+  if ((value.data === undefined) === (value.hash === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['data'], message: 'exactly one of data or hash is required' });
+    return;
+  }
+  if (value.hash !== undefined && value.detached === false) {
+    ctx.addIssue({ code: 'custom', path: ['detached'], message: 'a CMS over a hash is always detached' });
+    return;
+  }
+  checkHashLength(value, ctx);
+}
+
+export const hashItemSchema = z.strictObject(hashShape).superRefine(checkHashLength);
+export const cmsItemSchema = z.strictObject(cmsShape).superRefine(cmsRefine);
+export const pdfItemSchema = z.strictObject(pdfShape);
+export const xmlItemSchema = z.strictObject(xmlShape);
+
+export const signHashSchema = z.strictObject({ certId, ...hashShape }).superRefine(checkHashLength);
+export const signCmsSchema = z.strictObject({ certId, ...cmsShape }).superRefine(cmsRefine);
+export const signPdfSchema = z.strictObject({ certId, ...pdfShape });
+export const signXmlSchema = z.strictObject({ certId, ...xmlShape });
+
+export const batchItemSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('hash'), params: hashItemSchema }),
+  z.strictObject({ kind: z.literal('cms'), params: cmsItemSchema }),
+  z.strictObject({ kind: z.literal('pdf'), params: pdfItemSchema }),
+  z.strictObject({ kind: z.literal('xml'), params: xmlItemSchema }),
+]);
+
+export const signBatchSchema = z.strictObject({
+  certId,
+  label: displayText(200).min(1),
+  items: z.array(batchItemSchema).min(1).max(MAX_BATCH_ITEMS),
+});
+
+export const paramSchemas = {
+  'agent.info': empty,
+  'session.requestAccess': empty,
+  'tokens.list': empty,
+  'tokens.refresh': empty,
+  'certificates.list': z.strictObject({ filter: certFilterSchema.optional() }),
+  'certificates.select': z.strictObject({ filter: certFilterSchema.optional(), title: displayText(200).optional() }),
+  'sign.hash': signHashSchema,
+  'sign.cms': signCmsSchema,
+  'sign.pdf': signPdfSchema,
+  'sign.xml': signXmlSchema,
+  'sign.batch': signBatchSchema,
+} satisfies Record<Method, z.ZodType>;
+
+export type ParamsOf<M extends Method> = z.output<(typeof paramSchemas)[M]>;
+export type SignHashParams = z.output<typeof signHashSchema>;
+export type SignCmsParams = z.output<typeof signCmsSchema>;
+export type SignPdfParams = z.output<typeof signPdfSchema>;
+export type SignXmlParams = z.output<typeof signXmlSchema>;
+export type SignBatchParams = z.output<typeof signBatchSchema>;
+export type BatchItem = z.output<typeof batchItemSchema>;
+export type HashItemParams = z.output<typeof hashItemSchema>;
+export type CmsItemParams = z.output<typeof cmsItemSchema>;
+export type PdfItemParams = z.output<typeof pdfItemSchema>;
+export type XmlItemParams = z.output<typeof xmlItemSchema>;
+
+const clip = (s: string, n = 64) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+/** `params.items.3.hash: …` — the offending field and why, never its value. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = ['params', ...issue.path.map((p) => clip(String(p)))].join('.');
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `${where}: unknown field ${issue.keys.slice(0, 3).map((k) => JSON.stringify(clip(k))).join(', ')}`;
+    case 'invalid_type':
+      return `${where}: expected ${issue.expected}`;
+    case 'invalid_union':
+      return `${where}: does not match any accepted form`;
+    default:
+      return `${where}: ${clip(issue.message, 200)}`;
+  }
+}
+
+/**
+ * Validates and decodes `params` for `method`. Absent params are `{}`; positional (array) params are refused.
+ * Throws AgentError INVALID_PARAMS (data.detail names the field), HASH_LENGTH_INVALID or PAYLOAD_TOO_LARGE.
+ */
+export function parseParams<M extends Method>(method: M, params: unknown): ParamsOf<M> {
+  const value = params === undefined ? {} : params;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new AgentError('INVALID_PARAMS', 'Invalid params', { detail: 'params: must be an object (by-name params)' });
+  }
+  const r = paramSchemas[method].safeParse(value);
+  if (r.success) return r.data as ParamsOf<M>;
+  const issues = r.error.issues;
+  const reasonOf = (i: z.core.$ZodIssue): Reason | undefined =>
+    i.code === 'custom' ? (i.params as IssueParams | undefined)?.reason : undefined;
+  const special = issues.find((i) => reasonOf(i) !== undefined);
+  const chosen = special ?? issues[0]!;
+  const reason: Reason = (special && reasonOf(special)) ?? 'INVALID_PARAMS';
+  const message = reason === 'HASH_LENGTH_INVALID' ? 'Hash length does not match hashAlgorithm'
+    : reason === 'PAYLOAD_TOO_LARGE' ? 'Payload too large' : 'Invalid params';
+  throw new AgentError(reason, message, { detail: describeIssue(chosen) });
+}

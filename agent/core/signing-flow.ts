@@ -1,0 +1,124 @@
+// The flow every sign.* shares: certificate checks, the confirmation (+PIN) dialog, login, and a key usable only after approval.
+import { AgentError, isAgentError } from './errors.js';
+import type { Call } from './commands/command.js';
+import type { AuthState, DigestSigner, PinRequest, SignatureResult, SignDigestRequest } from './ports.js';
+import type { Cert, SignSubject } from './types.js';
+
+/** A key the user approved for this one operation. Only `runSigning` creates one, after the confirmation (T1). */
+export interface ApprovedKey {
+  certificate: Cert;
+  signDigest(request: Omit<SignDigestRequest, 'certId'>): Promise<SignatureResult>;
+  /** The DigestSigner the document formats use (chain fetched once). */
+  digestSigner(): Promise<DigestSigner>;
+}
+
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new AgentError('USER_CANCELLED', 'The request was abandoned');
+}
+
+/** CERTIFICATE_NOT_FOUND / KEY_NOT_FOUND before any dialog: nothing to confirm with an unusable certificate. */
+export async function usableCertificate(call: Call, certId: string): Promise<Cert> {
+  const cert = await call.deps.tokens.getCertificate(certId);
+  if (!cert.hasPrivateKey) {
+    throw new AgentError('KEY_NOT_FOUND', 'The certificate has no private key on the token', { detail: 'no private key for this certificate' });
+  }
+  if (cert.status !== 'valid') {
+    throw new AgentError('CERTIFICATE_NOT_FOUND', 'The certificate is not valid now', {
+      detail: cert.status === 'expired' ? 'the certificate has expired' : 'the certificate is not yet valid',
+    });
+  }
+  return cert;
+}
+
+const PIN_RETRY_REASONS = new Set(['PIN_INCORRECT', 'PIN_LENGTH_INVALID']);
+/** Re-asks in one operation before giving up: a faulty dialog answering instantly must not spin the agent. */
+const MAX_DIALOG_ROUNDS = 10;
+
+/**
+ * Shows the confirmation for `subject` (with a PIN field when the token needs one), logs in with what the user
+ * typed, then runs `work` with an ApprovedKey. A wrong PIN re-opens the SAME dialog with `previousError` and the
+ * token's new pinStatus; the user decides to retry or cancel (cancelling then reports the PIN error). The agent
+ * never retries a PIN itself. For CKA_ALWAYS_AUTHENTICATE keys the PIN bytes are kept for this operation only
+ * (one batch) and zeroed in `finally`. The caller holds nothing of the PIN.
+ */
+export async function runSigning<T>(call: Call, cert: Cert, subject: SignSubject, work: (key: ApprovedKey) => Promise<T>): Promise<T> {
+  const { tokens, prompt, limiter } = call.deps;
+  const ctx = call.promptContext;
+  throwIfAborted(ctx.signal);
+  return limiter.with(call.origin, async () => {
+    let contextPin: Uint8Array | null | undefined;
+    try {
+      const auth = await tokens.authState(cert.certId);
+      if (auth.pinStatus === 'locked') throw new AgentError('PIN_LOCKED', 'The token PIN is locked', { pinStatus: 'locked' });
+      contextPin = await confirmAndLogin(call, cert, subject, auth);
+      const key = approvedKey(call, cert, contextPin);
+      return await work(key);
+    } finally {
+      contextPin?.fill(0);
+      prompt.finish(ctx);
+    }
+  });
+}
+
+/** The dialog loop. Returns the context PIN for always-authenticate keys (null: PIN-pad), else undefined. */
+async function confirmAndLogin(call: Call, cert: Cert, subject: SignSubject, auth: AuthState): Promise<Uint8Array | null | undefined> {
+  const { tokens, prompt } = call.deps;
+  const pin: PinRequest = { required: auth.loginRequired || auth.alwaysAuthenticate, pinpad: auth.pinpad, pinStatus: auth.pinStatus };
+  let lastError: AgentError | undefined;
+  for (let round = 0; ; round++) {
+    if (round === MAX_DIALOG_ROUNDS && lastError) throw lastError;
+    throwIfAborted(call.promptContext.signal);
+    const answer = await prompt.confirmSigning(call.promptContext, { subject, certificate: cert, pin: { ...pin } });
+    if (!answer.approved) throw lastError ?? new AgentError('USER_CANCELLED', 'The user cancelled');
+    const typed = answer.pin;
+    let contextPin: Uint8Array | null | undefined;
+    try {
+      if (!pin.required) return undefined;
+      if (!pin.pinpad && (typed === undefined || typed.length === 0)) {
+        throw new AgentError('PIN_LENGTH_INVALID', 'No PIN was entered', { pinStatus: pin.pinStatus });
+      }
+      // Copy before login: the token layer zeroes the buffer it is given.
+      if (auth.alwaysAuthenticate) contextPin = pin.pinpad ? null : typed!.slice();
+      if (auth.loginRequired) await tokens.login(auth.tokenId, pin.pinpad ? null : typed!);
+      return contextPin;
+    } catch (e) {
+      contextPin?.fill(0);
+      if (!isAgentError(e) || !PIN_RETRY_REASONS.has(e.reason)) throw e;
+      const status = e.data.pinStatus ?? pin.pinStatus;
+      if (status === 'locked') throw new AgentError('PIN_LOCKED', 'The token PIN is locked', { pinStatus: 'locked' });
+      lastError = new AgentError(e.reason, e.message, { pinStatus: status });
+      pin.pinStatus = status;
+      pin.previousError = e.reason as 'PIN_INCORRECT' | 'PIN_LENGTH_INVALID';
+    } finally {
+      typed?.fill(0);
+    }
+  }
+}
+
+function approvedKey(call: Call, cert: Cert, contextPin: Uint8Array | null | undefined): ApprovedKey {
+  const { tokens } = call.deps;
+  const signal = call.promptContext.signal;
+  let signer: Promise<DigestSigner> | undefined;
+  const signDigest = (request: Omit<SignDigestRequest, 'certId'>): Promise<SignatureResult> => {
+    throwIfAborted(signal);
+    const full: SignDigestRequest = { certId: cert.certId, ...request };
+    return contextPin === undefined ? tokens.sign(full) : tokens.sign(full, contextPin);
+  };
+  return {
+    certificate: cert,
+    signDigest,
+    digestSigner() {
+      signer ??= tokens.getChain(cert.certId).then((chain) => ({
+        certificate: cert,
+        chain,
+        async sign(digest, hashAlgorithm, options) {
+          const request: Omit<SignDigestRequest, 'certId'> = { digest, hashAlgorithm };
+          if (options?.scheme) request.scheme = options.scheme;
+          if (options?.ecdsaFormat) request.ecdsaFormat = options.ecdsaFormat;
+          return (await signDigest(request)).signature;
+        },
+      }));
+      return signer;
+    },
+  };
+}

@@ -1,0 +1,15 @@
+// Per-window preload: exposes only this dialog's narrow API as window.kyso. The main process knows which dialog
+// a window shows, so the page never names one. Bundle to CommonJS for sandboxed preloads (see electron-builder.yml).
+import { contextBridge, ipcRenderer } from 'electron';
+import type { DialogAnswer, DialogState, KysoPreloadApi } from '../../renderer/bridge.js';
+
+const api: KysoPreloadApi = {
+  getState: () => ipcRenderer.invoke('kyso:state') as Promise<DialogState>,
+  answer: (answer: DialogAnswer) => ipcRenderer.invoke('kyso:answer', answer) as Promise<void>,
+  onUpdate: (callback) => {
+    ipcRenderer.on('kyso:update', (_event, state: DialogState | null) => callback(state));
+  },
+  close: () => ipcRenderer.send('kyso:close'),
+};
+
+contextBridge.exposeInMainWorld('kyso', api);

@@ -1,0 +1,168 @@
+// The Electron shell over a fake `electron`: window options, navigation denial, IPC sender checks, tray, single instance.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { PromptContext } from '../core/ports.js';
+import type { RunningAgent } from '../headless/start.js';
+
+vi.mock('electron', async () => (await import('./testing/fake-electron.js')).fake);
+
+const fake = await import('./testing/fake-electron.js');
+const { createDialogWindow } = await import('./window-options.js');
+const { dialogOfSender } = await import('./ipc.js');
+const { trayMenuTemplate } = await import('./tray.js');
+const { runElectron } = await import('./main.js');
+const { serveUi, UI_PAGE_URL } = await import('./ui-protocol.js');
+const { setStartAtLogin, getStartAtLogin } = await import('./login-item.js');
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function fakeAgent(): RunningAgent {
+  const tokens = { listTokens: async () => [], listCertificates: async () => [], modules: () => [], onTokensChanged: () => () => undefined };
+  return {
+    version: '0.1.0', tlsPort: 14433, plainPort: null, vnptPort: null, logger: silent,
+    access: { list: () => ({ approved: ['https://a.example'], blocked: [] }), revoke: async () => undefined },
+    policy: { path: '/etc/kyso-agent/policy.json', source: 'default', problems: [], policy: { signing: { requirePinEveryTime: false, pinSessionMinutes: 5 } } },
+    tokens,
+    stop: vi.fn(async () => undefined),
+  } as unknown as RunningAgent;
+}
+
+beforeEach(() => {
+  fake.FakeBrowserWindow.all.length = 0;
+  fake.ipcMain.handlers.clear();
+  fake.ipcMain.listeners.clear();
+  fake.app.removeAllListeners();
+  fake.app.lock = true;
+  fake.app.quitCalls = 0;
+});
+
+describe('dialog windows', () => {
+  it('are sandboxed, isolated, without Node, always on top', () => {
+    createDialogWindow('/x/preload.cjs', 't');
+    const w = fake.FakeBrowserWindow.all[0]!;
+    expect(w.options.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, preload: '/x/preload.cjs' });
+    expect(w.options.alwaysOnTop).toBe(true);
+  });
+
+  it('deny navigation and new windows', () => {
+    createDialogWindow('/p', 't');
+    const wc = fake.FakeBrowserWindow.all[0]!.webContents;
+    for (const ev of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
+      const e = { preventDefault: vi.fn() };
+      wc.emit(ev, e, 'https://evil.example/');
+      expect(e.preventDefault).toHaveBeenCalled();
+    }
+    expect(wc.openHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+  });
+});
+
+describe('IPC sender validation', () => {
+  const bindings = new Map<number, string>([[7, 'dialog-7']]);
+  const ev = (id: number, url: string, sub = false) => {
+    const mainFrame = { url };
+    return { sender: { id, mainFrame }, senderFrame: sub ? { url } : mainFrame } as never;
+  };
+  it('accepts only the main frame of a bound window showing our page', () => {
+    expect(dialogOfSender(ev(7, UI_PAGE_URL), bindings)).toBe('dialog-7');
+    expect(dialogOfSender(ev(8, UI_PAGE_URL), bindings)).toBeNull();
+    expect(dialogOfSender(ev(7, 'https://evil.example/'), bindings)).toBeNull();
+    expect(dialogOfSender(ev(7, UI_PAGE_URL, true), bindings)).toBeNull();
+  });
+});
+
+describe('tray menu', () => {
+  it('wires diagnostics, sites, settings, language and quit', () => {
+    const actions = { openPanel: vi.fn(), setLanguage: vi.fn(), quit: vi.fn() };
+    const items = trayMenuTemplate('vi', actions);
+    const byId = (id: string) => items.find((i) => i.id === id) ?? items.flatMap((i) => (Array.isArray(i.submenu) ? i.submenu : [])).find((i) => i.id === id);
+    expect(byId('diagnostics')?.label).toBe('Kiểm tra hệ thống');
+    (byId('diagnostics')?.click as () => void)();
+    (byId('sites')?.click as () => void)();
+    (byId('lang-en')?.click as () => void)();
+    (byId('quit')?.click as () => void)();
+    expect(actions.openPanel.mock.calls).toEqual([['diagnostics'], ['settings']]);
+    expect(actions.setLanguage).toHaveBeenCalledWith('en');
+    expect(actions.quit).toHaveBeenCalled();
+    expect(trayMenuTemplate('en', actions).find((i) => i.id === 'diagnostics')?.label).toBe('System check');
+  });
+});
+
+describe('runElectron', () => {
+  it('a second instance quits without starting the agent', async () => {
+    fake.app.lock = false;
+    const start = vi.fn();
+    await expect(runElectron({ start, preloadPath: '/p' })).resolves.toBeNull();
+    expect(start).not.toHaveBeenCalled();
+    expect(fake.app.quitCalls).toBe(1);
+  });
+
+  it('starts the agent with window dialogs; IPC drives them; closing a window cancels', async () => {
+    const agent = fakeAgent();
+    const start = vi.fn(async (_o: unknown) => agent);
+    const shell = (await runElectron({ start, preloadPath: '/p/preload.cjs', bundleDir: '/nonexistent', dialogTimeoutMs: 10_000 }))!;
+    expect(start.mock.calls[0]![0]).toMatchObject({ prompt: shell.dialogs.prompt });
+    expect(fake.protocol.handlers.has('kyso-ui')).toBe(true);
+    expect(fake.Tray.last?.menu?.template.length).toBeGreaterThan(3);
+    // Permission requests from pages are refused.
+    const cb = vi.fn();
+    fake.session.defaultSession.permissionHandler?.({}, 'media', cb);
+    expect(cb).toHaveBeenCalledWith(false);
+
+    const ac = new AbortController();
+    const ctx: PromptContext = { origin: 'https://dichvucong.gov.vn', signal: ac.signal, lang: 'vi' };
+    const asked = shell.dialogs.prompt.requestAccess(ctx);
+    await vi.waitFor(() => expect(fake.FakeBrowserWindow.all.length).toBe(1));
+    const win = fake.FakeBrowserWindow.all[0]!;
+    await vi.waitFor(() => expect(win.loaded).toBe(UI_PAGE_URL));
+    const event = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    const state = await fake.ipcMain.handlers.get('kyso:state')!(event);
+    expect(state).toMatchObject({ page: 'access', origin: 'https://dichvucong.gov.vn' });
+    // A stranger's frame is refused.
+    await expect(Promise.resolve().then(() => fake.ipcMain.handlers.get('kyso:answer')!({ sender: { id: 999, mainFrame: {} }, senderFrame: {} }, { page: 'access', decision: 'allowAlways' }))).rejects.toThrow();
+    await fake.ipcMain.handlers.get('kyso:answer')!(event, { page: 'access', decision: 'allowOnce' });
+    await expect(asked).resolves.toBe('allowOnce');
+    expect(win.destroyed).toBe(true);
+
+    const again = shell.dialogs.prompt.requestAccess(ctx);
+    await vi.waitFor(() => expect(fake.FakeBrowserWindow.all.length).toBe(2));
+    fake.FakeBrowserWindow.all[1]!.userClose();
+    await expect(again).rejects.toMatchObject({ reason: 'USER_CANCELLED' });
+
+    // Tray → diagnostics opens a window; quitting stops the agent.
+    (fake.Tray.last!.menu!.template.find((i) => i.id === 'diagnostics')!.click as () => void)();
+    await vi.waitFor(() => expect(fake.FakeBrowserWindow.all.length).toBe(3));
+    const prevent = vi.fn();
+    fake.app.emit('before-quit', { preventDefault: prevent });
+    expect(prevent).toHaveBeenCalled();
+    await vi.waitFor(() => expect(agent.stop).toHaveBeenCalled());
+  });
+});
+
+describe('kyso-ui protocol', () => {
+  it('serves the bundle with the CSP and refuses paths outside it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kyso-ui-'));
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'index.html'), '<!doctype html>');
+    const ok = await serveUi(dir, 'kyso-ui://app/index.html');
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect((await serveUi(dir, 'kyso-ui://app/%2e%2e/%2e%2e/etc/passwd.html')).status).toBe(404);
+    expect((await serveUi(dir, 'kyso-ui://other/index.html')).status).toBe(404);
+  });
+});
+
+describe('start at login', () => {
+  it('writes and removes an XDG autostart entry on Linux, uses login items elsewhere', async () => {
+    const configHome = await mkdtemp(join(tmpdir(), 'kyso-cfg-'));
+    const env = { platform: 'linux' as const, configHome, execPath: '/opt/kyso agent/kyso-agent' };
+    await setStartAtLogin(true, env);
+    expect(await readFile(join(configHome, 'autostart', 'kyso-agent.desktop'), 'utf8')).toContain('Exec="/opt/kyso agent/kyso-agent" --hidden');
+    expect(await getStartAtLogin(env)).toBe(true);
+    await setStartAtLogin(false, env);
+    expect(await getStartAtLogin(env)).toBe(false);
+    await setStartAtLogin(true, { ...env, platform: 'win32' });
+    expect(fake.app.loginItem.openAtLogin).toBe(true);
+  });
+});

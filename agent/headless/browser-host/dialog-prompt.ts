@@ -1,0 +1,305 @@
+// The UserPrompt state machine shared by the browser host and the Electron shell: one dialog per question,
+// lifetime tied to ctx.signal, a timeout, re-use of the confirmation after a wrong PIN, and batch progress.
+import { randomBytes } from 'node:crypto';
+import { AgentError } from '../../core/errors.js';
+import type { AccessDecision, ConfirmRequest, ConfirmResult, Lang, Logger, PromptContext, UserPrompt } from '../../core/ports.js';
+import type { Cert } from '../../core/types.js';
+import type { AboutInfo, DialogAnswer, DialogState, DiagnosticsReport, PageKind, SettingsAction, SettingsView, TokenLabel } from '../../../renderer/bridge.js';
+
+/** Where the non-question pages (tray menu / `kyso-agent` links) get their data and apply their actions. */
+export interface PanelProvider {
+  settings(): Promise<SettingsView>;
+  applySettings(action: SettingsAction): Promise<void>;
+  diagnostics(): Promise<DiagnosticsReport>;
+  about(): Promise<AboutInfo>;
+}
+
+/** One open dialog as a host sees it. `id` is the 32-byte base64url capability (the URL token in the browser host). */
+export interface Dialog {
+  readonly id: string;
+  readonly page: PageKind;
+  state: DialogState;
+}
+
+/** How a host puts dialogs in front of the user. */
+export interface DialogPresenter {
+  /** Make the dialog visible (open a URL, create a window). A rejection cancels the question. */
+  show(dialog: Dialog): Promise<void> | void;
+  /** The state changed (hosts that push, like Electron; the browser host's pages poll instead). */
+  update(dialog: Dialog): void;
+  /** The dialog ended for any reason: close what shows it. */
+  close(dialog: Dialog): void;
+}
+
+export interface DialogPromptOptions {
+  presenter: DialogPresenter;
+  logger: Logger;
+  /** Language of panels (prompts use ctx.lang). */
+  lang: Lang | (() => Lang);
+  /** USER_TIMEOUT after this long without an answer. */
+  dialogTimeoutMs: number;
+  /** Silence after the page's first contact that counts as "the page is gone" (browser host). Off when undefined. */
+  heartbeatTimeoutMs?: number;
+  /** Panels (settings…) close after this idle time. Default 30 minutes. */
+  panelTimeoutMs?: number;
+  tokenLabels?: () => Promise<TokenLabel[]>;
+  panels?: PanelProvider;
+}
+
+/** Why a host refuses an answer: `status` maps to HTTP / IPC errors; nothing about the dialog leaks in it. */
+export class AnswerRejected extends Error {
+  constructor(readonly status: 400 | 404 | 409) {
+    super(`answer rejected (${status})`);
+  }
+}
+
+interface Entry extends Dialog {
+  ctx?: PromptContext;
+  pending?: { resolve(a: DialogAnswer): void; reject(e: AgentError): void; round: number };
+  timer?: ReturnType<typeof setTimeout>;
+  heartbeat?: ReturnType<typeof setTimeout>;
+  cleanup: Array<() => void>;
+  closed: boolean;
+}
+
+/** DialogState without its revision counter (distributes over the union). */
+type NewState = DialogState extends infer S ? (S extends DialogState ? Omit<S, 'rev'> : never) : never;
+
+const DECISIONS: ReadonlySet<string> = new Set<AccessDecision>(['allowOnce', 'allowAlways', 'deny', 'block']);
+/** A PIN longer than this is not a PIN (PKCS#11 tokens use 4–16; some allow 64). */
+const MAX_PIN_CHARS = 256;
+
+/** The shared dialog machinery: a UserPrompt plus the hooks a host's transport calls. */
+export interface DialogPrompt {
+  prompt: UserPrompt;
+  /** The dialog for a capability id, or undefined (unknown, used up, or closed). */
+  get(id: string): Dialog | undefined;
+  /** The page is alive (browser host heartbeat). */
+  touch(id: string): void;
+  /** Delivers an answer; throws AnswerRejected. Never logs the PIN. */
+  answer(id: string, answer: unknown): Promise<void>;
+  /** The page or window went away: cancels its question (USER_CANCELLED). */
+  cancel(id: string): void;
+  /** Opens a non-question page (settings, diagnostics, about). */
+  openPanel(page: 'settings' | 'diagnostics' | 'about'): Promise<Dialog>;
+  /** Number of open dialogs (tray status, tests). */
+  openCount(): number;
+  /** Cancels everything (shutdown). */
+  closeAll(): void;
+}
+
+export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
+  const { presenter, logger } = options;
+  const dialogs = new Map<string, Entry>();
+  const confirmBySignal = new WeakMap<AbortSignal, Entry>();
+  const panelLang = () => (typeof options.lang === 'function' ? options.lang() : options.lang);
+
+  const close = (e: Entry, why: string) => {
+    if (e.closed) return;
+    e.closed = true;
+    dialogs.delete(e.id);
+    if (e.timer) clearTimeout(e.timer);
+    if (e.heartbeat) clearTimeout(e.heartbeat);
+    for (const c of e.cleanup) c();
+    if (e.ctx && confirmBySignal.get(e.ctx.signal) === e) confirmBySignal.delete(e.ctx.signal);
+    logger.info('ui.dialog.close', { page: e.page, why });
+    try {
+      presenter.close(e);
+    } catch (err) {
+      logger.warn('ui.dialog.close_failed', { page: e.page, error: String(err) });
+    }
+  };
+
+  const fail = (e: Entry, reason: 'USER_CANCELLED' | 'USER_TIMEOUT', why: string) => {
+    const p = e.pending;
+    e.pending = undefined;
+    close(e, why);
+    p?.reject(new AgentError(reason));
+  };
+
+  const armTimeout = (e: Entry, ms: number) => {
+    if (e.timer) clearTimeout(e.timer);
+    e.timer = setTimeout(() => (e.pending ? fail(e, 'USER_TIMEOUT', 'timeout') : close(e, 'idle')), ms);
+    e.timer.unref?.();
+  };
+
+  const bump = (e: Entry, patch: Partial<DialogState>) => {
+    e.state = { ...e.state, ...patch, rev: e.state.rev + 1 } as DialogState;
+    presenter.update(e);
+  };
+
+  const create = (state: NewState, ctx?: PromptContext): Entry => {
+    const e: Entry = { id: randomBytes(32).toString('base64url'), page: state.page, state: { ...state, rev: 1 } as DialogState, ctx, cleanup: [], closed: false };
+    dialogs.set(e.id, e);
+    if (ctx) {
+      const onAbort = () => fail(e, 'USER_CANCELLED', 'aborted');
+      ctx.signal.addEventListener('abort', onAbort, { once: true });
+      e.cleanup.push(() => ctx.signal.removeEventListener('abort', onAbort));
+    }
+    return e;
+  };
+
+  /** Waits for the answer to the entry's current question (showing it first when `show`). */
+  const ask = (e: Entry, round: number, show: boolean): Promise<DialogAnswer> =>
+    new Promise<DialogAnswer>((resolve, reject) => {
+      if (e.ctx?.signal.aborted) {
+        close(e, 'aborted');
+        reject(new AgentError('USER_CANCELLED'));
+        return;
+      }
+      e.pending = { resolve, reject, round };
+      armTimeout(e, options.dialogTimeoutMs);
+      logger.info('ui.dialog.open', { page: e.page, origin: e.ctx?.origin ?? null, round });
+      if (show) {
+        Promise.resolve()
+          .then(() => presenter.show(e))
+          .catch((err: unknown) => {
+            logger.error('ui.dialog.show_failed', { page: e.page, error: err instanceof Error ? err.message : String(err) });
+            fail(e, 'USER_CANCELLED', 'show_failed');
+          });
+      }
+    });
+
+  const prompt: UserPrompt = {
+    async requestAccess(ctx) {
+      const e = create({ page: 'access', lang: ctx.lang, origin: ctx.origin }, ctx);
+      const a = await ask(e, 1, true);
+      return a.page === 'access' ? a.decision : 'deny';
+    },
+
+    async chooseCertificate(ctx, certificates, opts) {
+      const tokens = options.tokenLabels ? await options.tokenLabels().catch(() => []) : [];
+      const e = create({ page: 'picker', lang: ctx.lang, origin: ctx.origin, certificates, tokens, ...(opts.title ? { title: opts.title } : {}), ...(opts.lastChoice ? { lastChoice: opts.lastChoice } : {}) }, ctx);
+      const a = await ask(e, 1, true);
+      if (a.page !== 'picker' || a.certId === null) return null;
+      return certificates.find((c) => c.certId === a.certId) ?? null;
+    },
+
+    async confirmSigning(ctx, request: ConfirmRequest): Promise<ConfirmResult> {
+      const existing = confirmBySignal.get(ctx.signal);
+      let e: Entry;
+      let round: number;
+      if (existing && !existing.closed && !existing.pending && existing.state.page === 'confirm') {
+        // Same operation asking again (wrong PIN): re-use the open page, as the user expects.
+        e = existing;
+        round = existing.state.round + 1;
+        bump(e, { subject: request.subject, certificate: request.certificate, pin: request.pin, round, phase: 'ask', progress: undefined } as Partial<DialogState>);
+      } else {
+        round = 1;
+        e = create({ page: 'confirm', lang: ctx.lang, origin: ctx.origin, subject: request.subject, certificate: request.certificate, pin: request.pin, round, phase: 'ask' }, ctx);
+        confirmBySignal.set(ctx.signal, e);
+      }
+      const a = await ask(e, round, round === 1);
+      if (a.page !== 'confirm' || !a.approved) {
+        close(e, 'declined');
+        return { approved: false };
+      }
+      // Keep the page open in "working" state for progress, a PIN retry, or finish().
+      bump(e, { phase: 'working' } as Partial<DialogState>);
+      armTimeout(e, options.dialogTimeoutMs);
+      const needsPin = request.pin.required && !request.pin.pinpad;
+      return needsPin && a.pin !== undefined ? { approved: true, pin: new TextEncoder().encode(a.pin) } : { approved: true };
+    },
+
+    progress(ctx, done, total) {
+      const e = confirmBySignal.get(ctx.signal);
+      if (!e || e.closed) return;
+      bump(e, { progress: { done, total } } as Partial<DialogState>);
+      armTimeout(e, options.dialogTimeoutMs);
+    },
+
+    finish(ctx) {
+      for (const e of [...dialogs.values()]) {
+        if (e.ctx?.signal !== ctx.signal) continue;
+        if (e.pending) fail(e, 'USER_CANCELLED', 'finished');
+        else close(e, 'finished');
+      }
+    },
+  };
+
+  /** Checks an answer against the question it claims to answer. The PIN is validated, never logged. */
+  const validate = (e: Entry, raw: unknown): DialogAnswer => {
+    const a = raw as Partial<Record<string, unknown>> | null;
+    if (!a || typeof a !== 'object' || a.page !== e.page) throw new AnswerRejected(400);
+    const s = e.state;
+    if (s.page === 'access') {
+      if (typeof a.decision !== 'string' || !DECISIONS.has(a.decision)) throw new AnswerRejected(400);
+      return { page: 'access', decision: a.decision as AccessDecision };
+    }
+    if (s.page === 'picker') {
+      if (a.certId === null) return { page: 'picker', certId: null };
+      const cert = s.certificates.find((c: Cert) => c.certId === a.certId);
+      if (!cert || cert.status !== 'valid' || !cert.hasPrivateKey) throw new AnswerRejected(400);
+      return { page: 'picker', certId: cert.certId };
+    }
+    if (s.page === 'confirm') {
+      if (a.round !== s.round || typeof a.approved !== 'boolean') throw new AnswerRejected(409);
+      if (!a.approved) return { page: 'confirm', round: s.round, approved: false };
+      if (s.pin.pinStatus === 'locked') throw new AnswerRejected(400);
+      if (s.pin.required && !s.pin.pinpad) {
+        if (typeof a.pin !== 'string' || a.pin.length === 0 || a.pin.length > MAX_PIN_CHARS) throw new AnswerRejected(400);
+        return { page: 'confirm', round: s.round, approved: true, pin: a.pin };
+      }
+      return { page: 'confirm', round: s.round, approved: true };
+    }
+    if (s.page === 'settings' && a.action && typeof a.action === 'object') return { page: 'settings', action: a.action as SettingsAction };
+    throw new AnswerRejected(400);
+  };
+
+  return {
+    prompt,
+    get: (id) => dialogs.get(id),
+    touch(id) {
+      const e = dialogs.get(id);
+      if (!e || options.heartbeatTimeoutMs === undefined) return;
+      if (e.heartbeat) clearTimeout(e.heartbeat);
+      e.heartbeat = setTimeout(() => (e.pending ? fail(e, 'USER_CANCELLED', 'heartbeat') : close(e, 'heartbeat')), options.heartbeatTimeoutMs);
+      e.heartbeat.unref?.();
+    },
+    async answer(id, raw) {
+      const e = dialogs.get(id);
+      if (!e || e.closed) throw new AnswerRejected(404);
+      const a = validate(e, raw);
+      if (a.page === 'settings') {
+        if (!options.panels) throw new AnswerRejected(400);
+        await options.panels.applySettings(a.action).catch(() => {
+          throw new AnswerRejected(400);
+        });
+        const settings = await options.panels.settings();
+        bump(e, { settings, lang: settings.lang } as Partial<DialogState>);
+        logger.info('ui.settings.apply', { kind: a.action.kind });
+        return;
+      }
+      const p = e.pending;
+      if (!p) throw new AnswerRejected(409);
+      e.pending = undefined;
+      logger.info('ui.dialog.answer', { page: e.page, ...(a.page === 'access' ? { decision: a.decision } : a.page === 'confirm' ? { approved: a.approved, round: a.round } : { chosen: a.page === 'picker' && a.certId !== null }) });
+      if (e.page !== 'confirm') close(e, 'answered');
+      p.resolve(a);
+    },
+    cancel(id) {
+      const e = dialogs.get(id);
+      if (!e) return;
+      if (e.pending) fail(e, 'USER_CANCELLED', 'page_closed');
+      else close(e, 'page_closed');
+    },
+    async openPanel(page) {
+      const p = options.panels;
+      if (!p) throw new Error('no panel provider');
+      const lang = panelLang();
+      const state: NewState =
+        page === 'settings' ? { page, lang, settings: await p.settings() } : page === 'diagnostics' ? { page, lang, report: await p.diagnostics() } : { page, lang, about: await p.about() };
+      const e = create(state);
+      armTimeout(e, options.panelTimeoutMs ?? 30 * 60_000);
+      await presenter.show(e);
+      return e;
+    },
+    openCount: () => dialogs.size,
+    closeAll() {
+      for (const e of [...dialogs.values()]) {
+        if (e.pending) fail(e, 'USER_CANCELLED', 'shutdown');
+        else close(e, 'shutdown');
+      }
+    },
+  };
+}

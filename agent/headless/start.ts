@@ -1,0 +1,250 @@
+// startAgent: the composition root for plain Node — policy, settings, log, TLS, modules, dispatcher, listeners.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { type Clock, type DocumentSigners, type Logger, type TokenService, type UserPrompt } from '../core/index.js';
+import { createDispatcher, type AgentDispatcher } from '../core/dispatcher.js';
+import type { LimitOptions } from '../core/policy/limits.js';
+import { OriginAccess, normaliseOrigin } from '../core/policy/origins.js';
+import { SettingsCell } from '../core/settings.js';
+import { createPkcs11TokenService, type ModuleCandidate } from '../pkcs11/index.js';
+import { createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
+import { startVnptListener, VNPT_PORTS } from './vnpt-listener.js';
+import { ensurePrivateDir, prepareTls, type LocalTls } from '../tls/index.js';
+import { resolveDataDir, resolvePolicyPath } from './data-dir.js';
+import { createFileLogger, type FileLogger } from './file-logger.js';
+import { planModules } from './modules.js';
+import { noUiPrompt } from './no-ui-prompt.js';
+import { loadPolicy, type LoadedPolicy } from './policy-file.js';
+import { fileSettingsStore } from './settings-file.js';
+import { agentVersion } from './version.js';
+
+export const DEFAULT_TLS_PORT = 14433;
+export const DEFAULT_PLAIN_PORT = 14434;
+
+export interface StartOptions {
+  dataDir?: string;
+  policyPath?: string;
+  /** TLS port; 0 = any free port. Default 14433. */
+  port?: number;
+  /** Plain port when enabled; 0 = any free port. Default 14434. */
+  plainPort?: number;
+  /** Development mode: the plain ws/http port is on. */
+  dev?: boolean;
+  lang?: 'vi' | 'en';
+  env?: NodeJS.ProcessEnv;
+  /** Home directory whose trust stores are updated after a CA renewal. */
+  home?: string;
+  /** Dialog host. Default: none (every question → USER_CANCELLED). Tests inject the scripted prompt here only. */
+  prompt?: UserPrompt;
+  /** 'browser': dialogs are pages under /ui/ opened in the user's browser (ignored when `prompt` is given). */
+  ui?: 'browser' | 'none';
+  /** Folder of the renderer bundle for `ui: 'browser'` (tests build a private one). Default: dist/renderer-bundle. */
+  uiBundleDir?: string;
+  /** Replace discovery with exactly these modules (tests, benchmarks). */
+  modules?: ModuleCandidate[];
+  /** Replace the token layer entirely (unit-style tests). */
+  tokens?: TokenService;
+  documents?: DocumentSigners;
+  /** Prompt rate override (benchmarks). */
+  promptLimits?: Partial<LimitOptions>;
+  serverLimits?: Partial<ServerLimits>;
+  mounts?: Mount[];
+  /**
+   * Ports for the VNPT-CA Plugin compatible listener, tried in order (default 4433, 4434, 4435 when policy
+   * `compat.vnpt` is on); an empty list turns it off.
+   */
+  vnptPorts?: number[];
+  /** Echo log lines on stderr. */
+  logEcho?: boolean;
+  clock?: Clock;
+}
+
+export interface RunningAgent {
+  tlsPort: number;
+  plainPort: number | null;
+  vnptPort: number | null;
+  dataDir: string;
+  version: string;
+  policy: LoadedPolicy;
+  tls: LocalTls;
+  logger: FileLogger;
+  tokens: TokenService;
+  dispatcher: AgentDispatcher;
+  server: AgentServer;
+  access: OriginAccess;
+  /** The user's settings (language, PIN session minutes, site decisions): the settings page reads and updates it. */
+  settings: SettingsCell;
+  /** The ready line of CONTRACT.md (without newline). */
+  readyLine(): string;
+  /** Stops accepting, answers in-flight requests, logs out of tokens, finalises modules. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The signing formats, loaded on first use: most sessions sign a hash or nothing, and the PDF/XML/CMS code and
+ * its libraries would otherwise cost start-up time and idle memory.
+ */
+function lazyDocumentSigners(): DocumentSigners {
+  let loaded: Promise<DocumentSigners> | undefined;
+  const get = (): Promise<DocumentSigners> => (loaded ??= import('../signing/index.js').then((m) => m.createDocumentSigners()));
+  return {
+    describePdf: async (...a) => (await get()).describePdf(...a),
+    signPdf: async (...a) => (await get()).signPdf(...a),
+    describeXml: async (...a) => (await get()).describeXml(...a),
+    signXml: async (...a) => (await get()).signXml(...a),
+    signCms: async (...a) => (await get()).signCms(...a),
+  };
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export async function startAgent(options: StartOptions = {}): Promise<RunningAgent> {
+  const env = options.env ?? process.env;
+  const dataDir = resolveDataDir(options.dataDir, env);
+  await ensurePrivateDir(dataDir);
+  const logger = createFileLogger({ dir: join(dataDir, 'logs'), echo: options.logEcho });
+  const clock: Clock = options.clock ?? { now: () => new Date() };
+  const version = agentVersion();
+  logger.info('agent.starting', { version, pid: process.pid, node: process.version });
+
+  const cleanup: Array<() => Promise<void> | void> = [() => logger.close()];
+  const unwind = async (): Promise<void> => {
+    for (const f of cleanup.reverse()) await Promise.resolve(f()).catch(() => undefined);
+  };
+  try {
+    const policy = await loadPolicy(resolvePolicyPath(options.policyPath, env));
+    if (policy.source === 'safest') logger.warn('policy.broken', { path: policy.path, problems: policy.problems.join(' | ').slice(0, 400) });
+    else logger.info('policy.loaded', { path: policy.path, source: policy.source });
+
+    const settings = await SettingsCell.open(fileSettingsStore(dataDir, logger), logger);
+    if (options.lang) await settings.update((s) => void (s.language = options.lang!));
+    const tls = await prepareTls(dataDir, options.home ?? env.HOME ?? homedir(), logger);
+
+    let tokens = options.tokens;
+    if (!tokens) {
+      const modules = options.modules ?? (await planModules(dataDir, policy.policy, logger, env)).modules;
+      tokens = createPkcs11TokenService({
+        modules,
+        clock,
+        logger,
+        idleMinutes: policy.policy.signing.pinSessionMinutes,
+        requirePinEveryTime: policy.policy.signing.requirePinEveryTime,
+      });
+    }
+    const tokenService = tokens;
+    cleanup.push(() => tokenService.close());
+
+    const access = new OriginAccess(policy.policy, settings, clock);
+    const plainOn = options.dev === true || policy.policy.plainPort;
+    const mounts: Mount[] = [...(options.mounts ?? [])];
+    let ports: { tlsPort: number | null; plainPort: number | null } = { tlsPort: null, plainPort: null };
+    let vnptPort: number | null = null;
+    let prompt = options.prompt;
+    if (!prompt && options.ui === 'browser') {
+      const { createBrowserPrompt, createUrlOpener, createAgentPanels, caTrustRows } = await import('./browser-host/index.js');
+      const home = options.home ?? env.HOME ?? homedir();
+      const browser = createBrowserPrompt({
+        // In --dev the dialogs use the plain port, so no certificate needs to be trusted to see them.
+        baseUrl: () => (ports.plainPort !== null && options.dev ? `http://127.0.0.1:${ports.plainPort}` : `https://127.0.0.1:${ports.tlsPort}`),
+        // $BROWSER from the environment the agent was started with (not necessarily this process's).
+        open: createUrlOpener(env),
+        logger,
+        lang: () => settings.get().language,
+        dialogTimeoutMs: 5 * 60_000,
+        ...(options.uiBundleDir ? { bundleDir: options.uiBundleDir } : {}),
+        // Read late: the panels only open once the agent runs.
+        panels: createAgentPanels({
+          version,
+          platform: `${process.platform} ${process.arch}`,
+          access,
+          settings,
+          policy,
+          tokens: tokenService,
+          ports: () => ({ tls: ports.tlsPort, plain: ports.plainPort, vnpt: vnptPort }),
+          caTrust: async () => caTrustRows(await (await import('../tls/index.js')).caStatus(dataDir, home)),
+          lang: () => settings.get().language,
+        }),
+        tokenLabels: async () => (await tokenService.listTokens()).map((t) => ({ tokenId: t.tokenId, label: t.label, manufacturer: t.manufacturer })),
+      });
+      mounts.push(browser.mount);
+      cleanup.push(() => browser.closeAll());
+      prompt = browser;
+    }
+    const dispatcher = createDispatcher({
+      tokens: tokenService,
+      prompt: prompt ?? noUiPrompt(logger),
+      documents: options.documents ?? lazyDocumentSigners(),
+      access,
+      settings,
+      policy: policy.policy,
+      clock,
+      logger,
+      version,
+      ...(options.promptLimits ? { limits: options.promptLimits } : {}),
+    });
+    cleanup.push(() => dispatcher.close());
+
+    const origins: OriginGate = { normalise: (raw) => normaliseOrigin(raw), classify: (o) => access.classify(o) };
+    const server = createAgentServer({
+      dispatcher,
+      origins,
+      logger,
+      version,
+      tls: { port: options.port ?? DEFAULT_TLS_PORT, credentials: { key: tls.key, cert: tls.cert } },
+      plain: plainOn ? { port: options.plainPort ?? DEFAULT_PLAIN_PORT } : null,
+      limits: options.serverLimits,
+      mounts,
+      notifications: { attach: (ctx) => dispatcher.attach(ctx) },
+    });
+    ports = await server.start();
+    cleanup.push(() => server.close());
+
+    const vnptPorts = policy.policy.compat.vnpt ? (options.vnptPorts ?? VNPT_PORTS) : [];
+    const vnpt = vnptPorts.length > 0
+      ? await startVnptListener({ dispatcher, origins, logger, version, credentials: { key: tls.key, cert: tls.cert }, ports: vnptPorts, limits: options.serverLimits })
+      : null;
+    if (vnpt) cleanup.push(() => vnpt.server.close());
+    vnptPort = vnpt?.port ?? null;
+    logger.info('agent.ready', { tlsPort: ports.tlsPort, plainPort: ports.plainPort, vnptPort: vnpt?.port ?? null });
+
+    let stopping: Promise<void> | null = null;
+    const agent: RunningAgent = {
+      tlsPort: ports.tlsPort!,
+      plainPort: ports.plainPort,
+      vnptPort: vnpt?.port ?? null,
+      dataDir,
+      version,
+      policy,
+      tls,
+      logger,
+      tokens: tokenService,
+      dispatcher,
+      server,
+      access,
+      settings,
+      readyLine: () => JSON.stringify({ event: 'ready', tlsPort: agent.tlsPort, plainPort: agent.plainPort, vnptPort: agent.vnptPort }),
+      stop: () => {
+        stopping ??= (async () => {
+          logger.info('agent.stopping', {});
+          await server.close().catch((e) => logger.error('agent.stop-server', { detail: errorText(e) }));
+          await vnpt?.server.close().catch((e) => logger.error('agent.stop-vnpt', { detail: errorText(e) }));
+          dispatcher.close();
+          await tokenService.logout().catch(() => undefined);
+          await tokenService.close().catch((e) => logger.error('agent.stop-tokens', { detail: errorText(e) }));
+          logger.info('agent.stopped', {});
+          logger.close();
+        })();
+        return stopping;
+      },
+    };
+    return agent;
+  } catch (e) {
+    logger.error('agent.start-failed', { detail: errorText(e) });
+    await unwind();
+    throw e;
+  }
+}
+
+export type { Logger };

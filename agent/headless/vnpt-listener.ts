@@ -1,0 +1,55 @@
+// Hosts the VNPT-CA Plugin compatible listener (wss://localhost:4433/plugin, then 4434, 4435) over the same core.
+import type { Logger } from '../core/index.js';
+import type { AgentDispatcher } from '../core/dispatcher.js';
+import { createVnptSession } from '../compat/vnpt/index.js';
+import { createAgentServer, type AgentServer, type OriginGate, type ServerLimits, type TlsCredentials } from '../server/index.js';
+
+/** The ports the plugin's page script tries, in its order (VNPT-COMPAT.md). */
+export const VNPT_PORTS = [4433, 4434, 4435];
+
+export interface VnptListenerOptions {
+  dispatcher: AgentDispatcher;
+  origins: OriginGate;
+  logger: Logger;
+  version: string;
+  credentials: TlsCredentials;
+  ports: number[];
+  limits?: Partial<ServerLimits>;
+}
+
+/**
+ * Starts the compat listener on the first free port of `ports`. Origin and Host checks, limits and dialogs are
+ * the agent's own (the frame's `domain` field is never trusted). Resolves null when every port is taken: the
+ * agent then runs without compat, and says so in the log.
+ */
+export async function startVnptListener(o: VnptListenerOptions): Promise<{ server: AgentServer; port: number } | null> {
+  for (const port of o.ports) {
+    const server = createAgentServer({
+      dispatcher: o.dispatcher,
+      origins: o.origins,
+      logger: o.logger,
+      version: o.version,
+      tls: { port, credentials: o.credentials },
+      plain: null,
+      // IPv4 only: the plugin script connects to localhost, which browsers resolve to 127.0.0.1 first.
+      ipv6: false,
+      httpApi: false,
+      limits: o.limits,
+      sockets: {
+        '/plugin': {
+          transport: 'vnpt',
+          open: (ctx) => createVnptSession({ dispatcher: o.dispatcher, version: o.version, decodeBase64Text: (b) => Buffer.from(b, 'base64').toString('utf8') }, ctx),
+        },
+      },
+    });
+    try {
+      const ports = await server.start();
+      o.logger.info('vnpt.ready', { port: ports.tlsPort });
+      return { server, port: ports.tlsPort! };
+    } catch (e) {
+      await server.close().catch(() => undefined);
+      o.logger.warn('vnpt.port-unavailable', { port, detail: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return null;
+}

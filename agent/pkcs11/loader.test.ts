@@ -1,0 +1,111 @@
+// Unit: the module path rules on real temp files, and load/initialise failures recorded instead of thrown.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Logger } from '../core/ports.js';
+import * as C from './constants.js';
+import { InjectedPkcs11Error } from './fault-injection.js';
+import { checkModulePath, loadModules, unloadModule } from './loader.js';
+import type { Pkcs11Api } from './pkcs11-api.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kyso-pkcs11-loader-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, mode: number) => {
+  const p = join(dir, name);
+  writeFileSync(p, 'x');
+  chmodSync(p, mode);
+  return p;
+};
+const quiet: Logger = { info() {}, warn() {}, error() {} };
+
+describe('checkModulePath', () => {
+  it('refusesRelativePaths', () => {
+    expect(checkModulePath('lib.so', 'linux')).toEqual({ ok: false, status: 'refused', reason: 'not an absolute path' });
+    expect(checkModulePath('.\\x.dll', 'win32')).toMatchObject({ status: 'refused' });
+  });
+  it('reportsMissingFilesAsNotFound', () => {
+    expect(checkModulePath(join(dir, 'missing.so'), 'linux')).toMatchObject({ ok: false, status: 'notFound' });
+  });
+  it('refusesDirectoriesAndWorldWritableFiles', () => {
+    expect(checkModulePath(dir, 'linux')).toMatchObject({ status: 'refused', reason: 'not a regular file' });
+    expect(checkModulePath(file('ww.so', 0o666), 'linux')).toMatchObject({ status: 'refused', reason: 'file is writable by others' });
+  });
+  it('refusesFilesInWorldWritableDirectories_unlessSticky', () => {
+    const open = join(dir, 'open');
+    mkdirSync(open);
+    writeFileSync(join(open, 'a.so'), 'x');
+    chmodSync(join(open, 'a.so'), 0o644);
+    chmodSync(open, 0o777);
+    expect(checkModulePath(join(open, 'a.so'), 'linux')).toMatchObject({ status: 'refused', reason: 'directory is writable by others' });
+    chmodSync(open, 0o1777);
+    expect(checkModulePath(join(open, 'a.so'), 'linux')).toMatchObject({ ok: true });
+  });
+  it('followsSymlinks_andJudgesTheTarget', () => {
+    const target = file('target.so', 0o666);
+    symlinkSync(target, join(dir, 'link.so'));
+    expect(checkModulePath(join(dir, 'link.so'), 'linux')).toMatchObject({ status: 'refused', reason: 'file is writable by others' });
+  });
+  it('acceptsAPrivateRegularFile', () => {
+    const p = file('ok.so', 0o644);
+    expect(checkModulePath(p, 'linux')).toEqual({ ok: true, realPath: p });
+  });
+});
+
+/** A PKCS11 stand-in whose load / C_Initialize behaviour is scripted. */
+function scripted(opts: { loadError?: Error; initError?: Error }): Pkcs11Api & { finalized: number } {
+  const api = {
+    finalized: 0,
+    load() {
+      if (opts.loadError) throw opts.loadError;
+    },
+    close() {},
+    C_Initialize() {
+      if (opts.initError) throw opts.initError;
+    },
+    C_Finalize() {
+      api.finalized++;
+    },
+    C_GetInfo: () => ({ cryptokiVersion: { major: 2, minor: 40 }, manufacturerID: 'Test  ', flags: 0, libraryDescription: 'Scripted module   ', libraryVersion: { major: 1, minor: 0 } }),
+    C_GetSlotList: () => [Buffer.from([1])],
+  };
+  return api as unknown as Pkcs11Api & { finalized: number };
+}
+
+describe('loadModules', () => {
+  it('recordsEveryOutcome_andNeverThrows', async () => {
+    const good = file('good.so', 0o644);
+    const bad = file('bad.so', 0o644);
+    const badInit = file('badinit.so', 0o644);
+    const shared = file('shared.so', 0o644);
+    const apis = new Map<string, ReturnType<typeof scripted>>();
+    let next = '';
+    const factory = () => {
+      const api = next === bad ? scripted({ loadError: new Error('dlopen: invalid ELF header') })
+        : next === badInit ? scripted({ initError: new InjectedPkcs11Error(C.CKR_GENERAL_ERROR, 'C_Initialize') })
+          : next === shared ? scripted({ initError: new InjectedPkcs11Error(C.CKR_CRYPTOKI_ALREADY_INITIALIZED, 'C_Initialize') })
+            : scripted({});
+      apis.set(next, api);
+      return api;
+    };
+    const candidates = [good, bad, badInit, shared, 'rel.so', good].map((p, i) => ({ name: `m${i}`, path: p, source: 'env' as const }));
+    const { loaded, reports } = loadModules(candidates, () => {
+      next = candidates[apis.size]?.path ?? '';
+      return factory();
+    }, quiet);
+    expect(reports.map((r) => [r.status, r.reason])).toEqual([
+      ['loaded', undefined],
+      ['failed', 'load failed: dlopen: invalid ELF header'],
+      ['failed', 'C_Initialize failed: CKR 0x5'],
+      ['loaded', undefined],
+      ['refused', 'not an absolute path'],
+      ['refused', 'same library as m0'],
+    ]);
+    expect(reports[0]).toMatchObject({ libraryDescription: 'Scripted module', cryptokiVersion: '2.40', slotCount: 1 });
+    expect(loaded.map((m) => m.displayName)).toEqual(['m0', 'm3']);
+    for (const m of loaded) await unloadModule(m, quiet);
+    // We finalize what we initialised, never a library someone else in the process initialised.
+    expect(apis.get(good)!.finalized).toBe(1);
+    expect(apis.get(shared)!.finalized).toBe(0);
+  });
+});

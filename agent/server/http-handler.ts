@@ -1,0 +1,175 @@
+// HTTP side of a listener: discovery endpoint, POST /v1/rpc, CORS and preflight, mounts, body cap.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ConnectionContext } from '../core/index.js';
+import { REFUSAL_BODY, SECURITY_HEADERS, checkOrigin, corsAllowed, hostAllowed, printable, selfOrigins, transportError } from './guard.js';
+import type { ServerRuntime } from './runtime.js';
+
+const RPC_PATH = '/v1/rpc';
+const DISCOVERY_PATH = '/.well-known/kyso-agent';
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function pathOf(url: string | undefined): string {
+  const u = url ?? '/';
+  const q = u.indexOf('?');
+  return q === -1 ? u : u.slice(0, q);
+}
+
+function baseHeaders(res: ServerResponse): void {
+  res.sendDate = false;
+  for (const [k, v] of SECURITY_HEADERS) res.setHeader(k, v);
+}
+
+function sendJson(res: ServerResponse, status: number, body: string, close = false): void {
+  const bytes = Buffer.from(body, 'utf8');
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Length', bytes.length);
+  if (close) res.shouldKeepAlive = false;
+  res.end(bytes);
+}
+
+/** 403 with the same bytes for every refused origin and host (THREATS T4). No CORS header: the page cannot read it. */
+function refuse(res: ServerResponse): void {
+  sendJson(res, 403, REFUSAL_BODY, true);
+}
+
+/** Builds the request listener of one listener (TLS or plain) on `port()`. */
+export function createHttpHandler(rt: ServerRuntime, scheme: 'https' | 'http', port: () => number) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    baseHeaders(res);
+    // The discovery answer is public (name + protocol, or the one refusal): a page's no-cors probe may load it
+    // opaquely, which is how the SDK tells "agent there but refusing this origin" from "nothing listening".
+    // Set before any check, so every refusal on this path stays byte-identical (THREATS T4).
+    if (pathOf(req.url) === DISCOVERY_PATH) res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    const p = port();
+    if (!hostAllowed(req.headers.host, p)) {
+      rt.logger.warn('http.refused', { why: 'host', host: printable(req.headers.host), origin: printable(req.headers.origin) });
+      refuse(res);
+      return;
+    }
+    if (rt.closing) {
+      sendJson(res, 503, transportError('INTERNAL'), true);
+      return;
+    }
+    const path = pathOf(req.url);
+    if (!rt.httpApi) {
+      sendJson(res, 404, '{"error":"not found"}');
+      return;
+    }
+    const mount = rt.mounts.find((m) => path.startsWith(m.prefix));
+    if (mount) {
+      // The agent's own dialog pages: top-level navigations carry no Origin; anything that does must be the agent itself.
+      const origin = req.headers.origin;
+      if (origin !== undefined && !selfOrigins(scheme, p).has(origin.toLowerCase())) {
+        rt.logger.warn('http.refused', { why: 'mount-origin', origin: printable(origin) });
+        refuse(res);
+        return;
+      }
+      mount.handle(req, res);
+      return;
+    }
+    const verdict = checkOrigin(req.headers, rt.origins);
+    if (!verdict.ok) {
+      rt.logger.warn('http.refused', { why: verdict.why, origin: printable(req.headers.origin), path: printable(path) });
+      refuse(res);
+      return;
+    }
+    const { origin, cls } = verdict;
+    if (corsAllowed(cls)) res.setHeader('Access-Control-Allow-Origin', origin);
+
+    if (path !== RPC_PATH && path !== DISCOVERY_PATH) {
+      sendJson(res, 404, '{"error":"not found"}');
+      return;
+    }
+    if (req.method === 'OPTIONS') {
+      res.statusCode = 204;
+      res.setHeader('Access-Control-Allow-Methods', path === RPC_PATH ? 'POST, OPTIONS' : 'GET, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+      // Chrome's Private Network Access / Local Network Access preflight for a public page reaching loopback.
+      res.setHeader('Access-Control-Allow-Private-Network', 'true');
+      res.setHeader('Access-Control-Max-Age', '600');
+      res.end();
+      return;
+    }
+    if (path === DISCOVERY_PATH) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        res.setHeader('Allow', 'GET, HEAD, OPTIONS');
+        sendJson(res, 405, '{"error":"method not allowed"}');
+        return;
+      }
+      const info: { name: string; protocol: number; version?: string } = { name: 'kyso-agent', protocol: 1 };
+      if (cls === 'approved') info.version = rt.version;
+      sendJson(res, 200, JSON.stringify(info));
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST, OPTIONS');
+      sendJson(res, 405, '{"error":"method not allowed"}');
+      return;
+    }
+    handleRpc(rt, req, res, origin);
+  };
+}
+
+/** One JSON-RPC request per POST; the request's AbortSignal follows the client connection. */
+function handleRpc(rt: ServerRuntime, req: IncomingMessage, res: ServerResponse, origin: string): void {
+  const cap = rt.limits.maxPayloadBytes;
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (Number.isFinite(declared) && declared > cap) {
+    tooLarge(rt, req, res, origin);
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  req.on('data', (chunk: Buffer) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > cap) {
+      over = true;
+      chunks.length = 0;
+      tooLarge(rt, req, res, origin);
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('error', () => undefined);
+  req.on('end', () => {
+    if (over) return;
+    const controller = rt.controller();
+    res.on('close', () => controller.abort());
+    let text: string;
+    try {
+      text = utf8.decode(Buffer.concat(chunks));
+    } catch {
+      sendJson(res, 200, transportError('PARSE_ERROR'));
+      return;
+    }
+    const ctx: ConnectionContext = { origin, transport: 'http', signal: controller.signal };
+    rt.track(
+      rt.dispatcher.handle(text, ctx).then(
+        (reply) => {
+          if (res.writableEnded || res.destroyed) return;
+          if (reply === null) {
+            res.statusCode = 204;
+            res.end();
+          } else sendJson(res, 200, reply);
+        },
+        (err: unknown) => {
+          rt.logger.error('http.dispatch-failed', { origin, error: err instanceof Error ? err.name : 'unknown' });
+          if (!res.writableEnded && !res.destroyed) sendJson(res, 500, transportError('INTERNAL'));
+        },
+      ),
+    );
+  });
+}
+
+/** 413 with PAYLOAD_TOO_LARGE; the rest of the body is drained briefly so the client can read the answer. */
+function tooLarge(rt: ServerRuntime, req: IncomingMessage, res: ServerResponse, origin: string): void {
+  rt.logger.warn('http.payload-too-large', { origin });
+  sendJson(res, 413, transportError('PAYLOAD_TOO_LARGE'), true);
+  req.resume();
+  const timer = setTimeout(() => req.socket.destroy(), 2_000);
+  timer.unref();
+  req.socket.once('close', () => clearTimeout(timer));
+}

@@ -1,0 +1,104 @@
+// What the transport needs from the rest of the agent: origin gate, dispatcher, mounts, limits, listeners.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ConnectionContext, Dispatcher, Logger } from '../core/index.js';
+import { MAX_CONNECTIONS_PER_ORIGIN, MAX_FRAME_BYTES } from '../core/protocol/limits.js';
+
+/** How the origin policy sees a normalised origin (core's `classify`). */
+export type OriginClass = 'blocked' | 'approved' | 'pairable' | 'unknown';
+
+/** The origin policy as the transport uses it; wired by the composition root to agent/core. */
+export interface OriginGate {
+  /** Normalised `scheme://host[:port]`, or null when the header is not a usable origin (then refused). */
+  normalise(raw: string): string | null;
+  /** Re-evaluated on every request: approvals and blocks take effect without a restart. */
+  classify(origin: string): OriginClass;
+}
+
+/** A sub-tree of paths served by another part of the agent (the browser-hosted dialogs under '/ui/'). */
+export interface Mount {
+  /** Path prefix, e.g. '/ui/'. Requests whose path starts with it go to `handle`. */
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse): void;
+}
+
+/** Lets the core push notifications (tokens.changed) to a WebSocket connection. Returns a detach function. */
+export interface NotificationAttach {
+  attach(connection: ConnectionContext): () => void;
+}
+
+/** What one WebSocket connection's text frames go to. */
+export interface FrameHandler {
+  /** One text frame in, one text frame out (null: no reply). */
+  handle(text: string): Promise<string | null>;
+}
+
+/**
+ * A WebSocket endpoint: the default `/v1/ws` speaks JSON-RPC to the dispatcher; the VNPT-compatible listener
+ * mounts `/plugin` with its own frame format. Host and Origin checks and limits are the same for every endpoint.
+ */
+export interface SocketEndpoint {
+  transport: ConnectionContext['transport'];
+  open(ctx: ConnectionContext): FrameHandler;
+  /** Push tokens.changed notifications to this endpoint's connections. Default false. */
+  notifications?: boolean;
+}
+
+export interface ServerLimits {
+  /** Largest WebSocket message and HTTP body in bytes (64 MiB documents base64-encoded in JSON fit). */
+  maxPayloadBytes: number;
+  /** Open WebSocket connections one origin may hold at a time. */
+  maxConnectionsPerOrigin: number;
+  /** How long `close()` waits for in-flight requests before aborting them. */
+  shutdownGraceMs: number;
+}
+
+/** Core's protocol limits: 64 MiB of document is ~85.4 MiB of base64, the frame cap leaves room for the JSON. */
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxPayloadBytes: MAX_FRAME_BYTES,
+  maxConnectionsPerOrigin: MAX_CONNECTIONS_PER_ORIGIN,
+  shutdownGraceMs: 5_000,
+};
+
+export interface TlsCredentials {
+  /** PEM private key of the leaf. */
+  key: string;
+  /** PEM leaf certificate (optionally followed by the CA). */
+  cert: string;
+}
+
+export interface AgentServerOptions {
+  dispatcher: Dispatcher;
+  origins: OriginGate;
+  logger: Logger;
+  /** Agent version, shown only to approved origins. */
+  version: string;
+  /** TLS listener (wss + https): port (0 = free port) and credentials. Null: no TLS listener. */
+  tls: { port: number; credentials: TlsCredentials } | null;
+  /** Plain listener (ws + http), only in --dev or by policy. Null: off. */
+  plain: { port: number } | null;
+  /** Also listen on [::1] (same port) when the machine has it. Default true. */
+  ipv6?: boolean;
+  limits?: Partial<ServerLimits>;
+  mounts?: Mount[];
+  notifications?: NotificationAttach;
+  /** WebSocket endpoints by exact path. Default: `{'/v1/ws': JSON-RPC over the dispatcher}`. */
+  sockets?: Record<string, SocketEndpoint>;
+  /** Serve the HTTP API (discovery, /v1/rpc, mounts). Default true; the VNPT-compatible listener has none. */
+  httpApi?: boolean;
+}
+
+/** Where the server ended up listening. */
+export interface ListeningPorts {
+  tlsPort: number | null;
+  plainPort: number | null;
+}
+
+export interface AgentServer {
+  start(): Promise<ListeningPorts>;
+  /** Swap the leaf (renewal) without dropping connections. */
+  setTlsCredentials(credentials: TlsCredentials): void;
+  /** Stop accepting, answer or abort in-flight requests, close connections. */
+  close(): Promise<void>;
+  /** Open WebSocket connections (for diagnostics and tests). */
+  connectionCount(): number;
+}

@@ -1,0 +1,159 @@
+// WebSocket side of a listener: checks during the upgrade (before accepting), per-origin cap, messages, notifications.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import type { ConnectionContext } from '../core/index.js';
+import { REFUSAL_BODY, checkOrigin, hostAllowed, printable, rawResponse, transportError } from './guard.js';
+import type { ServerRuntime } from './runtime.js';
+import type { SocketEndpoint } from './types.js';
+
+/** The JSON-RPC WebSocket of CONTRACT.md. */
+export const WS_PATH = '/v1/ws';
+const REFUSED = rawResponse(403, REFUSAL_BODY);
+const NOT_FOUND = rawResponse(404, '{"error":"not found"}');
+const TOO_MANY = rawResponse(429, transportError('RATE_LIMITED'));
+const UNAVAILABLE = rawResponse(503, transportError('INTERNAL'));
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Close code for "message too big" (RFC 6455) and the reason the peer sees with it. */
+export const CLOSE_TOO_LARGE = 1009;
+export const CLOSE_TOO_LARGE_REASON = 'PAYLOAD_TOO_LARGE';
+
+function reject(socket: Duplex, bytes: Buffer): void {
+  socket.on('error', () => undefined);
+  socket.end(bytes);
+  setTimeout(() => socket.destroy(), 1_000).unref();
+}
+
+/** Owns the ws server (noServer mode) shared by the TLS and plain listeners. */
+export class WsGateway {
+  readonly wss: WebSocketServer;
+
+  constructor(private readonly rt: ServerRuntime) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: rt.limits.maxPayloadBytes,
+      perMessageDeflate: false,
+      clientTracking: true,
+    });
+  }
+
+  /** The 'upgrade' listener of one listener on `port()`. Nothing is accepted before Host and Origin pass. */
+  upgradeHandler(port: () => number) {
+    return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+      const rt = this.rt;
+      if (!hostAllowed(req.headers.host, port())) {
+        rt.logger.warn('ws.refused', { why: 'host', host: printable(req.headers.host), origin: printable(req.headers.origin) });
+        reject(socket, REFUSED);
+        return;
+      }
+      const verdict = checkOrigin(req.headers, rt.origins);
+      if (!verdict.ok) {
+        rt.logger.warn('ws.refused', { why: verdict.why, origin: printable(req.headers.origin) });
+        reject(socket, REFUSED);
+        return;
+      }
+      const url = req.url ?? '/';
+      const path = url.includes('?') ? url.slice(0, url.indexOf('?')) : url;
+      const endpoint = Object.hasOwn(rt.sockets, path) ? rt.sockets[path] : undefined;
+      if (!endpoint) {
+        reject(socket, NOT_FOUND);
+        return;
+      }
+      if (rt.closing) {
+        reject(socket, UNAVAILABLE);
+        return;
+      }
+      const origin = verdict.origin;
+      if ((rt.perOrigin.get(origin) ?? 0) >= rt.limits.maxConnectionsPerOrigin) {
+        rt.logger.warn('ws.refused', { why: 'connections-per-origin', origin });
+        reject(socket, TOO_MANY);
+        return;
+      }
+      rt.connectionOpened(origin);
+      let counted = true;
+      socket.once('close', () => {
+        // Covers a handshake that fails inside ws (bad key/version) before 'connection'.
+        if (counted) rt.connectionClosed(origin);
+        counted = false;
+      });
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.once('close', () => {
+          if (counted) rt.connectionClosed(origin);
+          counted = false;
+        });
+        this.onConnection(ws, origin, endpoint);
+      });
+    };
+  }
+
+  private onConnection(ws: WebSocket, origin: string, endpoint: SocketEndpoint): void {
+    const rt = this.rt;
+    const controller = rt.controller();
+    // ws closes oversize frames with 1009 and no reason text: give the peer the stable reason too.
+    const close = ws.close.bind(ws);
+    ws.close = (code?: number, reason?: string | Buffer): void => {
+      close(code, code === CLOSE_TOO_LARGE && (reason === undefined || reason.length === 0) ? CLOSE_TOO_LARGE_REASON : reason);
+    };
+    const ctx: ConnectionContext = {
+      origin,
+      transport: endpoint.transport,
+      signal: controller.signal,
+      notify: (message: string) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(message);
+      },
+    };
+    const frames = endpoint.open(ctx);
+    let detach: () => void = () => undefined;
+    try {
+      if (rt.notifications && endpoint.notifications) detach = rt.notifications.attach(ctx);
+    } catch (err) {
+      rt.logger.error('ws.attach-failed', { origin, error: err instanceof Error ? err.name : 'unknown' });
+    }
+    rt.logger.info('ws.open', { origin });
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      let text: string;
+      try {
+        const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        // Text frames were UTF-8-checked by ws; binary frames are decoded strictly here.
+        text = isBinary ? utf8.decode(buf) : buf.toString('utf8');
+      } catch {
+        ws.send(transportError('PARSE_ERROR'));
+        return;
+      }
+      rt.track(
+        frames.handle(text).then(
+          (reply) => {
+            if (reply !== null && ws.readyState === WebSocket.OPEN) ws.send(reply);
+          },
+          (err: unknown) => {
+            rt.logger.error('ws.dispatch-failed', { origin, error: err instanceof Error ? err.name : 'unknown' });
+            if (ws.readyState === WebSocket.OPEN) ws.send(transportError('INTERNAL'));
+          },
+        ),
+      );
+    });
+    ws.on('error', (err: Error & { code?: string }) => {
+      rt.logger.warn('ws.error', { origin, code: err.code ?? err.name });
+    });
+    ws.once('close', (code: number) => {
+      controller.abort();
+      try {
+        detach();
+      } catch {
+        /* a failing detach must not keep the connection counted */
+      }
+      rt.logger.info('ws.close', { origin, code });
+    });
+  }
+
+  /** Close every connection with 1001 (going away). */
+  closeAll(): void {
+    for (const ws of this.wss.clients) ws.close(1001, 'SHUTDOWN');
+  }
+
+  terminateAll(): void {
+    for (const ws of this.wss.clients) ws.terminate();
+  }
+}

@@ -1,0 +1,21 @@
+// The signing formats wired as the core's DocumentSigners port: CMS/CAdES, PAdES and XMLDSig.
+import type { DocumentSigners } from '../core/ports.js';
+import { createCades } from './cms/cades.js';
+import { describePdf, signPdf } from './pades/index.js';
+import { describeXml, signXml } from './xmldsig/index.js';
+
+export { createCades, type CadesOptions } from './cms/cades.js';
+export { requestTimestamp, parseTimestampToken, type TimestampToken } from './tsa/client.js';
+export { verifyCms, verifyXml, checkChain, type SignatureReport, type TimestampReport, type VerifyOptions } from './verify/index.js';
+export { verifyPdf, type PdfSignatureReport } from './pades/index.js';
+
+/** The DocumentSigners the composition roots hand to the core. */
+export function createDocumentSigners(): DocumentSigners {
+  return {
+    describePdf,
+    signPdf,
+    describeXml,
+    signXml,
+    signCms: (input, options, signer) => createCades(input, options, signer),
+  };
+}

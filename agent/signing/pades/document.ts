@@ -1,0 +1,276 @@
+// A parsed PDF file: the xref chain (tables, streams, hybrid, incremental updates), object lookup incl. object streams.
+import { AgentError } from '../../core/errors.js';
+import { decodeStream, FilterError } from './filters.js';
+import { Lexer, PdfSyntaxError, lastIndexOf } from './lexer.js';
+import { PdfDict, PdfName, PdfRef, PdfStream, type PdfObject } from './objects.js';
+
+export type XrefEntry =
+  | { type: 0 }
+  | { type: 1; offset: number; gen: number }
+  | { type: 2; stream: number; index: number };
+
+/** Limits against hostile files. */
+const MAX_XREF_SECTIONS = 10_000;
+const MAX_OBJECT_NUMBER = 10_000_000;
+
+/** Builds the DOCUMENT_INVALID error with a bilingual message and the why in data.detail. */
+export function invalid(detail: string): AgentError {
+  return new AgentError('DOCUMENT_INVALID', `Tệp PDF không hợp lệ / invalid PDF: ${detail}`, { detail });
+}
+
+interface ObjStm {
+  data: Uint8Array;
+  first: number;
+  offsets: number[];
+  nums: number[];
+}
+
+export class PdfFile {
+  /** Offset the last `startxref` points to (the /Prev of our update). */
+  readonly startxref: number;
+  /** Whether the newest xref section is a stream (our update then writes a stream too). */
+  readonly lastXrefIsStream: boolean;
+  /** Newest trailer (for an xref stream: its dictionary). */
+  readonly trailer: PdfDict;
+  /** Largest /Size across the chain. */
+  readonly size: number;
+  /** PDF header version, e.g. "1.7". */
+  readonly version: string;
+  private readonly entries = new Map<number, XrefEntry>();
+  private readonly cache = new Map<number, PdfObject>();
+  private readonly objStms = new Map<number, ObjStm>();
+  private resolving = new Set<number>();
+
+  private constructor(readonly buf: Uint8Array) {
+    const head = Buffer.from(buf.buffer, buf.byteOffset, Math.min(1024, buf.length)).toString('latin1');
+    const m = /%PDF-(\d\.\d)/.exec(head);
+    if (!m) throw invalid('thiếu tiêu đề %PDF / missing %PDF header');
+    this.version = m[1]!;
+    const sx = lastIndexOf(buf, 'startxref');
+    if (sx < 0 || sx < buf.length - 4096) throw invalid('tệp bị cắt cụt, thiếu startxref / truncated file: missing startxref');
+    const l = new Lexer(buf, sx + 'startxref'.length);
+    const off = l.readInt();
+    if (off === null || off >= buf.length) throw invalid('startxref sai / bad startxref offset');
+    this.startxref = off;
+    const { trailer, isStream, size } = this.readChain(off);
+    this.trailer = trailer;
+    this.lastXrefIsStream = isStream;
+    this.size = size;
+  }
+
+  /** Parses the file; DOCUMENT_INVALID (with detail) for anything we cannot read or must refuse. */
+  static open(buf: Uint8Array): PdfFile {
+    let file: PdfFile;
+    try {
+      file = new PdfFile(buf);
+    } catch (e) {
+      throw asInvalid(e);
+    }
+    if (file.trailer.has('Encrypt')) throw invalid('PDF được mã hoá / encrypted PDF not supported');
+    try {
+      const root = file.resolve(file.trailer.get('Root'));
+      if (!(root instanceof PdfDict)) throw invalid('thiếu /Root / no document catalog');
+    } catch (e) {
+      throw asInvalid(e);
+    }
+    return file;
+  }
+
+  private readChain(start: number): { trailer: PdfDict; isStream: boolean; size: number } {
+    let newest: PdfDict | undefined;
+    let isStream = false;
+    let size = 0;
+    const seen = new Set<number>();
+    let offset: number | undefined = start;
+    while (offset !== undefined) {
+      if (seen.has(offset) || seen.size > MAX_XREF_SECTIONS) throw invalid('vòng lặp trong chuỗi xref / xref chain loops');
+      seen.add(offset);
+      const section = this.readSection(offset);
+      if (!newest) { newest = section.trailer; isStream = section.isStream; }
+      const s = section.trailer.get('Size');
+      if (typeof s === 'number') size = Math.max(size, s);
+      const xs = section.trailer.get('XRefStm');
+      if (!section.isStream && typeof xs === 'number') this.readSection(xs, true);
+      const prev = section.trailer.get('Prev');
+      offset = typeof prev === 'number' ? prev : undefined;
+    }
+    if (!newest) throw invalid('không có bảng xref / no xref');
+    return { trailer: newest, isStream, size };
+  }
+
+  private addEntry(num: number, e: XrefEntry): void {
+    if (num < 0 || num > MAX_OBJECT_NUMBER) throw invalid('số đối tượng xref sai / bad object number in xref');
+    if (!this.entries.has(num)) this.entries.set(num, e);
+  }
+
+  private readSection(offset: number, mustBeStream = false): { trailer: PdfDict; isStream: boolean } {
+    if (offset < 0 || offset >= this.buf.length) throw invalid('offset xref sai / xref offset out of range');
+    const l = new Lexer(this.buf, offset);
+    l.skipWhitespace();
+    const save = l.pos;
+    if (!mustBeStream && l.readRegular() === 'xref') {
+      for (;;) {
+        const first = l.readInt();
+        if (first === null) break;
+        const count = l.readInt();
+        if (count === null) throw invalid('bảng xref sai / bad xref subsection');
+        for (let i = 0; i < count; i++) {
+          const o = l.readInt();
+          const g = l.readInt();
+          const t = l.readRegular();
+          if (o === null || g === null || (t !== 'n' && t !== 'f')) throw invalid('mục xref sai / bad xref entry');
+          const num = first + i;
+          if (num === 0 && t === 'f') continue;
+          this.addEntry(num, t === 'n' ? { type: 1, offset: o, gen: g } : { type: 0 });
+        }
+      }
+      l.expectKeyword('trailer');
+      const trailer = l.parseObject();
+      if (!(trailer instanceof PdfDict)) throw invalid('trailer sai / bad trailer');
+      return { trailer, isStream: false };
+    }
+    l.pos = save;
+    let obj: PdfObject;
+    try {
+      obj = new Lexer(this.buf, offset, (r) => this.lengthOf(r)).parseIndirect().value;
+    } catch (e) {
+      throw invalid(`không có xref tại offset ${offset} / no xref at the startxref offset (${(e as Error).message})`);
+    }
+    if (!(obj instanceof PdfStream) || !(obj.dict.get('Type') instanceof PdfName) || (obj.dict.get('Type') as PdfName).name !== 'XRef') {
+      throw invalid('startxref không trỏ tới xref / startxref does not point to an xref');
+    }
+    this.readXrefStream(obj);
+    return { trailer: obj.dict, isStream: true };
+  }
+
+  private readXrefStream(stm: PdfStream): void {
+    const d = stm.dict;
+    const w = d.get('W');
+    const size = d.get('Size');
+    if (!Array.isArray(w) || w.length !== 3 || !w.every((x) => typeof x === 'number' && x >= 0 && x <= 8) || typeof size !== 'number') {
+      throw invalid('xref stream /W sai / bad xref stream /W');
+    }
+    const [w0, w1, w2] = w as [number, number, number];
+    const index = d.get('Index');
+    const ranges = Array.isArray(index) ? (index as number[]) : [0, size];
+    const data = decodeStream(stm, (o) => o);
+    const rowLen = w0 + w1 + w2;
+    let p = 0;
+    const field = (width: number, dflt: number): number => {
+      if (width === 0) return dflt;
+      let v = 0;
+      for (let i = 0; i < width; i++) v = v * 256 + data[p++]!;
+      return v;
+    };
+    for (let r = 0; r + 1 < ranges.length; r += 2) {
+      const first = ranges[r]!, count = ranges[r + 1]!;
+      for (let i = 0; i < count; i++) {
+        if (p + rowLen > data.length) throw invalid('xref stream bị cắt / truncated xref stream');
+        const type = field(w0, 1), f2 = field(w1, 0), f3 = field(w2, 0);
+        const num = first + i;
+        if (type === 1) this.addEntry(num, { type: 1, offset: f2, gen: f3 });
+        else if (type === 2) this.addEntry(num, { type: 2, stream: f2, index: f3 });
+        else if (type === 0 && num !== 0) this.addEntry(num, { type: 0 });
+      }
+    }
+  }
+
+  /** Resolves an indirect /Length while the chain is still being read (direct lookups only). */
+  private lengthOf(r: PdfRef): number | undefined {
+    try {
+      const v = this.getObject(r.num);
+      return typeof v === 'number' ? v : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Highest object number in use + 1 (what the new /Size builds on). */
+  get nextObjectNumber(): number {
+    let max = this.size;
+    for (const k of this.entries.keys()) if (k + 1 > max) max = k + 1;
+    return max;
+  }
+
+  /** The object with this number (null when free or absent, as the spec says). */
+  getObject(num: number): PdfObject {
+    if (this.cache.has(num)) return this.cache.get(num)!;
+    const e = this.entries.get(num);
+    if (!e || e.type === 0) return null;
+    if (this.resolving.has(num)) throw invalid(`tham chiếu vòng ở đối tượng ${num} / circular reference`);
+    this.resolving.add(num);
+    try {
+      let value: PdfObject;
+      if (e.type === 1) {
+        if (e.offset >= this.buf.length) throw invalid(`offset đối tượng ${num} sai / object offset out of range`);
+        const got = new Lexer(this.buf, e.offset, (r) => this.lengthOf(r)).parseIndirect();
+        if (got.num !== num) throw invalid(`xref trỏ sai đối tượng ${num} / xref points to the wrong object`);
+        value = got.value;
+      } else {
+        value = this.fromObjStm(num, e.stream, e.index);
+      }
+      this.cache.set(num, value);
+      return value;
+    } finally {
+      this.resolving.delete(num);
+    }
+  }
+
+  private fromObjStm(num: number, stmNum: number, index: number): PdfObject {
+    let os = this.objStms.get(stmNum);
+    if (!os) {
+      const stm = this.getObject(stmNum);
+      if (!(stm instanceof PdfStream)) throw invalid(`object stream ${stmNum} thiếu / missing object stream`);
+      const n = this.resolve(stm.dict.get('N'));
+      const first = this.resolve(stm.dict.get('First'));
+      if (typeof n !== 'number' || typeof first !== 'number') throw invalid('object stream sai / bad object stream');
+      const data = decodeStream(stm, (o) => this.resolve(o));
+      const l = new Lexer(data, 0);
+      const offsets: number[] = [], nums: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const on = l.readInt(), oo = l.readInt();
+        if (on === null || oo === null) throw invalid('object stream sai / bad object stream header');
+        nums.push(on); offsets.push(oo);
+      }
+      os = { data, first, offsets, nums };
+      this.objStms.set(stmNum, os);
+    }
+    let i = os.nums[index] === num ? index : os.nums.indexOf(num);
+    if (i < 0) i = index;
+    const off = os.offsets[i];
+    if (off === undefined) throw invalid(`đối tượng ${num} không có trong object stream / object not in object stream`);
+    return new Lexer(os.data, os.first + off).parseObject();
+  }
+
+  /** Follows references (bounded) to a direct value. */
+  resolve(o: PdfObject | undefined): PdfObject | undefined {
+    let v = o;
+    for (let i = 0; v instanceof PdfRef && i < 32; i++) v = this.getObject(v.num);
+    return v instanceof PdfRef ? null : v;
+  }
+
+  dict(o: PdfObject | undefined): PdfDict | undefined {
+    const v = this.resolve(o);
+    if (v instanceof PdfDict) return v;
+    if (v instanceof PdfStream) return v.dict;
+    return undefined;
+  }
+
+  get catalog(): PdfDict {
+    return this.dict(this.trailer.get('Root'))!;
+  }
+
+  get rootRef(): PdfRef {
+    const r = this.trailer.get('Root');
+    if (!(r instanceof PdfRef)) throw invalid('/Root không phải tham chiếu / /Root is not a reference');
+    return r;
+  }
+}
+
+/** Maps parser failures to DOCUMENT_INVALID; AgentErrors pass through. */
+export function asInvalid(e: unknown): AgentError {
+  if (e instanceof AgentError) return e;
+  if (e instanceof PdfSyntaxError || e instanceof FilterError) return invalid(`cú pháp PDF sai / bad PDF syntax: ${e.message}`);
+  if (e instanceof RangeError) return invalid(`tệp quá lớn hoặc hỏng / too large or damaged: ${e.message}`);
+  return invalid('không đọc được tệp / unreadable PDF');
+}

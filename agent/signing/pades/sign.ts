@@ -1,0 +1,185 @@
+// signPdf: one incremental update with signature dictionary, widget, AcroForm, and the CMS written into /Contents.
+import { createHash } from 'node:crypto';
+import { AgentError } from '../../core/errors.js';
+import type { DigestSigner, PdfSignOptions } from '../../core/ports.js';
+import { createCades } from '../cms/cades.js';
+import { NODE_HASH } from '../digest-info.js';
+import { buildAppearance } from './appearance.js';
+import { asInvalid, invalid, PdfFile } from './document.js';
+import { name, PdfDict, PdfRaw, PdfRef, PdfString, textString } from './objects.js';
+import { getPage, listFields, pageCount, type PageInfo } from './pages.js';
+import { IncrementalWriter } from './writer.js';
+
+const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
+/** ByteRange numbers have at most 10 digits: files beyond this are refused long before (PAYLOAD_TOO_LARGE). */
+const MAX_INPUT = 9_000_000_000;
+
+/** PDF date `D:YYYYMMDDHHmmSS+07'00'` in Vietnam time (the signer's local time for our users). */
+export function pdfDate(d: Date): string {
+  const v = new Date(d.getTime() + 7 * 3600_000);
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  return `D:${p(v.getUTCFullYear(), 4)}${p(v.getUTCMonth() + 1)}${p(v.getUTCDate())}${p(v.getUTCHours())}${p(v.getUTCMinutes())}${p(v.getUTCSeconds())}+07'00'`;
+}
+
+/** Placeholder size in bytes of DER: generous, so the CMS always fits. */
+function contentsSize(signer: DigestSigner, timestamped: boolean): number {
+  const certLen = Buffer.from(signer.certificate.der, 'base64').length;
+  const chainLen = signer.chain.reduce((s, c) => s + c.length, 0);
+  return 8192 + certLen + chainLen + (timestamped ? 6000 : 0);
+}
+
+function uniqueFieldName(existing: Set<string>, wanted: string | undefined): string {
+  if (wanted) {
+    if (existing.has(wanted)) throw new AgentError('INVALID_PARAMS', `Trường chữ ký "${wanted}" đã tồn tại / field name already used`, { detail: `fieldName already used: ${wanted}` });
+    return wanted;
+  }
+  for (let i = 1; ; i++) if (!existing.has(`Signature${i}`)) return `Signature${i}`;
+}
+
+/** Maps the user's rectangle (visible page, from its lower-left) to default user space for /Rotate and /CropBox. */
+export function placeRect(page: PageInfo, rect: [number, number, number, number]): { rect: [number, number, number, number]; matrix: number[] } {
+  const [u, v, w, h] = rect;
+  const [cx0, cy0, cx1, cy1] = page.cropBox;
+  const cw = cx1 - cx0, ch = cy1 - cy0;
+  let x0: number, y0: number, x1: number, y1: number, matrix: number[];
+  switch (page.rotate) {
+    case 90: x0 = cw - v - h; x1 = cw - v; y0 = u; y1 = u + w; matrix = [0, 1, -1, 0, 0, 0]; break;
+    case 180: x0 = cw - u - w; x1 = cw - u; y0 = ch - v - h; y1 = ch - v; matrix = [-1, 0, 0, -1, 0, 0]; break;
+    case 270: x0 = v; x1 = v + h; y0 = ch - u - w; y1 = ch - u; matrix = [0, -1, 1, 0, 0, 0]; break;
+    default: x0 = u; x1 = u + w; y0 = v; y1 = v + h; matrix = [1, 0, 0, 1, 0, 0];
+  }
+  return { rect: [x0 + cx0, y0 + cy0, x1 + cx0, y1 + cy0], matrix };
+}
+
+/** Appends `item` to an array that may be direct (in `owner`) or indirect; records the rewrite in the writer. */
+function appendToArray(file: PdfFile, w: IncrementalWriter, owner: PdfDict, key: string, item: PdfRef): void {
+  const cur = owner.get(key);
+  if (cur instanceof PdfRef) {
+    const arr = file.resolve(cur);
+    w.put(cur, [...(Array.isArray(arr) ? arr : []), item]);
+  } else {
+    owner.set(key, [...(Array.isArray(cur) ? cur : []), item]);
+  }
+}
+
+/**
+ * Signs a PDF with one incremental update. The input bytes are kept unchanged at the start of the output, so
+ * earlier signatures stay valid.
+ */
+export async function signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array> {
+  if (pdf.length > MAX_INPUT) throw invalid('tệp quá lớn / file too large');
+  const file = PdfFile.open(pdf);
+  const subFilter = options.subFilter ?? 'ETSI.CAdES.detached';
+  const timestamped = options.level === 'B-T';
+  if (timestamped && !options.timestamp) {
+    throw new AgentError('INVALID_PARAMS', 'B-T cần máy chủ dấu thời gian / B-T needs a timestamp server', { detail: 'level B-T requires timestamp.url' });
+  }
+  const appearance = options.appearance ?? {};
+  const visible = appearance.visible !== false;
+
+  const w = new IncrementalWriter(file);
+  let out: Buffer;
+  let contentsStart: number;
+  let contentsEnd: number;
+  const placeholderBytes = contentsSize(signer, timestamped);
+  try {
+    const count = pageCount(file);
+    if (count < 1) throw invalid('tài liệu không có trang / document has no pages');
+    const wanted = appearance.page ?? 1;
+    const pageNo = wanted === 'last' ? count : wanted;
+    if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > count) {
+      throw new AgentError('INVALID_PARAMS', `Trang ${String(wanted)} không tồn tại / no such page`, { detail: `appearance.page out of range 1..${count}` });
+    }
+    const page = getPage(file, pageNo - 1);
+    const fields = listFields(file);
+    const fieldName = uniqueFieldName(new Set(fields.map((f) => f.name)), options.fieldName);
+
+    const sigRef = w.allocate();
+    const widgetRef = w.allocate();
+    const sig = new PdfDict([
+      ['Type', name('Sig')], ['Filter', name('Adobe.PPKLite')], ['SubFilter', name(subFilter)],
+      ['ByteRange', new PdfRaw(BYTE_RANGE_PLACEHOLDER)],
+      ['Contents', new PdfRaw(`<${'0'.repeat(placeholderBytes * 2)}>`)],
+      ['M', new PdfString(Buffer.from(pdfDate(options.signingTime), 'latin1'))],
+    ]);
+    if (options.reason) sig.set('Reason', textString(options.reason));
+    if (options.location) sig.set('Location', textString(options.location));
+    if (options.contactInfo) sig.set('ContactInfo', textString(options.contactInfo));
+    sig.set('Name', textString(signer.certificate.subject.commonName));
+    w.put(sigRef, sig);
+
+    const widget = new PdfDict([
+      ['Type', name('Annot')], ['Subtype', name('Widget')], ['FT', name('Sig')], ['T', textString(fieldName)],
+      ['V', sigRef], ['F', 132], ['P', page.ref],
+    ]);
+    if (visible) {
+      const rect = appearance.rect ?? [36, 36, 220, 60];
+      if (!rect.every((n) => Number.isFinite(n)) || rect[2] <= 0 || rect[3] <= 0) {
+        throw new AgentError('INVALID_PARAMS', 'Khung chữ ký sai / bad appearance.rect', { detail: 'appearance.rect must be [x, y, width>0, height>0]' });
+      }
+      const placed = placeRect(page, rect);
+      widget.set('Rect', placed.rect);
+      const ap = await buildAppearance(w, {
+        width: rect[2], height: rect[3], matrix: placed.matrix, signer: signer.certificate.subject.commonName,
+        signingTime: options.signingTime, reason: options.reason, location: options.location,
+        text: appearance.text, image: appearance.image, fontSize: appearance.fontSize,
+      });
+      widget.set('AP', new PdfDict([['N', ap]]));
+    } else {
+      widget.set('Rect', [0, 0, 0, 0]);
+    }
+    w.put(widgetRef, widget);
+
+    // The page gets the widget in /Annots (direct array → page rewritten; indirect array → the array rewritten).
+    const pageDict = page.dict.clone();
+    appendToArray(file, w, pageDict, 'Annots', widgetRef);
+    if (!(page.dict.get('Annots') instanceof PdfRef)) w.put(page.ref, pageDict);
+
+    // AcroForm: indirect → rewrite it; direct or absent → rewrite the catalog.
+    const catalog = file.catalog.clone();
+    const acroEntry = catalog.get('AcroForm');
+    const acroOld = file.dict(acroEntry);
+    const acro = acroOld ? acroOld.clone() : new PdfDict();
+    appendToArray(file, w, acro, 'Fields', widgetRef);
+    acro.set('SigFlags', 3);
+    if (acroEntry instanceof PdfRef && acroOld) {
+      w.put(acroEntry, acro);
+    } else {
+      catalog.set('AcroForm', acro);
+      w.put(file.rootRef, catalog);
+    }
+
+    const built = w.build().out;
+    out = built;
+    const sigOffset = w.offsetOf(sigRef);
+    const brPos = out.indexOf(BYTE_RANGE_PLACEHOLDER, sigOffset, 'latin1');
+    contentsStart = out.indexOf('<' + '0'.repeat(64), sigOffset, 'latin1');
+    if (brPos < 0 || contentsStart < 0) throw new Error('placeholder not found');
+    contentsEnd = contentsStart + placeholderBytes * 2 + 2;
+    const br = `[0 ${contentsStart} ${contentsEnd} ${out.length - contentsEnd}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
+    if (br.length !== BYTE_RANGE_PLACEHOLDER.length) throw new Error('ByteRange does not fit');
+    out.write(br, brPos, 'latin1');
+  } catch (e) {
+    throw asInvalid(e);
+  }
+
+  const hash = createHash(NODE_HASH[options.hashAlgorithm]);
+  hash.update(out.subarray(0, contentsStart));
+  hash.update(out.subarray(contentsEnd));
+  const digest = new Uint8Array(hash.digest());
+
+  const pades = subFilter === 'ETSI.CAdES.detached';
+  const cms = await createCades(
+    { hash: digest, hashAlgorithm: options.hashAlgorithm },
+    {
+      hashAlgorithm: options.hashAlgorithm, detached: true, signingTime: pades ? false : options.signingTime, pades,
+      ...(options.timestamp ? { timestamp: options.timestamp } : {}),
+    },
+    signer,
+  );
+  if (cms.length > placeholderBytes) {
+    throw new AgentError('INTERNAL', 'INTERNAL', {}, `CMS (${cms.length} bytes) larger than the /Contents placeholder (${placeholderBytes})`);
+  }
+  out.write(Buffer.from(cms).toString('hex'), contentsStart + 1, 'latin1');
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}

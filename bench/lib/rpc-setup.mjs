@@ -1,0 +1,115 @@
+// Shared setup of the rpc-* benchmarks: a SoftHSM2 demo token in a temp dir, an in-process agent (built dist/)
+// with the scripted test prompt (benchmarks only), and a small JSON-RPC-over-wss client.
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dist = (p) => join(root, 'dist', p);
+
+export const PORTAL = 'https://portal.example.vn';
+
+/** Starts an agent on a fresh demo token; `origins` are allowed by policy. */
+export async function startBenchAgent({ origins = [PORTAL] } = {}) {
+  const { demoTokenInit } = await import(dist('agent/demo/index.js'));
+  const { startAgent } = await import(dist('agent/headless/index.js'));
+  const { ScriptedPrompt } = await import(dist('agent/core/testing/scripted-prompt.js'));
+  const dir = mkdtempSync(join(tmpdir(), 'kyso-bench-'));
+  const dataDir = join(dir, 'data');
+  const demo = await demoTokenInit({ dataDir });
+  process.env.SOFTHSM2_CONF = demo.conf;
+  writeFileSync(join(dir, 'policy.json'), JSON.stringify({ allowedOrigins: origins }));
+  const prompt = new ScriptedPrompt({ confirm: { pin: demo.pin } });
+  const agent = await startAgent({
+    dataDir,
+    policyPath: join(dir, 'policy.json'),
+    home: dir,
+    port: 0,
+    prompt,
+    promptLimits: { promptsPerMinute: 1e9 },
+    modules: [{ name: 'KYSO DEMO', path: demo.module, source: 'demo' }],
+  });
+  const citizen = demo.certificates.find((c) => c.name === 'citizen');
+  return {
+    agent,
+    prompt,
+    thumbprint: citizen.thumbprintSha256,
+    async close() {
+      await agent.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export class Client {
+  constructor(ws) {
+    this.ws = ws;
+    this.id = 0;
+    this.pending = new Map();
+    ws.on('message', (d) => {
+      const m = JSON.parse(d.toString());
+      const p = this.pending.get(m.id);
+      if (p) {
+        this.pending.delete(m.id);
+        p(m);
+      }
+    });
+  }
+  static open(port, origin, ca) {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`wss://127.0.0.1:${port}/v1/ws`, { origin, ca, perMessageDeflate: false, maxPayload: 0 });
+      ws.once('open', () => resolve(new Client(ws)));
+      ws.once('error', reject);
+    });
+  }
+  call(method, params) {
+    const id = ++this.id;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    });
+  }
+  async ok(method, params) {
+    const r = await this.call(method, params);
+    if (r.error) throw new Error(`${method}: ${r.error.data.reason}`);
+    return r.result;
+  }
+  close() {
+    this.ws.close();
+  }
+}
+
+export async function certIdFor(client, thumbprint) {
+  const { certificates } = await client.ok('certificates.list', { filter: { thumbprintSha256: thumbprint } });
+  return certificates[0].certId;
+}
+
+export function digest(i) {
+  return createHash('sha256').update(`kyso bench ${i}`).digest();
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export function stats(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const r = (x) => (x === null ? null : Math.round(x * 1000) / 1000);
+  return { n: s.length, p50: r(percentile(s, 50)), p99: r(percentile(s, 99)), mean: r(s.reduce((a, b) => a + b, 0) / (s.length || 1)) };
+}
+
+export function writeResult(name, result) {
+  const dir = join(root, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(result, null, 2) + '\n');
+  console.log(JSON.stringify(result, null, 2));
+}
+
+export function arg(name, dflt) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : dflt;
+}

@@ -1,0 +1,141 @@
+// The VNPT-CA Plugin compatible listener over real wss on real SoftHSM2 tokens, played the way the plugin's page
+// script plays it: checkPlugin → setLicenseKey → GetCertInfo → SignPDF / SignXML / signHash; outputs verified by pdfsig.
+import { execFile } from 'node:child_process';
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import WebSocket from 'ws';
+import { ScriptedPrompt } from '../../agent/core/testing/scripted-prompt.js';
+import { startAgent, type RunningAgent } from '../../agent/headless/index.js';
+
+const run = promisify(execFile);
+const k = inject('kyso');
+const PORTAL = 'https://igate.example.gov.vn';
+const BLOCKED = 'https://blocked.example.vn';
+let dir: string;
+let agent: RunningAgent;
+let prompt: ScriptedPrompt;
+
+/** A page-script-like client: one JSON frame out, one `<result>*<callback>` frame back. */
+class PluginPage {
+  private queue: Array<(text: string) => void> = [];
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (d) => this.queue.shift()?.(d.toString()));
+  }
+  static open(port: number, origin: string): Promise<PluginPage> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(`wss://localhost:${port}/plugin`, { origin, ca: agent.tls.caPem, perMessageDeflate: false });
+      ws.once('open', () => resolve(new PluginPage(ws)));
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_q, res) => reject(new Error(`refused: ${res.statusCode}`)));
+    });
+  }
+  call(functionID: number, args: string[] = [], funcCallback = 'callbackDefault'): Promise<[string, string]> {
+    return new Promise((resolve) => {
+      this.queue.push((text) => {
+        const parts = text.split('*');
+        resolve([parts[0]!, parts[1]!]);
+      });
+      // The page claims a domain; the agent must ignore it and use the handshake Origin.
+      this.ws.send(JSON.stringify({ functionID, funcCallback, args, domain: 'trusted-looking.gov.vn' }));
+    });
+  }
+  close(): void {
+    this.ws.close();
+  }
+}
+
+beforeAll(async () => {
+  process.env.SOFTHSM2_CONF = k.softhsm.conf;
+  dir = await mkdtemp(join(tmpdir(), 'kyso-vnpt-'));
+  await writeFile(join(dir, 'policy.json'), JSON.stringify({ allowPairing: true, blockedOrigins: [BLOCKED] }));
+  prompt = new ScriptedPrompt({ access: 'allowAlways', confirm: { pin: k.softhsm.tokens.A.pin } });
+  agent = await startAgent({
+    dataDir: join(dir, 'data'),
+    policyPath: join(dir, 'policy.json'),
+    home: dir,
+    port: 0,
+    vnptPorts: [0],
+    prompt,
+    modules: [{ name: 'SoftHSM2', path: k.softhsm.module, source: 'env' }],
+  });
+});
+
+afterAll(async () => {
+  await agent?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('VNPT-CA Plugin compatible listener', () => {
+  it('listens and reports its port in the ready line', () => {
+    expect(agent.vnptPort).toBeGreaterThan(0);
+    expect(JSON.parse(agent.readyLine()).vnptPort).toBe(agent.vnptPort);
+  });
+
+  it('refuses a blocked origin before the upgrade, whatever domain the frames would claim', async () => {
+    await expect(PluginPage.open(agent.vnptPort!, BLOCKED)).rejects.toThrow(/refused: 403/);
+  });
+
+  it('answers checkPlugin, setLicenseKey, GetCertInfo and SignPDF as the page script expects; the PDF verifies', async () => {
+    const page = await PluginPage.open(agent.vnptPort!, PORTAL);
+    try {
+      expect(await page.call(7, [], 'checkCb')).toEqual(['1', 'checkCb']);
+      const [lic] = await page.call(6, ['PExpY2Vuc2U+']);
+      expect(JSON.parse(lic).code).toBe(1);
+
+      // GetCertInfo with the citizen's serial: no picker, the approval prompt once.
+      const citizen = k.pki.certs.citizen;
+      const [info] = await page.call(0, ['1', citizen.serialHex]);
+      const cert = JSON.parse(info) as { serial: string; subjectCN: string; base64: string };
+      expect(cert.subjectCN).toBe('NGUYỄN VĂN AN');
+      expect(cert.base64).toBe(citizen.derBase64);
+      expect(prompt.calls.requestAccess).toBe(1);
+      expect(agent.access.classify(PORTAL)).toBe('approved');
+
+      const doc = await PDFDocument.create();
+      doc.addPage([595, 842]).drawText('Ho so dich vu cong', { x: 50, y: 780 });
+      const pdf = Buffer.from(await doc.save({ useObjectStreams: false }));
+      const opts = JSON.stringify({ page: 1, llx: 300, lly: 60, urx: 560, ury: 140, SigType: 0, Signer: 'NGUYỄN VĂN AN' });
+      const [signed] = await page.call(2, [pdf.toString('base64'), opts]);
+      const res = JSON.parse(signed) as { code: number; data: string; error: string };
+      expect(res.code, res.error).toBe(0);
+      const out = Buffer.from(res.data, 'base64');
+      expect(out.subarray(0, pdf.length).equals(pdf)).toBe(true);
+      const file = join(dir, 'vnpt-signed.pdf');
+      await writeFile(file, out);
+      const { stdout } = await run('pdfsig', [file]).catch((e: { stdout: string }) => ({ stdout: e.stdout }));
+      expect(stdout).toMatch(/Signature is Valid/);
+      const { stdout: text } = await run('pdftotext', [file, '-']);
+      expect(text).toContain('Ký bởi: NGUYỄN VĂN AN');
+
+      // signHash with the chosen certificate: a PKCS#1 v1.5 signature over the SHA-256 digest.
+      const data = Buffer.from('tờ khai thuế');
+      const [sig] = await page.call(9, [createHash('sha256').update(data).digest('base64')]);
+      const sr = JSON.parse(sig) as { code: number; data: string };
+      expect(sr.code).toBe(0);
+      expect(verify('sha256', data, createPublicKey(citizen.certPem), Buffer.from(sr.data, 'base64'))).toBe(true);
+    } finally {
+      page.close();
+    }
+  });
+
+  it('maps a cancelled confirmation to code 11 and an unknown function to code 5, and keeps serving', async () => {
+    const page = await PluginPage.open(agent.vnptPort!, PORTAL);
+    try {
+      await page.call(0, ['1', k.pki.certs.citizen.serialHex]);
+      prompt.script({ confirm: 'cancel' });
+      const [cancelled] = await page.call(9, [Buffer.alloc(32, 7).toString('base64')]);
+      expect(JSON.parse(cancelled).code).toBe(11);
+      const [unknown] = await page.call(3, ['UEsDBA==']);
+      expect(JSON.parse(unknown)).toMatchObject({ code: 5 });
+      expect(await page.call(7)).toEqual(['1', 'callbackDefault']);
+    } finally {
+      page.close();
+      prompt.script({ confirm: { pin: k.softhsm.tokens.A.pin } });
+    }
+  });
+});

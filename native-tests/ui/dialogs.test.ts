@@ -1,0 +1,235 @@
+// The question dialogs (allow site, certificate picker, sign + PIN) in real headless Chromium, both languages.
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { ConfirmRequest, Lang } from '../../agent/core/ports.js';
+import { CERTS, SHOTS, promptCtx, startHarness, type Harness } from './harness.js';
+
+let hx: Harness;
+beforeAll(async () => {
+  hx = await startHarness();
+});
+afterAll(async () => {
+  await hx?.close();
+});
+
+/** Starts a prompt call, opens the page it asked for, returns both. */
+async function open<T>(call: () => Promise<T>, lang: Lang = 'vi') {
+  const urlP = hx.nextUrl();
+  const result = call();
+  result.catch(() => undefined);
+  const url = await urlP;
+  const { page, context } = await hx.newPage(lang);
+  await page.goto(url);
+  await page.waitForSelector('h1');
+  return { page, context, result, url };
+}
+
+/**
+ * Re-focuses the window, tries to submit at once (must be ignored), and measures how long the button stays
+ * disabled. Done inside the page so a slow test machine cannot blur the timing.
+ */
+async function armDelay(page: Page, testid: string): Promise<{ disabledAtFocus: boolean; waitedMs: number }> {
+  return page.evaluate(async (id) => {
+    const b = document.querySelector<HTMLButtonElement>(`[data-testid=${id}]`)!;
+    dispatchEvent(new Event('blur'));
+    dispatchEvent(new Event('focus'));
+    const t0 = performance.now();
+    const disabledAtFocus = b.disabled;
+    b.form?.requestSubmit();
+    b.click();
+    await new Promise<void>((r) => {
+      const i = setInterval(() => {
+        if (!b.disabled) {
+          clearInterval(i);
+          r();
+        }
+      }, 5);
+    });
+    return { disabledAtFocus, waitedMs: performance.now() - t0 };
+  }, testid);
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+const pdfRequest = (overrides: Partial<ConfirmRequest['pin']> = {}): ConfirmRequest => ({
+  subject: { kind: 'document', format: 'pdf', fileName: 'Tờ khai thuế 2025.pdf', size: 184_320, sha256Hex: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', pageCount: 3, existingSignatures: 1 },
+  certificate: CERTS[0]!,
+  pin: { required: true, pinpad: false, pinStatus: 'ok', ...overrides },
+});
+
+const TEXT = {
+  vi: { question: 'muốn dùng chữ ký số của bạn', sign: 'Ký', wrong: 'PIN không đúng', locked: 'đã bị khóa', pinpad: 'Nhập PIN trên thiết bị đọc', closed: 'Hộp thoại đã đóng' },
+  en: { question: 'wants to use your digital signature', sign: 'Sign', wrong: 'Wrong PIN', locked: 'is locked', pinpad: 'Enter the PIN on the reader', closed: 'This dialog is closed' },
+} as const;
+
+describe.each(['vi', 'en'] as const)('dialogs in %s', (lang) => {
+  const tx = TEXT[lang];
+
+  it('allow site: shows the exact origin and approves with the keyboard only', async () => {
+    const { page, context, result } = await open(() => hx.host.requestAccess(promptCtx(lang)), lang);
+    await expect(page.getByTestId('question').textContent()).resolves.toBe(`https://dichvucong.gov.vn ${tx.question}`);
+    await shot(page, `access-${lang}`);
+    const d = await armDelay(page, 'allow-once');
+    expect(d.disabledAtFocus).toBe(true);
+    expect(d.waitedMs).toBeGreaterThanOrEqual(780);
+    await page.getByRole('heading', { level: 1 }).focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect(result).resolves.toBe('allowOnce');
+    await page.getByTestId('done').waitFor();
+    await context.close();
+  });
+
+  it('allow site: block, and a punycode look-alike shows both forms and a warning', async () => {
+    const { page, context, result } = await open(() => hx.host.requestAccess(promptCtx(lang, 'https://xn--pple-43d.com')), lang);
+    await expect(page.getByTestId('origin-raw').textContent()).resolves.toBe('https://xn--pple-43d.com');
+    // The question itself names the exact origin, never the decoded look-alike.
+    await expect(page.getByTestId('question').textContent()).resolves.toContain('https://xn--pple-43d.com');
+    await expect(page.locator('.origin').textContent()).resolves.toContain('https://аpple.com');
+    expect(await page.getByTestId('lookalike').isVisible()).toBe(true);
+    await shot(page, `access-lookalike-${lang}`);
+    await page.getByTestId('block').click();
+    await expect(result).resolves.toBe('block');
+    await context.close();
+  });
+
+  it('picker: groups by token, marks expired unselectable, filters, shows details, picks with arrows + Enter', async () => {
+    const { page, context, result } = await open(() => hx.host.chooseCertificate(promptCtx(lang), CERTS, { lastChoice: 'c-company' }), lang);
+    expect(await page.locator('.group-label').allTextContents()).toEqual(lang === 'vi' ? ['Thiết bị: VNPT-CA Token', 'Thiết bị: Viettel-CA Token'] : ['Token: VNPT-CA Token', 'Token: Viettel-CA Token']);
+    // The last choice is preselected.
+    expect(await page.locator('[role=option][aria-selected=true]').getAttribute('data-cert-id')).toBe('c-company');
+    await page.getByTestId('details-toggle').click();
+    await expect(page.getByTestId('details').textContent()).resolves.toContain('MST:0101234567');
+    await shot(page, `picker-${lang}`);
+    // Expired: selectable in the list for reading, never choosable.
+    const expired = page.locator('[data-cert-id=c-expired]');
+    expect(await expired.getAttribute('aria-disabled')).toBe('true');
+    await expired.click({ force: true });
+    expect(await page.getByTestId('choose').isDisabled()).toBe(true);
+    await page.keyboard.press('Enter');
+    // Filter by tax code, then keyboard.
+    await page.getByTestId('filter').fill('');
+    await page.getByTestId('filter').fill('001088');
+    expect(await page.locator('[role=option]').count()).toBe(1);
+    await page.getByTestId('filter').fill('');
+    await page.getByTestId('cert-list').focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const chosen = await result;
+    expect(chosen?.certId).toBe('c-company');
+    await context.close();
+  });
+
+  it('picker: Esc cancels (null)', async () => {
+    const { page, context, result } = await open(() => hx.host.chooseCertificate(promptCtx(lang), CERTS, {}), lang);
+    await page.keyboard.press('Escape');
+    await expect(result).resolves.toBeNull();
+    await context.close();
+  });
+
+  it('sign + PIN: 800 ms delay, wrong PIN then right PIN in the same page, keyboard only', async () => {
+    const ctx = promptCtx(lang);
+    const { page, context, result, url } = await open(() => hx.host.confirmSigning(ctx, pdfRequest()), lang);
+    await expect(page.locator('body').textContent()).resolves.toContain('Tờ khai thuế 2025.pdf');
+    expect(await page.getByTestId('sha256').textContent()).toBe('9f86 d081 884c 7d65 …');
+    let settled = false;
+    void result.then(() => (settled = true));
+    // The PIN field has focus. Submitting right after the dialog gains focus does nothing (T1).
+    await page.keyboard.type('1111');
+    const d = await armDelay(page, 'sign');
+    expect(d.disabledAtFocus).toBe(true);
+    expect(d.waitedMs).toBeGreaterThanOrEqual(780);
+    expect(d.waitedMs).toBeLessThan(3000);
+    await page.waitForTimeout(100);
+    expect(settled).toBe(false);
+    await shot(page, `confirm-pdf-${lang}`);
+    await page.getByTestId('pin').focus();
+    await page.keyboard.press('Enter');
+    const first = await result;
+    expect(first.approved && first.pin && new TextDecoder().decode(first.pin)).toBe('1111');
+    // The core asks again after PIN_INCORRECT: the same page is re-used.
+    const second = hx.host.confirmSigning(ctx, pdfRequest({ previousError: 'PIN_INCORRECT', pinStatus: 'countLow' }));
+    await page.getByTestId('pin-error').filter({ hasText: tx.wrong }).waitFor();
+    expect(page.url()).toBe(url);
+    expect(await page.getByTestId('pin-count-low').isVisible()).toBe(true);
+    await shot(page, `confirm-wrong-pin-${lang}`);
+    await page.getByTestId('pin').focus();
+    await page.keyboard.type('123456');
+    await page.waitForTimeout(900);
+    await page.keyboard.press('Enter');
+    const r2 = await second;
+    expect(r2.approved && r2.pin && new TextDecoder().decode(r2.pin)).toBe('123456');
+    hx.host.finish(ctx);
+    await page.getByText(tx.closed).waitFor();
+    await context.close();
+    // The PIN never reached the log.
+    expect(JSON.stringify(hx.logs)).not.toContain('123456');
+  });
+
+  it('sign: final try needs an extra confirmation', async () => {
+    const { page, context, result } = await open(() => hx.host.confirmSigning(promptCtx(lang), pdfRequest({ pinStatus: 'finalTry' })), lang);
+    await page.getByTestId('pin').fill('0000');
+    await page.waitForTimeout(900);
+    expect(await page.getByTestId('sign').isDisabled()).toBe(true);
+    await page.getByTestId('final-try-ack').check();
+    await shot(page, `confirm-final-try-${lang}`);
+    await page.getByTestId('sign').click();
+    expect((await result).approved).toBe(true);
+    await context.close();
+  });
+
+  it('sign: locked PIN names the issuing CA and cannot sign', async () => {
+    const { page, context, result } = await open(() => hx.host.confirmSigning(promptCtx(lang), pdfRequest({ pinStatus: 'locked' })), lang);
+    const msg = await page.getByTestId('pin-locked').textContent();
+    expect(msg).toContain(tx.locked);
+    expect(msg).toContain('VNPT Certification Authority');
+    expect(await page.getByTestId('sign').count()).toBe(0);
+    expect(await page.getByTestId('pin').count()).toBe(0);
+    await shot(page, `confirm-locked-${lang}`);
+    await page.getByTestId('cancel').click();
+    await expect(result).resolves.toEqual({ approved: false });
+    await context.close();
+  });
+
+  it('sign: PIN-pad shows the reader hint and returns no PIN', async () => {
+    const { page, context, result } = await open(() => hx.host.confirmSigning(promptCtx(lang), { ...pdfRequest({ pinpad: true }), subject: { kind: 'hash', hashHex: 'ab'.repeat(32), hashAlgorithm: 'SHA-256', label: 'Hồ sơ 123' } }), lang);
+    await expect(page.getByTestId('pinpad-hint').textContent()).resolves.toBe(tx.pinpad);
+    expect(await page.getByTestId('hash-hex').textContent()).toContain('abab abab');
+    await shot(page, `confirm-hash-pinpad-${lang}`);
+    await page.waitForTimeout(900);
+    await page.getByTestId('sign').click();
+    await expect(result).resolves.toEqual({ approved: true });
+    await page.getByTestId('status').filter({ hasText: tx.pinpad }).waitFor();
+    await context.close();
+  });
+
+  it('sign: batch shows the item count and a progress bar', async () => {
+    const ctx = promptCtx(lang);
+    const { page, context, result } = await open(() => hx.host.confirmSigning(ctx, { subject: { kind: 'batch', label: 'Hóa đơn tháng 11', count: 3, kinds: ['pdf', 'xml', 'pdf'] }, certificate: CERTS[1]!, pin: { required: false, pinpad: false, pinStatus: 'ok' } }), lang);
+    await page.waitForTimeout(900);
+    await page.getByTestId('sign').click();
+    await expect(result).resolves.toEqual({ approved: true });
+    hx.host.progress(ctx, 2, 3);
+    await page.getByTestId('status').filter({ hasText: lang === 'vi' ? 'Đã ký 2/3' : 'Signed 2 of 3' }).waitFor();
+    expect(await page.getByTestId('progress').evaluate((p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max])).toEqual([2, 3]);
+    await shot(page, `confirm-batch-${lang}`);
+    hx.host.finish(ctx);
+    await page.getByTestId('closed').waitFor();
+    await context.close();
+  });
+});
+
+it('cancel: the request going away closes the page (USER_CANCELLED to the caller)', async () => {
+  const ctx = promptCtx('vi');
+  const { page, context, result } = await open(() => hx.host.confirmSigning(ctx, pdfRequest()));
+  ctx.abort();
+  await expect(result).rejects.toMatchObject({ reason: 'USER_CANCELLED' });
+  await page.getByTestId('closed').waitFor();
+  await context.close();
+});
+
+it('no Content-Security-Policy violations or script errors in any page so far', () => {
+  expect(hx.logs.filter((l) => l.level === 'browser-error' && !l.event.includes('404 (Not Found)'))).toEqual([]);
+});

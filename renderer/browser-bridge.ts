@@ -1,0 +1,78 @@
+// The browser host's bridge: the page talks to /ui/<token>/… on the agent's own origin, and its polling is the heartbeat.
+import type { Bridge, DialogAnswer, DialogState } from './bridge.js';
+
+/** How often the page asks for its state; the host treats ~5 s of silence as "the tab was closed". */
+export const POLL_MS = 1000;
+
+/** Thrown by `answer` when the agent refused it (e.g. the dialog already closed). */
+export class BridgeError extends Error {
+  constructor(readonly status: number) {
+    super(`bridge: HTTP ${status}`);
+  }
+}
+
+/** Builds the bridge for a page served at `/ui/<token>`. */
+export function createBrowserBridge(base: string = location.pathname.replace(/\/+$/, '')): Bridge {
+  const listeners = new Set<(s: DialogState | null) => void>();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let closed = false;
+
+  const fetchState = async (): Promise<DialogState | null> => {
+    const res = await fetch(`${base}/state`, { cache: 'no-store', credentials: 'omit' });
+    if (!res.ok) return null;
+    return (await res.json()) as DialogState;
+  };
+
+  const markClosed = () => {
+    if (closed) return;
+    closed = true;
+    if (timer) clearInterval(timer);
+    for (const l of listeners) l(null);
+  };
+
+  const poll = async () => {
+    try {
+      const s = await fetchState();
+      if (s === null) markClosed();
+      else for (const l of listeners) l(s);
+    } catch {
+      // The agent went away: the dialog is gone with it.
+      markClosed();
+    }
+  };
+
+  // Closing the tab cancels the question at once instead of waiting for the heartbeat to lapse.
+  addEventListener('pagehide', () => {
+    if (!closed) navigator.sendBeacon(`${base}/cancel`, '');
+  });
+
+  return {
+    async getState() {
+      const s = await fetchState();
+      if (s === null) {
+        closed = true;
+        throw new BridgeError(404);
+      }
+      return s;
+    },
+    async answer(answer: DialogAnswer) {
+      const res = await fetch(`${base}/answer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(answer),
+        cache: 'no-store',
+        credentials: 'omit',
+      });
+      if (!res.ok) throw new BridgeError(res.status);
+    },
+    onUpdate(callback) {
+      listeners.add(callback);
+      if (!timer && !closed) timer = setInterval(() => void poll(), POLL_MS);
+      return () => listeners.delete(callback);
+    },
+    close() {
+      if (!closed) navigator.sendBeacon(`${base}/cancel`, '');
+      markClosed();
+    },
+  };
+}

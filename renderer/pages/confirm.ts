@@ -1,0 +1,188 @@
+// Sign confirmation + PIN: who asks, what is signed, with which certificate; PIN / PIN-pad; retries; batch progress.
+import type { SignSubject } from '../../agent/core/types.js';
+import type { DialogState, Progress } from '../bridge.js';
+import { armAfterFocus, h, uid } from '../dom.js';
+import { formatSize, groupHex } from '../format.js';
+import { t } from '../i18n.js';
+import { certSummary, facts, header, originBlock, type Page, type PageContext } from './common.js';
+
+type ConfirmState = Extract<DialogState, { page: 'confirm' }>;
+
+/** How long the Sign button stays disabled after the dialog gains focus (THREATS T1). */
+export const SIGN_ARM_MS = 800;
+
+function shaBlock(hex: string): HTMLElement {
+  const full = groupHex(hex);
+  const short = `${groupHex(hex.slice(0, 16))} …`;
+  const code = h('code', { 'data-testid': 'sha256' }, short);
+  const btn = h('button', { type: 'button', class: 'link', 'aria-expanded': 'false', 'data-testid': 'sha-toggle' }, t('showFull'));
+  btn.addEventListener('click', () => {
+    const open = btn.getAttribute('aria-expanded') !== 'true';
+    code.textContent = open ? full : short;
+    btn.textContent = open ? t('hideFull') : t('showFull');
+    btn.setAttribute('aria-expanded', String(open));
+  });
+  return h('span', { class: 'hash' }, code, ' ', btn);
+}
+
+function subjectBlock(subject: SignSubject): HTMLElement {
+  if (subject.kind === 'hash') {
+    return h(
+      'div',
+      { 'data-testid': 'subject-hash' },
+      subject.label ? facts([[t('label'), subject.label]]) : null,
+      h('p', { class: 'label' }, t('hashTitle', { algorithm: subject.hashAlgorithm })),
+      h('code', { class: 'hash-full', 'data-testid': 'hash-hex' }, groupHex(subject.hashHex)),
+      h('p', { class: 'warning' }, t('hashWarning')),
+    );
+  }
+  if (subject.kind === 'batch') {
+    return h(
+      'div',
+      { 'data-testid': 'subject-batch' },
+      h('p', { class: 'label' }, t('batchTitle', { count: subject.count })),
+      facts([
+        [t('label'), subject.label],
+        [t('batchKinds'), [...new Set(subject.kinds)].map((k) => k.toUpperCase()).join(', ')],
+      ]),
+    );
+  }
+  const pdf = subject.format === 'pdf';
+  return h(
+    'div',
+    { 'data-testid': 'subject-document' },
+    facts([
+      [t('fileName'), h('strong', { class: 'file-name' }, subject.fileName)],
+      [t('format'), subject.profile ? `${subject.format.toUpperCase()} (${subject.profile})` : subject.format.toUpperCase()],
+      [t('fileSize'), formatSize(subject.size)],
+      [t('sha256'), shaBlock(subject.sha256Hex)],
+      pdf && subject.pageCount !== undefined ? [t('pageCount'), String(subject.pageCount)] : null,
+      pdf && subject.existingSignatures !== undefined
+        ? [t('existingSignatures'), subject.existingSignatures === 0 ? t('noExistingSignatures') : String(subject.existingSignatures)]
+        : null,
+    ]),
+  );
+}
+
+function progressBlock(): { root: HTMLElement; set(p: Progress | undefined, working: boolean, pinpad: boolean): void } {
+  const id = uid('progress');
+  const text = h('p', { id, class: 'status', role: 'status', 'data-testid': 'status' });
+  const bar = h('progress', { 'aria-labelledby': id, 'data-testid': 'progress', hidden: true });
+  const root = h('div', { class: 'progress-block', hidden: true }, text, bar);
+  return {
+    root,
+    set(p, working, pinpad) {
+      root.hidden = !working && !p;
+      bar.hidden = !p;
+      if (p) {
+        bar.max = Math.max(p.total, 1);
+        bar.value = p.done;
+      }
+      text.textContent = p ? t('progress', { done: p.done, total: p.total }) : working ? (pinpad ? t('workingPinPad') : t('working')) : '';
+    },
+  };
+}
+
+export function confirmPage(state: ConfirmState, ctx: PageContext): Page {
+  const { pin } = state;
+  const locked = pin.pinStatus === 'locked';
+  const needPinField = pin.required && !pin.pinpad && !locked;
+  const pinErrId = uid('pinerr');
+  const pinHelpId = uid('pinhelp');
+  const pinInput = needPinField
+    ? h('input', { type: 'password', id: uid('pin'), name: 'pin', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', 'aria-describedby': `${pinHelpId} ${pinErrId}`, 'data-testid': 'pin', required: true })
+    : null;
+  const pinError = h('p', { id: pinErrId, class: 'error', role: 'alert', 'data-testid': 'pin-error' });
+  if (pin.previousError) pinError.textContent = pin.previousError === 'PIN_LENGTH_INVALID' ? t('pinLengthInvalid') : t('pinIncorrect');
+  const finalTry = pin.required && pin.pinStatus === 'finalTry' ? h('input', { type: 'checkbox', id: uid('final'), 'data-testid': 'final-try-ack' }) : null;
+
+  const signBtn = h('button', { type: 'submit', class: 'primary', 'data-testid': 'sign' }, t('sign'));
+  const cancelBtn = h('button', { type: 'button', 'data-testid': 'cancel' }, locked ? t('close') : t('cancel'));
+  const prog = progressBlock();
+  let phase = state.phase;
+  const arm = armAfterFocus([signBtn], SIGN_ARM_MS, () => phase === 'ask' && !locked && (!finalTry || finalTry.checked));
+  finalTry?.addEventListener('change', arm.refresh);
+
+  const pinArea = h('div', { class: 'pin-area' });
+  if (locked) {
+    pinArea.append(
+      h('p', { class: 'error', role: 'alert', 'data-testid': 'pin-locked' }, t('pinLocked'), ' ', t('pinLockedContact', { issuer: state.certificate.issuer.commonName })),
+    );
+  } else if (pin.required && pin.pinpad) {
+    pinArea.append(h('p', { class: 'pinpad', 'data-testid': 'pinpad-hint' }, h('strong', {}, t('pinPadHint'))), h('p', { class: 'muted' }, t('pinPadExplain')));
+  } else if (pinInput) {
+    pinArea.append(h('label', { for: pinInput.id }, t('pinLabel')), pinInput, h('p', { id: pinHelpId, class: 'muted small' }, t('pinHelp')));
+  }
+  if (!locked && pin.required && pin.pinStatus === 'countLow') pinArea.append(h('p', { class: 'warning', 'data-testid': 'pin-count-low' }, t('pinCountLow')));
+  if (!locked && pin.required && pin.pinStatus === 'finalTry' && finalTry) {
+    pinArea.append(
+      h('p', { class: 'warning', 'data-testid': 'pin-final-try' }, t('pinFinalTry')),
+      h('p', { class: 'check' }, finalTry, ' ', h('label', { for: finalTry.id }, t('pinFinalTryConfirm'))),
+    );
+  }
+  pinArea.append(pinError);
+
+  const form = h(
+    'form',
+    { class: 'dialog', 'aria-labelledby': 'dialog-title', autocomplete: 'off', novalidate: true },
+    header(state.subject.kind === 'batch' ? t('batchTitle', { count: state.subject.count }) : t('confirmTitle')),
+    h('h2', {}, t('confirmFrom')),
+    originBlock(state.origin),
+    h('h2', {}, t('whatIsSigned')),
+    subjectBlock(state.subject),
+    h('h2', {}, t('certificate')),
+    certSummary(state.certificate),
+    pinArea,
+    prog.root,
+    h('div', { class: 'actions' }, locked ? null : signBtn, cancelBtn),
+  );
+
+  const setPhase = (p: 'ask' | 'working', progress?: Progress) => {
+    phase = p;
+    if (pinInput) pinInput.disabled = p === 'working';
+    if (finalTry) finalTry.disabled = p === 'working';
+    cancelBtn.disabled = p === 'working';
+    arm.refresh();
+    prog.set(progress, p === 'working', pin.pinpad);
+  };
+
+  const cancel = () => void ctx.send({ page: 'confirm', round: state.round, approved: false });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (phase !== 'ask' || !arm.armed()) return;
+    if (pinInput && pinInput.value.length === 0) {
+      pinError.textContent = t('pinRequired');
+      pinInput.focus();
+      return;
+    }
+    const value = pinInput?.value;
+    if (pinInput) pinInput.value = '';
+    setPhase('working');
+    void ctx.send({ page: 'confirm', round: state.round, approved: true, ...(value !== undefined ? { pin: value } : {}) }, { stay: true }).then((ok) => {
+      if (!ok) setPhase('ask');
+    });
+  });
+  cancelBtn.addEventListener('click', cancel);
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && phase === 'ask') {
+      e.preventDefault();
+      cancel();
+    }
+  };
+  document.addEventListener('keydown', onKey);
+  setPhase(state.phase, state.progress);
+
+  return {
+    root: form,
+    initialFocus: pinInput ?? undefined,
+    update(next) {
+      if (next.page !== 'confirm' || next.round !== state.round) return false;
+      setPhase(next.phase, next.progress);
+      return true;
+    },
+    dispose() {
+      arm.dispose();
+      document.removeEventListener('keydown', onKey);
+    },
+  };
+}
