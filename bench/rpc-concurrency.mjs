@@ -1,6 +1,6 @@
 // rpc-concurrency: 50 wss connections (one approved origin each) × 100 sign.hash, all at once. Target: zero errors;
 // reports p50/p99 latency and throughput. Needs dist/. Usage: node bench/rpc-concurrency.mjs [--conns 50] [--calls 100]
-import { Client, arg, certIdFor, digest, startBenchAgent, stats, writeResult } from './lib/rpc-setup.mjs';
+import { Client, arg, certIdFor, digest, promptNote, startBenchAgent, stats, writeResult } from './lib/rpc-setup.mjs';
 
 const CONNS = arg('conns', 50);
 const CALLS = arg('calls', 100);
@@ -35,6 +35,7 @@ try {
     latencyMs: stats(latencies),
     signaturesPerSecond: Math.round((CONNS * CALLS) / (total / 1000)),
     target: { errors: 0 },
+    note: promptNote(),
     date: new Date().toISOString(),
   });
 } finally {

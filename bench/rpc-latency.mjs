@@ -1,8 +1,8 @@
-// rpc-latency: sign.hash round trip over wss (approved origin, logged-in token, scripted prompt) vs the token
+// rpc-latency: sign.hash round trip over wss (approved origin, logged-in token, prompt double) vs the token
 // layer's sign on the same key in the same run; reports p50/p99 of both and the overhead. Target (issue 3):
 // p50 overhead ≤ 0.5 ms, p99 overhead ≤ 3 ms. Reports, never fails on time. Needs dist/ (npm run build).
-// Usage: node bench/rpc-latency.mjs [--n 500]
-import { Client, PORTAL, arg, certIdFor, digest, startBenchAgent, stats, writeResult } from './lib/rpc-setup.mjs';
+// Usage: node bench/rpc-latency.mjs [--n 500] [--prompt scripted]
+import { Client, PORTAL, arg, certIdFor, digest, promptNote, startBenchAgent, stats, writeResult } from './lib/rpc-setup.mjs';
 
 const N = arg('n', 500);
 const bench = await startBenchAgent();
@@ -11,7 +11,7 @@ try {
   const client = await Client.open(agent.tlsPort, PORTAL, agent.tls.caPem);
   const certId = await certIdFor(client, bench.thumbprint);
   const params = (i) => ({ certId, hash: digest(i).toString('base64'), hashAlgorithm: 'SHA-256' });
-  // Warm-up (first one logs in with the PIN through the scripted prompt).
+  // Warm-up (first one logs in with the PIN through the prompt double).
   for (let i = 0; i < 30; i++) await client.ok('sign.hash', params(i));
   for (let i = 0; i < 30; i++) await agent.tokens.sign({ certId, digest: digest(i), hashAlgorithm: 'SHA-256' });
 
@@ -19,11 +19,13 @@ try {
   const token = [];
   // Interleaved so that machine noise hits both series alike.
   for (let i = 0; i < N; i++) {
+    const p = params(i);
+    const d = digest(i);
     let t = performance.now();
-    await client.ok('sign.hash', params(i));
+    await client.ok('sign.hash', p);
     wss.push(performance.now() - t);
     t = performance.now();
-    await agent.tokens.sign({ certId, digest: digest(i), hashAlgorithm: 'SHA-256' });
+    await agent.tokens.sign({ certId, digest: d, hashAlgorithm: 'SHA-256' });
     token.push(performance.now() - t);
   }
   client.close();
@@ -37,6 +39,7 @@ try {
     tokenLayer: k,
     overhead: { p50: Math.round((w.p50 - k.p50) * 1000) / 1000, p99: Math.round((w.p99 - k.p99) * 1000) / 1000 },
     target: { p50OverheadMs: 0.5, p99OverheadMs: 3 },
+    note: promptNote(),
     date: new Date().toISOString(),
   });
 } finally {

@@ -16,6 +16,16 @@ export interface FileLoggerOptions {
 /** Field names that must never carry a value into the log, whatever a caller passes. */
 const SECRET_KEY = /pin|password|secret|passphrase/i;
 const MAX_FIELD = 500;
+/** Field names are few and fixed: remember the verdict instead of running the regex on every line (hot path). */
+const secretKeys = new Map<string, boolean>();
+function isSecretKey(k: string): boolean {
+  let secret = secretKeys.get(k);
+  if (secret === undefined) {
+    secret = SECRET_KEY.test(k);
+    if (secretKeys.size < 1024) secretKeys.set(k, secret);
+  }
+  return secret;
+}
 
 export interface FileLogger extends Logger {
   readonly file: string;
@@ -45,9 +55,11 @@ export function createFileLogger(options: FileLoggerOptions): FileLogger {
   function write(level: 'info' | 'warn' | 'error', event: string, fields?: LogFields): void {
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level, event };
     if (fields) {
-      for (const [k, v] of Object.entries(fields)) {
+      for (const k in fields) {
+        if (!Object.hasOwn(fields, k)) continue;
+        const v = fields[k];
         if (v === undefined) continue;
-        if (SECRET_KEY.test(k)) {
+        if (isSecretKey(k)) {
           entry[k] = '[redacted]';
           continue;
         }

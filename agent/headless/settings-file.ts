@@ -3,7 +3,7 @@ import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../core/index.js';
 import { parseSettings, type Settings, type SettingsStore } from '../core/settings.js';
-import { writeFileAtomic } from '../tls/index.js';
+import { writeFileAtomic } from '../tls/atomic-file.js'; // not tls/index.js: that loads the X.509 library
 
 export function settingsPath(dataDir: string): string {
   return join(dataDir, 'settings.json');

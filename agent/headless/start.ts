@@ -9,7 +9,11 @@ import { SettingsCell } from '../core/settings.js';
 import { createPkcs11TokenService, type ModuleCandidate } from '../pkcs11/index.js';
 import { createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
 import { startVnptListener, VNPT_PORTS } from './vnpt-listener.js';
-import { ensurePrivateDir, prepareTls, type LocalTls } from '../tls/index.js';
+// Not '../tls/index.js': it re-exports the CA issuer and with it @peculiar/x509, which only a first start (or a
+// renewal) needs; tls/store loads it on demand. Keeps ~100 ms and several MB out of every start.
+import { ensurePrivateDir } from '../tls/atomic-file.js';
+import { caStatus, prepareTls } from '../tls/manage.js';
+import type { LocalTls } from '../tls/store.js';
 import { resolveDataDir, resolvePolicyPath } from './data-dir.js';
 import { createFileLogger, type FileLogger } from './file-logger.js';
 import { planModules } from './modules.js';
@@ -163,7 +167,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
           policy,
           tokens: tokenService,
           ports: () => ({ tls: ports.tlsPort, plain: ports.plainPort, vnpt: vnptPort }),
-          caTrust: async () => caTrustRows(await (await import('../tls/index.js')).caStatus(dataDir, home)),
+          caTrust: async () => caTrustRows(await caStatus(dataDir, home)),
           lang: () => settings.get().language,
         }),
         tokenLabels: async () => (await tokenService.listTokens()).map((t) => ({ tokenId: t.tokenId, label: t.label, manufacturer: t.manufacturer })),

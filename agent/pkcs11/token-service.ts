@@ -3,8 +3,8 @@ import { AgentError } from '../core/errors.js';
 import type { PinStatus } from '../core/errors.js';
 import type { AuthState, Clock, Logger, ModuleReport, SignatureResult, SignDigestRequest, TokenService } from '../core/ports.js';
 import type { Cert, Token } from '../core/types.js';
-import { statusAt } from '../certs/index.js';
 import type { ModuleCandidate } from './catalog.js';
+import { certsLib, certsLibLoaded, loadCertsLib } from './certs-lib.js';
 import { ckrCode, isTokenGone, pinStatusFromFlags, toAgentError } from './ckr.js';
 import type { Pkcs11Operation } from './ckr.js';
 import * as C from './constants.js';
@@ -259,7 +259,7 @@ export class Pkcs11TokenService implements TokenService {
   }
 
   private certView(c: CertEntry, now: Date): Cert {
-    return { ...c.cert, status: statusAt(c.notBefore, c.notAfter, now) };
+    return { ...c.cert, status: certsLib().statusAt(c.notBefore, c.notAfter, now) };
   }
 
   private async certEntry(certId: string): Promise<CertEntry> {
@@ -369,6 +369,10 @@ export class Pkcs11TokenService implements TokenService {
   /** Re-reads slots of every module; keeps entries (sessions, logins) of tokens still present, reads new ones. */
   private async scan(): Promise<void> {
     if (this.closed) return;
+    if (!certsLibLoaded()) {
+      await loadCertsLib();
+      if (this.closed) return;
+    }
     await Promise.all(this.loaded.map((m) => m.queue.run(() => this.scanModule(m))));
     this.scanned = true;
     if (this.lastSignature === '' && this.listeners.size === 0) this.lastSignature = [...this.tokens.keys()].sort().join(',');

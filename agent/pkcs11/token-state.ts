@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { PinStatus } from '../core/errors.js';
 import type { Clock, Logger } from '../core/ports.js';
 import type { Cert, Token } from '../core/types.js';
-import { parseCertificate } from '../certs/index.js';
+import { certsLib } from './certs-lib.js';
 import { ckrCode, isTokenGone, pinStatusFromFlags, toAgentError } from './ckr.js';
 import * as C from './constants.js';
 import type { LoadedModule } from './loader.js';
@@ -118,7 +118,7 @@ export interface TokenInfoFields {
   model: string;
 }
 
-/** Opens a session on a newly seen token and reads its certificates, pairing each with its key. */
+/** Opens a session on a newly seen token and reads its certificates, pairing each with its key (after loadCertsLib). */
 export function readToken(m: LoadedModule, slot: Buffer, tokenId: string, info: TokenInfoFields, serial: string, label: string, clock: Clock, logger: Logger): TokenEntry {
   const t: TokenEntry = {
     tokenId, module: m, slot, flags: info.flags, session: null, loggedIn: false, lastUsed: 0, idleTimer: undefined, certs: [], keysExact: false,
@@ -130,6 +130,7 @@ export function readToken(m: LoadedModule, slot: Buffer, tokenId: string, info: 
   };
   const session = ensureSession(t);
   const now = clock.now();
+  const { parseCertificate } = certsLib();
   const privateKeys = readKeys(m.api, session, C.CKO_PRIVATE_KEY);
   const publicKeys = readKeys(m.api, session, C.CKO_PUBLIC_KEY);
   for (const tc of readCertificates(m.api, session)) {

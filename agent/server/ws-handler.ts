@@ -115,7 +115,8 @@ export class WsGateway {
     ws.on('message', (data: RawData, isBinary: boolean) => {
       let text: string;
       try {
-        const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        // ws hands over a Buffer (binaryType 'nodebuffer'): use it as is, no copy of a frame of up to 64 MiB.
+        const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
         // Text frames were UTF-8-checked by ws; binary frames are decoded strictly here.
         text = isBinary ? utf8.decode(buf) : buf.toString('utf8');
       } catch {

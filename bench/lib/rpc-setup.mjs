@@ -1,28 +1,41 @@
 // Shared setup of the rpc-* benchmarks: a SoftHSM2 demo token in a temp dir, an in-process agent (built dist/)
-// with the scripted test prompt (benchmarks only), and a small JSON-RPC-over-wss client.
+// with a prompt double (benchmarks only: lib/instant-prompt.mjs, or ScriptedPrompt with --prompt scripted), and a small JSON-RPC-over-wss client.
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
+import { INSTANT_PROMPT_NOTE } from './instant-prompt.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = (p) => join(root, 'dist', p);
 
 export const PORTAL = 'https://portal.example.vn';
 
+/** Which prompt double the rpc benches use: `--prompt scripted` picks ScriptedPrompt, else InstantPrompt. */
+export function promptKind() {
+  const i = process.argv.indexOf('--prompt');
+  return i > 0 && process.argv[i + 1] === 'scripted' ? 'scripted' : 'instant';
+}
+
+/** For the result JSON: which prompt double answered the dialogs. */
+export function promptNote() {
+  return promptKind() === 'scripted' ? 'prompt: agent/core/testing/scripted-prompt (ScriptedPrompt)' : INSTANT_PROMPT_NOTE;
+}
+
 /** Starts an agent on a fresh demo token; `origins` are allowed by policy. */
 export async function startBenchAgent({ origins = [PORTAL] } = {}) {
   const { demoTokenInit } = await import(dist('agent/demo/index.js'));
   const { startAgent } = await import(dist('agent/headless/index.js'));
   const { ScriptedPrompt } = await import(dist('agent/core/testing/scripted-prompt.js'));
+  const { InstantPrompt } = await import('./instant-prompt.mjs');
   const dir = mkdtempSync(join(tmpdir(), 'kyso-bench-'));
   const dataDir = join(dir, 'data');
   const demo = await demoTokenInit({ dataDir });
   process.env.SOFTHSM2_CONF = demo.conf;
   writeFileSync(join(dir, 'policy.json'), JSON.stringify({ allowedOrigins: origins }));
-  const prompt = new ScriptedPrompt({ confirm: { pin: demo.pin } });
+  const prompt = promptKind() === 'scripted' ? new ScriptedPrompt({ confirm: { pin: demo.pin } }) : new InstantPrompt(demo.pin);
   const agent = await startAgent({
     dataDir,
     policyPath: join(dir, 'policy.json'),

@@ -1,9 +1,11 @@
 // E2E in real headless Chromium: the single-file SDK on the demo portal finds the real agent over wss (CA trusted
-// through the test HOME's NSS DB), falls back to POST /v1/rpc, and reports an absent agent within 1.5 s.
+// through the test HOME's NSS DB), falls back to POST /v1/rpc, reports an absent agent within 1.5 s, tells a refused
+// origin apart, and behaves as documented under Chrome's Local Network Access (portal forced "public").
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type * as Sdk from '../../sdk/src/index.js';
-import { buildSdk, startE2e } from './harness.js';
+import { SHOTS, buildSdk, startE2e } from './harness.js';
 import type { E2e } from './harness.js';
 
 let e2e: E2e;
@@ -100,6 +102,73 @@ describe('e2e: SDK in Chromium against the real agent', () => {
   });
 });
 
+describe('e2e: origin refused and Local Network Access', () => {
+  it('connect_fromBlockedOrigin_reportsOriginNotAllowed_notAgentAbsent', async () => {
+    const agent = e2e.agent!;
+    // The same portal reached as http://127.0.0.1:<port> is another origin; the user blocked it.
+    const blocked = `http://127.0.0.1:${e2e.portal.port}`;
+    await agent.access.block(blocked);
+    const page = await e2e.browser.newPage();
+    await page.goto(`${blocked}/`);
+    await page.waitForSelector('body[data-ready=true]');
+    // The refusal carries no CORS header, but /.well-known/kyso-agent is Cross-Origin-Resource-Policy: cross-origin,
+    // so the SDK's no-cors probe sees that something answered.
+    const r = await probe(page, { ports: { tls: agent.tlsPort, plain: agent.plainPort } });
+    expect(r).toMatchObject({ ok: false, name: 'OriginNotAllowedError', reason: 'ORIGIN_NOT_ALLOWED' });
+    await page.close();
+  });
+
+  it('lna_publicPortal_permissionGranted_connectsOverWss_denied_hintsLocalNetworkBlocked', async () => {
+    const agent = e2e.agent!;
+    const { chromium } = await import('playwright-core');
+    const { CHROMIUM_ARGS } = await import('./harness.js');
+    // The portal's address counts as public: its requests to 127.0.0.1 are Local Network Access requests.
+    const lna = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [...CHROMIUM_ARGS, `--ip-address-space-overrides=127.0.0.1:${e2e.portal.port}=public`],
+      env: { ...process.env, HOME: e2e.home },
+    });
+    try {
+      const origin = e2e.portal.url.replace(/\/$/, '');
+      const ports = { tls: agent.tlsPort, plain: agent.plainPort };
+      // Granted (what the user's "Allow" in Chrome's prompt, or the LocalNetworkAccessAllowedForUrls policy, gives).
+      const granted = await lna.newContext();
+      await granted.grantPermissions(['local-network-access'], { origin });
+      const g = await granted.newPage();
+      await g.goto(e2e.portal.url);
+      await g.waitForSelector('body[data-ready=true]');
+      expect(await g.evaluate(() => navigator.permissions.query({ name: 'local-network-access' as PermissionName }).then((s) => s.state))).toBe('granted');
+      expect(await probe(g, { ports })).toMatchObject({ ok: true, transport: 'ws', secure: true });
+      await granted.close();
+
+      // Not granted: headless Chromium cannot show the prompt and denies at once; the permission then reads 'denied'.
+      const denied = await lna.newContext({ viewport: { width: 1100, height: 600 } });
+      const d = await denied.newPage();
+      await d.goto(e2e.portal.url);
+      await d.waitForSelector('body[data-ready=true]');
+      expect(await d.evaluate(() => navigator.permissions.query({ name: 'local-network-access' as PermissionName }).then((s) => s.state))).toBe('prompt');
+      const r = await probe(d, { ports });
+      expect(r).toMatchObject({ ok: false, name: 'AgentUnavailableError', reason: 'AGENT_UNAVAILABLE', hint: 'localNetworkBlocked' });
+      expect(r.ms).toBeLessThan(1500);
+      // The demo portal shows the state in words (Vietnamese first).
+      const { PDFDocument } = await import('pdf-lib');
+      const doc = await PDFDocument.create();
+      doc.addPage([595, 842]);
+      await d.goto(`${e2e.portal.url}?tls=${agent.tlsPort}&plain=${agent.plainPort}`);
+      await d.waitForSelector('body[data-ready=true]');
+      await d.locator('tr[data-slot=application] input[type=file]').setInputFiles({ name: 'don.pdf', mimeType: 'application/pdf', buffer: Buffer.from(await doc.save()) });
+      await d.locator('tr[data-slot=application] button.sign').click();
+      await d.locator('#menu [data-method=token]').click();
+      await d.locator('#banner[data-hint=localNetworkBlocked]').waitFor();
+      expect(await d.locator('#banner').textContent()).toMatch(/mạng cục bộ/);
+      await d.screenshot({ path: join(SHOTS, 'demo-lna-blocked.png') });
+      await denied.close();
+    } finally {
+      await lna.close();
+    }
+  });
+});
+
 describe('e2e: demo portal page', () => {
   it('dossier_attachPdf_showsFile_andRejectsOver6MB', async () => {
     const { PDFDocument } = await import('pdf-lib');
@@ -114,7 +183,7 @@ describe('e2e: demo portal page', () => {
     await expect.poll(() => page.locator('tr[data-slot=application] .file-name').textContent()).toContain('don-de-nghi.pdf');
     expect(await page.locator('tr[data-slot=application] .sigs').textContent()).toBe('Chưa ký');
     expect(await page.locator('tr[data-slot=application] button.sign').isEnabled()).toBe(true);
-    await page.screenshot({ path: 'docs/screenshots/demo-portal-dossier.png' });
+    await page.screenshot({ path: join(SHOTS, 'demo-portal-dossier.png') });
     await input.setInputFiles({ name: 'lon.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(6 * 1024 * 1024 + 1) });
     await expect.poll(() => page.locator('#banner').textContent()).toContain('6 MB');
     await page.click('#lang');

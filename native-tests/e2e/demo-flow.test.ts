@@ -1,7 +1,8 @@
 // E2E: the demo portal's iGate flow in headless Chromium against the real agent (`ui: 'browser'`, SoftHSM2 tokens
 // A and B): allow site → picker → draw the signature box → PIN → signed PDF that pdfsig verifies; a second signature
 // by token B keeps both valid; and the same flow with WebSockets refused goes through POST /v1/rpc.
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
@@ -54,8 +55,10 @@ async function pressSign(page: Page, screenshot?: string): Promise<void> {
 /** Picks the certificate whose subject CN is `cn` in the agent's picker dialog. */
 async function pickCertificate(cn: string, screenshot?: string): Promise<void> {
   const picker = await e2e.openDialog();
-  expect(await picker.getByTestId('cert-list').count()).toBe(1);
+  // The picker, not another dialog (an unexpected "allow site?" would fail here).
+  await picker.getByTestId('cert-list').waitFor();
   const option = picker.locator('[role=option]').filter({ hasText: cn });
+  await option.first().waitFor();
   expect(await option.count()).toBe(1);
   await option.click();
   if (screenshot) await shot(picker, screenshot);
@@ -119,7 +122,8 @@ describe('e2e: demo portal flow with the agent\'s browser dialogs', () => {
     expect(await confirmWithPin('don-de-nghi.pdf', fx.softhsm.tokens.A.pin, 'demo-6-confirm-pin')).toBe(true);
     await page.locator('#banner[data-kind=ok]').waitFor({ timeout: 30_000 });
     expect(await slot(page).locator('.sig.ok').count()).toBe(1);
-    expect(await slot(page).locator('.sig').first().textContent()).toContain(citizen.commonName);
+    // Signer, time (the signature dictionary's /M) and validity, as the portal shows them.
+    expect(await slot(page).locator('.sig').first().textContent()).toMatch(new RegExp(`${citizen.commonName} — .*\\d{2}:\\d{2}:\\d{2}.* — hợp lệ`));
     expect(await page.locator('body').getAttribute('data-transport')).toBe('ws');
     await shot(page, 'demo-7-signed');
     const once = await download(page);
@@ -141,11 +145,18 @@ describe('e2e: demo portal flow with the agent\'s browser dialogs', () => {
     const v2 = await pdfsig(twice, e2e.home);
     expect(v2, v2.out).toMatchObject({ total: 2, valid: 2 });
     expect(v2.out).toContain(tokenB.commonName);
+    // The page as a PDF viewer shows it: both signature boxes where they were drawn (bottom right, bottom left).
+    const signedFile = join(e2e.home, 'signed-twice.pdf');
+    writeFileSync(signedFile, twice);
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', '-singlefile', signedFile, join(SHOTS, 'demo-9-signed-page')]);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it('dossier_withWebSocketsRefused_signsThroughPostV1Rpc', { timeout: 90_000 }, async () => {
+    // Independent of the flow above: the site is approved "always" (as that flow's dialog answer made it).
+    await agent.access.approveAlways(origin);
+    e2e.dialogs.skipPending();
     // A WebSocket constructor whose handshake always fails, as when a proxy or browser policy blocks sockets.
     const page = await e2e.openPortal(`?tls=${agent.tlsPort}&plain=off`, (p) => p.addInitScript(() => {
       class RefusedWebSocket {
@@ -172,7 +183,7 @@ describe('e2e: demo portal flow with the agent\'s browser dialogs', () => {
     page.on('websocket', (ws) => sockets.push(ws.url()));
     await slot(page).locator('input[type=file]').setInputFiles({ name: 'to-khai.pdf', mimeType: 'application/pdf', buffer: await samplePdf('To khai') });
     await pressSign(page);
-    // The origin was approved "always" in the previous flow (same agent data dir): straight to the picker.
+    // Approved origin: straight to the picker.
     await pickCertificate(fx.pki.certs.citizen.commonName);
     await placeSignature(page, [0.5, 0.1], [0.9, 0.22]);
     await confirmWithPin('to-khai.pdf', fx.softhsm.tokens.A.pin);

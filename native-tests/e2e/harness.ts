@@ -55,6 +55,8 @@ export interface DialogQueue {
   next(timeoutMs?: number): Promise<string>;
   /** How many URLs were opened so far. */
   count(): number;
+  /** Forgets URLs not taken yet (dialogs a failed test left behind). */
+  skipPending(): void;
 }
 
 function dialogQueue(file: string): DialogQueue {
@@ -62,6 +64,7 @@ function dialogQueue(file: string): DialogQueue {
   const read = (): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
   return {
     count: () => read().length,
+    skipPending: () => void (taken = read().length),
     async next(timeoutMs = 20_000) {
       const until = Date.now() + timeoutMs;
       for (;;) {
@@ -92,7 +95,7 @@ export interface E2e {
   dialogs: DialogQueue;
   startAgent(extra?: Partial<StartOptions>): Promise<RunningAgent>;
   /** A page of the demo portal (connect options go in the query: ?tls=&plain=&transport=); `before` runs before it loads. */
-  openPortal(query?: string, before?: (page: Page) => Promise<void>): Promise<Page>;
+  openPortal(query?: string, before?: (page: Page) => Promise<unknown>): Promise<Page>;
   /** Opens the next dialog the agent shows, in a new page of the same browser, once it has rendered. */
   openDialog(): Promise<Page>;
   close(): Promise<void>;

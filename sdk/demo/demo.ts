@@ -81,6 +81,7 @@ async function agent(): Promise<KysoAgentClient> {
       if (tokens.length === 0) banner('error', t('noToken'));
     });
     client = c;
+    $('banner').hidden = true;
   }
   await client.requestAccess();
   const tokens = await client.listTokens();

@@ -107,6 +107,14 @@ function pdfDate(s: string | undefined): string | null {
   return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${tz}`).toISOString();
 }
 
+/** The signature dictionary's /M, written as a literal `(D:…)` or (as kyso-agent and many writers do) a hex string. */
+function signTimeText(dict: string): string | undefined {
+  const literal = /\/M\s*\((D:[^)]*)\)/.exec(dict)?.[1];
+  if (literal) return literal;
+  const hexText = /\/M\s*<([0-9A-Fa-f\s]+)>/.exec(dict)?.[1]?.replace(/\s/g, '');
+  return hexText ? String.fromCharCode(...(hexText.match(/../g) ?? []).map((h) => parseInt(h, 16))) : undefined;
+}
+
 /** Every signature dictionary in the file, in file order (first signer first). */
 export async function listPdfSignatures(pdf: Uint8Array): Promise<PdfSignatureInfo[]> {
   const text = new TextDecoder('latin1').decode(pdf);
@@ -120,7 +128,7 @@ export async function listPdfSignatures(pdf: Uint8Array): Promise<PdfSignatureIn
     const dict = text.slice(Math.max(0, text.lastIndexOf(' obj', m.index)), end < 0 ? text.length : end);
     const contents = text.slice(a + b, c).replace(/[<>\s]/g, '');
     const cms = Uint8Array.from(contents.match(/../g) ?? [], (h) => parseInt(h, 16));
-    let info: PdfSignatureInfo = { signer: '?', time: pdfDate(/\/M\s*\((D:[^)]*)\)/.exec(dict)?.[1]), valid: false, coversWholeFile: c + d === pdf.length };
+    let info: PdfSignatureInfo = { signer: '?', time: pdfDate(signTimeText(dict)), valid: false, coversWholeFile: c + d === pdf.length };
     try {
       const f = parseCms(cms);
       info = { ...info, signer: f.signer };

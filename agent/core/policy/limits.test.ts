@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AgentError } from '../errors.js';
 import { ManualClock } from '../testing/harness.js';
@@ -30,5 +31,21 @@ describe('PromptLimiter', () => {
     expect(reasonOf(() => l.acquire('o'))).toBe('RATE_LIMITED');
     clock.advance(2);
     expect(reasonOf(() => l.acquire('o'))).toBe('ok');
+  });
+  it('rateDecisions_matchTheReferenceFilter_evenWhenTheClockGoesBack', () => {
+    // The reference: keep the times with now - t < 60 s, refuse when `limit` remain (the original O(n) filter).
+    fc.assert(fc.property(fc.integer({ min: 1, max: 4 }), fc.array(fc.integer({ min: -70_000, max: 70_000 }), { maxLength: 60 }), (limit, steps) => {
+      const clock = new ManualClock();
+      const l = new PromptLimiter(clock, { promptsPerMinute: limit });
+      let times: number[] = [];
+      for (const step of steps) {
+        clock.advance(step);
+        const now = clock.now().getTime();
+        times = times.filter((t) => now - t < 60_000);
+        const expected = times.length >= limit ? 'RATE_LIMITED' : 'ok';
+        if (expected === 'ok') times.push(now);
+        expect(reasonOf(() => l.acquire('o')())).toBe(expected);
+      }
+    }), { numRuns: 300 });
   });
 });

@@ -12,6 +12,20 @@ const MAX_ORIGIN_LENGTH = 2048;
  */
 export function normaliseOrigin(raw: string | null | undefined): string | null {
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > MAX_ORIGIN_LENGTH) return null;
+  // Every request normalises its connection's origin (twice): remember the few origins a machine sees.
+  const known = memo.get(raw);
+  if (known !== undefined) return known;
+  const result = normaliseUncached(raw);
+  if (memo.size >= MEMO_SIZE) memo.clear();
+  memo.set(raw, result);
+  return result;
+}
+
+/** Results of {@link normaliseOrigin} by raw text (a pure function, so caching changes nothing but time). */
+const memo = new Map<string, string | null>();
+const MEMO_SIZE = 256;
+
+function normaliseUncached(raw: string): string | null {
   if (raw === 'null') return null;
   if (!/^[\x21-\x7e]+$/.test(raw)) return null;
   // A policy file may say "https://portal.example/"; browsers never send the slash.

@@ -8,7 +8,7 @@ describe('parsePolicy', () => {
   it('full policy is read and origins normalised', () => {
     const r = parsePolicy(JSON.stringify({
       allowedOrigins: ['HTTPS://Portal.Example:443'], blockedOrigins: ['https://bad.example'], allowPairing: false,
-      modules: [{ name: 'VNPT', path: '/usr/lib/vnpt.so' }, { name: 'Win', path: 'C:\\Windows\\System32\\x.dll' }],
+      modules: [{ name: 'VNPT', path: '/usr/lib/vnpt.so' }, { name: 'Win', path: 'C:\\Windows\\System32\\x.dll' }, { name: 'NSS', path: '/usr/lib/libsoftokn3.so', libraryParameters: "configdir='sql:/x'" }],
       plainPort: true, compat: { vnpt: false }, signing: { requirePinEveryTime: true, pinSessionMinutes: 10, allowHashOnly: false },
       tsa: { url: 'http://tsa.example/tsr' }, language: 'en',
     }));
@@ -18,6 +18,7 @@ describe('parsePolicy', () => {
     expect(r.policy.signing).toEqual({ requirePinEveryTime: true, pinSessionMinutes: 10, allowHashOnly: false });
     expect(r.policy.tsa).toEqual({ url: 'http://tsa.example/tsr' });
     expect(r.policy.compat.vnpt).toBe(false);
+    expect(r.policy.modules[2]).toEqual({ name: 'NSS', path: '/usr/lib/libsoftokn3.so', libraryParameters: "configdir='sql:/x'" });
   });
   it('errors name the path and the why', () => {
     const r = parsePolicy(JSON.stringify({ allowedOrigins: ['portal.example'], modules: [{ name: 'x', path: 'relative.so' }], allowPairng: true, signing: { pinSessionMinutes: -1 } }));

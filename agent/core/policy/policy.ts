@@ -10,7 +10,7 @@ export interface Policy {
   /** Unknown https origins may ask the user for access. */
   allowPairing: boolean;
   /** Extra PKCS#11 modules (absolute paths). */
-  modules: { name: string; path: string }[];
+  modules: { name: string; path: string; libraryParameters?: string }[];
   plainPort: boolean;
   compat: { vnpt: boolean };
   signing: { requirePinEveryTime: boolean; pinSessionMinutes: number; allowHashOnly: boolean };
@@ -59,7 +59,8 @@ const policySchema = z.strictObject({
   allowedOrigins: z.array(origin).max(10_000).optional(),
   blockedOrigins: z.array(origin).max(10_000).optional(),
   allowPairing: z.boolean().optional(),
-  modules: z.array(z.strictObject({ name: z.string().min(1).max(200), path: absolutePath })).max(100).optional(),
+  // libraryParameters: C_Initialize's pReserved string, which NSS softokn (and a few vendor modules) require.
+  modules: z.array(z.strictObject({ name: z.string().min(1).max(200), path: absolutePath, libraryParameters: z.string().max(2000).optional() })).max(100).optional(),
   plainPort: z.boolean().optional(),
   compat: z.strictObject({ vnpt: z.boolean().optional() }).optional(),
   signing: z.strictObject({
