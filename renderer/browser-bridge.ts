@@ -1,4 +1,5 @@
-// The browser host's bridge: the page talks to /ui/<token>/… on the agent's own origin, and its polling is the heartbeat.
+// The browser host's bridge: the page talks to /ui/<token>/… on the agent's own origin (with the dialog's HttpOnly
+// cookie, which binds it to this browser), and its polling is the heartbeat.
 import type { Bridge, DialogAnswer, DialogState } from './bridge.js';
 
 /** How often the page asks for its state; the host treats ~5 s of silence as "the tab was closed". */
@@ -18,7 +19,7 @@ export function createBrowserBridge(base: string = location.pathname.replace(/\/
   let closed = false;
 
   const fetchState = async (): Promise<DialogState | null> => {
-    const res = await fetch(`${base}/state`, { cache: 'no-store', credentials: 'omit' });
+    const res = await fetch(`${base}/state`, { cache: 'no-store', credentials: 'same-origin' });
     if (!res.ok) return null;
     return (await res.json()) as DialogState;
   };
@@ -61,7 +62,7 @@ export function createBrowserBridge(base: string = location.pathname.replace(/\/
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(answer),
         cache: 'no-store',
-        credentials: 'omit',
+        credentials: 'same-origin',
       });
       if (!res.ok) throw new BridgeError(res.status);
     },

@@ -16,6 +16,11 @@ export function formatSize(bytes: number): string {
   return `${v.toLocaleString(locale, { maximumFractionDigits: 1 })} ${units[i]} (${bytes.toLocaleString(locale)} B)`;
 }
 
+/** "1,2 MB" / "1.2 MB" without the exact byte count (for lists). */
+export function formatSizeShort(bytes: number): string {
+  return formatSize(bytes).replace(/ \(.*\)$/, '');
+}
+
 /** dd/MM/yyyy in Vietnamese, d MMM yyyy in English. */
 export function formatDate(iso: string): string {
   const d = new Date(iso);

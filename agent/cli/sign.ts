@@ -2,7 +2,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentError, isAgentError, type Reason } from '../core/errors.js';
-import type { Cert, Clock, DigestSigner, DocumentSigners, Logger, SignDigestRequest, TokenService } from '../core/index.js';
+import { digestSignerFor, loginForSigning, type Cert, type Clock, type DocumentSigners, type Logger, type TokenService } from '../core/index.js';
 import { createFileLogger, loadPolicy, planModules, resolveDataDir, resolvePolicyPath } from '../headless/index.js';
 import { createPkcs11TokenService } from '../pkcs11/index.js';
 import { createDocumentSigners } from '../signing/index.js';
@@ -148,27 +148,9 @@ export async function runSign(plan: SignPlan, io: SignIo, environment: SignEnvir
         pin = await obtainPin(plan, io, cert);
       }
       // CKA_ALWAYS_AUTHENTICATE keys need the PIN for each signature: a copy lives until the run ends, then is zeroed.
-      if (auth.alwaysAuthenticate) contextPin = pin === null ? null : pin.slice();
-      if (auth.loginRequired) await tokenService.login(auth.tokenId, pin);
-      else pin?.fill(0);
+      contextPin = await loginForSigning(tokenService, auth, pin);
     }
-    const chain = await tokenService.getChain(cert.certId);
-    const signer: DigestSigner = {
-      certificate: cert,
-      chain,
-      async sign(digest, hashAlgorithm, options) {
-        const request: SignDigestRequest = { certId: cert.certId, digest, hashAlgorithm };
-        if (options?.scheme) request.scheme = options.scheme;
-        if (options?.ecdsaFormat) request.ecdsaFormat = options.ecdsaFormat;
-        if (contextPin === undefined) return (await tokenService.sign(request)).signature;
-        const copy = contextPin === null ? null : contextPin.slice();
-        try {
-          return (await tokenService.sign(request, copy)).signature;
-        } finally {
-          copy?.fill(0);
-        }
-      },
-    };
+    const signer = await digestSignerFor(tokenService, cert, contextPin);
     logger.info('cli.sign.start', { format: plan.format, files: plan.files.length, tsa: tsa !== undefined });
     let stop: { reason: Reason; detail?: string } | undefined;
     for (const [i, file] of plan.files.entries()) {

@@ -14,6 +14,8 @@ describe('matchesFilter', () => {
     expect(matchesFilter(good, { thumbprintSha256: 'ab'.repeat(32) })).toBe(true);
     expect(matchesFilter(good, { issuerContains: 'kyso test' })).toBe(true);
     expect(matchesFilter(good, { issuerContains: 'viettel' })).toBe(false);
+    expect(matchesFilter({ ...good, issuer: { commonName: 'Cục Chứng thực số và Bảo mật thông tin', dn: 'CN=Cục Chứng thực số và Bảo mật thông tin,O=Ban Cơ yếu Chính phủ,C=VN' } }, { issuerContains: 'ban co yeu  chinh phu' })).toBe(true);
+    expect(matchesFilter({ ...good, issuer: { commonName: 'ĐẠI HỌC', dn: 'CN=ĐẠI HỌC' } }, { issuerContains: 'dai hoc' })).toBe(true);
     expect(matchesFilter(good, { keyUsage: ['nonRepudiation'] })).toBe(true);
     expect(matchesFilter(good, { keyUsage: ['nonRepudiation', 'keyEncipherment'] })).toBe(false);
     expect(matchesFilter(good, { taxCode: '0101234567-001' })).toBe(true);

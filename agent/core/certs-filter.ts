@@ -3,9 +3,15 @@ import type { Cert, CertFilter } from './types.js';
 
 const lower = (s: string) => s.toLocaleLowerCase('en-US');
 
+/** Case-, space- and diacritic-insensitive form: "vnpt" finds "VNPT-CA", "viet nam" finds "Việt Nam", "đ" is "d". */
+export function foldText(s: string): string {
+  return s.normalize('NFD').replace(/\p{M}+/gu, '').replace(/[đĐ]/g, 'd').toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
 /**
  * True when `cert` passes every condition of `filter`. Defaults: onlyValid true, onlyWithPrivateKey true.
- * Text conditions are case-insensitive; keyUsage requires every listed usage; taxCode/citizenId are exact.
+ * issuerContains is case- and diacritic-insensitive over the issuer DN and CN; keyUsage requires every listed
+ * usage (case-insensitive); taxCode/citizenId are exact.
  */
 export function matchesFilter(cert: Cert, filter: CertFilter = {}): boolean {
   if ((filter.onlyValid ?? true) && cert.status !== 'valid') return false;
@@ -13,8 +19,8 @@ export function matchesFilter(cert: Cert, filter: CertFilter = {}): boolean {
   if (filter.tokenId !== undefined && cert.tokenId !== filter.tokenId) return false;
   if (filter.thumbprintSha256 !== undefined && lower(cert.thumbprintSha256) !== lower(filter.thumbprintSha256)) return false;
   if (filter.issuerContains !== undefined) {
-    const needle = lower(filter.issuerContains);
-    if (!lower(cert.issuer.dn).includes(needle) && !lower(cert.issuer.commonName).includes(needle)) return false;
+    const needle = foldText(filter.issuerContains);
+    if (needle !== '' && !foldText(`${cert.issuer.dn} ${cert.issuer.commonName}`).includes(needle)) return false;
   }
   if (filter.keyUsage !== undefined) {
     const have = new Set(cert.keyUsage.map(lower));

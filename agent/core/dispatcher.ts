@@ -3,7 +3,7 @@ import { AgentError, isAgentError, toWireError, type WireError } from './errors.
 import { agentInfo, type AgentInfo } from './commands/agent-info.js';
 import type { Call, CommandDeps } from './commands/command.js';
 import { commands } from './commands/index.js';
-import { DEFAULT_LIMITS, PromptLimiter, type LimitOptions } from './policy/limits.js';
+import { DEFAULT_LIMITS, PromptLimiter, type LimitOptions, type OriginSlot } from './policy/limits.js';
 import { normaliseOrigin, type OriginAccess } from './policy/origins.js';
 import type { Policy } from './policy/policy.js';
 import { originNotAllowed } from './commands/session-request-access.js';
@@ -29,7 +29,7 @@ export interface DispatcherDeps {
   version: string;
   /** Shown to approved origins in agent.info; default: the sign methods and `tokens.changed`. */
   features?: string[];
-  /** Override the prompt rate (benchmarks, tests). Default 10 prompts per origin per minute. */
+  /** Override the prompt rates (benchmarks, tests). Default 10 prompts per origin and 30 overall per minute. */
   limits?: Partial<LimitOptions>;
 }
 
@@ -48,6 +48,8 @@ export interface AgentDispatcher extends Dispatcher {
 }
 
 const DEFAULT_FEATURES = ['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.batch', 'tokens.changed'];
+/** Methods that hold the origin's operation slot from before their params are decoded to the end (review M4). */
+const SLOTTED_METHODS: ReadonlySet<Method> = new Set<Method>(['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.batch']);
 const ENVELOPE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 
 type Envelope =
@@ -117,13 +119,18 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     if (cls !== 'approved' && !PUBLIC_METHODS.has(method)) {
       throw new AgentError('ACCESS_DENIED', 'This site has not been allowed yet: call session.requestAccess');
     }
-    const parsed = parseParams(method, params);
-    const call: Call = {
-      deps, connection, origin,
-      promptContext: { origin, signal: connection.signal, lang: deps.settings.get().language },
+    const invoke = (slot: OriginSlot | undefined): Promise<unknown> => {
+      const parsed = parseParams(method, params);
+      const call: Call = {
+        deps, connection, origin,
+        promptContext: { origin, signal: connection.signal, lang: deps.settings.get().language },
+        ...(slot ? { slot } : {}),
+      };
+      const handler = commands[method] as (p: unknown, c: Call) => Promise<unknown>;
+      return handler(parsed, call);
     };
-    const handler = commands[method] as (p: unknown, c: Call) => Promise<unknown>;
-    return handler(parsed, call);
+    // Review M4: a sign.* call takes its origin's slot before its documents are decoded (BUSY first).
+    return SLOTTED_METHODS.has(method) ? deps.limiter.withSlot(origin, invoke) : invoke(undefined);
   }
 
   async function handle(raw: string, connection: ConnectionContext): Promise<string | null> {

@@ -8,6 +8,7 @@ export * from './dispatcher.js';
 export * from './settings.js';
 export * from './certs-filter.js';
 export * from './signing-flow.js';
+export * from './digest-signer.js';
 export type { AgentInfo } from './commands/agent-info.js';
 export * from './policy/policy.js';
 export * from './policy/origins.js';

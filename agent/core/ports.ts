@@ -73,6 +73,13 @@ export interface TokenService {
    * keys with CKA_ALWAYS_AUTHENTICATE; null means PIN-pad for that context login.
    */
   sign(request: SignDigestRequest, contextPin?: Uint8Array | null): Promise<SignatureResult>;
+  /**
+   * Optional (additive, review M2): keeps the token logged in for the signatures of one operation even when every
+   * signature needs the PIN (requirePinEveryTime), so a batch asks the PIN once. The returned function ends the
+   * hold; when the last hold ends, a service that logs out after each signature logs the token out then.
+   * Services that never log out per signature may leave it out.
+   */
+  holdLogin?(tokenId: string): () => Promise<void>;
   /** Token inserted/removed. Returns an unsubscribe function. */
   onTokensChanged(listener: (tokens: Token[]) => void): () => void;
   modules(): ModuleReport[];

@@ -1,6 +1,8 @@
 // The flow every sign.* shares: certificate checks, the confirmation (+PIN) dialog, login, and a key usable only after approval.
 import { AgentError, isAgentError } from './errors.js';
 import type { Call } from './commands/command.js';
+import { digestSignerOver, loginForSigning, signDigestWith } from './digest-signer.js';
+import type { OriginSlot } from './policy/limits.js';
 import type { AuthState, DigestSigner, PinRequest, SignatureResult, SignDigestRequest } from './ports.js';
 import type { Cert, SignSubject } from './types.js';
 
@@ -40,24 +42,33 @@ const MAX_DIALOG_ROUNDS = 10;
  * token's new pinStatus; the user decides to retry or cancel (cancelling then reports the PIN error). The agent
  * never retries a PIN itself. For CKA_ALWAYS_AUTHENTICATE keys the PIN bytes are kept for this operation only
  * (one batch) and zeroed in `finally`. The caller holds nothing of the PIN.
+ *
+ * `slot`: the origin's operation slot when the caller took it before parsing its documents (review M4); without
+ * it the slot is taken here. The login is held for the whole operation (review M2: with requirePinEveryTime a
+ * batch still asks one PIN) and released, which logs out in that mode, when the operation ends.
  */
-export async function runSigning<T>(call: Call, cert: Cert, subject: SignSubject, work: (key: ApprovedKey) => Promise<T>): Promise<T> {
-  const { tokens, prompt, limiter } = call.deps;
+export async function runSigning<T>(call: Call, cert: Cert, subject: SignSubject, work: (key: ApprovedKey) => Promise<T>, slot?: OriginSlot): Promise<T> {
+  const { tokens, prompt, limiter, logger } = call.deps;
   const ctx = call.promptContext;
   throwIfAborted(ctx.signal);
-  return limiter.with(call.origin, async () => {
-    let contextPin: Uint8Array | null | undefined;
-    try {
-      const auth = await tokens.authState(cert.certId);
-      if (auth.pinStatus === 'locked') throw new AgentError('PIN_LOCKED', 'The token PIN is locked', { pinStatus: 'locked' });
-      contextPin = await confirmAndLogin(call, cert, subject, auth);
-      const key = approvedKey(call, cert, contextPin);
-      return await work(key);
-    } finally {
-      contextPin?.fill(0);
-      prompt.finish(ctx);
+  if (!slot) return limiter.withSlot(call.origin, (own) => runSigning(call, cert, subject, work, own));
+  slot.prompt();
+  let contextPin: Uint8Array | null | undefined;
+  let releaseLogin: (() => Promise<void>) | undefined;
+  try {
+    const auth = await tokens.authState(cert.certId);
+    if (auth.pinStatus === 'locked') throw new AgentError('PIN_LOCKED', 'The token PIN is locked', { pinStatus: 'locked' });
+    releaseLogin = tokens.holdLogin?.(auth.tokenId);
+    contextPin = await confirmAndLogin(call, cert, subject, auth);
+    const key = approvedKey(call, cert, contextPin);
+    return await work(key);
+  } finally {
+    contextPin?.fill(0);
+    prompt.finish(ctx);
+    if (releaseLogin) {
+      await releaseLogin().catch((e: unknown) => logger.warn('signing.logout-failed', { detail: e instanceof Error ? e.message : String(e) }));
     }
-  });
+  }
 }
 
 /** The dialog loop. Returns the context PIN for always-authenticate keys (null: PIN-pad), else undefined. */
@@ -71,18 +82,13 @@ async function confirmAndLogin(call: Call, cert: Cert, subject: SignSubject, aut
     const answer = await prompt.confirmSigning(call.promptContext, { subject, certificate: cert, pin: { ...pin } });
     if (!answer.approved) throw lastError ?? new AgentError('USER_CANCELLED', 'The user cancelled');
     const typed = answer.pin;
-    let contextPin: Uint8Array | null | undefined;
     try {
       if (!pin.required) return undefined;
       if (!pin.pinpad && (typed === undefined || typed.length === 0)) {
         throw new AgentError('PIN_LENGTH_INVALID', 'No PIN was entered', { pinStatus: pin.pinStatus });
       }
-      // Copy before login: the token layer zeroes the buffer it is given.
-      if (auth.alwaysAuthenticate) contextPin = pin.pinpad ? null : typed!.slice();
-      if (auth.loginRequired) await tokens.login(auth.tokenId, pin.pinpad ? null : typed!);
-      return contextPin;
+      return await loginForSigning(tokens, auth, pin.pinpad ? null : typed!);
     } catch (e) {
-      contextPin?.fill(0);
       if (!isAgentError(e) || !PIN_RETRY_REASONS.has(e.reason)) throw e;
       const status = e.data.pinStatus ?? pin.pinStatus;
       if (status === 'locked') throw new AgentError('PIN_LOCKED', 'The token PIN is locked', { pinStatus: 'locked' });
@@ -98,26 +104,13 @@ async function confirmAndLogin(call: Call, cert: Cert, subject: SignSubject, aut
 function approvedKey(call: Call, cert: Cert, contextPin: Uint8Array | null | undefined): ApprovedKey {
   const { tokens } = call.deps;
   const signal = call.promptContext.signal;
+  const signDigest = signDigestWith(tokens, cert, contextPin, () => throwIfAborted(signal));
   let signer: Promise<DigestSigner> | undefined;
-  const signDigest = (request: Omit<SignDigestRequest, 'certId'>): Promise<SignatureResult> => {
-    throwIfAborted(signal);
-    const full: SignDigestRequest = { certId: cert.certId, ...request };
-    return contextPin === undefined ? tokens.sign(full) : tokens.sign(full, contextPin);
-  };
   return {
     certificate: cert,
     signDigest,
     digestSigner() {
-      signer ??= tokens.getChain(cert.certId).then((chain) => ({
-        certificate: cert,
-        chain,
-        async sign(digest, hashAlgorithm, options) {
-          const request: Omit<SignDigestRequest, 'certId'> = { digest, hashAlgorithm };
-          if (options?.scheme) request.scheme = options.scheme;
-          if (options?.ecdsaFormat) request.ecdsaFormat = options.ecdsaFormat;
-          return (await signDigest(request)).signature;
-        },
-      }));
+      signer ??= digestSignerOver(tokens, cert, signDigest);
       return signer;
     },
   };

@@ -71,4 +71,11 @@ export interface CertFilter {
 export type SignSubject =
   | { kind: 'hash'; hashHex: string; hashAlgorithm: HashAlgorithm; label?: string }
   | { kind: 'document'; format: 'cms' | 'pdf' | 'xml'; fileName: string; size: number; sha256Hex: string; pageCount?: number; existingSignatures?: number; profile?: string }
-  | { kind: 'batch'; label: string; count: number; kinds: string[] };
+  | {
+      kind: 'batch';
+      label: string;
+      count: number;
+      kinds: string[];
+      /** What each item of the batch is, in batch order, so the dialog can list it (review M1). */
+      items?: Array<Exclude<SignSubject, { kind: 'batch' }>>;
+    };

@@ -38,7 +38,7 @@ export async function startVnptListener(o: VnptListenerOptions): Promise<{ serve
       sockets: {
         '/plugin': {
           transport: 'vnpt',
-          open: (ctx) => createVnptSession({ dispatcher: o.dispatcher, version: o.version, decodeBase64Text: (b) => Buffer.from(b, 'base64').toString('utf8') }, ctx),
+          open: (ctx) => createVnptSession({ dispatcher: o.dispatcher, decodeBase64Text: (b) => Buffer.from(b, 'base64').toString('utf8') }, ctx),
         },
       },
     });

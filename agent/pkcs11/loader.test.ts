@@ -1,5 +1,5 @@
 // Unit: the module path rules on real temp files, and load/initialise failures recorded instead of thrown.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,30 @@ describe('checkModulePath', () => {
     expect(checkModulePath(join(open, 'a.so'), 'linux')).toMatchObject({ status: 'refused', reason: 'directory is writable by others' });
     chmodSync(open, 0o1777);
     expect(checkModulePath(join(open, 'a.so'), 'linux')).toMatchObject({ ok: true });
+  });
+  it('refusesAnyWorldWritableAncestor_notOnlyTheLastDirectory', () => {
+    const top = join(dir, 'top');
+    mkdirSync(join(top, 'lib'), { recursive: true });
+    writeFileSync(join(top, 'lib', 'b.so'), 'x');
+    chmodSync(join(top, 'lib', 'b.so'), 0o644);
+    chmodSync(top, 0o777);
+    expect(checkModulePath(join(top, 'lib', 'b.so'), 'linux')).toMatchObject({ status: 'refused', reason: 'directory is writable by others' });
+    chmodSync(top, 0o755);
+    expect(checkModulePath(join(top, 'lib', 'b.so'), 'linux')).toMatchObject({ ok: true });
+  });
+  it('refusesFilesAndDirectoriesOwnedByAnotherOrdinaryUser', () => {
+    const p = file('theirs.so', 0o644);
+    // Judged as if the agent ran as uid 1000: a root-owned file is trusted, one owned by uid 4242 is not.
+    expect(checkModulePath(p, 'linux', 1000)).toMatchObject({ ok: true });
+    chownSync(p, 4242, 4242);
+    expect(checkModulePath(p, 'linux', 1000)).toMatchObject({ status: 'refused', reason: 'file is owned by another user' });
+    expect(checkModulePath(p, 'linux', 4242)).toMatchObject({ ok: true });
+    const theirDir = join(dir, 'their-dir');
+    mkdirSync(theirDir);
+    writeFileSync(join(theirDir, 'c.so'), 'x');
+    chmodSync(join(theirDir, 'c.so'), 0o644);
+    chownSync(theirDir, 4242, 4242);
+    expect(checkModulePath(join(theirDir, 'c.so'), 'linux', 1000)).toMatchObject({ status: 'refused', reason: 'directory is owned by another user' });
   });
   it('followsSymlinks_andJudgesTheTarget', () => {
     const target = file('target.so', 0o666);

@@ -25,11 +25,14 @@ export interface LoadedModule {
 export type PathCheck = { ok: true; realPath: string } | { ok: false; status: 'refused' | 'notFound'; reason: string };
 
 /**
- * The loading rules (THREATS.md T11): absolute paths only; the file must exist, be a regular file (after symlinks)
- * and not be writable by others; its directory must not be writable by others unless sticky. Mode bits mean
- * nothing on Windows, where only the absolute/regular-file rules apply (System32 ACLs protect the catalog paths).
+ * The loading rules (THREATS.md T11): absolute paths only; the file must exist and be a regular file (after
+ * symlinks); it must be owned by root or by the user running the agent and not be writable by others; and no
+ * directory on its real path may be writable by others (unless sticky, like /tmp) or owned by another ordinary
+ * user — otherwise someone else could swap the library under us. The checked real path is what gets loaded, so a
+ * symlink switched after the check changes nothing. Mode bits mean nothing on Windows, where only the
+ * absolute/regular-file rules apply (System32 ACLs protect the catalog paths).
  */
-export function checkModulePath(p: string, platform: NodeJS.Platform = process.platform): PathCheck {
+export function checkModulePath(p: string, platform: NodeJS.Platform = process.platform, uid: number | undefined = process.getuid?.()): PathCheck {
   const api = platform === 'win32' ? path.win32 : path.posix;
   if (!api.isAbsolute(p)) return { ok: false, status: 'refused', reason: 'not an absolute path' };
   let realPath: string;
@@ -44,14 +47,19 @@ export function checkModulePath(p: string, platform: NodeJS.Platform = process.p
   }
   if (!st.isFile()) return { ok: false, status: 'refused', reason: 'not a regular file' };
   if (platform !== 'win32') {
+    const trustedOwner = (owner: number): boolean => owner === 0 || (uid !== undefined && owner === uid);
     if (st.mode & 0o002) return { ok: false, status: 'refused', reason: 'file is writable by others' };
-    try {
-      const dir = fs.statSync(path.dirname(realPath));
-      if (dir.mode & 0o002 && !(dir.mode & 0o1000)) {
-        return { ok: false, status: 'refused', reason: 'directory is writable by others' };
+    if (!trustedOwner(st.uid)) return { ok: false, status: 'refused', reason: 'file is owned by another user' };
+    for (let dir = path.dirname(realPath); ; dir = path.dirname(dir)) {
+      let d: fs.Stats;
+      try {
+        d = fs.statSync(dir);
+      } catch {
+        return { ok: false, status: 'refused', reason: 'cannot inspect directory' };
       }
-    } catch {
-      return { ok: false, status: 'refused', reason: 'cannot inspect directory' };
+      if (d.mode & 0o002 && !(d.mode & 0o1000)) return { ok: false, status: 'refused', reason: 'directory is writable by others' };
+      if (!trustedOwner(d.uid) && !(d.mode & 0o1000)) return { ok: false, status: 'refused', reason: 'directory is owned by another user' };
+      if (path.dirname(dir) === dir) break;
     }
   }
   return { ok: true, realPath };
@@ -103,7 +111,8 @@ function loadOne(c: ModuleCandidate, realPath: string, factory: Pkcs11Factory, b
   let api: Pkcs11Api;
   try {
     api = factory();
-    api.load(c.path);
+    // The path that passed the checks, not the one given: a symlink swapped in between must not matter.
+    api.load(realPath);
   } catch (e) {
     const reason = `load failed: ${describe(e)}`;
     logger.warn('pkcs11.module.failed', { module: c.name, path: c.path, reason });

@@ -50,6 +50,8 @@ export class Pkcs11TokenService implements TokenService {
   private scanned = false;
   private closed = false;
   private lastSignature = '';
+  /** tokenId → operations holding its login (review M2): no per-signature logout while one is held. */
+  private readonly holds = new Map<string, number>();
 
   constructor(options: Pkcs11TokenServiceOptions) {
     this.logger = options.logger;
@@ -157,6 +159,27 @@ export class Pkcs11TokenService implements TokenService {
     await Promise.all(targets.map((t) => t.module.queue.run(() => this.logoutNow(t))));
   }
 
+  /**
+   * Keeps the token logged in for one operation's signatures (a batch asks one PIN even with requirePinEveryTime).
+   * With requirePinEveryTime the last release logs the token out, also when the operation signed nothing.
+   */
+  holdLogin(tokenId: string): () => Promise<void> {
+    this.holds.set(tokenId, (this.holds.get(tokenId) ?? 0) + 1);
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      const left = (this.holds.get(tokenId) ?? 1) - 1;
+      if (left > 0) {
+        this.holds.set(tokenId, left);
+        return;
+      }
+      this.holds.delete(tokenId);
+      const t = this.tokens.get(tokenId);
+      if (this.requirePinEveryTime && t && !this.closed) await t.module.queue.run(() => this.logoutNow(t));
+    };
+  }
+
   // ───────────────────────────── signing ─────────────────────────────
 
   async sign(request: SignDigestRequest, contextPin?: Uint8Array | null): Promise<SignatureResult> {
@@ -199,7 +222,7 @@ export class Pkcs11TokenService implements TokenService {
       }
     }
     const out = api.C_Sign(session, data, Buffer.allocUnsafe(c.keyInfo.signatureLength));
-    if (this.requirePinEveryTime) this.logoutNow(t);
+    if (this.requirePinEveryTime && !this.holds.has(t.tokenId)) this.logoutNow(t);
     else this.touch(t);
     return out;
   }

@@ -2,7 +2,8 @@
 import { createPublicKey, createHash, verify } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import pkcs11js from 'pkcs11js';
-import { matchesFilter, parseCertificate, publicKeyInfo } from '../../agent/certs/index.js';
+import { parseCertificate, publicKeyInfo } from '../../agent/certs/index.js';
+import { matchesFilter } from '../../agent/core/certs-filter.js';
 import { CERT_NAMES } from '../../agent/demo/index.js';
 
 const kyso = inject('kyso');

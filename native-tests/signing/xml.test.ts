@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeXml } from '../../agent/signing/xmldsig/index.js';
+import { keptBytes } from '../../agent/signing/xmldsig/plan-memo.js';
 import { signXml } from '../../agent/signing/xmldsig/sign.js';
 import type { XmlSignOptions } from '../../agent/core/ports.js';
 import type { HashAlgorithm } from '../../agent/core/types.js';
@@ -64,6 +66,41 @@ describe.each(C14NS)('xmlsec1 verifies our signatures (%s)', (c14n) => {
     expect(Buffer.from(out).toString('utf8')).toMatch(/<ChuKy><Signature /);
     const r = await xmlsecVerify(out, ['Id@urn:kyso:hopdong:1:NoiDung']);
     expect(r.code, r.out).toBe(0);
+  });
+});
+
+describe('describeXml hands its work to signXml on the same buffer', () => {
+  const options = (): XmlSignOptions => ({ profile: 'einvoice', hashAlgorithm: 'SHA-256', signingTime });
+
+  it('describe then sign gives exactly the bytes of a sign alone, verified by xmlsec1, and the plan is used once', async () => {
+    const input = sample('einvoice.xml');
+    const alone = await signXml(input.slice(), options(), fixtureSigner('citizen'));
+    const kept = keptBytes();
+    const o = options();
+    await describeXml(input, o);
+    expect(keptBytes()).toBe(kept + input.length);
+    const described = await signXml(input, o, fixtureSigner('citizen'));
+    expect(keptBytes()).toBe(kept);
+    expect(Buffer.from(described).equals(Buffer.from(alone))).toBe(true);
+    expect(Buffer.from(await signXml(input, o, fixtureSigner('citizen'))).equals(Buffer.from(alone))).toBe(true);
+    const r = await xmlsecVerify(described, ['Id@DLHDon']);
+    expect(r.code, r.out).toBe(0);
+  });
+
+  it('a buffer changed after describe is signed as it is now, and other options are not served the kept plan', async () => {
+    const input = sample('einvoice.xml');
+    const o = options();
+    await describeXml(input, o);
+    const at = Buffer.from(input).indexOf('72234000');
+    input[at + 7] = 0x31; // the total becomes 72234001
+    const changed = Buffer.from(await signXml(input, o, fixtureSigner('citizen')));
+    expect(changed.equals(Buffer.from(await signXml(input.slice(), o, fixtureSigner('citizen'))))).toBe(true);
+    expect(changed.toString('utf8')).toContain('72234001');
+
+    await describeXml(input, o);
+    const exc = Buffer.from(await signXml(input, { ...o, c14n: 'exc-c14n' }, fixtureSigner('citizen')));
+    expect(exc.equals(Buffer.from(await signXml(input.slice(), { ...o, c14n: 'exc-c14n' }, fixtureSigner('citizen'))))).toBe(true);
+    expect(exc.toString('utf8')).toContain('xml-exc-c14n');
   });
 });
 

@@ -205,18 +205,52 @@ describe.each(['vi', 'en'] as const)('dialogs in %s', (lang) => {
     await context.close();
   });
 
-  it('sign: batch shows the item count and a progress bar', async () => {
+  it('sign: batch lists each item (hashes marked), shows the item count and a progress bar', async () => {
     const ctx = promptCtx(lang);
-    const { page, context, result } = await open(() => hx.host.confirmSigning(ctx, { subject: { kind: 'batch', label: 'Hóa đơn tháng 11', count: 3, kinds: ['pdf', 'xml', 'pdf'] }, certificate: CERTS[1]!, pin: { required: false, pinpad: false, pinStatus: 'ok' } }), lang);
+    const items = [
+      { kind: 'document', format: 'pdf', fileName: 'Hóa đơn 0001.pdf', size: 52_431, sha256Hex: '1a2b3c4d5e6f70819a2b3c4d5e6f70819a2b3c4d5e6f70819a2b3c4d5e6f7081' },
+      { kind: 'document', format: 'xml', fileName: 'HĐ-0002.xml', size: 8_112, sha256Hex: 'ffee00112233445566778899aabbccddeeff00112233445566778899aabbccdd', profile: 'XAdES-BES' },
+      { kind: 'hash', hashHex: '0badc0de'.repeat(8), hashAlgorithm: 'SHA-256', label: 'Phụ lục (chỉ mã băm)' },
+      { kind: 'document', format: 'pdf', fileName: 'Hóa đơn 0003.pdf', size: 1_288_490, sha256Hex: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' },
+    ] as const;
+    const subject = { kind: 'batch' as const, label: 'Hóa đơn tháng 11', count: items.length, kinds: ['pdf', 'xml', 'hash', 'pdf'], items: [...items] };
+    const { page, context, result } = await open(() => hx.host.confirmSigning(ctx, { subject, certificate: CERTS[1]!, pin: { required: false, pinpad: false, pinStatus: 'ok' } }), lang);
+    const rows = page.getByTestId('batch-item');
+    expect(await rows.count()).toBe(4);
+    await expect(rows.nth(0).textContent()).resolves.toContain('Hóa đơn 0001.pdf');
+    await expect(rows.nth(0).textContent()).resolves.toContain('1a2b 3c4d 5e6f 7081 …');
+    await expect(rows.nth(1).textContent()).resolves.toContain('XML (XAdES-BES)');
+    expect(await rows.nth(2).getAttribute('data-kind')).toBe('hash');
+    await expect(rows.nth(2).textContent()).resolves.toContain(lang === 'vi' ? 'Chỉ mã băm' : 'Hash only');
+    await expect(page.getByTestId('batch-hash-warning').textContent()).resolves.toMatch(lang === 'vi' ? /^Có 1 mục chỉ là mã băm/ : /^Hash-only items: 1\./);
+    expect(await page.getByTestId('batch-more').count()).toBe(0);
+    await shot(page, `confirm-batch-${lang}`);
     await page.waitForTimeout(900);
     await page.getByTestId('sign').click();
     await expect(result).resolves.toEqual({ approved: true });
-    hx.host.progress(ctx, 2, 3);
-    await page.getByTestId('status').filter({ hasText: lang === 'vi' ? 'Đã ký 2/3' : 'Signed 2 of 3' }).waitFor();
-    expect(await page.getByTestId('progress').evaluate((p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max])).toEqual([2, 3]);
-    await shot(page, `confirm-batch-${lang}`);
+    hx.host.progress(ctx, 2, 4);
+    await page.getByTestId('status').filter({ hasText: lang === 'vi' ? 'Đã ký 2/4' : 'Signed 2 of 4' }).waitFor();
+    expect(await page.getByTestId('progress').evaluate((p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max])).toEqual([2, 4]);
     hx.host.finish(ctx);
     await page.getByTestId('closed').waitFor();
+    await context.close();
+  });
+
+  it('sign: a long batch lists the first 50 items in a scrollable box and counts the rest', async () => {
+    const ctx = promptCtx(lang);
+    const items = Array.from({ length: 57 }, (_, i) =>
+      i === 55 ? { kind: 'hash' as const, hashHex: 'ee'.repeat(32), hashAlgorithm: 'SHA-256' as const } : { kind: 'document' as const, format: 'pdf' as const, fileName: `Tệp ${i + 1}.pdf`, size: 1000 + i, sha256Hex: 'ab'.repeat(32) },
+    );
+    const subject = { kind: 'batch' as const, label: 'Lô lớn', count: items.length, kinds: ['pdf', 'hash'], items };
+    const { page, context, result } = await open(() => hx.host.confirmSigning(ctx, { subject, certificate: CERTS[1]!, pin: { required: false, pinpad: false, pinStatus: 'ok' } }), lang);
+    expect(await page.getByTestId('batch-item').count()).toBe(50);
+    await expect(page.getByTestId('batch-more').textContent()).resolves.toBe(lang === 'vi' ? 'và 7 mục khác' : 'and 7 more');
+    // The hash beyond the first 50 is still announced.
+    expect(await page.getByTestId('batch-hash-warning').isVisible()).toBe(true);
+    const box = await page.getByTestId('batch-items').evaluate((el) => [el.scrollHeight > el.clientHeight, getComputedStyle(el).overflowY]);
+    expect(box).toEqual([true, 'auto']);
+    await page.getByTestId('cancel').click();
+    await expect(result).resolves.toEqual({ approved: false });
     await context.close();
   });
 });

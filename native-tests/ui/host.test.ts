@@ -1,4 +1,5 @@
-// The browser host's guarantees in real Chromium: headers, one-time URLs, other origins, tab close, heartbeat, panels.
+// The browser host's guarantees in real Chromium: headers, one-time URLs bound to the opening browser by a cookie,
+// other origins, tab close, heartbeat, panels.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -22,7 +23,16 @@ async function pending<T>(call: () => Promise<T>) {
   return { url: await urlP, result, settled: () => settled };
 }
 
-it('serves the page with the strict CSP, no framing, no caching, no referrer, and no CORS', async () => {
+/** The `name=value` of the dialog cookie a page response set, and its attributes. */
+function cookieOf(res: Response): { pair: string; attrs: string } {
+  const set = res.headers.get('set-cookie') ?? '';
+  const [pair = '', ...attrs] = set.split(';').map((x) => x.trim());
+  return { pair, attrs: attrs.join('; ') };
+}
+
+const unknownBytes = async () => Buffer.from(await (await fetch(`${hx.baseUrl}/ui/${'A'.repeat(43)}`)).arrayBuffer());
+
+it('serves the page with the strict CSP, no framing, no caching, no referrer, no CORS, and a per-dialog HttpOnly cookie', async () => {
   const { url, result } = await pending(() => hx.host.requestAccess(promptCtx('vi')));
   const res = await fetch(url);
   expect(res.status).toBe(200);
@@ -32,12 +42,88 @@ it('serves the page with the strict CSP, no framing, no caching, no referrer, an
   expect(res.headers.get('cache-control')).toBe('no-store');
   expect(res.headers.get('referrer-policy')).toBe('no-referrer');
   expect(res.headers.get('access-control-allow-origin')).toBeNull();
-  const state = await fetch(`${url}/state`, { headers: { origin: 'https://evil.example' } });
+  const { pair, attrs } = cookieOf(res);
+  expect(pair).toMatch(/^kyso_dialog=[A-Za-z0-9_-]{43}$/);
+  expect(attrs).toContain(`Path=${new URL(url).pathname}`);
+  expect(attrs).toContain('HttpOnly');
+  expect(attrs).toContain('SameSite=Strict');
+  expect(attrs).not.toContain('Secure'); // plain http base URL here; https adds Secure (unit test)
+  const state = await fetch(`${url}/state`, { headers: { origin: 'https://evil.example', cookie: pair } });
   expect(state.headers.get('access-control-allow-origin')).toBeNull();
-  // Answer with the agent's own origin, as the page does.
-  const ok = await fetch(`${url}/answer`, { method: 'POST', headers: { origin: hx.baseUrl, 'content-type': 'application/json' }, body: JSON.stringify({ page: 'access', decision: 'deny' }) });
+  // Answer with the agent's own origin and the cookie, as the page does.
+  const ok = await fetch(`${url}/answer`, { method: 'POST', headers: { origin: hx.baseUrl, 'content-type': 'application/json', cookie: pair }, body: JSON.stringify({ page: 'access', decision: 'deny' }) });
   expect(ok.status).toBe(204);
+  expect(cookieOf(ok).attrs).toContain('Max-Age=0'); // the answered dialog's cookie is dropped
   await expect(result).resolves.toBe('deny');
+});
+
+it('a client that knows the URL token but not the cookie can neither read, answer nor cancel — before and after the page loaded', async () => {
+  const ctx = promptCtx('vi');
+  // The attack of review H4: no PIN needed (cached PIN session), so one forged "approved" would sign.
+  const { url, result, settled } = await pending(() =>
+    hx.host.confirmSigning(ctx, { subject: { kind: 'hash', hashHex: 'cd'.repeat(32), hashAlgorithm: 'SHA-256' }, certificate: CERTS[0]!, pin: { required: false, pinpad: false, pinStatus: 'ok' } }),
+  );
+  const notFound = await unknownBytes();
+  const forged = { origin: hx.baseUrl, 'sec-fetch-site': 'same-origin', 'content-type': 'application/json' };
+  const approve = JSON.stringify({ page: 'confirm', round: 1, approved: true });
+  const attempt = async (cookie?: string) => {
+    const headers = cookie ? { ...forged, cookie } : forged;
+    for (const res of [
+      await fetch(`${url}/state`, { headers }),
+      await fetch(`${url}/answer`, { method: 'POST', headers, body: approve }),
+      await fetch(`${url}/cancel`, { method: 'POST', headers, body: '' }),
+    ]) {
+      expect(res.status).toBe(404);
+      expect(Buffer.from(await res.arrayBuffer())).toEqual(notFound);
+    }
+  };
+  await attempt();
+  await attempt(`kyso_dialog=${'B'.repeat(43)}`);
+  expect(settled()).toBe('no');
+
+  const { page, context } = await hx.newPage('vi');
+  await page.goto(url);
+  await page.getByTestId('sign').waitFor();
+  const [cookie] = await context.cookies();
+  expect(cookie).toMatchObject({ name: 'kyso_dialog', path: new URL(url).pathname, httpOnly: true, sameSite: 'Strict' });
+  await attempt();
+  await attempt(`kyso_dialog=${'B'.repeat(43)}`);
+  await new Promise((r) => setTimeout(r, 200));
+  expect(settled()).toBe('no');
+  expect(hx.host.dialogs.openCount()).toBe(1);
+
+  // The real page, with its cookie, still answers.
+  await page.getByTestId('sign').click();
+  await expect(result).resolves.toEqual({ approved: true });
+  hx.host.finish(ctx);
+  await context.close();
+});
+
+it('the page URL opens once: a second GET is an unknown token and ends the dialog (so does a reload)', async () => {
+  const { url, result } = await pending(() => hx.host.requestAccess(promptCtx('vi')));
+  const { page, context } = await hx.newPage('vi');
+  await page.goto(url);
+  await page.getByTestId('deny').waitFor();
+  // Someone else (a second tab, another user who read the URL) fetches the page: same bytes as an unknown token.
+  const second = await fetch(url);
+  expect(second.status).toBe(404);
+  expect(second.headers.get('set-cookie')).toBeNull();
+  expect(Buffer.from(await second.arrayBuffer())).toEqual(await unknownBytes());
+  // …and the dialog is over: the user's page can no longer be trusted to be the only one.
+  await expect(result).rejects.toMatchObject({ reason: 'USER_CANCELLED' });
+  await page.getByTestId('closed').waitFor();
+  await context.close();
+
+  // Reloading is not supported: the reload is that second GET, so it cancels too; the site asks again.
+  const again = await pending(() => hx.host.requestAccess(promptCtx('en')));
+  const tab = await hx.newPage('en');
+  await tab.page.goto(again.url);
+  await tab.page.getByTestId('deny').waitFor();
+  const reload = await tab.page.reload();
+  expect(reload?.status()).toBe(404);
+  await expect(again.result).rejects.toMatchObject({ reason: 'USER_CANCELLED' });
+  expect(hx.host.dialogs.openCount()).toBe(0);
+  await tab.context.close();
 });
 
 it('the one-time URL cannot be reused: afterwards it answers exactly like an unknown token', async () => {
@@ -114,10 +200,11 @@ it('closing the tab aborts the request with USER_CANCELLED', async () => {
 
 it('a page that stops polling (no heartbeat) cancels the request', async () => {
   const { url, result } = await pending(() => hx.host.requestAccess(promptCtx('vi')));
-  // One poll, as a page would do, then silence.
-  expect((await fetch(`${url}/state`)).status).toBe(200);
+  // The page is fetched and polled once, as a browser would, then silence.
+  const { pair: cookie } = cookieOf(await fetch(url));
+  expect((await fetch(`${url}/state`, { headers: { cookie } })).status).toBe(200);
   await expect(result).rejects.toMatchObject({ reason: 'USER_CANCELLED' });
-  expect((await fetch(`${url}/state`)).status).toBe(404);
+  expect((await fetch(`${url}/state`, { headers: { cookie } })).status).toBe(404);
 });
 
 describe.each(['vi', 'en'] as const)('panels in %s', (lang) => {

@@ -1,8 +1,9 @@
-// Sign confirmation + PIN: who asks, what is signed, with which certificate; PIN / PIN-pad; retries; batch progress.
+// Sign confirmation + PIN: who asks, what is signed (each batch item too), with which certificate; PIN / PIN-pad;
+// retries; batch progress.
 import type { SignSubject } from '../../agent/core/types.js';
 import type { DialogState, Progress } from '../bridge.js';
 import { armAfterFocus, h, uid } from '../dom.js';
-import { formatSize, groupHex } from '../format.js';
+import { formatSize, formatSizeShort, groupHex } from '../format.js';
 import { t } from '../i18n.js';
 import { certSummary, facts, header, originBlock, type Page, type PageContext } from './common.js';
 
@@ -25,6 +26,52 @@ function shaBlock(hex: string): HTMLElement {
   return h('span', { class: 'hash' }, code, ' ', btn);
 }
 
+type ItemSubject = Exclude<SignSubject, { kind: 'batch' }>;
+
+/** How many batch items are drawn; the rest are counted ("and K more") so a huge batch stays a light page. */
+export const BATCH_LIST_MAX = 50;
+
+/** One batch item: a document by name, format, size and SHA-256 prefix, or a hash clearly marked as such. */
+function batchItem(item: ItemSubject): HTMLElement {
+  if (item.kind === 'hash') {
+    return h(
+      'li',
+      { class: 'batch-item hash-item', 'data-testid': 'batch-item', 'data-kind': 'hash' },
+      h('span', { class: 'badge bad' }, t('batchHashBadge')),
+      // The label is the site's own words (it could name any file): quoted, never styled like a file name.
+      item.label ? h('span', { class: 'item-label' }, ` “${item.label}”`) : null,
+      h('div', { class: 'muted small' }, `${item.hashAlgorithm} `, h('code', {}, `${groupHex(item.hashHex.slice(0, 16))} …`)),
+    );
+  }
+  const format = item.profile ? `${item.format.toUpperCase()} (${item.profile})` : item.format.toUpperCase();
+  return h(
+    'li',
+    { class: 'batch-item', 'data-testid': 'batch-item', 'data-kind': 'document' },
+    h('strong', { class: 'file-name' }, item.fileName),
+    h('div', { class: 'muted small' }, `${format} · ${formatSizeShort(item.size)} · SHA-256 `, h('code', {}, `${groupHex(item.sha256Hex.slice(0, 16))} …`)),
+  );
+}
+
+/** The scrollable list of what a batch signs: the first BATCH_LIST_MAX items, a count of the rest, a hash warning. */
+function batchItems(items: ItemSubject[]): HTMLElement {
+  const headingId = uid('batchitems');
+  const hashes = items.filter((i) => i.kind === 'hash').length;
+  const rest = items.length - BATCH_LIST_MAX;
+  return h(
+    'div',
+    {},
+    hashes > 0 ? h('p', { class: 'warning', 'data-testid': 'batch-hash-warning' }, t('batchHashWarning', { count: hashes })) : null,
+    h('p', { class: 'label', id: headingId }, t('batchItems')),
+    // Focusable so the list scrolls with the keyboard; labelled so a screen reader announces what it is.
+    h(
+      'div',
+      { class: 'batch-list', role: 'region', tabindex: 0, 'aria-labelledby': headingId, 'data-testid': 'batch-items' },
+      h('ol', {}, ...items.slice(0, BATCH_LIST_MAX).map(batchItem)),
+      rest > 0 ? h('p', { class: 'more', 'data-testid': 'batch-more' }, t('batchMore', { count: rest })) : null,
+    ),
+  );
+}
+
 function subjectBlock(subject: SignSubject): HTMLElement {
   if (subject.kind === 'hash') {
     return h(
@@ -45,6 +92,7 @@ function subjectBlock(subject: SignSubject): HTMLElement {
         [t('label'), subject.label],
         [t('batchKinds'), [...new Set(subject.kinds)].map((k) => k.toUpperCase()).join(', ')],
       ]),
+      subject.items && subject.items.length > 0 ? batchItems(subject.items) : null,
     );
   }
   const pdf = subject.format === 'pdf';

@@ -7,7 +7,6 @@ import { RpcFailure, rpcClient, type RpcCall } from './rpc.js';
 
 export interface VnptSessionOptions {
   dispatcher: Dispatcher;
-  version: string;
   /** Decodes base64 to UTF-8 text (injected: core-free adapters avoid assuming Buffer). */
   decodeBase64Text: (b64: string) => string;
 }
@@ -68,7 +67,8 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
     [FN.checkPlugin, async () => '1'],
     // kyso-agent does not check VNPT licences: its own origin policy decides who may sign.
     [FN.setLicenseKey, async () => vnptResult(1)],
-    [FN.getVersion, async () => opts.version],
+    // The agent's version only for approved origins (agent.info decides, THREATS T4); others get the protocol line.
+    [FN.getVersion, async () => (await rpc<{ version?: string }>('agent.info').catch(() => ({ version: undefined }))).version ?? '1.0'],
     [FN.SetGetCertFromUsbToken, async () => vnptResult(VNPT.OK)],
     [FN.SetGetCertByPkcs11, async () => vnptResult(VNPT.OK)],
     [FN.SetShowCertListDialog, async () => vnptResult(VNPT.OK)],
@@ -130,7 +130,7 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
   async function allCertificates(_args: string[], base64: boolean): Promise<string> {
     try {
       await ensureAccess();
-      const { certificates } = await rpc<{ certificates: Cert[] }>('certificates.list', { onlyValid: false });
+      const { certificates } = await rpc<{ certificates: Cert[] }>('certificates.list', { filter: { onlyValid: false } });
       const list = certificates.map((c) => (base64 ? certInfo(c) : { ...certInfo(c), base64: undefined }));
       return vnptResult(VNPT.OK, JSON.stringify(list));
     } catch (e) { return fail(e); }

@@ -1,6 +1,6 @@
 // What every command handler receives: the dependencies, the connection, its origin and prompt context.
 import type { Clock, ConnectionContext, DocumentSigners, Logger, PromptContext, TokenService, UserPrompt } from '../ports.js';
-import type { PromptLimiter } from '../policy/limits.js';
+import type { OriginSlot, PromptLimiter } from '../policy/limits.js';
 import type { OriginAccess } from '../policy/origins.js';
 import type { Policy } from '../policy/policy.js';
 import type { Method } from '../protocol/methods.js';
@@ -30,6 +30,11 @@ export interface Call {
   origin: string;
   /** A fresh object per call: prompt.finish(ctx) closes exactly this call's dialogs. */
   promptContext: PromptContext;
+  /**
+   * sign.*: the origin's operation slot, taken by the dispatcher before the params (documents) are even decoded,
+   * so a busy origin gets BUSY without more documents decoded or parsed (review M4). Released when the call ends.
+   */
+  slot?: OriginSlot;
 }
 
 export type Handler<M extends Method> = (params: ParamsOf<M>, call: Call) => Promise<unknown>;

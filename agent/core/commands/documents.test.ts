@@ -90,7 +90,18 @@ describe('sign.batch', () => {
     const results = (r.result as { results: { ok: boolean }[] }).results;
     expect(results.map((x) => x.ok)).toEqual([true, true, true, true, true]);
     expect(a.prompt.calls.confirmSigning).toBe(1);
-    expect(a.prompt.confirmRequests[0]!.subject).toEqual({ kind: 'batch', label: 'Hóa đơn tháng 3', count: 5, kinds: ['hash', 'pdf', 'xml', 'cms'] });
+    // Review M1: the dialog gets what each item is, in order, a hash marked as a hash.
+    const sha = (s: string) => sha256Hex(enc.encode(s));
+    expect(a.prompt.confirmRequests[0]!.subject).toEqual({
+      kind: 'batch', label: 'Hóa đơn tháng 3', count: 5, kinds: ['hash', 'pdf', 'xml', 'cms'],
+      items: [
+        { kind: 'hash', hashHex: '01'.repeat(32), hashAlgorithm: 'SHA-256' },
+        { kind: 'document', format: 'pdf', fileName: 'a.pdf', size: PDF.length, sha256Hex: await sha(PDF), pageCount: 1, existingSignatures: 0 },
+        { kind: 'document', format: 'xml', fileName: 'document.xml', size: 4, sha256Hex: await sha('<a/>'), profile: 'enveloped' },
+        { kind: 'document', format: 'cms', fileName: 'data.bin', size: 1, sha256Hex: await sha('x') },
+        { kind: 'hash', hashHex: '02'.repeat(32), hashAlgorithm: 'SHA-256' },
+      ],
+    });
     expect(a.tokens.calls.login).toBe(1);
     expect(a.tokens.calls.sign).toBe(5);
     expect(a.prompt.progressEvents).toEqual([[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);

@@ -12,7 +12,8 @@ export async function requestAccessCommand(_params: Record<string, never>, call:
   const cls = access.classify(call.origin, call.connection);
   if (cls === 'approved') return { granted: true };
   if (cls !== 'pairable') throw originNotAllowed();
-  const decision = await limiter.with(call.origin, async () => {
+  // One access prompt at a time across all origins (T6, review M3): the others get BUSY.
+  const decision = await limiter.withAccessPrompt(call.origin, async () => {
     try {
       return await prompt.requestAccess(call.promptContext);
     } finally {

@@ -2,8 +2,10 @@
 import { AgentError, isAgentError, toWireError, type Reason, type WireError } from '../errors.js';
 import type { BatchItem, SignBatchParams } from '../protocol/schemas.js';
 import { runSigning, usableCertificate } from '../signing-flow.js';
+import type { OriginSlot } from '../policy/limits.js';
+import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
-import type { PreparedSign } from './prepared.js';
+import { inOriginSlot, type PreparedSign } from './prepared.js';
 import { prepareCms } from './sign-cms.js';
 import { prepareHash } from './sign-hash.js';
 import { preparePdf } from './sign-pdf.js';
@@ -34,7 +36,18 @@ function atItem(index: number, e: unknown): unknown {
 }
 
 export async function signBatchCommand(params: SignBatchParams, call: Call): Promise<{ results: BatchItemResult[] }> {
-  // Every item is checked and every document parsed before the one dialog: the user confirms exactly this set.
+  return inOriginSlot(call, (slot) => signBatchInSlot(params, call, slot));
+}
+
+/** The subject of one prepared item as the batch dialog lists it (every prepared item is a hash or a document). */
+function itemSubject(p: PreparedSign): Exclude<SignSubject, { kind: 'batch' }> {
+  if (p.subject.kind === 'batch') throw new AgentError('INTERNAL', 'Internal error', {}, 'a batch item described itself as a batch');
+  return p.subject;
+}
+
+async function signBatchInSlot(params: SignBatchParams, call: Call, slot: OriginSlot): Promise<{ results: BatchItemResult[] }> {
+  // Every item is checked and every document parsed before the one dialog: the user confirms exactly this set,
+  // and the dialog lists each item (file name, size, SHA-256; or the hash, marked as one) — review M1.
   const prepared: PreparedSign[] = [];
   for (const [i, item] of params.items.entries()) {
     try {
@@ -45,7 +58,7 @@ export async function signBatchCommand(params: SignBatchParams, call: Call): Pro
   }
   const cert = await usableCertificate(call, params.certId);
   const kinds = [...new Set(prepared.map((p) => p.kind))];
-  const subject = { kind: 'batch' as const, label: params.label, count: prepared.length, kinds };
+  const subject: SignSubject = { kind: 'batch', label: params.label, count: prepared.length, kinds, items: prepared.map(itemSubject) };
   const { prompt, logger } = call.deps;
   return runSigning(call, cert, subject, async (key) => {
     const results: BatchItemResult[] = [];
@@ -66,5 +79,5 @@ export async function signBatchCommand(params: SignBatchParams, call: Call): Pro
       prompt.progress(call.promptContext, i + 1, prepared.length);
     }
     return { results };
-  });
+  }, slot);
 }

@@ -2,10 +2,9 @@
 import type { CmsInput, CmsSignOptions } from '../ports.js';
 import { encodeBase64, sha256Hex, toHex } from '../protocol/encoding.js';
 import type { CmsItemParams, SignCmsParams } from '../protocol/schemas.js';
-import { runSigning, usableCertificate } from '../signing-flow.js';
 import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
-import { assertHashSigningAllowed, type PreparedSign } from './prepared.js';
+import { assertHashSigningAllowed, signPrepared, type PreparedSign } from './prepared.js';
 
 export async function prepareCms(p: CmsItemParams, call: Call): Promise<PreparedSign> {
   const hashAlgorithm = p.hashAlgorithm ?? 'SHA-256';
@@ -26,7 +25,8 @@ export async function prepareCms(p: CmsItemParams, call: Call): Promise<Prepared
     async execute(key) {
       const options: CmsSignOptions = {
         hashAlgorithm,
-        // Over a hash the content is not here to embed; over data the default is an attached (enveloping) CMS.
+        // Over a hash the content is not here to embed; over data the default is detached too
+        // (CONTRACT.md); `detached: false` asks for an attached (enveloping) CMS.
         detached: p.hash !== undefined ? true : (p.detached ?? true),
         signingTime: p.signingTime === false ? false : call.deps.clock.now(),
       };
@@ -39,7 +39,5 @@ export async function prepareCms(p: CmsItemParams, call: Call): Promise<Prepared
 
 export async function signCmsCommand(params: SignCmsParams, call: Call): Promise<unknown> {
   const { certId, ...rest } = params;
-  const prepared = await prepareCms(rest, call);
-  const cert = await usableCertificate(call, certId);
-  return runSigning(call, cert, prepared.subject, (key) => prepared.execute(key));
+  return signPrepared(call, certId, () => prepareCms(rest, call));
 }

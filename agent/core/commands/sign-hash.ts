@@ -1,10 +1,9 @@
 // sign.hash: signs a caller-supplied digest (labelled in the dialog as a hash the agent cannot show).
 import { encodeBase64, toHex } from '../protocol/encoding.js';
 import type { HashItemParams, SignHashParams } from '../protocol/schemas.js';
-import { runSigning, usableCertificate } from '../signing-flow.js';
 import type { Cert, HashAlgorithm, SignScheme } from '../types.js';
 import type { Call } from './command.js';
-import { assertHashSigningAllowed, type PreparedSign } from './prepared.js';
+import { assertHashSigningAllowed, signPrepared, type PreparedSign } from './prepared.js';
 
 export interface SignHashResult {
   signature: string;
@@ -31,7 +30,5 @@ export async function prepareHash(p: HashItemParams, call: Call): Promise<Prepar
 
 export async function signHashCommand(params: SignHashParams, call: Call): Promise<unknown> {
   const { certId, ...rest } = params;
-  const prepared = await prepareHash(rest, call);
-  const cert = await usableCertificate(call, certId);
-  return runSigning(call, cert, prepared.subject, (key) => prepared.execute(key));
+  return signPrepared(call, certId, () => prepareHash(rest, call));
 }

@@ -3,10 +3,9 @@ import { AgentError } from '../errors.js';
 import type { PdfAppearance, PdfSignOptions } from '../ports.js';
 import { encodeBase64 } from '../protocol/encoding.js';
 import type { PdfItemParams, SignPdfParams } from '../protocol/schemas.js';
-import { runSigning, usableCertificate } from '../signing-flow.js';
 import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
-import { describing, type PreparedSign } from './prepared.js';
+import { describing, signPrepared, type PreparedSign } from './prepared.js';
 
 export async function preparePdf(p: PdfItemParams, call: Call): Promise<PreparedSign> {
   // A timestamp asked for implies B-T; B-T without one falls back to the policy TSA.
@@ -44,7 +43,5 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
 
 export async function signPdfCommand(params: SignPdfParams, call: Call): Promise<unknown> {
   const { certId, ...rest } = params;
-  const prepared = await preparePdf(rest, call);
-  const cert = await usableCertificate(call, certId);
-  return runSigning(call, cert, prepared.subject, (key) => prepared.execute(key));
+  return signPrepared(call, certId, () => preparePdf(rest, call));
 }

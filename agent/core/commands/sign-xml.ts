@@ -2,10 +2,9 @@
 import type { XmlSignOptions } from '../ports.js';
 import { encodeBase64 } from '../protocol/encoding.js';
 import type { SignXmlParams, XmlItemParams } from '../protocol/schemas.js';
-import { runSigning, usableCertificate } from '../signing-flow.js';
 import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
-import { describing, type PreparedSign } from './prepared.js';
+import { describing, signPrepared, type PreparedSign } from './prepared.js';
 
 function xmlOptions(p: XmlItemParams, call: Call): XmlSignOptions {
   const options: XmlSignOptions = { profile: p.profile, hashAlgorithm: p.hashAlgorithm ?? 'SHA-256' };
@@ -38,7 +37,5 @@ export async function prepareXml(p: XmlItemParams, call: Call): Promise<Prepared
 
 export async function signXmlCommand(params: SignXmlParams, call: Call): Promise<unknown> {
   const { certId, ...rest } = params;
-  const prepared = await prepareXml(rest, call);
-  const cert = await usableCertificate(call, certId);
-  return runSigning(call, cert, prepared.subject, (key) => prepared.execute(key));
+  return signPrepared(call, certId, () => prepareXml(rest, call));
 }

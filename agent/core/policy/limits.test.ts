@@ -49,3 +49,45 @@ describe('PromptLimiter', () => {
     }), { numRuns: 300 });
   });
 });
+
+describe('PromptLimiter across origins (review M3/M4)', () => {
+  it('globalRate_countsEveryOrigin_andDefaultsToAtLeastThePerOriginRate', () => {
+    const clock = new ManualClock();
+    const l = new PromptLimiter(clock, { promptsPerMinute: 10, globalPromptsPerMinute: 3 });
+    for (let i = 0; i < 3; i++) l.acquire(`o${i}`)();
+    expect(reasonOf(() => l.acquire('o9'))).toBe('RATE_LIMITED');
+    clock.advance(60_000);
+    expect(reasonOf(() => l.acquire('o9'))).toBe('ok');
+    const raised = new PromptLimiter(clock, { promptsPerMinute: 100 });
+    for (let i = 0; i < 100; i++) expect(reasonOf(() => raised.acquire(`p${i}`)())).toBe('ok');
+  });
+  it('refusedByTheGlobalRate_doesNotCountForTheOrigin', () => {
+    const clock = new ManualClock();
+    const l = new PromptLimiter(clock, { promptsPerMinute: 1, globalPromptsPerMinute: 1 });
+    l.acquire('a')();
+    expect(reasonOf(() => l.acquire('b'))).toBe('RATE_LIMITED');
+    clock.advance(60_000);
+    expect(reasonOf(() => l.acquire('b'))).toBe('ok'); // b's refused attempt left no trace
+  });
+  it('accessPrompt_oneAtATimeAcrossOrigins', async () => {
+    const l = new PromptLimiter(new ManualClock());
+    let answer!: () => void;
+    const first = l.withAccessPrompt('a', () => new Promise<void>((r) => (answer = r)));
+    await expect(l.withAccessPrompt('b', async () => undefined)).rejects.toMatchObject({ reason: 'BUSY' });
+    expect(reasonOf(() => l.acquire('b')())).toBe('ok'); // other prompts of other origins are not blocked
+    answer();
+    await first;
+    await expect(l.withAccessPrompt('b', async () => 'ok')).resolves.toBe('ok');
+  });
+  it('hold_isBusyForTheOrigin_butCountsNoPromptUntilAsked', () => {
+    const l = new PromptLimiter(new ManualClock(), { promptsPerMinute: 1 });
+    const slot = l.hold('a');
+    expect(reasonOf(() => l.hold('a'))).toBe('BUSY');
+    slot.release();
+    l.hold('a').release();
+    const s = l.hold('a');
+    s.prompt();
+    s.release();
+    expect(reasonOf(() => l.acquire('a'))).toBe('RATE_LIMITED');
+  });
+});

@@ -1,6 +1,7 @@
 // The admin policy file: schema, defaults, the safest fallback, and a parser whose errors `policy check` prints.
 import { z } from 'zod';
 import type { Lang } from '../ports.js';
+import { httpUrl } from '../protocol/schemas.js';
 import { normaliseOrigin } from './origin-name.js';
 
 /** The admin policy of CONTRACT.md, with every default filled in. Origins are normalised. */
@@ -46,14 +47,6 @@ const origin = z.string().max(2048).refine((s) => normaliseOrigin(s) !== null, {
 const absolutePath = z.string().min(1).max(4096).refine((p) => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p), {
   message: 'must be an absolute path',
 });
-const httpUrl = z.string().max(2048).refine((u) => {
-  try {
-    const url = new URL(u);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;
-  } catch {
-    return false;
-  }
-}, { message: 'must be an http(s) URL without credentials' });
 
 const policySchema = z.strictObject({
   allowedOrigins: z.array(origin).max(10_000).optional(),

@@ -12,6 +12,8 @@ export const MAX_FRAME_BYTES = 96 * MiB;
 export const MAX_JSON_DEPTH = 32;
 /** Prompts (access, picker, confirmation) one origin may open per minute. */
 export const PROMPTS_PER_MINUTE = 10;
+/** Prompts all origins together may open per minute (T6: many subdomains of one site). */
+export const GLOBAL_PROMPTS_PER_MINUTE = 30;
 /** Simultaneous connections (WebSocket) one origin may hold; enforced by the transport. */
 export const MAX_CONNECTIONS_PER_ORIGIN = 8;
 /** Items in one sign.batch. */

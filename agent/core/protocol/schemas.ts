@@ -33,7 +33,8 @@ const certId = z.string().min(1).max(512);
 const hashAlgorithm = z.enum(HASH_ALGORITHMS);
 const scheme = z.enum(SIGN_SCHEMES);
 const ecdsaFormat = z.enum(['raw', 'der']);
-const httpUrl = z.string().max(2048).refine((u) => {
+/** An http(s) URL without credentials (TSA addresses); the policy file uses the same rule. */
+export const httpUrl = z.string().max(2048).refine((u) => {
   try {
     const url = new URL(u);
     return (url.protocol === 'http:' || url.protocol === 'https:') && !url.username && !url.password;

@@ -19,6 +19,8 @@ export interface FakeTokenOptions {
   /** Produces the signature; default: 0x5a followed by the digest. */
   signature?: (request: SignDigestRequest) => Uint8Array | Promise<Uint8Array>;
   chain?: Uint8Array[];
+  /** Like policy signing.requirePinEveryTime: every operation asks the PIN, logged out after each signature not under holdLogin. */
+  requirePinEveryTime?: boolean;
 }
 
 type MethodName = 'listTokens' | 'refresh' | 'listCertificates' | 'getCertificate' | 'getChain' | 'authState' | 'login' | 'logout' | 'sign';
@@ -36,6 +38,9 @@ export class FakeTokenService implements TokenService {
   tokens: Token[];
   certificates: Cert[];
   triesLeft: number;
+  /** Operations currently holding the login (holdLogin), and how many holds were taken in all. */
+  holds = 0;
+  holdsTaken = 0;
 
   private readonly pin: string;
   private readonly maxTries: number;
@@ -43,6 +48,7 @@ export class FakeTokenService implements TokenService {
   private readonly alwaysAuth: Set<string>;
   private readonly signatureOf: (request: SignDigestRequest) => Uint8Array | Promise<Uint8Array>;
   private readonly chain: Uint8Array[];
+  private readonly everyTime: boolean;
   private readonly failures = new Map<MethodName, unknown[]>();
   private readonly listeners = new Set<(tokens: Token[]) => void>();
 
@@ -57,6 +63,7 @@ export class FakeTokenService implements TokenService {
     this.alwaysAuth = new Set(options.alwaysAuthenticate ?? []);
     this.signatureOf = options.signature ?? ((r) => Uint8Array.of(0x5a, ...r.digest));
     this.chain = options.chain ?? [];
+    this.everyTime = options.requirePinEveryTime ?? false;
   }
 
   /** The next call(s) of `method` reject with these errors, in order. */
@@ -136,7 +143,7 @@ export class FakeTokenService implements TokenService {
   async authState(certId: string): Promise<AuthState> {
     this.enter('authState');
     const cert = this.present(certId);
-    return { tokenId: cert.tokenId, loginRequired: !this.loggedIn, alwaysAuthenticate: this.alwaysAuth.has(certId), pinpad: this.pinpad, pinStatus: this.pinStatus };
+    return { tokenId: cert.tokenId, loginRequired: this.everyTime || !this.loggedIn, alwaysAuthenticate: this.alwaysAuth.has(certId), pinpad: this.pinpad, pinStatus: this.pinStatus };
   }
 
   async login(tokenId: string, pin: Uint8Array | null): Promise<void> {
@@ -166,7 +173,20 @@ export class FakeTokenService implements TokenService {
       this.checkPin(contextPin === null ? null : contextPin.slice());
     }
     const scheme: SignScheme = request.scheme ?? (cert.keyAlgorithm.startsWith('EC') ? 'ECDSA' : 'PKCS1v15');
-    return { signature: await this.signatureOf(request), scheme };
+    const signature = await this.signatureOf(request);
+    if (this.everyTime && this.holds === 0) this.loggedIn = false;
+    return { signature, scheme };
+  }
+
+  holdLogin(_tokenId: string): () => Promise<void> {
+    this.holds++;
+    this.holdsTaken++;
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      if (--this.holds === 0 && this.everyTime) this.loggedIn = false;
+    };
   }
 
   onTokensChanged(listener: (tokens: Token[]) => void): () => void {

@@ -1,9 +1,12 @@
 // The '/ui/' mount: serves the dialog pages at /ui/<one-time token>, their state, answers and cancel beacons.
+// The URL token opens the page once; the rest of the dialog's traffic is bound to that browser by a second secret
+// in an HttpOnly cookie (the URL travels on a command line other local users can read, THREATS T1/T10).
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../../core/ports.js';
-import { AnswerRejected, type DialogPrompt } from './dialog-prompt.js';
+import { AnswerRejected, type Dialog, type DialogPrompt } from './dialog-prompt.js';
 
 /** The CSP of every dialog page: nothing but the agent itself, never framed, never posting forms anywhere. */
 export const DIALOG_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'; object-src 'none'";
@@ -14,6 +17,10 @@ const NOT_FOUND = Buffer.from('Not found\n');
 const ASSETS: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'app.css': 'text/css; charset=utf-8' };
 /** base64url of 32 random bytes. */
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
+/** The cookie that binds a dialog to the browser that opened its page. Its path is the dialog's own URL. */
+export const DIALOG_COOKIE = 'kyso_dialog';
+/** A dialog cookie outlives no dialog by much: it is also cleared when the page answers or closes. */
+const COOKIE_MAX_AGE_S = 12 * 60 * 60;
 
 export interface UiMount {
   prefix: '/ui/';
@@ -59,6 +66,35 @@ export function ownOrigins(baseUrl: string): Set<string> {
   return new Set([u.origin, `${u.protocol}//127.0.0.1:${port}`, `${u.protocol}//localhost:${port}`, `${u.protocol}//[::1]:${port}`]);
 }
 
+/** The Set-Cookie value that binds (or, with an empty secret, unbinds) the dialog at /ui/<id>. */
+export function dialogCookie(id: string, secret: string, secure: boolean): string {
+  const life = secret === '' ? 'Max-Age=0' : `Max-Age=${COOKIE_MAX_AGE_S}`;
+  return `${DIALOG_COOKIE}=${secret}; Path=/ui/${id}; ${life}; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
+}
+
+/** Every value of our cookie in the request (a browser may send several with one name; any may match). */
+function cookieValues(req: IncomingMessage): string[] {
+  const header = req.headers.cookie;
+  if (!header) return [];
+  const out: string[] = [];
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === DIALOG_COOKIE) out.push(part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+/** Constant-time: does the request carry the dialog's cookie secret? */
+function hasSecret(req: IncomingMessage, secret: Buffer): boolean {
+  let ok = false;
+  for (const v of cookieValues(req)) {
+    const b = Buffer.from(v);
+    // Lengths are public (always 43 characters); only equal-length values are compared, in constant time.
+    if (b.length === secret.length && timingSafeEqual(b, secret)) ok = true;
+  }
+  return ok;
+}
+
 function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -80,6 +116,9 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
 /** Builds the '/ui/' mount over the shared dialog machinery. */
 export function createUiMount(options: UiMountOptions): UiMount {
   const { dialogs, logger } = options;
+  /** The cookie secret of each dialog whose page was served. Weak: a closed dialog takes its secret with it. */
+  const secrets = new WeakMap<Dialog, Buffer>();
+  const secure = () => new URL(options.baseUrl()).protocol === 'https:';
   const cache = new Map<string, Buffer>();
   const file = async (rel: string): Promise<Buffer> => {
     let b = cache.get(rel);
@@ -113,10 +152,27 @@ export function createUiMount(options: UiMountOptions): UiMount {
     if (!dialog) return notFound(res);
 
     if (action === undefined && req.method === 'GET') {
-      if (req.headers['sec-fetch-dest'] === 'iframe') return notFound(res);
-      send(res, 200, await file('index.html'), 'text/html; charset=utf-8');
+      // Only a top-level navigation may open the page (not a frame, an image, a prefetch…); those do not use up the URL.
+      const dest = req.headers['sec-fetch-dest'];
+      if (dest !== undefined && dest !== 'document') return notFound(res);
+      if (secrets.has(dialog)) {
+        // Single use: the page was served already (a reload, a second tab, or someone who read the URL elsewhere
+        // and came first). Answer exactly like an unknown token, and end the dialog: the page the user sees can no
+        // longer be trusted to be the only one. The site retries and a fresh dialog opens.
+        logger.warn('ui.page.reused', { page: dialog.page });
+        dialogs.cancel(first);
+        return notFound(res);
+      }
+      const secret = randomBytes(32).toString('base64url');
+      secrets.set(dialog, Buffer.from(secret));
+      const html = await file('index.html');
+      res.setHeader('Set-Cookie', dialogCookie(first, secret, secure()));
+      send(res, 200, html, 'text/html; charset=utf-8');
       return;
     }
+    // Everything else about a dialog needs the cookie its page received: the URL token alone is not enough.
+    const secret = secrets.get(dialog);
+    if (!secret || !hasSecret(req, secret)) return notFound(res);
     if (action === 'state' && req.method === 'GET') {
       if (!fromOwnPage(req, false)) return notFound(res);
       dialogs.touch(first);
@@ -145,6 +201,8 @@ export function createUiMount(options: UiMountOptions): UiMount {
         if (e instanceof AnswerRejected) return e.status === 404 ? notFound(res) : send(res, e.status, e.status === 409 ? 'Conflict\n' : 'Bad request\n', 'text/plain; charset=utf-8');
         throw e;
       }
+      // A question page's answer ends its dialog: drop the cookie with it.
+      if (!dialogs.get(first)) res.setHeader('Set-Cookie', dialogCookie(first, '', secure()));
       res.writeHead(204);
       res.end();
       return;
@@ -153,6 +211,7 @@ export function createUiMount(options: UiMountOptions): UiMount {
       if (!fromOwnPage(req, true)) return notFound(res);
       await readBody(req);
       dialogs.cancel(first);
+      res.setHeader('Set-Cookie', dialogCookie(first, '', secure()));
       res.writeHead(204);
       res.end();
       return;

@@ -1,6 +1,6 @@
 // A parsed PDF file: the xref chain (tables, streams, hybrid, incremental updates), object lookup incl. object streams.
 import { AgentError } from '../../core/errors.js';
-import { decodeStream, FilterError } from './filters.js';
+import { DecodeBudget, decodeStream, FilterError } from './filters.js';
 import { Lexer, PdfSyntaxError, lastIndexOf } from './lexer.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, type PdfObject } from './objects.js';
 
@@ -12,6 +12,8 @@ export type XrefEntry =
 /** Limits against hostile files. */
 const MAX_XREF_SECTIONS = 10_000;
 const MAX_OBJECT_NUMBER = 10_000_000;
+/** Nested lookups (object → its /Length → object stream → …): real files need a handful. */
+const MAX_RESOLVE_DEPTH = 64;
 
 /** Builds the DOCUMENT_INVALID error with a bilingual message and the why in data.detail. */
 export function invalid(detail: string): AgentError {
@@ -23,7 +25,11 @@ interface ObjStm {
   first: number;
   offsets: number[];
   nums: number[];
+  /** Object number → position, built on the first lookup whose /Index hint is wrong (avoids indexOf per object). */
+  byNum?: Map<number, number>;
 }
+
+const isCount = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x >= 0;
 
 export class PdfFile {
   /** Offset the last `startxref` points to (the /Prev of our update). */
@@ -39,9 +45,18 @@ export class PdfFile {
   private readonly entries = new Map<number, XrefEntry>();
   private readonly cache = new Map<number, PdfObject>();
   private readonly objStms = new Map<number, ObjStm>();
-  private resolving = new Set<number>();
+  /** Objects that failed to parse: asked again (e.g. as many streams' /Length) they fail at once, not re-parsed. */
+  private readonly failed = new Map<number, unknown>();
+  private readonly resolving = new Set<number>();
+  /** Count of context-dependent refusals so far (see getObject). */
+  private contextual = 0;
+  /** XRefStm offsets already read (many hybrid sections may name the same stream). */
+  private readonly xrefStms = new Set<number>();
+  /** What this file may still inflate, over all its streams (H2). */
+  private readonly budget: DecodeBudget;
 
   private constructor(readonly buf: Uint8Array) {
+    this.budget = new DecodeBudget(buf.length);
     const head = Buffer.from(buf.buffer, buf.byteOffset, Math.min(1024, buf.length)).toString('latin1');
     const m = /%PDF-(\d\.\d)/.exec(head);
     if (!m) throw invalid('thiếu tiêu đề %PDF / missing %PDF header');
@@ -53,6 +68,8 @@ export class PdfFile {
     if (off === null || off >= buf.length) throw invalid('startxref sai / bad startxref offset');
     this.startxref = off;
     const { trailer, isStream, size } = this.readChain(off);
+    // Lookups made while the chain was half read (indirect /Length) may have failed for want of older entries.
+    this.failed.clear();
     this.trailer = trailer;
     this.lastXrefIsStream = isStream;
     this.size = size;
@@ -88,9 +105,15 @@ export class PdfFile {
       const section = this.readSection(offset);
       if (!newest) { newest = section.trailer; isStream = section.isStream; }
       const s = section.trailer.get('Size');
-      if (typeof s === 'number') size = Math.max(size, s);
+      if (typeof s === 'number') {
+        if (!isCount(s) || s > MAX_OBJECT_NUMBER + 1) throw invalid('/Size sai / bad trailer /Size');
+        size = Math.max(size, s);
+      }
       const xs = section.trailer.get('XRefStm');
-      if (!section.isStream && typeof xs === 'number') this.readSection(xs, true);
+      if (!section.isStream && typeof xs === 'number' && !this.xrefStms.has(xs)) {
+        this.xrefStms.add(xs);
+        this.readSection(xs, true);
+      }
       const prev = section.trailer.get('Prev');
       offset = typeof prev === 'number' ? prev : undefined;
     }
@@ -147,14 +170,28 @@ export class PdfFile {
     const d = stm.dict;
     const w = d.get('W');
     const size = d.get('Size');
-    if (!Array.isArray(w) || w.length !== 3 || !w.every((x) => typeof x === 'number' && x >= 0 && x <= 8) || typeof size !== 'number') {
+    // Field 2 (offset / object stream number) has no default, so its width must be > 0: with W [0 0 0] every row
+    // is empty and /Index alone would drive the loop (H1).
+    if (!Array.isArray(w) || w.length !== 3 || !w.every((x) => isCount(x) && x <= 8) || (w[1] as number) === 0) {
       throw invalid('xref stream /W sai / bad xref stream /W');
     }
+    if (!isCount(size) || size > MAX_OBJECT_NUMBER + 1) throw invalid('xref stream /Size sai / bad xref stream /Size');
     const [w0, w1, w2] = w as [number, number, number];
     const index = d.get('Index');
-    const ranges = Array.isArray(index) ? (index as number[]) : [0, size];
-    const data = decodeStream(stm, (o) => o);
+    const ranges = index === undefined ? [0, size] : index;
+    if (!Array.isArray(ranges) || ranges.length % 2 !== 0 || !ranges.every(isCount)) {
+      throw invalid('xref stream /Index sai / bad xref stream /Index');
+    }
+    const data = decodeStream(stm, (o) => o, this.budget);
     const rowLen = w0 + w1 + w2;
+    // Every row must be in the data: the rows /Index announces are checked before the loop, not one by one.
+    let rows = 0;
+    for (let r = 0; r < ranges.length; r += 2) {
+      const first = ranges[r] as number, count = ranges[r + 1] as number;
+      if (first + count > MAX_OBJECT_NUMBER + 1) throw invalid('số đối tượng xref sai / bad object number in xref');
+      rows += count;
+    }
+    if (rows * rowLen > data.length) throw invalid('xref stream bị cắt / truncated xref stream: /Index asks for more rows than the data holds');
     let p = 0;
     const field = (width: number, dflt: number): number => {
       if (width === 0) return dflt;
@@ -163,9 +200,8 @@ export class PdfFile {
       return v;
     };
     for (let r = 0; r + 1 < ranges.length; r += 2) {
-      const first = ranges[r]!, count = ranges[r + 1]!;
+      const first = ranges[r] as number, count = ranges[r + 1] as number;
       for (let i = 0; i < count; i++) {
-        if (p + rowLen > data.length) throw invalid('xref stream bị cắt / truncated xref stream');
         const type = field(w0, 1), f2 = field(w1, 0), f3 = field(w2, 0);
         const num = first + i;
         if (type === 1) this.addEntry(num, { type: 1, offset: f2, gen: f3 });
@@ -195,9 +231,14 @@ export class PdfFile {
   /** The object with this number (null when free or absent, as the spec says). */
   getObject(num: number): PdfObject {
     if (this.cache.has(num)) return this.cache.get(num)!;
+    if (this.failed.has(num)) throw this.failed.get(num);
     const e = this.entries.get(num);
     if (!e || e.type === 0) return null;
-    if (this.resolving.has(num)) throw invalid(`tham chiếu vòng ở đối tượng ${num} / circular reference`);
+    // Context-dependent refusals (a loop through the current lookup, too deep from here): a failure they caused is
+    // not cached, the same object may resolve from elsewhere.
+    if (this.resolving.has(num)) { this.contextual++; throw invalid(`tham chiếu vòng ở đối tượng ${num} / circular reference`); }
+    if (this.resolving.size >= MAX_RESOLVE_DEPTH) { this.contextual++; throw invalid('tham chiếu lồng quá sâu / references nested too deep'); }
+    const contextualBefore = this.contextual;
     this.resolving.add(num);
     try {
       let value: PdfObject;
@@ -211,6 +252,9 @@ export class PdfFile {
       }
       this.cache.set(num, value);
       return value;
+    } catch (err) {
+      if (this.contextual === contextualBefore) this.failed.set(num, err);
+      throw err;
     } finally {
       this.resolving.delete(num);
     }
@@ -219,12 +263,16 @@ export class PdfFile {
   private fromObjStm(num: number, stmNum: number, index: number): PdfObject {
     let os = this.objStms.get(stmNum);
     if (!os) {
+      // An object stream is never itself compressed (spec 7.5.7): refusing that also bounds the recursion.
+      if (this.entries.get(stmNum)?.type !== 1) throw invalid(`object stream ${stmNum} thiếu / missing object stream`);
       const stm = this.getObject(stmNum);
       if (!(stm instanceof PdfStream)) throw invalid(`object stream ${stmNum} thiếu / missing object stream`);
       const n = this.resolve(stm.dict.get('N'));
       const first = this.resolve(stm.dict.get('First'));
-      if (typeof n !== 'number' || typeof first !== 'number') throw invalid('object stream sai / bad object stream');
-      const data = decodeStream(stm, (o) => this.resolve(o));
+      if (!isCount(n) || !isCount(first) || n > MAX_OBJECT_NUMBER) throw invalid('object stream /N hoặc /First sai / bad object stream /N or /First');
+      const data = decodeStream(stm, (o) => this.resolve(o), this.budget);
+      // Each header pair takes at least 4 bytes ("1 0 "), all before /First.
+      if (first > data.length || n * 4 > first + 1) throw invalid('object stream /N hoặc /First sai / object stream /N or /First beyond its data');
       const l = new Lexer(data, 0);
       const offsets: number[] = [], nums: number[] = [];
       for (let i = 0; i < n; i++) {
@@ -235,8 +283,14 @@ export class PdfFile {
       os = { data, first, offsets, nums };
       this.objStms.set(stmNum, os);
     }
-    let i = os.nums[index] === num ? index : os.nums.indexOf(num);
-    if (i < 0) i = index;
+    let i = index;
+    if (os.nums[index] !== num) {
+      if (!os.byNum) {
+        os.byNum = new Map();
+        os.nums.forEach((n, k) => { if (!os!.byNum!.has(n)) os!.byNum!.set(n, k); });
+      }
+      i = os.byNum.get(num) ?? index;
+    }
     const off = os.offsets[i];
     if (off === undefined) throw invalid(`đối tượng ${num} không có trong object stream / object not in object stream`);
     return new Lexer(os.data, os.first + off).parseObject();

@@ -13,6 +13,10 @@ export interface PageInfo {
 }
 
 const MAX_TREE_DEPTH = 64;
+/** More form fields than this is no real form (the walk is linear in them, but the list is kept). */
+const MAX_FIELDS = 100_000;
+/** Characters in a fully qualified field name. */
+const MAX_FIELD_NAME = 4096;
 
 function isPagesNode(d: PdfDict): boolean {
   const t = d.get('Type');
@@ -42,12 +46,16 @@ export function getPage(file: PdfFile, index: number): PageInfo {
   let node: PdfObject | undefined = file.catalog.get('Pages');
   let remaining = index;
   const inherited: { MediaBox?: PdfObject; CropBox?: PdfObject; Rotate?: PdfObject } = {};
+  // Each /Kids array is scanned at most once: a shared or looping array would make the descent depth × its size.
+  const scanned = new Set<PdfObject[]>();
   for (let depth = 0; depth < MAX_TREE_DEPTH; depth++) {
     const d = file.dict(node);
     if (!d) throw invalid('cây trang hỏng / broken page tree');
     for (const k of ['MediaBox', 'CropBox', 'Rotate'] as const) if (d.has(k)) inherited[k] = d.get(k);
     const kids = file.resolve(d.get('Kids'));
     if (!Array.isArray(kids)) throw invalid('cây trang hỏng / page tree node without /Kids');
+    if (scanned.has(kids)) throw invalid('cây trang lặp / page tree loops');
+    scanned.add(kids);
     let next: PdfObject | undefined;
     for (const kid of kids) {
       const kd = file.dict(kid);
@@ -97,6 +105,10 @@ export function listFields(file: PdfFile): FieldInfo[] {
   if (!Array.isArray(fields)) return [];
   const out: FieldInfo[] = [];
   const seen = new Set<string>();
+  // Also by identity: direct field dicts inside a shared indirect /Kids array would otherwise be walked once per
+  // path to them, exponential in the depth.
+  const seenDicts = new Set<PdfDict>();
+  const seenKids = new Set<PdfObject[]>([fields]);
   const walk = (items: PdfObject[], prefix: string, ft: string | undefined, depth: number): void => {
     if (depth > MAX_TREE_DEPTH) return;
     for (const item of items) {
@@ -105,13 +117,22 @@ export function listFields(file: PdfFile): FieldInfo[] {
         seen.add(item.key);
       }
       const d = file.dict(item);
-      if (!d) continue;
+      if (!d || seenDicts.has(d)) continue;
+      seenDicts.add(d);
+      if (seenDicts.size > MAX_FIELDS) throw invalid('quá nhiều trường biểu mẫu / too many form fields');
       const t = file.resolve(d.get('T'));
       const part = t instanceof PdfString ? decodeTextString(t.bytes) : '';
       const name = part ? (prefix ? `${prefix}.${part}` : part) : prefix;
+      // Leaves copy their parents' names: long names times many leaves would blow up memory.
+      if (name.length > MAX_FIELD_NAME) throw invalid('tên trường quá dài / form field name too long');
       const ftv = file.resolve(d.get('FT'));
       const type = ftv instanceof PdfName ? ftv.name : ft;
       const kids = file.resolve(d.get('Kids'));
+      if (Array.isArray(kids)) {
+        // A /Kids array shared by several fields is malformed; scanning it once per sharer would be quadratic.
+        if (seenKids.has(kids)) continue;
+        seenKids.add(kids);
+      }
       // Kids that carry /T are fields; kids without /T are only widgets of this field.
       const fieldKids = Array.isArray(kids) ? kids.filter((k) => file.dict(k)?.has('T')) : [];
       if (fieldKids.length > 0) walk(fieldKids, name, type, depth + 1);

@@ -3,6 +3,7 @@ import { constants, createHash, createPublicKey, verify as cryptoVerify } from '
 import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { hashFromOid, NODE_HASH } from '../digest-info.js';
+import { findCert } from '../verify/cms.js';
 import { asInvalid, PdfFile } from './document.js';
 import { decodeTextString, PdfName, PdfString } from './objects.js';
 import { signedFields } from './pages.js';
@@ -58,27 +59,13 @@ function commonName(cert: pkijs.Certificate): string | undefined {
   return tv ? String(tv.value.valueBlock.value) : undefined;
 }
 
-function findSignerCert(sd: pkijs.SignedData, si: pkijs.SignerInfo): pkijs.Certificate | undefined {
-  const certs = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
-  if (si.sid instanceof pkijs.IssuerAndSerialNumber) {
-    const sid = si.sid;
-    return certs.find((c) => c.serialNumber.isEqual(sid.serialNumber) && c.issuer.isEqual(sid.issuer));
-  }
-  const ski = Buffer.from((si.sid as asn1js.OctetString).valueBlock.valueHexView);
-  return certs.find((c) => {
-    const ext = c.extensions?.find((e) => e.extnID === '2.5.29.14');
-    const v = ext?.parsedValue as asn1js.OctetString | undefined;
-    return v ? Buffer.from(v.valueBlock.valueHexView).equals(ski) : false;
-  });
-}
-
 /** Checks one CMS over the ByteRange bytes. */
 function checkCms(buf: Uint8Array, range: number[], cmsDer: Uint8Array, report: PdfSignatureReport): void {
   const ci = pkijs.ContentInfo.fromBER(new Uint8Array(cmsDer));
   const sd = new pkijs.SignedData({ schema: ci.content });
   const si = sd.signerInfos[0];
   if (!si) { report.problem = 'no SignerInfo'; return; }
-  const cert = findSignerCert(sd, si);
+  const cert = findCert(sd, si);
   if (cert) {
     report.signer = commonName(cert);
     report.certificate = new Uint8Array(cert.toSchema().toBER());

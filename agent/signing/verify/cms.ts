@@ -36,7 +36,8 @@ function rawSignedAttrs(ci: pkijs.ContentInfo): (Uint8Array | undefined)[] {
 const attr = (si: pkijs.SignerInfo, type: string, unsigned = false): pkijs.Attribute | undefined =>
   (unsigned ? si.unsignedAttrs : si.signedAttrs)?.attributes.find((a) => a.type === type);
 
-function findCert(sd: pkijs.SignedData, si: pkijs.SignerInfo): pkijs.Certificate | undefined {
+/** The certificate a SignerInfo names (issuer + serial, or subject key identifier) among the SignedData's certificates. */
+export function findCert(sd: pkijs.SignedData, si: pkijs.SignerInfo): pkijs.Certificate | undefined {
   const certs = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
   if (si.sid instanceof pkijs.IssuerAndSerialNumber) {
     const sid = si.sid;

@@ -13,7 +13,22 @@ export interface C14nOptions {
 
 /** Namespace URIs by prefix ('' = default namespace). */
 type NsMap = Map<string, string>;
-const EMPTY: NsMap = new Map();
+/** What to put back after a subtree: each prefix changed and the value it had (undefined = absent). */
+type Undo = Array<[string, string | undefined]>;
+
+/**
+ * One walk's state. The maps are changed in place on the way down and restored on the way up, so an element's
+ * declarations cost O(their number) whatever is in scope: copying the scope per declaring element was quadratic.
+ */
+interface Walk {
+  o: C14nOptions;
+  /** The canonical text so far (appending to one string is cheaper than an array of pieces joined at the end). */
+  out: string;
+  /** Namespaces in scope at the current element (declarations of all ancestors, in or out of the node-set). */
+  scope: NsMap;
+  /** Exclusive C14N: namespaces as the nearest output ancestor left them in the canonical text. */
+  rendered: NsMap;
+}
 
 function escapeText(s: string): string {
   if (!/[&<>\r]/.test(s)) return s;
@@ -34,63 +49,90 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * `withComments`; XMLDSig "" and bare-name references never include them, whatever the transform says.
  */
 export function canonicalize(node: XDocument | XElement, options: C14nOptions): string {
-  const out: string[] = [];
   if (node.type === DOCUMENT) {
+    const w: Walk = { o: options, out: '', scope: new Map(), rendered: new Map() };
     let beforeRoot = true;
     for (const c of node.children) {
       if (c === options.exclude) continue;
       if (c.type === ELEMENT) {
-        renderElement(c, EMPTY, EMPTY, true, options, out);
+        renderElement(c, true, w);
         beforeRoot = false;
       } else if (c.type === PI || (c.type === COMMENT && options.withComments)) {
         const text = c.type === PI ? renderPi(c) : `<!--${c.data}-->`;
-        out.push(beforeRoot ? `${text}\n` : `\n${text}`);
+        w.out += beforeRoot ? `${text}\n` : `\n${text}`;
       }
     }
-  } else {
-    const parent = node.parent && node.parent.type === ELEMENT ? node.parent : null;
-    renderElement(node, parent ? inScope(parent) : EMPTY, EMPTY, true, options, out);
+    return w.out;
   }
-  return out.join('');
+  const parent = node.parent && node.parent.type === ELEMENT ? node.parent : null;
+  const w: Walk = { o: options, out: '', scope: parent ? inScope(parent) : new Map(), rendered: new Map() };
+  renderElement(node, true, w);
+  return w.out;
 }
 
-/**
- * @param parentScope namespaces in scope at the parent (declarations of all ancestors, in or out of the node-set)
- * @param rendered namespaces as the nearest output ancestor left them in the canonical text
- */
-function renderElement(el: XElement, parentScope: NsMap, rendered: NsMap, apex: boolean, o: C14nOptions, out: string[]): void {
-  let scope = parentScope;
+function restore(map: NsMap, undo: Undo | null): void {
+  if (!undo) return;
+  for (let i = undo.length - 1; i >= 0; i--) {
+    const [p, old] = undo[i] as [string, string | undefined];
+    if (old === undefined) map.delete(p);
+    else map.set(p, old);
+  }
+}
+
+/** Renders `el` and its subtree; `w.scope` holds the parent's namespaces on entry and again on return. */
+function renderElement(el: XElement, apex: boolean, w: Walk): void {
+  const { o, scope, rendered } = w;
+  // The common element: no attributes or declarations, nothing to render for namespaces (inclusive: not the apex;
+  // exclusive: unprefixed, in the default namespace the output ancestor rendered).
+  if (!apex && el.attrs.length === 0 && (!o.exclusive || (el.prefix === '' && (rendered.get('') ?? '') === el.namespaceURI))) {
+    w.out += `<${el.name}>`;
+    renderChildren(el, w);
+    w.out += `</${el.name}>`;
+    return;
+  }
+  const nsOut: [string, string][] = [];
+  let scopeUndo: Undo | null = null;
   let plainCount = 0;
   for (const a of el.attrs) {
-    if (a.isNs) {
-      if (scope === parentScope) scope = new Map(parentScope);
-      scope.set(declPrefix(a), a.value);
-    } else plainCount++;
+    if (!a.isNs) {
+      plainCount++;
+      continue;
+    }
+    const p = declPrefix(a);
+    const before = scope.get(p);
+    // Inclusive, below the apex: the parent is the nearest output ancestor and rendered exactly its scope, so only
+    // this element's own declarations can differ from it; xmlns="" only to undo a default.
+    if (!o.exclusive && !apex && p !== 'xml' && !(a.value === '' && p !== '') && (before ?? '') !== a.value) nsOut.push([p, a.value]);
+    (scopeUndo ??= []).push([p, before]);
+    scope.set(p, a.value);
   }
 
-  const nsOut: [string, string][] = [];
+  let renderedUndo: Undo | null = null;
   if (o.exclusive) {
-    // Only visibly utilised prefixes, when the output ancestor did not already render the same value.
+    // Only visibly utilised prefixes, when the output ancestor did not already render the same value. A prefix
+    // resolves to one URI on an element, so the first check of a prefix decides.
+    const seen = new Set<string>();
     const check = (p: string, uri: string): void => {
-      if ((rendered.get(p) ?? '') !== uri && !nsOut.some((n) => n[0] === p)) nsOut.push([p, uri]);
+      if (seen.has(p)) return;
+      seen.add(p);
+      if ((rendered.get(p) ?? '') !== uri) nsOut.push([p, uri]);
     };
     check(el.prefix, el.prefix === '' ? el.namespaceURI : (scope.get(el.prefix) ?? ''));
     for (const a of el.attrs) if (!a.isNs && a.prefix && a.prefix !== 'xml') check(a.prefix, scope.get(a.prefix) ?? '');
-  } else if (apex || scope !== parentScope) {
-    // Every in-scope namespace not already rendered with the same value; xmlns="" only to undo a default.
-    for (const [p, uri] of scope) {
-      if (p === 'xml' || (uri === '' && p !== '')) continue;
-      if ((rendered.get(p) ?? '') !== uri) nsOut.push([p, uri]);
+    for (const [p, uri] of nsOut) {
+      (renderedUndo ??= []).push([p, rendered.get(p)]);
+      rendered.set(p, uri);
     }
-  }
-  let childRendered = o.exclusive ? rendered : scope;
-  if (o.exclusive && nsOut.length) {
-    childRendered = new Map(rendered);
-    for (const [p, uri] of nsOut) childRendered.set(p, uri);
+  } else if (apex) {
+    // The apex renders every in-scope namespace (nothing was rendered above it), but never xmlns="".
+    for (const [p, uri] of scope) {
+      if (p === 'xml' || uri === '') continue;
+      nsOut.push([p, uri]);
+    }
   }
   if (nsOut.length > 1) nsOut.sort((a, b) => cmp(a[0], b[0]));
 
-  let plain = plainCount ? el.attrs.filter((a) => !a.isNs) : [];
+  const plain = plainCount ? el.attrs.filter((a) => !a.isNs) : [];
   if (apex && !o.exclusive) {
     // Inclusive C14N of a subset: the apex inherits xml:* attributes of its ancestors (C14N 1.0 §2.4).
     const have = new Set(plain.filter((a) => a.namespaceURI === XML_NS).map((a) => a.localName));
@@ -98,7 +140,7 @@ function renderElement(el: XElement, parentScope: NsMap, rendered: NsMap, apex: 
       for (const a of p.attrs) {
         if (!a.isNs && a.namespaceURI === XML_NS && !have.has(a.localName)) {
           have.add(a.localName);
-          plain = [...plain, a];
+          plain.push(a);
         }
       }
     }
@@ -108,23 +150,30 @@ function renderElement(el: XElement, parentScope: NsMap, rendered: NsMap, apex: 
   let tag = `<${el.name}`;
   for (const [p, uri] of nsOut) tag += p === '' ? ` xmlns="${escapeAttr(uri)}"` : ` xmlns:${p}="${escapeAttr(uri)}"`;
   for (const a of plain) tag += ` ${a.name}="${escapeAttr(a.value)}"`;
-  out.push(`${tag}>`);
+  w.out += `${tag}>`;
+  renderChildren(el, w);
+  w.out += `</${el.name}>`;
+  restore(scope, scopeUndo);
+  restore(rendered, renderedUndo);
+}
+
+function renderChildren(el: XElement, w: Walk): void {
+  const { o } = w;
   for (const c of el.children) {
     if (c === o.exclude) continue;
     switch (c.type) {
       case ELEMENT:
-        renderElement(c, scope, childRendered, false, o, out);
+        renderElement(c, false, w);
         break;
       case TEXT:
-        out.push(escapeText(c.data));
+        w.out += escapeText(c.data);
         break;
       case COMMENT:
-        if (o.withComments) out.push(`<!--${c.data}-->`);
+        if (o.withComments) w.out += `<!--${c.data}-->`;
         break;
       case PI:
-        out.push(renderPi(c));
+        w.out += renderPi(c);
         break;
     }
   }
-  out.push(`</${el.name}>`);
 }

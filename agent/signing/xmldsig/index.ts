@@ -2,7 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { DocumentDescription, XmlSignOptions } from '../../core/ports.js';
 import { parseXml } from './parse.js';
-import { placeSignature } from './profiles.js';
+import { keepPlan } from './plan-memo.js';
+import { planSignature } from './sign.js';
 
 export { signXml, vietnamDateTime } from './sign.js';
 export { canonicalize, type C14nOptions } from './c14n.js';
@@ -10,10 +11,10 @@ export { parseXml, assertNoDtd } from './parse.js';
 
 /**
  * What the confirmation dialog shows (size, SHA-256 of the input). Parses safely and resolves the profile so that
- * a document the profile cannot sign is DOCUMENT_INVALID before any dialog.
+ * a document the profile cannot sign is DOCUMENT_INVALID before any dialog. What signing needs of the document is
+ * worked out here once and kept for the signXml that follows on the same buffer (plan-memo.ts).
  */
 export async function describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<DocumentDescription> {
-  const { doc } = parseXml(xml);
-  placeSignature(doc, options);
+  keepPlan(xml, planSignature(parseXml(xml).doc, options));
   return { size: xml.length, sha256Hex: createHash('sha256').update(xml).digest('hex') };
 }

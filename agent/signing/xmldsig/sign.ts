@@ -10,8 +10,12 @@ import { ecdsaDerToRaw } from '../ecdsa-format.js';
 import { C14N_URI, DIGEST_URI, DSIG_NS, ENVELOPED, signatureMethodUri, type C14nName } from './algorithms.js';
 import { canonicalize } from './c14n.js';
 import { parseXml } from './parse.js';
+import { takePlan } from './plan-memo.js';
 import { idOf, placeSignature } from './profiles.js';
-import { append, attr, descendants, ELEMENT, newElement, serialize, TEXT, type XDocument, type XElement } from './tree.js';
+import { append, attr, descendants, ELEMENT, inScope, newElement, serialize, serializeAround, TEXT, type XAttr, type XDocument, type XElement, type XParent } from './tree.js';
+
+const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
 /** Vietnam local time (UTC+7, no DST) as xs:dateTime without zone, the form e-invoice validators expect. */
 export function vietnamDateTime(d: Date): string {
@@ -29,29 +33,108 @@ function setText(el: XElement, text: string): void {
 }
 
 /**
- * The output text: the input with the new subtree spliced in at its parent (after the last child), or the
- * outermost created ancestor spliced into the first parent that came from the source. Everything else is untouched.
+ * The output around a new subtree: `head + markup + tail` is the input with it spliced in at its parent (after the
+ * last child), or with the outermost created ancestor spliced into the first parent that came from the source.
+ * Everything else is untouched.
  */
-function splice(doc: XDocument, inserted: XElement): string {
+function spliceParts(doc: XDocument, inserted: XElement): [string, string] {
   let node = inserted;
   while (node.parent && node.parent.type === ELEMENT && !node.parent.src) node = node.parent;
   const parent = node.parent as XElement;
   const src = parent.src!;
   const text = doc.text;
-  const markup = serialize(node);
+  const [open, close] = serializeAround(node, inserted);
   const isFirst = parent.children[0] === node;
   if (src.selfClosing) {
-    const open = text.slice(src.start, src.openEnd).replace(/\s*\/>$/, '>');
-    return `${text.slice(0, src.start)}${open}${markup}</${parent.name}>${text.slice(src.end)}`;
+    // '<name …/>' → '<name …>' without its trailing blanks (a loop: /\s*\/>$/ is quadratic on a long blank run).
+    let cut = src.openEnd - 2;
+    while (cut > src.start && /[ \t\r\n]/.test(text[cut - 1] as string)) cut--;
+    return [`${text.slice(0, src.start)}${text.slice(src.start, cut)}>${open}`, `${close}</${parent.name}>${text.slice(src.end)}`];
   }
   const at = isFirst ? src.openEnd : src.closeStart;
-  return text.slice(0, at) + markup + text.slice(at);
+  return [text.slice(0, at) + open, close + text.slice(at)];
+}
+
+/**
+ * A detached copy of what canonicalisation reads above the Signature (namespaces in scope and inherited xml:*
+ * attributes, nearest first), so that SignedInfo and Object canonicalise as in the document without keeping it.
+ */
+function standIn(parent: XElement): XElement {
+  const attrs: XAttr[] = [];
+  for (const [p, uri] of inScope(parent)) {
+    attrs.push({ name: p ? `xmlns:${p}` : 'xmlns', prefix: p ? 'xmlns' : '', localName: p || 'xmlns', namespaceURI: XMLNS_NS, value: uri, isNs: true });
+  }
+  const have = new Set<string>();
+  for (let e: XParent = parent; e && e.type === ELEMENT; e = e.parent) {
+    for (const a of e.attrs) {
+      if (!a.isNs && a.namespaceURI === XML_NS && !have.has(a.localName)) {
+        have.add(a.localName);
+        attrs.push(a);
+      }
+    }
+  }
+  return { type: ELEMENT, name: parent.name, prefix: parent.prefix, localName: parent.localName, namespaceURI: parent.namespaceURI, attrs, children: [], parent: null };
+}
+
+/** Everything of a signature that depends on the document and not on the signer, computed before the dialog. */
+export interface SignPlan {
+  /** The option values this plan holds for (see planKey). */
+  key: string;
+  /** The output is head + Signature markup + tail. */
+  head: string;
+  tail: string;
+  /** The Signature's parent as canonicalisation sees it (standIn). */
+  anchor: XElement;
+  targetId: string | null;
+  /** DigestValue of the document reference (the Signature excluded, as the enveloped transform does). */
+  digest: string;
+  signatureId: string | undefined;
+  signingTimeObject: boolean;
+  /** A second element with the Signature's or the Object's Id, refused after the key check as always. */
+  idConflict: AgentError | null;
+}
+
+/** The option values a plan depends on; a plan is used only for options with the same key. */
+export function planKey(o: XmlSignOptions): string {
+  return JSON.stringify([o.profile, o.hashAlgorithm, o.reference?.id ?? null, o.reference ? 1 : 0, o.signatureParent ?? null, o.signatureId ?? null, o.signingTime === false, o.c14n ?? null]);
+}
+
+/**
+ * Resolves the profile (DOCUMENT_INVALID as placeSignature throws it) and computes the document's part of the
+ * signature. Changes `doc` (created containers): a tree is planned once.
+ */
+export function planSignature(doc: XDocument, options: XmlSignOptions): SignPlan {
+  const placement = placeSignature(doc, options);
+  const hash = options.hashAlgorithm;
+  const exclusive = (options.c14n ?? 'c14n').startsWith('exc');
+  const signatureId = options.signatureId ?? placement.defaultSignatureId;
+  // options.signingTime absent means "now" (decided at signing), so only false removes the object.
+  const signingTimeObject = placement.signingTimeObject && options.signingTime !== false;
+  const objectId = `SigningTime-${signatureId ?? 'sig'}`;
+  let idConflict: AgentError | null = null;
+  // A second element with the same Id would make the references ambiguous (and verifiers refuse it).
+  for (const id of [signatureId, signingTimeObject ? objectId : undefined]) {
+    if (id && [doc.root, ...descendants(doc.root)].some((e) => idOf(e) === id || attr(e, 'Id') === id)) {
+      idConflict = new AgentError('DOCUMENT_INVALID', 'Tài liệu XML không hợp lệ / Invalid XML document', { detail: `the document already has an element with Id "${id}" (already signed?)` });
+      break;
+    }
+  }
+  // A stand-in where the Signature goes: excluded from the digest like the Signature, spliced around like it.
+  const hole = ds('Signature');
+  append(placement.parent, hole);
+  // Same-document references never carry comments (XMLDSig §4.3.3.3), whatever the transform says.
+  const canonical = canonicalize(placement.target ? placement.target.element : doc, { exclusive, withComments: false, exclude: hole });
+  const [head, tail] = spliceParts(doc, hole);
+  placement.parent.children.pop();
+  return {
+    key: planKey(options), head, tail, anchor: standIn(placement.parent), targetId: placement.target?.id ?? null,
+    digest: digestB64(canonical, hash), signatureId, signingTimeObject, idConflict,
+  };
 }
 
 /** Signs `xml` per `options.profile` and returns the document (UTF-8, same XML declaration) with the Signature. */
 export async function signXml(xml: Uint8Array, options: XmlSignOptions, signer: DigestSigner): Promise<Uint8Array> {
-  const { doc } = parseXml(xml);
-  const placement = placeSignature(doc, options);
+  const plan = takePlan(xml, planKey(options)) ?? planSignature(parseXml(xml).doc, options);
   const hash = options.hashAlgorithm;
   const c14nName: C14nName = options.c14n ?? 'c14n';
   const exclusive = c14nName.startsWith('exc');
@@ -61,22 +144,17 @@ export async function signXml(xml: Uint8Array, options: XmlSignOptions, signer: 
   const key = signerKeyOf(certB64);
   if (key.kind === 'RSA-PSS') throw new AgentError('ALGORITHM_UNSUPPORTED', 'RSA-PSS keys are not supported for XML signatures', { detail: 'XMLDSig profiles use RSA PKCS#1 v1.5 or ECDSA' });
   const scheme = schemeFor(key);
+  if (plan.idConflict) throw plan.idConflict;
 
-  const signatureId = options.signatureId ?? placement.defaultSignatureId;
+  const { signatureId } = plan;
   const signingTime = options.signingTime === false ? null : (options.signingTime ?? new Date());
   const objectId = `SigningTime-${signatureId ?? 'sig'}`;
-  // A second element with the same Id would make the references ambiguous (and verifiers refuse it).
-  for (const id of [signatureId, placement.signingTimeObject && signingTime ? objectId : undefined]) {
-    if (id && [doc.root, ...descendants(doc.root)].some((e) => idOf(e) === id || attr(e, 'Id') === id)) {
-      throw new AgentError('DOCUMENT_INVALID', 'Tài liệu XML không hợp lệ / Invalid XML document', { detail: `the document already has an element with Id "${id}" (already signed?)` });
-    }
-  }
 
-  const mainDigest = ds('DigestValue');
+  const mainDigest = ds('DigestValue', {}, plan.digest);
   const signedInfo = ds('SignedInfo', {},
     ds('CanonicalizationMethod', { Algorithm: C14N_URI[c14nName] }),
     ds('SignatureMethod', { Algorithm: signatureMethodUri(scheme, hash) }),
-    ds('Reference', { URI: placement.target ? `#${placement.target.id}` : '' },
+    ds('Reference', { URI: plan.targetId !== null ? `#${plan.targetId}` : '' },
       ds('Transforms', {}, ds('Transform', { Algorithm: ENVELOPED }), ds('Transform', { Algorithm: C14N_URI[c14nName] })),
       ds('DigestMethod', { Algorithm: DIGEST_URI[hash] }), mainDigest));
   const signatureValue = ds('SignatureValue');
@@ -85,7 +163,7 @@ export async function signXml(xml: Uint8Array, options: XmlSignOptions, signer: 
 
   let object: XElement | null = null;
   const objectDigest = ds('DigestValue');
-  if (placement.signingTimeObject && signingTime) {
+  if (plan.signingTimeObject && signingTime) {
     object = ds('Object', { Id: objectId },
       ds('SignatureProperties', {},
         ds('SignatureProperty', signatureId ? { Target: `#${signatureId}` } : {},
@@ -95,18 +173,14 @@ export async function signXml(xml: Uint8Array, options: XmlSignOptions, signer: 
       ds('Transforms', {}, ds('Transform', { Algorithm: C14N_URI[c14nName] })),
       ds('DigestMethod', { Algorithm: DIGEST_URI[hash] }), objectDigest));
   }
-  append(placement.parent, signature);
+  append(plan.anchor, signature);
 
-  // Same-document references never carry comments (XMLDSig §4.3.3.3), whatever the transform says.
-  const refOptions = { exclusive, withComments: false };
-  setText(mainDigest, digestB64(canonicalize(placement.target ? placement.target.element : doc, { ...refOptions, exclude: signature }), hash));
-  if (object) setText(objectDigest, digestB64(canonicalize(object, refOptions), hash));
-
+  if (object) setText(objectDigest, digestB64(canonicalize(object, { exclusive, withComments: false }), hash));
   const signedInfoText = canonicalize(signedInfo, { exclusive, withComments });
   const toSign = new Uint8Array(createHash(NODE_HASH[hash]).update(signedInfoText, 'utf8').digest());
   let value = await signer.sign(toSign, hash, { scheme, ecdsaFormat: 'raw' });
   if (scheme === 'ECDSA' && key.ecSize && value.length !== key.ecSize * 2) value = ecdsaDerToRaw(value, key.ecSize);
   setText(signatureValue, Buffer.from(value).toString('base64'));
 
-  return new Uint8Array(Buffer.from(splice(doc, signature), 'utf8'));
+  return new Uint8Array(Buffer.from(plan.head + serialize(signature) + plan.tail, 'utf8'));
 }

@@ -62,9 +62,9 @@ export function descendants(root: XElement | XDocument, out: XElement[] = []): X
 /** Namespace declarations in scope at `el` (prefix '' = default), ancestors first, nearest wins. */
 export function inScope(el: XElement | null): Map<string, string> {
   const chain: XElement[] = [];
-  for (let n: XParent = el; n && n.type === ELEMENT; n = n.parent) chain.unshift(n);
+  for (let n: XParent = el; n && n.type === ELEMENT; n = n.parent) chain.push(n);
   const map = new Map<string, string>();
-  for (const e of chain) for (const a of e.attrs) if (a.isNs) map.set(a.prefix === 'xmlns' ? a.localName : '', a.value);
+  for (const e of chain.reverse()) for (const a of e.attrs) if (a.isNs) map.set(a.prefix === 'xmlns' ? a.localName : '', a.value);
   return map;
 }
 
@@ -107,4 +107,32 @@ export function serialize(el: XElement): string {
   s += '>';
   for (const c of el.children) s += c.type === ELEMENT ? serialize(c) : c.type === TEXT ? escText(c.data) : '';
   return `${s}</${el.name}>`;
+}
+
+/**
+ * serialize(el) cut where `hole` (a descendant of `el`, or `el` itself) would be: [markup before, markup after].
+ * Used to splice a subtree whose content is not known yet.
+ */
+export function serializeAround(el: XElement, hole: XElement): [string, string] {
+  if (el === hole) return ['', ''];
+  const path = new Set<XElement>();
+  for (let n: XParent = hole; n && n.type === ELEMENT && n !== el; n = n.parent) path.add(n);
+  let before = `<${el.name}`;
+  for (const a of el.attrs) before += ` ${a.name}="${escAttr(a.value)}"`;
+  before += '>';
+  let after = '';
+  let passed = false;
+  for (const c of el.children) {
+    if (c.type === ELEMENT && path.has(c)) {
+      const [b, a] = serializeAround(c, hole);
+      before += b;
+      after += a;
+      passed = true;
+    } else {
+      const markup = c.type === ELEMENT ? serialize(c) : c.type === TEXT ? escText(c.data) : '';
+      if (passed) after += markup;
+      else before += markup;
+    }
+  }
+  return [before, `${after}</${el.name}>`];
 }

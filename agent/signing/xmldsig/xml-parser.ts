@@ -8,6 +8,16 @@ const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 /** A well-formedness error; the message is safe to show (no document content beyond a name). */
 export class XmlSyntaxError extends Error {}
 
+/**
+ * Nesting depth refused beyond this: every tree walk (c14n, serialisation, verification) recurses once per level,
+ * so a depth bomb must fail here, cleanly, rather than as a stack overflow later. Real documents nest < 30 deep.
+ */
+export const MAX_DEPTH = 1000;
+/** Attributes (namespace declarations included) refused beyond this on one element. */
+export const MAX_ATTRIBUTES = 1000;
+/** Attribute count from which duplicate names are checked with a Set instead of a scan of the few before. */
+const SET_FROM = 8;
+
 const START = 'A-Za-z_:\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\uD800-\\uDBFF';
 // eslint-disable-next-line no-misleading-character-class -- ranges of the XML Name production, not combined characters
 const NAME = new RegExp(`[${START}][${START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040\\uDC00-\\uDFFF]*`, 'y');
@@ -23,7 +33,11 @@ function validCodePoint(c: number): boolean {
 export function parseXmlText(s: string): XDocument {
   const bad = INVALID_CHAR.exec(s);
   if (bad) throw new XmlSyntaxError(`character U+${bad[0].charCodeAt(0).toString(16).padStart(4, '0')} is not allowed in XML`);
-  const line = (pos: number): number => s.slice(0, pos).split('\n').length;
+  const line = (pos: number): number => {
+    let n = 1;
+    for (let i = s.indexOf('\n'); i !== -1 && i < pos; i = s.indexOf('\n', i + 1)) n++;
+    return n;
+  };
   const fail = (msg: string, pos: number): never => {
     throw new XmlSyntaxError(`${msg} (line ${line(pos)})`);
   };
@@ -57,7 +71,18 @@ export function parseXmlText(s: string): XDocument {
 
   const doc: XDocument = { type: DOCUMENT, children: [], root: undefined as unknown as XElement, text: s };
   const stack: XElement[] = [];
-  const scopes: Map<string, string>[] = [new Map([['xml', XML_NS]])];
+  // Namespaces in scope: one map changed in place, with an undo log per open element (what each of its
+  // declarations shadowed), so a declaration costs O(1) however many are in scope: no copy per element.
+  const scope = new Map<string, string>([['xml', XML_NS]]);
+  const undo: (Array<[string, string | undefined]> | null)[] = [];
+  const restore = (log: Array<[string, string | undefined]> | null | undefined): void => {
+    if (!log) return;
+    for (let i = log.length - 1; i >= 0; i--) {
+      const [p, old] = log[i] as [string, string | undefined];
+      if (old === undefined) scope.delete(p);
+      else scope.set(p, old);
+    }
+  };
   let pos = 0;
 
   const readName = (): string => {
@@ -133,7 +158,7 @@ export function parseXmlText(s: string): XDocument {
       if (s[pos] !== '>') fail('">" expected', pos);
       pos++;
       const top = stack.pop();
-      scopes.pop();
+      restore(undo.pop());
       if (!top || top.name !== name) fail(`end tag </${name}> does not match`, lt);
       const src = (top as XElement).src!;
       src.closeStart = lt;
@@ -172,7 +197,11 @@ export function parseXmlText(s: string): XDocument {
     } else {
       pos++;
       const name = readName();
+      if (stack.length >= MAX_DEPTH) fail(`elements nested more than ${MAX_DEPTH} deep`, lt);
       const attrs: XAttr[] = [];
+      let names: Set<string> | null = null;
+      let hasNs = false;
+      let prefixed = 0;
       let selfClosing = false;
       for (;;) {
         const ws = skipWs();
@@ -187,6 +216,7 @@ export function parseXmlText(s: string): XDocument {
         }
         if (pos >= s.length) fail(`unterminated start tag <${name}>`, lt);
         if (!ws) fail('whitespace expected between attributes', pos);
+        if (attrs.length >= MAX_ATTRIBUTES) fail(`element <${name}> has more than ${MAX_ATTRIBUTES} attributes`, lt);
         const aname = readName();
         skipWs();
         if (s[pos] !== '=') fail(`"=" expected after attribute ${aname}`, pos);
@@ -198,38 +228,55 @@ export function parseXmlText(s: string): XDocument {
         if (end === -1) fail(`unterminated value of attribute ${aname}`, pos);
         const raw = s.slice(pos + 1, end);
         if (raw.includes('<')) fail(`"<" in the value of attribute ${aname}`, pos);
-        if (attrs.some((a) => a.name === aname)) fail(`attribute ${aname} redefined`, pos);
+        // A scan of the few attributes before, a Set once there are many (100k attributes were quadratic).
+        if (names) {
+          if (names.has(aname)) fail(`attribute ${aname} redefined`, pos);
+          names.add(aname);
+        } else {
+          for (const a of attrs) if (a.name === aname) fail(`attribute ${aname} redefined`, pos);
+          if (attrs.length + 1 >= SET_FROM) names = new Set([...attrs.map((a) => a.name), aname]);
+        }
         const value = decodeRefs(/[\t\n\r]/.test(raw) ? raw.replace(/\r\n?/g, '\n').replace(/[\t\n]/g, ' ') : raw, pos);
-        const [prefix, localName] = split(aname, pos);
-        attrs.push({ name: aname, prefix, localName, namespaceURI: '', value, isNs: aname === 'xmlns' || prefix === 'xmlns' });
+        const colon = aname.indexOf(':');
+        const prefix = colon === -1 ? '' : split(aname, pos)[0];
+        const localName = colon === -1 ? aname : aname.slice(colon + 1);
+        const isNs = aname === 'xmlns' || prefix === 'xmlns';
+        if (isNs) hasNs = true;
+        else if (prefix) prefixed++;
+        attrs.push({ name: aname, prefix, localName, namespaceURI: '', value, isNs });
         pos = end + 1;
       }
-      let scope = scopes[scopes.length - 1] as Map<string, string>;
-      if (attrs.some((a) => a.isNs)) {
-        scope = new Map(scope);
+      let log: Array<[string, string | undefined]> | null = null;
+      if (hasNs) {
+        log = [];
         for (const a of attrs) {
           if (!a.isNs) continue;
           a.namespaceURI = XMLNS_NS;
           const p = a.prefix === 'xmlns' ? a.localName : '';
           if (p === 'xmlns' || (p === 'xml') !== (a.value === XML_NS)) fail(`reserved namespace prefix misuse (${a.name})`, lt);
           if (p !== '' && a.value === '') fail(`prefix ${p} cannot be undeclared`, lt);
+          log.push([p, scope.get(p)]);
           scope.set(p, a.value);
         }
       }
-      const [prefix, localName] = split(name, lt);
+      const colon = name.indexOf(':');
+      const prefix = colon === -1 ? '' : split(name, lt)[0];
+      const localName = colon === -1 ? name : name.slice(colon + 1);
       const ns = prefix ? scope.get(prefix) : (scope.get('') ?? '');
       if (ns === undefined) fail(`undeclared namespace prefix ${prefix}`, lt);
-      const expanded = new Set<string>();
-      for (const a of attrs) {
-        if (a.isNs) continue;
-        if (a.prefix) {
+      if (prefixed > 0) {
+        // Two names can only expand alike when both are prefixed (unprefixed ones are unique and have no namespace).
+        const expanded = prefixed > 1 ? new Set<string>() : null;
+        for (const a of attrs) {
+          if (a.isNs || !a.prefix) continue;
           const uri = scope.get(a.prefix);
           if (uri === undefined) fail(`undeclared namespace prefix ${a.prefix}`, lt);
           a.namespaceURI = uri as string;
+          if (!expanded) continue;
+          const key = `${a.namespaceURI}|${a.localName}`;
+          if (expanded.has(key)) fail(`attribute ${a.name} redefined`, lt);
+          expanded.add(key);
         }
-        const key = `${a.namespaceURI}|${a.localName}`;
-        if (expanded.has(key)) fail(`attribute ${a.name} redefined`, lt);
-        expanded.add(key);
       }
       const p = parent();
       const el: XElement = {
@@ -243,8 +290,8 @@ export function parseXmlText(s: string): XDocument {
       (p.children as XNode[]).push(el);
       if (!selfClosing) {
         stack.push(el);
-        scopes.push(scope);
-      }
+        undo.push(log);
+      } else restore(log);
     }
   }
   if (stack.length) fail(`element <${(stack[stack.length - 1] as XElement).name}> is not closed`, s.length);

@@ -1,0 +1,87 @@
+// H3: hostile shapes (many attributes, nested namespace declarations, depth bombs, long blank runs) fail fast and
+// cleanly as DOCUMENT_INVALID, or are processed in linear time; nothing overflows the stack or the heap.
+import { describe, expect, it } from 'vitest';
+import { canonicalize } from './c14n.js';
+import { parseXml } from './parse.js';
+import { placeSignature } from './profiles.js';
+import { planSignature } from './sign.js';
+import { MAX_ATTRIBUTES, MAX_DEPTH } from './xml-parser.js';
+
+const bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
+const invalid = (detail: string): unknown => expect.objectContaining({ reason: 'DOCUMENT_INVALID', data: { detail: expect.stringContaining(detail) } });
+/** Wall time of `f` in ms. */
+const timed = (f: () => void): number => {
+  const t = performance.now();
+  f();
+  return performance.now() - t;
+};
+
+describe('parser limits (H3)', () => {
+  it('100k attributes on one element (1 MB) are refused at the cap, fast', () => {
+    const xml = bytes(`<a${Array.from({ length: 100_000 }, (_, i) => ` a${i}="1"`).join('')}/>`);
+    const ms = timed(() => expect(() => parseXml(xml)).toThrow(invalid(`more than ${MAX_ATTRIBUTES} attributes`)));
+    expect(ms).toBeLessThan(1000); // was 37 s (a scan of the previous attributes per attribute)
+  });
+
+  it('up to the cap, attributes parse and a duplicate is still found (Set path)', () => {
+    const names = Array.from({ length: MAX_ATTRIBUTES - 1 }, (_, i) => ` a${i}="1"`).join('');
+    expect(parseXml(bytes(`<a${names} z="2"/>`)).doc.root.attrs).toHaveLength(MAX_ATTRIBUTES);
+    expect(() => parseXml(bytes(`<a${names} a17="2"/>`))).toThrow(invalid('attribute a17 redefined'));
+    expect(() => parseXml(bytes(`<a${names} z="1" y="2"/>`))).toThrow(invalid(`more than ${MAX_ATTRIBUTES} attributes`));
+  });
+
+  it('20k nested namespace declarations (470 KB) are DOCUMENT_INVALID, no crash', () => {
+    const n = 20_000;
+    const xml = bytes(`${Array.from({ length: n }, (_, i) => `<a xmlns:p${i}="u">`).join('')}${'</a>'.repeat(n)}`);
+    const ms = timed(() => expect(() => parseXml(xml)).toThrow(invalid(`nested more than ${MAX_DEPTH} deep`)));
+    expect(ms).toBeLessThan(1000); // was a fatal V8 heap OOM (a scope copy per element)
+  });
+
+  it('a depth bomb (1M bare elements) is refused at the cap', () => {
+    const xml = bytes(`${'<a>'.repeat(1_000_000)}${'</a>'.repeat(1_000_000)}`);
+    expect(() => parseXml(xml)).toThrow(invalid(`nested more than ${MAX_DEPTH} deep`));
+  });
+
+  it('the deepest allowed document, each level declaring a namespace, parses, canonicalises and is planned', () => {
+    const d = MAX_DEPTH - 2; // under <HDon><DLHDon>
+    const open = Array.from({ length: d }, (_, i) => `<e xmlns:p${i}="urn:${i}" p${i}:k="v">`).join('');
+    const xml = (extra: string): Uint8Array => bytes(`<HDon><DLHDon Id="x">${open}${extra}t${'</e>'.repeat(d)}</DLHDon></HDon>`);
+    expect(() => parseXml(xml('<e/>'))).toThrow(invalid('deep'));
+    const { doc } = parseXml(xml(''));
+    for (const exclusive of [false, true]) {
+      const c = canonicalize(doc, { exclusive, withComments: false });
+      // Inclusive renders each declaration once, where it appears; exclusive where it is used (the same element).
+      expect(c.split('xmlns:p').length - 1).toBe(d);
+    }
+    expect(planSignature(doc, { profile: 'einvoice', hashAlgorithm: 'SHA-256' }).digest).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+  });
+
+  it('many siblings redeclaring under a root with 1,000 declarations canonicalise in linear time', () => {
+    const decls = Array.from({ length: MAX_ATTRIBUTES }, (_, i) => ` xmlns:p${i}="urn:${i}"`).join('');
+    const kids = '<k xmlns:p1="urn:other" p1:a="1"/>'.repeat(50_000);
+    const { doc } = parseXml(bytes(`<r${decls}>${kids}</r>`));
+    let out = '';
+    const ms = timed(() => {
+      out = canonicalize(doc, { exclusive: false, withComments: false });
+    });
+    expect(out.match(/<k xmlns:p1="urn:other" p1:a="1"><\/k>/g)).toHaveLength(50_000);
+    expect(ms).toBeLessThan(2000); // each sibling used to walk (and copy) the whole 1,000-entry scope
+  });
+
+  it('a self-closing signature parent with a long blank run is spliced in linear time', () => {
+    const xml = bytes(`<a><b x="1"${' '.repeat(200_000)}/></a>`);
+    const { doc } = parseXml(xml);
+    let head = '';
+    const ms = timed(() => {
+      head = planSignature(doc, { profile: 'enveloped', hashAlgorithm: 'SHA-256', signatureParent: 'b' }).head;
+    });
+    expect(head.endsWith('<b x="1">')).toBe(true);
+    expect(ms).toBeLessThan(1000); // /\s*\/>$/ backtracked quadratically: 30k blanks took ~1 s
+  });
+
+  it('the placement check is unchanged by the plan (DOCUMENT_INVALID before any signer)', () => {
+    const { doc } = parseXml(bytes('<HDon><DLHDon>x</DLHDon></HDon>'));
+    expect(() => placeSignature(doc, { profile: 'einvoice', hashAlgorithm: 'SHA-256' })).toThrow(invalid('Id'));
+    expect(() => planSignature(doc, { profile: 'einvoice', hashAlgorithm: 'SHA-256' })).toThrow(invalid('Id'));
+  });
+});
