@@ -21,6 +21,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'policy.json'), JSON.stringify({ allowPairing: true }));
   prompt = new ScriptedPrompt({ access: 'allowAlways', confirm: 'approve' });
   agent = await startAgent({
+    vnptPorts: [], // the VNPT-compatible listener has its own test; keep 4433 free
     dataDir: join(dir, 'data'),
     policyPath: join(dir, 'policy.json'),
     home: dir,

@@ -85,7 +85,7 @@ describe('per-machine CA', () => {
   });
 
   it('Chromium trusts the agent after `ca install`, and fails without it (no certificate-error flags)', async () => {
-    agent = await startAgent({ dataDir: join(dir, 'data'), policyPath: join(dir, 'policy.json'), home, port: 0, tokens: new FakeTokenService() });
+    agent = await startAgent({ dataDir: join(dir, 'data'), policyPath: join(dir, 'policy.json'), home, port: 0, vnptPorts: [], tokens: new FakeTokenService() });
     const trusted = await visit(home);
     expect(trusted.ok).toBe(true);
     expect(trusted.reply?.result?.name).toBe('kyso-agent');

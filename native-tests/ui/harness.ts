@@ -115,7 +115,8 @@ export async function startHarness(opts: { dialogTimeoutMs?: number; heartbeatTi
     async newPage(lang = 'vi') {
       const context = await browser.newContext({ viewport: { width: 480, height: 640 }, locale: lang === 'vi' ? 'vi-VN' : 'en-GB' });
       const page = await context.newPage();
-      page.setDefaultTimeout(5000);
+      // Generous: CI has 2 cores shared by Chromium, the agent and the test runner; no assertion measures this time.
+      page.setDefaultTimeout(15_000);
       page.on('console', (m) => {
         if (m.type() === 'error') logs.push({ level: 'browser-error', event: m.text() });
       });
