@@ -2,6 +2,8 @@
 import { AgentError, isAgentError } from './errors.js';
 import type { Call } from './commands/command.js';
 import { digestSignerOver, loginForSigning, signDigestWith } from './digest-signer.js';
+import { offThreadSign } from './off-thread-signing.js';
+import type { SignHooks } from './off-thread-signing.js';
 import type { OriginSlot } from './policy/limits.js';
 import type { AuthState, DigestSigner, PinRequest, SignatureResult, SignDigestRequest } from './ports.js';
 import type { Cert, SignSubject } from './types.js';
@@ -9,9 +11,22 @@ import type { Cert, SignSubject } from './types.js';
 /** A key the user approved for this one operation. Only `runSigning` creates one, after the confirmation (T1). */
 export interface ApprovedKey {
   certificate: Cert;
-  signDigest(request: Omit<SignDigestRequest, 'certId'>): Promise<SignatureResult>;
+  /**
+   * `hooks` reach the token layer only when the key signs off-thread (see {@link SigningOptions}) and the service
+   * can; otherwise they are ignored (the caller then learns the outcome when the promise settles).
+   */
+  signDigest(request: Omit<SignDigestRequest, 'certId'>, hooks?: SignHooks): Promise<SignatureResult>;
   /** The DigestSigner the document formats use (chain fetched once). */
   digestSigner(): Promise<DigestSigner>;
+}
+
+/** How the approved key signs. */
+export interface SigningOptions {
+  /**
+   * Let the token sign off the event loop when the service can (sign.batch overlaps the next item's document
+   * work with the current signature). Calls into one module stay serialised by the token layer.
+   */
+  offThread?: boolean;
 }
 
 export function throwIfAborted(signal: AbortSignal): void {
@@ -47,11 +62,13 @@ const MAX_DIALOG_ROUNDS = 10;
  * it the slot is taken here. The login is held for the whole operation (review M2: with requirePinEveryTime a
  * batch still asks one PIN) and released, which logs out in that mode, when the operation ends.
  */
-export async function runSigning<T>(call: Call, cert: Cert, subject: SignSubject, work: (key: ApprovedKey) => Promise<T>, slot?: OriginSlot): Promise<T> {
+export async function runSigning<T>(
+  call: Call, cert: Cert, subject: SignSubject, work: (key: ApprovedKey) => Promise<T>, slot?: OriginSlot, options: SigningOptions = {},
+): Promise<T> {
   const { tokens, prompt, limiter, logger } = call.deps;
   const ctx = call.promptContext;
   throwIfAborted(ctx.signal);
-  if (!slot) return limiter.withSlot(call.origin, (own) => runSigning(call, cert, subject, work, own));
+  if (!slot) return limiter.withSlot(call.origin, (own) => runSigning(call, cert, subject, work, own, options));
   slot.prompt();
   let contextPin: Uint8Array | null | undefined;
   let releaseLogin: (() => Promise<void>) | undefined;
@@ -60,7 +77,7 @@ export async function runSigning<T>(call: Call, cert: Cert, subject: SignSubject
     if (auth.pinStatus === 'locked') throw new AgentError('PIN_LOCKED', 'The token PIN is locked', { pinStatus: 'locked' });
     releaseLogin = tokens.holdLogin?.(auth.tokenId);
     contextPin = await confirmAndLogin(call, cert, subject, auth);
-    const key = approvedKey(call, cert, contextPin);
+    const key = approvedKey(call, cert, contextPin, options.offThread === true);
     return await work(key);
   } finally {
     contextPin?.fill(0);
@@ -101,10 +118,12 @@ async function confirmAndLogin(call: Call, cert: Cert, subject: SignSubject, aut
   }
 }
 
-function approvedKey(call: Call, cert: Cert, contextPin: Uint8Array | null | undefined): ApprovedKey {
+function approvedKey(call: Call, cert: Cert, contextPin: Uint8Array | null | undefined, offThread: boolean): ApprovedKey {
   const { tokens } = call.deps;
   const signal = call.promptContext.signal;
-  const signDigest = signDigestWith(tokens, cert, contextPin, () => throwIfAborted(signal));
+  const beforeSign = (): void => throwIfAborted(signal);
+  const signOff = offThread ? offThreadSign(tokens) : undefined;
+  const signDigest = signOff ? signDigestOffThread(signOff, cert, contextPin, beforeSign) : signDigestWith(tokens, cert, contextPin, beforeSign);
   let signer: Promise<DigestSigner> | undefined;
   return {
     certificate: cert,
@@ -113,5 +132,25 @@ function approvedKey(call: Call, cert: Cert, contextPin: Uint8Array | null | und
       signer ??= digestSignerOver(tokens, cert, signDigest);
       return signer;
     },
+  };
+}
+
+/**
+ * {@link signDigestWith} over the service's off-thread sign: the same context-PIN handling (a fresh copy per
+ * signature, zeroed right after; the caller zeroes the original when the operation ends).
+ */
+function signDigestOffThread(
+  sign: NonNullable<ReturnType<typeof offThreadSign>>, cert: Cert, contextPin: Uint8Array | null | undefined, beforeSign: () => void,
+): (request: Omit<SignDigestRequest, 'certId'>, hooks?: SignHooks) => Promise<SignatureResult> {
+  return async (request, hooks) => {
+    beforeSign();
+    const full: SignDigestRequest = { certId: cert.certId, ...request };
+    if (contextPin === undefined) return sign(full, undefined, hooks);
+    const copy = contextPin === null ? null : contextPin.slice();
+    try {
+      return await sign(full, copy, hooks);
+    } finally {
+      copy?.fill(0);
+    }
   };
 }

@@ -42,7 +42,7 @@ export class FaultInjector {
   /** Only calls into modules whose path matches (undefined: all modules). */
   modulePath: string | undefined;
 
-  /** Calls of a function so far (successful or not). */
+  /** Calls of a function so far (successful or not). C_Sign includes C_SignAsync calls, which also count on their own. */
   calls(fn: Pkcs11Function): number {
     return this.counts.get(fn) ?? 0;
   }
@@ -79,12 +79,24 @@ export class FaultInjector {
         const value: unknown = Reflect.get(obj, prop, receiver);
         if (typeof value !== 'function' || typeof prop !== 'string') return value;
         const fn = prop as Pkcs11Function;
+        // The asynchronous forms count (and fail) as the call they run: a rule on C_Sign fires on C_SignAsync too.
+        const names = ASYNC_FORMS[fn] ? [ASYNC_FORMS[fn], fn] : [fn];
         return (...args: unknown[]): unknown => {
           if (fn === 'load') libPath = String(args[0]);
           const applies = this.modulePath === undefined || this.modulePath === libPath;
           if (applies) {
-            this.counts.set(fn, (this.counts.get(fn) ?? 0) + 1);
-            this.maybeFail(fn);
+            for (const n of names) this.counts.set(n, (this.counts.get(n) ?? 0) + 1);
+            const injected = this.maybeFail(names);
+            if (injected) {
+              // Delivered the way the real call reports errors: a rejected promise, the callback, or a throw.
+              if (ASYNC_FORMS[fn]) return new Promise((_, reject) => setImmediate(() => reject(injected)));
+              const cb = args[args.length - 1];
+              if (typeof cb === 'function') {
+                setImmediate(() => (cb as (e: Error, d: null) => void)(injected, null));
+                return undefined;
+              }
+              throw injected;
+            }
           }
           const result: unknown = (value as (...a: unknown[]) => unknown).apply(obj, args);
           if (applies && fn === 'C_GetTokenInfo' && this.extraTokenFlags !== 0 && typeof result === 'object' && result !== null) {
@@ -97,14 +109,18 @@ export class FaultInjector {
     });
   }
 
-  private maybeFail(fn: Pkcs11Function): void {
+  private maybeFail(names: Pkcs11Function[]): InjectedPkcs11Error | undefined {
     for (const r of this.rules) {
-      if (r.fn !== fn || r.fired >= r.times) continue;
+      if (!names.includes(r.fn) || r.fired >= r.times) continue;
       r.seen++;
       if (r.seen < r.nth) continue;
       r.fired++;
       if (r.thenTokenFlags) this.extraTokenFlags |= r.thenTokenFlags;
-      throw new InjectedPkcs11Error(r.code, fn);
+      return new InjectedPkcs11Error(r.code, names[names.length - 1]!);
     }
+    return undefined;
   }
 }
+
+/** Promise-returning forms → the synchronous call they stand for. */
+const ASYNC_FORMS: Partial<Record<Pkcs11Function, Pkcs11Function>> = { C_SignAsync: 'C_Sign' };

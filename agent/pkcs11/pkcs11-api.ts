@@ -10,7 +10,12 @@ export type Pkcs11Api = Pick<
   | 'C_OpenSession' | 'C_CloseSession' | 'C_GetSessionInfo' | 'C_Login' | 'C_Logout'
   | 'C_FindObjectsInit' | 'C_FindObjects' | 'C_FindObjectsFinal' | 'C_GetAttributeValue'
   | 'C_SignInit' | 'C_Sign' | 'C_WaitForSlotEvent'
->;
+> &
+  /**
+   * C_Sign on a libuv worker thread (pkcs11js promisifies its callback form). Optional: fakes may leave it out and
+   * the token layer then signs synchronously. The caller must hold the module queue until it settles.
+   */
+  Partial<Pick<PKCS11, 'C_SignAsync'>>;
 
 /** Names of the calls in {@link Pkcs11Api}. */
 export type Pkcs11Function = keyof Pkcs11Api;

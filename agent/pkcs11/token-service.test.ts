@@ -149,10 +149,54 @@ afterEach(async () => {
   svc = undefined;
 });
 
-function make(o: Partial<FakeOptions> = {}, pollMs?: number) {
+function make(o: Partial<FakeOptions> = {}, pollMs?: number, extra: { offThreadSigning?: 'auto' | 'always' | 'never'; wrap?: (api: Pkcs11Api) => Pkcs11Api } = {}) {
   const fake = fakeToken({ ...defaults, ...o });
-  svc = createPkcs11TokenService({ modules: [{ name: 'Feitian ePass3003', path: MODULE, source: 'catalog' }], clock: { now: () => new Date() }, logger: quiet, pkcs11Factory: () => fake.api, ...(pollMs ? { pollMs } : {}) });
+  const api = extra.wrap ? extra.wrap(fake.api) : fake.api;
+  svc = createPkcs11TokenService({
+    modules: [{ name: 'Feitian ePass3003', path: MODULE, source: 'catalog' }], clock: { now: () => new Date() }, logger: quiet, pkcs11Factory: () => api,
+    ...(pollMs ? { pollMs } : {}), ...(extra.offThreadSigning ? { offThreadSigning: extra.offThreadSigning } : {}),
+  });
   return { svc, ...fake };
+}
+
+/**
+ * Gives the fake an asynchronous C_Sign that completes after the next of `delaysMs` (so unserialised calls would
+ * finish out of order) and records any call that enters the module while another one is still inside it.
+ */
+function overlapProbe(delaysMs: number[]) {
+  const probe = { inside: 0, overlaps: [] as string[], asyncCalls: 0 };
+  const wrap = (api: Pkcs11Api): Pkcs11Api => new Proxy(api, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (prop === 'C_SignAsync') {
+        return (s: Buffer, data: Buffer, out: Buffer): Promise<Buffer> => {
+          if (probe.inside > 0) probe.overlaps.push('C_SignAsync');
+          probe.inside++;
+          const delay = delaysMs[probe.asyncCalls++ % delaysMs.length]!;
+          return new Promise<Buffer>((resolve, reject) => setTimeout(() => {
+            try {
+              resolve((target.C_Sign as (s: Buffer, d: Buffer, o: Buffer) => Buffer)(s, data, out));
+            } catch (e) {
+              reject(e as Error);
+            } finally {
+              probe.inside--;
+            }
+          }, delay));
+        };
+      }
+      if (typeof value !== 'function' || typeof prop !== 'string') return value;
+      return (...args: unknown[]): unknown => {
+        if (probe.inside > 0) probe.overlaps.push(prop);
+        probe.inside++;
+        try {
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        } finally {
+          probe.inside--;
+        }
+      };
+    },
+  });
+  return { probe, wrap };
 }
 
 const data = Buffer.from('hello');
@@ -251,5 +295,59 @@ describe('Pkcs11TokenService (fake module)', () => {
     await new Promise((r) => setTimeout(r, 100));
     off();
     expect(seen).toEqual([0, 1]);
+  });
+
+  it('offThreadSigns_withDelayedOutOfOrderCompletions_neverOverlapCallsIntoTheModule_andKeepSignInitWithItsSign', async () => {
+    const { probe, wrap } = overlapProbe([15, 1, 8, 0, 5, 2]);
+    const { svc, calls } = make({}, undefined, { offThreadSigning: 'always', wrap });
+    const [cert] = await svc.listCertificates();
+    await svc.login(cert!.tokenId, new TextEncoder().encode('1234'));
+    calls.length = 0;
+    const inputs = Array.from({ length: 8 }, (_, i) => Buffer.from(`doc ${i}`));
+    const req = (d: Buffer) => ({ certId: cert!.certId, digest: createHash('sha256').update(d).digest(), hashAlgorithm: 'SHA-256' as const });
+    // Off-thread signatures, synchronous ones, status reads and a rescan all at once on the same module.
+    const work = await Promise.all([
+      ...inputs.slice(0, 6).map((d) => svc.signOffThread(req(d))),
+      svc.sign(req(inputs[6]!)),
+      svc.authState(cert!.certId),
+      svc.listTokens(),
+      svc.signOffThread(req(inputs[7]!)),
+    ]);
+    const sigs = [...work.slice(0, 7), work[9]] as { signature: Uint8Array }[];
+    sigs.forEach((r, i) => expect(verify('sha256', inputs[i]!, createPublicKey(privateKey), r.signature)).toBe(true));
+    expect(probe.asyncCalls).toBe(7);
+    expect(probe.overlaps).toEqual([]);
+    // Every C_SignInit is followed by its own C_Sign: no other signature started in between.
+    const signSteps = calls.filter((c) => c === 'C_SignInit' || c === 'C_Sign');
+    expect(signSteps).toEqual(Array.from({ length: 8 }, () => ['C_SignInit', 'C_Sign']).flat());
+  });
+
+  it('offThreadSign_failureIsMappedInsideTheQueue_andHooksRunThere', async () => {
+    const { probe, wrap } = overlapProbe([5]);
+    const { svc, state } = make({}, undefined, { offThreadSigning: 'always', wrap });
+    const [cert] = await svc.listCertificates();
+    await svc.login(cert!.tokenId, new TextEncoder().encode('1234'));
+    const events: string[] = [];
+    const req = { certId: cert!.certId, digest, hashAlgorithm: 'SHA-256' as const };
+    const first = svc.signOffThread(req, undefined, {
+      queued: () => events.push('queued'),
+      onFailure: (e) => events.push(`failure ${e.reason} inside=${probe.inside}`),
+    });
+    state.present = false; // pulled while the first signature is on the worker thread
+    const second = svc.signOffThread(req, undefined, { beforeToken: () => events.push('second beforeToken') });
+    await expect(first).rejects.toMatchObject({ reason: 'TOKEN_REMOVED' });
+    await expect(second).rejects.toMatchObject({ reason: 'TOKEN_REMOVED' });
+    // The failure of the first was known before the second entered the module.
+    expect(events).toEqual(['queued', 'failure TOKEN_REMOVED inside=0', 'second beforeToken']);
+    expect(probe.overlaps).toEqual([]);
+  });
+
+  it('autoMode_staysSynchronousForAFastToken', async () => {
+    const { probe, wrap } = overlapProbe([0]);
+    const { svc } = make({}, undefined, { wrap });
+    const [cert] = await svc.listCertificates();
+    await svc.login(cert!.tokenId, new TextEncoder().encode('1234'));
+    for (let i = 0; i < 3; i++) expect(checks((await svc.signOffThread({ certId: cert!.certId, digest, hashAlgorithm: 'SHA-256' })).signature)).toBe(true);
+    expect(probe.asyncCalls).toBe(0);
   });
 });

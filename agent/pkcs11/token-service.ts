@@ -1,6 +1,7 @@
 // Pkcs11TokenService: the TokenService port over pkcs11js — tokens, certificates, login, signing, changes.
 import { AgentError } from '../core/errors.js';
 import type { PinStatus } from '../core/errors.js';
+import type { OffThreadSigning, SignHooks } from '../core/off-thread-signing.js';
 import type { AuthState, Clock, Logger, ModuleReport, SignatureResult, SignDigestRequest, TokenService } from '../core/ports.js';
 import type { Cert, Token } from '../core/types.js';
 import type { ModuleCandidate } from './catalog.js';
@@ -31,12 +32,25 @@ export interface Pkcs11TokenServiceOptions {
   pkcs11Factory?: Pkcs11Factory;
   /** Slot polling interval of the change watcher. Default 1500 ms. */
   pollMs?: number;
+  /**
+   * When {@link Pkcs11TokenService.signOffThread} really runs C_Sign on a worker thread. 'auto' (default): once
+   * the token's signatures take at least {@link OFF_THREAD_MIN_MS} (smart cards: tens to hundreds of ms), where
+   * the thread hop (≈0.1–0.3 ms measured on SoftHSM2 in a VM) is worth it and the event loop stays responsive;
+   * fast soft tokens sign synchronously. 'always' / 'never' force it (tests, benchmarks, troubleshooting).
+   */
+  offThreadSigning?: 'auto' | 'always' | 'never';
 }
+
+/** 'auto' signs off-thread once a token's recent C_Sign calls average at least this long. */
+export const OFF_THREAD_MIN_MS = 3;
+
+/** Inputs of asynchronous C_Sign calls in flight: the native worker reads them by raw pointer. */
+const inFlightInputs = new Set<Buffer>();
 
 const notFound = (): AgentError => new AgentError('CERTIFICATE_NOT_FOUND', 'Không tìm thấy chứng thư số / Certificate not found');
 
 /** The TokenService over real PKCS#11 modules. Create it with {@link createPkcs11TokenService}. */
-export class Pkcs11TokenService implements TokenService {
+export class Pkcs11TokenService implements TokenService, OffThreadSigning {
   private readonly loaded: LoadedModule[];
   private readonly reports: ModuleReport[];
   private readonly tokens = new Map<string, TokenEntry>();
@@ -47,6 +61,9 @@ export class Pkcs11TokenService implements TokenService {
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly requirePinEveryTime: boolean;
+  private readonly offThreadMode: 'auto' | 'always' | 'never';
+  /** tokenId → moving average of its C_Sign duration in ms ('auto' off-thread decision). */
+  private readonly signMs = new Map<string, number>();
   private scanned = false;
   private closed = false;
   private lastSignature = '';
@@ -58,6 +75,7 @@ export class Pkcs11TokenService implements TokenService {
     this.clock = options.clock;
     this.idleMs = Math.max(0, (options.idleMinutes ?? 5) * 60_000);
     this.requirePinEveryTime = options.requirePinEveryTime ?? false;
+    this.offThreadMode = options.offThreadSigning ?? 'auto';
     const { loaded, reports } = loadModules(options.modules, options.pkcs11Factory ?? defaultPkcs11Factory, options.logger);
     this.loaded = loaded;
     this.reports = reports;
@@ -183,6 +201,21 @@ export class Pkcs11TokenService implements TokenService {
   // ───────────────────────────── signing ─────────────────────────────
 
   async sign(request: SignDigestRequest, contextPin?: Uint8Array | null): Promise<SignatureResult> {
+    return this.signWith(request, contextPin, false);
+  }
+
+  /**
+   * Like {@link sign}, but C_Sign may run on a libuv worker thread (pkcs11js' asynchronous form; when: see
+   * {@link Pkcs11TokenServiceOptions.offThreadSigning}) so the event loop prepares the next document meanwhile
+   * (sign.batch). The module queue is held from C_SignInit (and the context login) until C_Sign has returned: no
+   * other call enters the module in between, from either path. `hooks` run inside that queue slot.
+   * A single signature is faster synchronously (no thread hop), which is why {@link sign} stays synchronous.
+   */
+  async signOffThread(request: SignDigestRequest, contextPin?: Uint8Array | null, hooks?: SignHooks): Promise<SignatureResult> {
+    return this.signWith(request, contextPin, true, hooks);
+  }
+
+  private async signWith(request: SignDigestRequest, contextPin: Uint8Array | null | undefined, offThread: boolean, hooks?: SignHooks): Promise<SignatureResult> {
     const c = this.certs.get(request.certId) ?? (await this.certEntry(request.certId));
     const kind = c.keyInfo.kind;
     if (!c.keyId) throw new AgentError('KEY_NOT_FOUND', 'Không tìm thấy khoá bí mật / Private key not found');
@@ -191,13 +224,53 @@ export class Pkcs11TokenService implements TokenService {
     if (t.flags & C.CKF_LOGIN_REQUIRED && !t.loggedIn) {
       throw new AgentError('PIN_INCORRECT', 'Cần nhập mã PIN / PIN required', { pinStatus: t.token.pinStatus }, 'sign before login');
     }
-    const raw = await this.call(t, 'sign', () => this.signNow(c, mechanism, data, contextPin));
+    const raw = await this.call(t, 'sign', offThread ? () => this.signNowOffThread(c, mechanism, data, contextPin) : () => this.signNow(c, mechanism, data, contextPin), hooks);
     const signature = kind === 'EC' && request.ecdsaFormat !== 'raw' ? ecdsaRawToDer(raw) : raw;
     return { signature: new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength), scheme };
   }
 
   /** Runs inside the module queue: C_SignInit (+ context login) + C_Sign with the cached key handle. */
   private signNow(c: CertEntry, mechanism: SignMechanism, data: Buffer, contextPin: Uint8Array | null | undefined): Buffer {
+    const session = this.beginSign(c, mechanism, contextPin);
+    const started = performance.now();
+    const out = c.token.module.api.C_Sign(session, data, Buffer.allocUnsafe(c.keyInfo.signatureLength));
+    this.endSign(c.token, started);
+    return out;
+  }
+
+  /** Whether this signature's C_Sign goes to a worker thread (see {@link Pkcs11TokenServiceOptions.offThreadSigning}). */
+  private offThreadFor(t: TokenEntry): boolean {
+    if (typeof t.module.api.C_SignAsync !== 'function' || this.offThreadMode === 'never') return false;
+    return this.offThreadMode === 'always' || (this.signMs.get(t.tokenId) ?? 0) >= OFF_THREAD_MIN_MS;
+  }
+
+  /**
+   * Runs inside the module queue and holds it until the returned promise settles: C_SignInit (+ context login)
+   * synchronously, then C_Sign on a worker thread. Modules without the asynchronous form sign synchronously.
+   */
+  private signNowOffThread(c: CertEntry, mechanism: SignMechanism, data: Buffer, contextPin: Uint8Array | null | undefined): Buffer | Promise<Buffer> {
+    const api = c.token.module.api;
+    if (!api.C_SignAsync || !this.offThreadFor(c.token)) return this.signNow(c, mechanism, data, contextPin);
+    const session = this.beginSign(c, mechanism, contextPin);
+    const started = performance.now();
+    // The native worker keeps raw pointers into `data` and the output buffer (pkcs11js holds the latter): keep
+    // `data` reachable until the driver is done with it.
+    inFlightInputs.add(data);
+    return api.C_SignAsync(session, data, Buffer.allocUnsafe(c.keyInfo.signatureLength)).then(
+      (out) => {
+        inFlightInputs.delete(data);
+        this.endSign(c.token, started);
+        return out;
+      },
+      (e: unknown) => {
+        inFlightInputs.delete(data);
+        throw e;
+      },
+    );
+  }
+
+  /** C_SignInit (+ context login): the synchronous steps before C_Sign, inside the module queue. Returns the session. */
+  private beginSign(c: CertEntry, mechanism: SignMechanism, contextPin: Uint8Array | null | undefined): Buffer {
     const t = c.token;
     const api = t.module.api;
     const session = ensureSession(t);
@@ -221,10 +294,16 @@ export class Pkcs11TokenService implements TokenService {
         throw this.failure(t, e, 'contextLogin');
       }
     }
-    const out = api.C_Sign(session, data, Buffer.allocUnsafe(c.keyInfo.signatureLength));
+    return session;
+  }
+
+  /** After a successful C_Sign, still inside the queue: per-signature logout (requirePinEveryTime) or idle timer. */
+  private endSign(t: TokenEntry, started: number): void {
+    const ms = performance.now() - started;
+    const avg = this.signMs.get(t.tokenId);
+    this.signMs.set(t.tokenId, avg === undefined ? ms : avg * 0.8 + ms * 0.2);
     if (this.requirePinEveryTime && !this.holds.has(t.tokenId)) this.logoutNow(t);
     else this.touch(t);
-    return out;
   }
 
   /** Ends an active sign operation whose result nobody wants (PKCS#11 has no cancel before v3.0). */
@@ -269,8 +348,14 @@ export class Pkcs11TokenService implements TokenService {
     this.watcher.stop();
     this.listeners.clear();
     for (const t of [...this.tokens.values()]) {
-      await t.module.queue.run(() => this.logoutNow(t)).catch(() => undefined);
-      this.dropToken(t);
+      // Inside the queue: dropping closes the session, which must not race an asynchronous C_Sign still in flight.
+      await t.module.queue.run(() => {
+        try {
+          this.logoutNow(t);
+        } finally {
+          this.dropToken(t);
+        }
+      }).catch(() => undefined);
     }
     for (const m of this.loaded) await unloadModule(m, this.logger);
   }
@@ -310,18 +395,39 @@ export class Pkcs11TokenService implements TokenService {
     return this.requirePinEveryTime || !t.loggedIn;
   }
 
-  /** Runs a task on the token's module queue; PKCS#11 failures become AgentErrors and gone tokens are dropped. */
-  private async call<T>(t: TokenEntry, op: Pkcs11Operation, task: () => T): Promise<T> {
+  /**
+   * Runs a task on the token's module queue; PKCS#11 failures become AgentErrors and gone tokens are dropped.
+   * The failure is mapped INSIDE the queue slot: mapping may close the session or read token flags, and with an
+   * asynchronous C_Sign of another caller in flight on a worker thread, a call from outside the queue would enter
+   * the module concurrently.
+   */
+  private async call<T>(t: TokenEntry, op: Pkcs11Operation, task: () => T | Promise<T>, hooks?: SignHooks): Promise<T> {
+    const fail = (e: unknown): never => {
+      const err = this.failure(t, e, op);
+      hooks?.onFailure?.(err);
+      throw err;
+    };
     try {
-      return await t.module.queue.run(task);
+      const slot = t.module.queue.run(() => {
+        let result: T | Promise<T>;
+        try {
+          hooks?.beforeToken?.();
+          result = task();
+        } catch (e) {
+          return fail(e);
+        }
+        return result instanceof Promise ? result.catch(fail) : result;
+      });
+      hooks?.queued?.();
+      return await slot;
     } catch (e) {
-      const err = e instanceof AgentError ? e : this.failure(t, e, op);
+      const err = e instanceof AgentError ? e : toAgentError(e, op);
       this.logger.warn(`pkcs11.${op}.failed`, { tokenId: t.tokenId, reason: err.reason, detail: err.logDetail });
       throw err;
     }
   }
 
-  /** Maps a PKCS#11 failure (inside the queue). Removal drops the session; PIN failures read the new PIN status. */
+  /** Maps a PKCS#11 failure (call it inside the queue). Removal drops the session; PIN failures read the new PIN status. */
   private failure(t: TokenEntry, e: unknown, op: Pkcs11Operation): AgentError {
     if (e instanceof AgentError) return e;
     const code = ckrCode(e);

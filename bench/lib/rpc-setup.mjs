@@ -37,6 +37,7 @@ export async function startBenchAgent({ origins = [PORTAL] } = {}) {
   writeFileSync(join(dir, 'policy.json'), JSON.stringify({ allowedOrigins: origins }));
   const prompt = promptKind() === 'scripted' ? new ScriptedPrompt({ confirm: { pin: demo.pin } }) : new InstantPrompt(demo.pin);
   const agent = await startAgent({
+    vnptPorts: [], // the VNPT-compatible listener has its own test; keep 4433 free
     dataDir,
     policyPath: join(dir, 'policy.json'),
     home: dir,

@@ -1,7 +1,9 @@
 // sign.batch: many items, ONE confirmation and at most one PIN, progress after each item, per-item results.
 import { AgentError, isAgentError, toWireError, type Reason, type WireError } from '../errors.js';
 import type { BatchItem, SignBatchParams } from '../protocol/schemas.js';
-import { runSigning, usableCertificate } from '../signing-flow.js';
+import type { SignHooks } from '../off-thread-signing.js';
+import type { DigestSigner, SignatureResult, SignDigestRequest } from '../ports.js';
+import { runSigning, usableCertificate, type ApprovedKey } from '../signing-flow.js';
 import type { OriginSlot } from '../policy/limits.js';
 import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
@@ -59,25 +61,115 @@ async function signBatchInSlot(params: SignBatchParams, call: Call, slot: Origin
   const cert = await usableCertificate(call, params.certId);
   const kinds = [...new Set(prepared.map((p) => p.kind))];
   const subject: SignSubject = { kind: 'batch', label: params.label, count: prepared.length, kinds, items: prepared.map(itemSubject) };
+  return runSigning(call, cert, subject, (key) => signItems(prepared, key, call), slot, { offThread: true });
+}
+
+/** Items in flight at once: one signing on the token while the next one's document work runs on the event loop. */
+const DEPTH = 2;
+
+/** The first item (lowest index) that failed with a STOPPING reason, and its error. */
+interface Stop {
+  index: number;
+  error: WireError;
+}
+
+/**
+ * Signs the approved items with up to {@link DEPTH} in flight, with exactly the semantics of one-by-one signing:
+ * - token signatures happen in item order, one at a time: an item's signature waits until the previous item's
+ *   signature has settled (or the previous item finished without one);
+ * - after a STOPPING failure no later item touches the token (a wrong context PIN is never tried again), and
+ *   every later item reports that same error, even one whose document work had already started;
+ * - results and progress come in item order, progress after each item; nothing is in flight when this returns
+ *   (the login hold of the operation, and the PIN, outlive every signature).
+ */
+async function signItems(prepared: PreparedSign[], key: ApprovedKey, call: Call): Promise<{ results: BatchItemResult[] }> {
   const { prompt, logger } = call.deps;
-  return runSigning(call, cert, subject, async (key) => {
-    const results: BatchItemResult[] = [];
-    let stop: WireError | undefined;
-    for (const [i, item] of prepared.entries()) {
-      if (stop) {
-        results.push({ ok: false, error: stop });
-        continue;
-      }
-      try {
-        results.push({ ok: true, result: await item.execute(key) });
-      } catch (e) {
+  const total = prepared.length;
+  const results: BatchItemResult[] = new Array<BatchItemResult>(total);
+  let stop: Stop | undefined;
+  const noteStop = (index: number, error: WireError): void => {
+    if (STOPPING.has(error.data.reason) && (!stop || index < stop.index)) stop = { index, error };
+  };
+  const stoppedBefore = (index: number): boolean => stop !== undefined && stop.index < index;
+
+  let previousTurn: Promise<void> = Promise.resolve();
+  const start = (i: number): Promise<void> => {
+    let passTurn!: () => void;
+    const myTurn = previousTurn;
+    previousTurn = new Promise<void>((resolve) => (passTurn = resolve));
+    const checkStop = (): void => {
+      if (stoppedBefore(i)) throw new AgentError(stop!.error.data.reason, stop!.error.message, {}, 'batch stopped by an earlier item');
+    };
+    const itemKey = turnTakingKey(key, myTurn, {
+      beforeToken: checkStop,
+      onFailure: (e) => noteStop(i, toWireError(e)),
+      queued: passTurn,
+    }, checkStop, passTurn);
+    return prepared[i]!.execute(itemKey).then(
+      (result) => {
+        results[i] = { ok: true, result };
+      },
+      (e: unknown) => {
         if (!isAgentError(e)) logger.error('batch.item-internal', { index: i, detail: e instanceof Error ? e.message : String(e) });
         const error = toWireError(e);
-        results.push({ ok: false, error });
-        if (STOPPING.has(error.data.reason)) stop = error;
-      }
-      prompt.progress(call.promptContext, i + 1, prepared.length);
+        results[i] = { ok: false, error };
+        noteStop(i, error);
+      },
+    ).finally(passTurn);
+  };
+
+  const running: Promise<void>[] = [];
+  try {
+    for (let i = 0; i < total; i++) {
+      while (running.length < Math.min(total, i + DEPTH) && !stop) running.push(start(running.length));
+      if (i < running.length) await running[i];
+      if (stoppedBefore(i) || results[i] === undefined) results[i] = { ok: false, error: stop!.error };
+      prompt.progress(call.promptContext, i + 1, total);
     }
-    return { results };
-  }, slot);
+  } finally {
+    // Only reached early if the host's progress threw: still never leave a signature running behind the caller.
+    await Promise.allSettled(running);
+  }
+  return { results };
+}
+
+/**
+ * The approved key as one batch item sees it. A signature waits for `turn` (the previous item's signature has
+ * its place in the module queue, or has settled), checks `checkStop`, and passes `hooks` down: where the token
+ * layer supports them, the stop check and the failure report run inside the module queue and the turn passes as
+ * soon as this signature is queued, so the next one follows it without a gap; elsewhere the turn passes when this
+ * signature settles and the failure is reported then, which gives the same guarantees one signature at a time.
+ */
+function turnTakingKey(key: ApprovedKey, turn: Promise<void>, hooks: Required<SignHooks>, checkStop: () => void, passTurn: () => void): ApprovedKey {
+  const inTurn = async (request: Omit<SignDigestRequest, 'certId'>): Promise<SignatureResult> => {
+    try {
+      await turn;
+      checkStop();
+      return await key.signDigest(request, hooks);
+    } catch (e) {
+      if (isAgentError(e)) hooks.onFailure(e);
+      else hooks.onFailure(new AgentError('INTERNAL', 'Internal error'));
+      throw e;
+    } finally {
+      passTurn();
+    }
+  };
+  let signer: Promise<DigestSigner> | undefined;
+  return {
+    certificate: key.certificate,
+    signDigest: inTurn,
+    digestSigner() {
+      signer ??= key.digestSigner().then((base) => ({
+        certificate: base.certificate,
+        chain: base.chain,
+        async sign(digest, hashAlgorithm, options) {
+          const request: Omit<SignDigestRequest, 'certId'> = { digest, hashAlgorithm };
+          if (options?.scheme) request.scheme = options.scheme;
+          if (options?.ecdsaFormat) request.ecdsaFormat = options.ecdsaFormat;
+          return (await inTurn(request)).signature;
+        },
+      }));
+      return signer;
+    },
+  };
 }
