@@ -144,11 +144,17 @@ function signDigestOffThread(
 ): (request: Omit<SignDigestRequest, 'certId'>, hooks?: SignHooks) => Promise<SignatureResult> {
   return async (request, hooks) => {
     beforeSign();
+    // The abort is checked again inside the module slot: a caller gone while an earlier item was signing must not
+    // get one more signature (one-by-one signing would refuse it too).
+    const given = hooks;
+    const checked: SignHooks = given
+      ? { ...given, beforeToken: () => { beforeSign(); given.beforeToken?.(); } }
+      : { beforeToken: beforeSign };
     const full: SignDigestRequest = { certId: cert.certId, ...request };
-    if (contextPin === undefined) return sign(full, undefined, hooks);
+    if (contextPin === undefined) return sign(full, undefined, checked);
     const copy = contextPin === null ? null : contextPin.slice();
     try {
-      return await sign(full, copy, hooks);
+      return await sign(full, copy, checked);
     } finally {
       copy?.fill(0);
     }

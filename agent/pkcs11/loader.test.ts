@@ -20,6 +20,9 @@ const file = (name: string, mode: number) => {
 const quiet: Logger = { info() {}, warn() {}, error() {} };
 
 describe('checkModulePath', () => {
+  it('refusesWindowsNetworkPaths', () => {
+    expect(checkModulePath('\\\\fileserver\\share\\vnpt.dll', 'win32')).toEqual({ ok: false, status: 'refused', reason: 'network path (UNC)' });
+  });
   it('refusesRelativePaths', () => {
     expect(checkModulePath('lib.so', 'linux')).toEqual({ ok: false, status: 'refused', reason: 'not an absolute path' });
     expect(checkModulePath('.\\x.dll', 'win32')).toMatchObject({ status: 'refused' });

@@ -35,6 +35,8 @@ export type PathCheck = { ok: true; realPath: string } | { ok: false; status: 'r
 export function checkModulePath(p: string, platform: NodeJS.Platform = process.platform, uid: number | undefined = process.getuid?.()): PathCheck {
   const api = platform === 'win32' ? path.win32 : path.posix;
   if (!api.isAbsolute(p)) return { ok: false, status: 'refused', reason: 'not an absolute path' };
+  // A network share is not a local library: anyone controlling the share controls the code we would load.
+  if (platform === 'win32' && /^[\\/]{2}/.test(p)) return { ok: false, status: 'refused', reason: 'network path (UNC)' };
   let realPath: string;
   let st: fs.Stats;
   try {
@@ -58,7 +60,8 @@ export function checkModulePath(p: string, platform: NodeJS.Platform = process.p
         return { ok: false, status: 'refused', reason: 'cannot inspect directory' };
       }
       if (d.mode & 0o002 && !(d.mode & 0o1000)) return { ok: false, status: 'refused', reason: 'directory is writable by others' };
-      if (!trustedOwner(d.uid) && !(d.mode & 0o1000)) return { ok: false, status: 'refused', reason: 'directory is owned by another user' };
+      // A sticky directory protects entries from other users, but not from its own owner: it must be trusted too.
+      if (!trustedOwner(d.uid)) return { ok: false, status: 'refused', reason: 'directory is owned by another user' };
       if (path.dirname(dir) === dir) break;
     }
   }

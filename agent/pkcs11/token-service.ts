@@ -148,14 +148,32 @@ export class Pkcs11TokenService implements TokenService, OffThreadSigning {
     try {
       const t = await this.tokenEntry(tokenId);
       await t.module.queue.run(() => {
+        // With requirePinEveryTime a login must prove the PIN. While another operation keeps the token logged in
+        // (a batch holding its login), C_Login would answer "already logged in" for ANY PIN: refuse instead of
+        // accepting an unverified PIN (review: requirePinEveryTime bypass). Checked inside the queue: atomic.
+        if (this.requirePinEveryTime && t.loggedIn) {
+          throw new AgentError('BUSY', 'Token đang được dùng cho một thao tác ký khác / The token is busy with another signing operation');
+        }
         const session = ensureSession(t);
-        try {
+        const callLogin = (): void => {
           // pkcs11js only takes the PIN as a JS string, which we cannot zero: it is created here, as late as
           // possible, lives only for this call and is never stored, logged or sent anywhere.
           if (pin === null) t.module.api.C_Login(session, C.CKU_USER);
           else t.module.api.C_Login(session, C.CKU_USER, Buffer.from(pin.buffer, pin.byteOffset, pin.byteLength).toString('utf8'));
+        };
+        try {
+          callLogin();
         } catch (e) {
           if (ckrCode(e) !== C.CKR_USER_ALREADY_LOGGED_IN) throw this.failure(t, e, 'login');
+          if (this.requirePinEveryTime) {
+            // Logged in behind our back (state out of sync): log out and log in again so the PIN is really checked.
+            try {
+              t.module.api.C_Logout(session);
+              callLogin();
+            } catch (e2) {
+              throw this.failure(t, e2, 'login');
+            }
+          }
         }
         t.loggedIn = true;
         this.touch(t);

@@ -69,4 +69,20 @@ describe('requirePinEveryTime on SoftHSM2', () => {
     expect(logins() - before).toBe(2);
     expect(logger.text()).not.toContain(k.softhsm.tokens.A.pin);
   });
+
+  it('whileAnotherOperationHoldsTheLogin_aSecondLoginIsBusy_neverAcceptedWithAnUnverifiedPin', async () => {
+    const tokenId = (await svc.getCertificate(certId)).tokenId;
+    const pin = () => new TextEncoder().encode(k.softhsm.tokens.A.pin);
+    const wrong = () => new TextEncoder().encode('000000');
+    // Operation B: holds the login and logs in with the right PIN (a batch in progress).
+    const releaseB = svc.holdLogin(tokenId);
+    await svc.login(tokenId, pin());
+    // Operation A types a wrong PIN meanwhile: C_Login would say "already logged in" for any PIN — must be BUSY.
+    await expect(svc.login(tokenId, wrong())).rejects.toMatchObject({ reason: 'BUSY' });
+    await releaseB();
+    // Once B is done the token is logged out, and the wrong PIN is checked by the token for real.
+    await expect(svc.login(tokenId, wrong())).rejects.toMatchObject({ reason: 'PIN_INCORRECT' });
+    await svc.login(tokenId, pin());
+    await svc.logout(tokenId);
+  });
 });

@@ -121,7 +121,12 @@ async function signItems(prepared: PreparedSign[], key: ApprovedKey, call: Call)
   const running: Promise<void>[] = [];
   try {
     for (let i = 0; i < total; i++) {
-      while (running.length < Math.min(total, i + DEPTH) && !stop) running.push(start(running.length));
+      while (running.length < Math.min(total, i + DEPTH) && !stop) {
+        const item = start(running.length);
+        // Awaited below in order; until then a rejection (a throwing logger) must not be an unhandled one.
+        item.catch(() => undefined);
+        running.push(item);
+      }
       if (i < running.length) await running[i];
       if (stoppedBefore(i) || results[i] === undefined) results[i] = { ok: false, error: stop!.error };
       prompt.progress(call.promptContext, i + 1, total);

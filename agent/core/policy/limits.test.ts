@@ -51,23 +51,30 @@ describe('PromptLimiter', () => {
 });
 
 describe('PromptLimiter across origins (review M3/M4)', () => {
-  it('globalRate_countsEveryOrigin_andDefaultsToAtLeastThePerOriginRate', () => {
+  it('globalRate_countsAccessPromptsOfEveryOrigin_andDefaultsToAtLeastThePerOriginRate', async () => {
     const clock = new ManualClock();
     const l = new PromptLimiter(clock, { promptsPerMinute: 10, globalPromptsPerMinute: 3 });
-    for (let i = 0; i < 3; i++) l.acquire(`o${i}`)();
-    expect(reasonOf(() => l.acquire('o9'))).toBe('RATE_LIMITED');
+    for (let i = 0; i < 3; i++) await l.withAccessPrompt(`o${i}`, async () => undefined);
+    await expect(l.withAccessPrompt('o9', async () => undefined)).rejects.toMatchObject({ reason: 'RATE_LIMITED' });
     clock.advance(60_000);
-    expect(reasonOf(() => l.acquire('o9'))).toBe('ok');
+    await expect(l.withAccessPrompt('o9', async () => 'ok')).resolves.toBe('ok');
     const raised = new PromptLimiter(clock, { promptsPerMinute: 100 });
-    for (let i = 0; i < 100; i++) expect(reasonOf(() => raised.acquire(`p${i}`)())).toBe('ok');
+    for (let i = 0; i < 100; i++) await expect(raised.withAccessPrompt(`p${i}`, async () => 'ok')).resolves.toBe('ok');
   });
-  it('refusedByTheGlobalRate_doesNotCountForTheOrigin', () => {
+  it('globalRate_spentByManyOrigins_neverBlocksAnApprovedPortalsSigningDialogs', async () => {
+    // Hostile subdomains can only open access prompts: using up the global budget must not starve signing.
+    const l = new PromptLimiter(new ManualClock(), { promptsPerMinute: 10, globalPromptsPerMinute: 3 });
+    for (let i = 0; i < 3; i++) await l.withAccessPrompt(`https://s${i}.evil.example`, async () => undefined);
+    await expect(l.withAccessPrompt('https://s9.evil.example', async () => undefined)).rejects.toMatchObject({ reason: 'RATE_LIMITED' });
+    for (let i = 0; i < 5; i++) expect(reasonOf(() => l.acquire('https://dichvucong.gov.vn')())).toBe('ok');
+  });
+  it('refusedByTheGlobalRate_doesNotCountForTheOrigin', async () => {
     const clock = new ManualClock();
     const l = new PromptLimiter(clock, { promptsPerMinute: 1, globalPromptsPerMinute: 1 });
-    l.acquire('a')();
-    expect(reasonOf(() => l.acquire('b'))).toBe('RATE_LIMITED');
+    await l.withAccessPrompt('a', async () => undefined);
+    await expect(l.withAccessPrompt('b', async () => undefined)).rejects.toMatchObject({ reason: 'RATE_LIMITED' });
     clock.advance(60_000);
-    expect(reasonOf(() => l.acquire('b'))).toBe('ok'); // b's refused attempt left no trace
+    await expect(l.withAccessPrompt('b', async () => 'ok')).resolves.toBe('ok'); // b's refused attempt left no trace
   });
   it('accessPrompt_oneAtATimeAcrossOrigins', async () => {
     const l = new PromptLimiter(new ManualClock());

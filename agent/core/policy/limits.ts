@@ -42,7 +42,7 @@ class RateWindow {
  * a busy origin gets no more documents parsed). `prompt()` counts the dialog against the rates when it opens.
  */
 export interface OriginSlot {
-  /** RATE_LIMITED when the origin's or the global prompt rate is used up; counts the prompt otherwise. */
+  /** RATE_LIMITED when the origin's prompt rate is used up; counts the prompt otherwise. */
   prompt(): void;
   release(): void;
 }
@@ -117,7 +117,7 @@ export class PromptLimiter {
     const slot = this.hold(origin);
     try {
       if (this.accessPending) throw new AgentError('BUSY', 'Another site is waiting for the user to answer its access request');
-      slot.prompt();
+      this.countPrompt(origin, true);
       this.accessPending = true;
       try {
         return await work();
@@ -129,18 +129,22 @@ export class PromptLimiter {
     }
   }
 
-  private countPrompt(origin: string): void {
+  /**
+   * The global rate counts only access prompts: they are the only dialogs an unapproved origin can open, so many
+   * hostile subdomains cannot use up the budget of an approved portal's signing dialogs (re-review: T6 DoS).
+   */
+  private countPrompt(origin: string, access = false): void {
     const now = this.clock.now().getTime();
     const window = this.recent.get(origin) ?? new RateWindow();
     if (!window.admits(now, this.options.promptsPerMinute)) {
       throw new AgentError('RATE_LIMITED', 'Too many prompts from this site; wait a minute');
     }
-    if (!this.global.admits(now, this.globalLimit)) {
+    if (access && !this.global.admits(now, this.globalLimit)) {
       throw new AgentError('RATE_LIMITED', 'Too many prompts; wait a minute');
     }
     this.recent.set(origin, window);
     window.record(now);
-    this.global.record(now);
+    if (access) this.global.record(now);
     this.forgetIdleOrigins(now);
   }
 
