@@ -42,6 +42,7 @@ export interface SignCmsParams {
   data?: BinaryInput;
   hash?: BinaryInput;
   hashAlgorithm?: HashAlgorithm;
+  /** Default true (detached; over a hash always). false: an attached CMS that embeds `data`. */
   detached?: boolean;
   /** false: no signingTime attribute; true/absent: the agent's clock (a page never chooses the time). */
   signingTime?: boolean;
