@@ -154,6 +154,8 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
         baseUrl: () => (ports.plainPort !== null && options.dev ? `http://127.0.0.1:${ports.plainPort}` : `https://127.0.0.1:${ports.tlsPort}`),
         // $BROWSER from the environment the agent was started with (not necessarily this process's).
         open: createUrlOpener(env),
+        // Dialog URLs go through private launcher files, never onto the opener's command line (THREATS T1/T10).
+        launchDir: join(dataDir, 'ui-launch'),
         logger,
         lang: () => settings.get().language,
         dialogTimeoutMs: 5 * 60_000,

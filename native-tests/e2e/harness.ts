@@ -1,6 +1,6 @@
 // E2E harness: the real agent (startAgent) on SoftHSM2 tokens, its CA in a temp HOME's NSS DB, the demo portal,
 // real headless Chromium (playwright-core, /usr/bin/chromium) started with that HOME, and the agent's dialogs
-// caught through $BROWSER (a script that appends each URL to a file the test reads).
+// caught through $BROWSER (a script that appends each URL — the file:// URL of the agent's launcher file — to a file the test reads).
 import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +49,7 @@ export async function pdfsig(pdf: Uint8Array, dir: string): Promise<{ out: strin
   return { out, total: (out.match(/^Signature #\d+:/gm) ?? []).length, valid: (out.match(/Signature Validation: Signature is Valid\./g) ?? []).length };
 }
 
-/** The dialog URLs the agent asked $BROWSER to open, in order. */
+/** The URLs the agent asked $BROWSER to open, in order: file:// launchers that redirect to the dialogs. */
 export interface DialogQueue {
   /** The next URL not taken yet (waits for it). */
   next(timeoutMs?: number): Promise<string>;
@@ -91,7 +91,7 @@ export interface E2e {
   portal: DemoPortal;
   agent: RunningAgent | null;
   browser: Browser;
-  /** URLs of the agent's dialogs, caught by the $BROWSER script. */
+  /** Launcher URLs (file://) of the agent's dialogs, caught by the $BROWSER script. */
   dialogs: DialogQueue;
   startAgent(extra?: Partial<StartOptions>): Promise<RunningAgent>;
   /** A page of the demo portal (connect options go in the query: ?tls=&plain=&transport=); `before` runs before it loads. */
@@ -103,7 +103,7 @@ export interface E2e {
 
 /**
  * Temp HOME + data dir; the agent's per-machine CA installed into $HOME/.pki/nssdb (what Chromium on Linux trusts).
- * process.env.BROWSER points at a script that appends its argument (the dialog URL) to a file: the agent's
+ * process.env.BROWSER points at a script that appends its argument (a launcher file:// URL) to a file: the agent's
  * `ui: 'browser'` opener reads BROWSER from the process environment.
  */
 export async function startE2e(fx: TestFixture, opts: E2eOptions = {}): Promise<E2e> {
@@ -146,6 +146,7 @@ export async function startE2e(fx: TestFixture, opts: E2eOptions = {}): Promise<
       const url = await dialogs.next();
       const page = await browser.newPage({ viewport: { width: 520, height: 720 }, locale: 'vi-VN' });
       page.setDefaultTimeout(15_000);
+      // The launcher's meta refresh takes Chromium from file:// to the agent's one-time dialog URL.
       await page.goto(url);
       await page.waitForSelector('h1');
       return page;

@@ -1,9 +1,10 @@
 // The whole signing flow end to end: the real agent (startAgent, --ui browser, --dev) on SoftHSM2 behind OpenSC's
 // pkcs11-spy, dialogs opened through a real $BROWSER script, Chromium clicking them, a WebSocket page calling sign.pdf.
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { PDFDocument } from 'pdf-lib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -26,7 +27,7 @@ let agent: RunningAgent;
 let browser: Browser;
 let client: RpcClient;
 let certId: string;
-/** URLs the $BROWSER script received so far, and how many the test consumed. */
+/** Argument lists the $BROWSER script received so far (one line each), and how many the test consumed. */
 let urlsSeen = 0;
 
 /** Calls of one PKCS#11 function so far, counted in the spy's log (the token layer's real boundary). */
@@ -35,7 +36,7 @@ async function p11Calls(fn: string): Promise<number> {
   return log.match(new RegExp(`^\\d+: ${fn}$`, 'gm'))?.length ?? 0;
 }
 
-/** Waits until the $BROWSER script was run once more and returns the URL it was given. */
+/** Waits until the $BROWSER script was run once more and returns its whole argument list. */
 async function nextBrowserUrl(timeoutMs = 10_000): Promise<string> {
   const until = Date.now() + timeoutMs;
   for (;;) {
@@ -46,15 +47,32 @@ async function nextBrowserUrl(timeoutMs = 10_000): Promise<string> {
   }
 }
 
-/** Opens the next dialog URL the agent handed to $BROWSER in a fresh Chromium context. */
-async function openDialog(): Promise<{ page: Page; context: BrowserContext; url: string }> {
-  const url = await nextBrowserUrl();
+/** What $BROWSER got for one dialog: its argv, the launcher file and what it looked like before the page loaded. */
+interface Launch {
+  argv: string;
+  path: string;
+  fileMode: number;
+  dirMode: number;
+  /** The dialog URL the launcher redirects to (read from the file, as only the user can). */
+  dialogUrl: string;
+}
+
+/** Opens the next dialog in a fresh Chromium context through the launcher file the agent handed to $BROWSER. */
+async function openDialog(): Promise<{ page: Page; context: BrowserContext; url: string; launch: Launch }> {
+  const argv = await nextBrowserUrl();
+  // The agent passes exactly one argument: the launcher's file:// URL.
+  expect(argv).toMatch(/^file:\/\/\S+\.html$/);
+  const path = fileURLToPath(argv);
+  const [f, d, html] = await Promise.all([stat(path), stat(dirname(path)), readFile(path, 'utf8')]);
+  const dialogUrl = /<meta http-equiv="refresh" content="0;url=([^"]+)">/.exec(html)?.[1] ?? '';
+  const launch: Launch = { argv, path, fileMode: f.mode & 0o777, dirMode: d.mode & 0o777, dialogUrl };
   const context = await browser.newContext({ viewport: { width: 480, height: 720 }, locale: 'vi-VN' });
   const page = await context.newPage();
   page.setDefaultTimeout(8000);
-  await page.goto(url);
+  // Chromium follows the launcher's meta refresh from file:// to the agent, as the user's browser does.
+  await page.goto(argv);
   await page.waitForSelector('h1');
-  return { page, context, url };
+  return { page, context, url: page.url(), launch };
 }
 
 async function makePdf(title: string): Promise<string> {
@@ -78,9 +96,9 @@ beforeAll(async () => {
   process.env.SOFTHSM2_CONF = k.softhsm.conf;
   process.env.PKCS11SPY = k.softhsm.module;
   process.env.PKCS11SPY_OUTPUT = join(dir, 'spy.log');
-  // $BROWSER: a real program the agent runs with the URL as its only argument.
+  // $BROWSER: a real program the agent runs; it records its whole argument list (what /proc/<pid>/cmdline shows).
   const opener = join(dir, 'browser.sh');
-  await writeFile(opener, `#!/bin/sh\nprintf '%s\\n' "$1" >> '${join(dir, 'urls.txt')}'\n`);
+  await writeFile(opener, `#!/bin/sh\nprintf '%s\\n' "$*" >> '${join(dir, 'urls.txt')}'\n`);
   await chmod(opener, 0o755);
   // PIN every time, so every signature goes through C_Login from the dialog's PIN.
   await writeFile(join(dir, 'policy.json'), JSON.stringify({ allowPairing: true, signing: { requirePinEveryTime: true } }));
@@ -205,5 +223,24 @@ describe('sign.pdf end to end through the browser-hosted dialogs', () => {
       for (const f of client.frames) expect(re.test(f)).toBe(false);
       expect(re.test(logs)).toBe(false);
     }
+  });
+
+  it('the one-time dialog URL is never on the $BROWSER command line: a 0600 launcher in a 0700 folder, gone once loaded', async () => {
+    const sign = startSign('Launcher.pdf', await makePdf('Launcher'));
+    const { page, context, url, launch } = await openDialog();
+    const token = /\/ui\/([A-Za-z0-9_-]{43})$/.exec(url)?.[1];
+    expect(token).toBeDefined();
+    expect(launch.dialogUrl).toBe(url);
+    expect(launch.argv).not.toContain(token!);
+    expect(launch.argv).not.toContain('/ui/');
+    expect(launch.fileMode).toBe(0o600);
+    expect(launch.dirMode).toBe(0o700);
+    expect(dirname(launch.path)).toBe(join(agent.dataDir, 'ui-launch'));
+    // The page was served, so the launcher was deleted (the browser needs it no more).
+    await expect.poll(() => stat(launch.path).then(() => 'present', (e: NodeJS.ErrnoException) => e.code)).toBe('ENOENT');
+    await page.close({ runBeforeUnload: true });
+    expect((await sign.reply).error?.data.reason).toBe('USER_CANCELLED');
+    await context.close();
+    expect(await readdir(join(agent.dataDir, 'ui-launch'))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 // The '/ui/' mount: serves the dialog pages at /ui/<one-time token>, their state, answers and cancel beacons.
 // The URL token opens the page once; the rest of the dialog's traffic is bound to that browser by a second secret
-// in an HttpOnly cookie (the URL travels on a command line other local users can read, THREATS T1/T10).
+// in an HttpOnly cookie (defence in depth: the URL may leak, e.g. on a command line when no launcher folder is set,
+// THREATS T1/T10).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -34,6 +35,8 @@ export interface UiMountOptions {
   baseUrl: () => string;
   /** Folder with index.html and assets/ (scripts/build-renderer.mjs output). */
   bundleDir: string;
+  /** The dialog's page was served for the first time (the host then deletes its launcher file). */
+  onPageServed?: (dialog: Dialog) => void;
 }
 
 function securityHeaders(res: ServerResponse): void {
@@ -168,6 +171,7 @@ export function createUiMount(options: UiMountOptions): UiMount {
       const html = await file('index.html');
       res.setHeader('Set-Cookie', dialogCookie(first, secret, secure()));
       send(res, 200, html, 'text/html; charset=utf-8');
+      options.onPageServed?.(dialog);
       return;
     }
     // Everything else about a dialog needs the cookie its page received: the URL token alone is not enough.

@@ -7,6 +7,7 @@ import type { TokenLabel } from '../../../renderer/bridge.js';
 import { createDialogPrompt, type DialogPrompt, type PanelProvider } from './dialog-prompt.js';
 import { createUiMount, type UiMount } from './http-mount.js';
 import { createUrlOpener, type OpenUrl } from './open-url.js';
+import { createLaunchers } from './launcher.js';
 
 export { createDialogPrompt, AnswerRejected } from './dialog-prompt.js';
 export type { Dialog, DialogPresenter, DialogPrompt, DialogPromptOptions, PanelProvider } from './dialog-prompt.js';
@@ -16,12 +17,22 @@ export { createUrlOpener, openerCommand } from './open-url.js';
 export { createAgentPanels, caTrustRows } from './panels.js';
 export type { PanelSources, CaTrustSource } from './panels.js';
 export type { OpenUrl } from './open-url.js';
+export { createLaunchers, launcherHtml, LAUNCHER_TTL_MS } from './launcher.js';
+export type { Launchers } from './launcher.js';
 
 export interface BrowserPromptOptions {
   /** The agent's own base URL, e.g. `https://127.0.0.1:14433` (or the plain port in --dev). Read when a dialog opens. */
   baseUrl: () => string;
   /** Shows a URL to the user. Default: `$BROWSER <url>` or the OS opener. */
   open?: OpenUrl;
+  /**
+   * Private folder (created 0700) for launcher files, e.g. <dataDir>/ui-launch. When set, the opener gets the
+   * file:// URL of a 0600 file that redirects to the dialog, so the one-time URL never appears on a command line.
+   * Without it the dialog URL itself is opened (tests with an in-process opener).
+   */
+  launchDir?: string;
+  /** Launchers not loaded by then are deleted. Default LAUNCHER_TTL_MS (60 s). */
+  launcherTtlMs?: number;
   logger: Logger;
   /** Language of panels; prompts follow their PromptContext. */
   lang: Lang | (() => Lang);
@@ -58,6 +69,7 @@ export function defaultBundleDir(): string {
 export function createBrowserPrompt(options: BrowserPromptOptions): BrowserPrompt {
   const open = options.open ?? createUrlOpener();
   const urlOf = (id: string) => `${options.baseUrl().replace(/\/+$/, '')}/ui/${id}`;
+  const launchers = options.launchDir ? createLaunchers(options.launchDir, options.logger, options.launcherTtlMs) : null;
   const dialogs = createDialogPrompt({
     logger: options.logger,
     lang: options.lang,
@@ -66,15 +78,29 @@ export function createBrowserPrompt(options: BrowserPromptOptions): BrowserPromp
     ...(options.tokenLabels ? { tokenLabels: options.tokenLabels } : {}),
     ...(options.panels ? { panels: options.panels } : {}),
     presenter: {
-      // The URL carries the capability: it is handed to the opener, never logged.
-      show: (d) => open(urlOf(d.id)),
+      // The URL carries the capability: never logged, and with a launch folder never on the opener's command line.
+      show: async (d) => {
+        if (!launchers) return open(urlOf(d.id));
+        const file = await launchers.write(d.id, urlOf(d.id));
+        // The dialog may have ended while the file was written: its close() found nothing to delete then.
+        if (!dialogs.get(d.id)) return launchers.remove(d.id);
+        try {
+          await open(file);
+        } catch (e) {
+          launchers.remove(d.id);
+          throw e;
+        }
+      },
       // Pages poll their state; nothing to push.
       update: () => undefined,
       // The token is already gone from the registry: the page's next poll gets 404 and shows "closed".
-      close: () => undefined,
+      close: (d) => launchers?.remove(d.id),
     },
   });
-  const mount = createUiMount({ dialogs, logger: options.logger, baseUrl: options.baseUrl, bundleDir: options.bundleDir ?? defaultBundleDir() });
+  const mount = createUiMount({ dialogs, logger: options.logger, baseUrl: options.baseUrl, bundleDir: options.bundleDir ?? defaultBundleDir(),
+    // The browser has read the launcher: it has nothing more to do.
+    ...(launchers ? { onPageServed: (d: { id: string }) => launchers.remove(d.id) } : {}),
+  });
   const p = dialogs.prompt;
   return {
     requestAccess: (ctx) => p.requestAccess(ctx),
@@ -88,6 +114,9 @@ export function createBrowserPrompt(options: BrowserPromptOptions): BrowserPromp
       const d = await dialogs.openPanel(page);
       return urlOf(d.id);
     },
-    closeAll: () => dialogs.closeAll(),
+    closeAll: () => {
+      dialogs.closeAll();
+      launchers?.removeAll();
+    },
   };
 }

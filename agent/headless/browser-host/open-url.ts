@@ -1,4 +1,5 @@
-// Opens a dialog URL in the user's browser: `$BROWSER <url>` when BROWSER is set, else the OS opener. Never a shell.
+// Opens a URL in the user's browser: `$BROWSER <url>` when BROWSER is set, else the OS opener. Never a shell.
+// The agent's dialogs pass a file:// launcher URL here (launcher.ts), so no dialog secret is ever on a command line.
 import { spawn } from 'node:child_process';
 
 export type OpenUrl = (url: string) => Promise<void>;
@@ -18,8 +19,8 @@ export function openerCommand(env: NodeJS.ProcessEnv = process.env, platform: No
 export function createUrlOpener(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): OpenUrl {
   return (url) =>
     new Promise<void>((resolve, reject) => {
-      if (!/^https?:\/\//.test(url)) {
-        reject(new Error('refusing to open a non-http(s) URL'));
+      if (!/^(https?|file):\/\//.test(url)) {
+        reject(new Error('refusing to open a non-http(s), non-file URL'));
         return;
       }
       const [cmd, args] = openerCommand(env, platform);
