@@ -64,6 +64,11 @@ function finish(v: Omit<SignatureView, 'ok'>): SignatureView {
   return { ...v, ok };
 }
 
+/** A timestamp as the CLI shows it, for CMS/XML reports and the CMS re-check of a PDF signature alike. */
+function timestampView(t: NonNullable<SignatureReport['timestamp']>): NonNullable<SignatureView['timestamp']> {
+  return { time: iso(t.genTime), valid: t.valid, tsa: t.tsa ?? null, chainValid: t.chainValid ?? null, problem: t.problem ?? null };
+}
+
 /** A CMS or XML report (signing/verify) in the CLI shape. */
 export function viewOfReport(r: SignatureReport): SignatureView {
   return finish({
@@ -73,9 +78,7 @@ export function viewOfReport(r: SignatureReport): SignatureView {
     signingTime: iso(r.signingTime),
     integrity: r.integrity,
     problem: r.problem ?? null,
-    timestamp: r.timestamp
-      ? { time: iso(r.timestamp.genTime), valid: r.timestamp.valid, tsa: r.timestamp.tsa ?? null, chainValid: r.timestamp.chainValid ?? null, problem: r.timestamp.problem ?? null }
-      : null,
+    timestamp: r.timestamp ? timestampView(r.timestamp) : null,
     chainValid: r.chainValid ?? null,
     chainProblem: r.chainProblem ?? null,
     coversWholeDocument: r.coversWholeDocument,
@@ -105,8 +108,7 @@ export async function viewOfPdfReport(r: PdfSignatureReport, anchors: Uint8Array
   }
   let timestamp: SignatureView['timestamp'] = null;
   if (cms?.timestamp) {
-    const t = cms.timestamp;
-    timestamp = { time: iso(t.genTime), valid: t.valid, tsa: t.tsa ?? null, chainValid: t.chainValid ?? null, problem: t.problem ?? null };
+    timestamp = timestampView(cms.timestamp);
   } else if (r.timestamped) {
     timestamp = { time: null, valid: null, tsa: null, chainValid: null, problem: null };
   }

@@ -117,8 +117,10 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
     [FN.signHash, async (args) => {
       try {
         const o = parseOptions(args[0]);
-        const hash = typeof pick(o, 'hash', 'data') === 'string' ? (pick(o, 'hash', 'data') as string) : (args[0] ?? '');
-        const alg = pick(o, 'DigestAlgorithm', 'HashAlgorithm') ? hashAlgorithm(pick(o, 'DigestAlgorithm', 'HashAlgorithm'), 'SHA-256') : hashByLength[Math.floor((hash.replace(/=+$/, '').length * 3) / 4)] ?? 'SHA-256';
+        const given = pick(o, 'hash', 'data');
+        const hash = typeof given === 'string' ? given : (args[0] ?? '');
+        const named = pick(o, 'DigestAlgorithm', 'HashAlgorithm');
+        const alg = named ? hashAlgorithm(named, 'SHA-256') : hashByLength[Math.floor((hash.replace(/=+$/, '').length * 3) / 4)] ?? 'SHA-256';
         const cert = await chooseCertificate();
         const { signature } = await rpc<{ signature: string }>('sign.hash', { certId: cert.certId, hash, hashAlgorithm: alg });
         return vnptResult(VNPT.OK, signature);
