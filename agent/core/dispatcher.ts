@@ -123,7 +123,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
       const parsed = parseParams(method, params);
       const call: Call = {
         deps, connection, origin,
-        promptContext: { origin, signal: connection.signal, lang: deps.settings.get().language },
+        promptContext: { origin, signal: connection.signal, lang: connection.lang ?? deps.settings.get().language },
         ...(slot ? { slot } : {}),
       };
       const handler = commands[method] as (p: unknown, c: Call) => Promise<unknown>;

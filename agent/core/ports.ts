@@ -241,6 +241,8 @@ export interface ConnectionContext {
   signal: AbortSignal;
   /** WebSocket only: send a JSON-RPC notification (already serialised by the dispatcher). */
   notify?: (message: string) => void;
+  /** Dialog language chosen for this connection (VNPT SetLanguage); absent: the user's setting. */
+  lang?: Lang;
 }
 
 /** The transport-facing core: takes one raw JSON-RPC text, answers with one serialised text (null for notifications). */

@@ -192,7 +192,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     });
     cleanup.push(() => dispatcher.close());
 
-    const origins: OriginGate = { normalise: (raw) => normaliseOrigin(raw), classify: (o) => access.classify(o) };
+    const origins: OriginGate = { normalise: (raw) => normaliseOrigin(raw), classify: (o) => access.classify(o), pairingAllowed: () => policy.policy.allowPairing };
     const server = createAgentServer({
       dispatcher,
       origins,

@@ -12,6 +12,11 @@ export interface OriginGate {
   normalise(raw: string): string | null;
   /** Re-evaluated on every request: approvals and blocks take effect without a restart. */
   classify(origin: string): OriginClass;
+  /**
+   * false: no origin can be approved from here on (policy `allowPairing: false`), so an `unknown` origin is
+   * refused at the door like a blocked one (THREATS T4). Absent: pairing is allowed.
+   */
+  pairingAllowed?(): boolean;
 }
 
 /** A sub-tree of paths served by another part of the agent (the browser-hosted dialogs under '/ui/'). */

@@ -60,7 +60,7 @@ export async function startHarness(opts: { dispatcher?: Dispatcher; policy?: Par
   const access = new OriginAccess(policy, SettingsCell.inMemory(), { now: () => new Date() });
   const server = createAgentServer({
     dispatcher: opts.dispatcher ?? echoDispatcher,
-    origins: { normalise: (raw) => normaliseOrigin(raw), classify: (o) => access.classify(o) },
+    origins: { normalise: (raw) => normaliseOrigin(raw), classify: (o) => access.classify(o), pairingAllowed: () => policy.allowPairing },
     logger,
     version: '0.0.0-test',
     tls: { port: 0, credentials: { key: tls.leafKeyPem, cert: tls.leafPem } },
