@@ -9,6 +9,7 @@ import { SettingsCell } from '../core/settings.js';
 import { createPkcs11TokenService, type ModuleCandidate } from '../pkcs11/index.js';
 import { createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
 import { startVnptListener, VNPT_PORTS } from './vnpt-listener.js';
+import { interimCertificateChecks, osFamily, vnptPdfVerifier } from './vnpt-ports.js';
 // Not '../tls/index.js': it re-exports the CA issuer and with it @peculiar/x509, which only a first start (or a
 // renewal) needs; tls/store loads it on demand. Keeps ~100 ms and several MB out of every start.
 import { ensurePrivateDir } from '../tls/atomic-file.js';
@@ -58,6 +59,11 @@ export interface StartOptions {
    * `compat.vnpt` is on); an empty list turns it off.
    */
   vnptPorts?: number[];
+  /**
+   * Trusted CA certificates (DER) for the VNPT certificate checks and VerifyPdf until the policy's trust anchors
+   * are read by the certificate-status service. Absent: no chain is checked (docs/vnpt-compat.md).
+   */
+  trustAnchors?: Uint8Array[];
   /** Echo log lines on stderr. */
   logEcho?: boolean;
   clock?: Clock;
@@ -208,8 +214,17 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     cleanup.push(() => server.close());
 
     const vnptPorts = policy.policy.compat.vnpt ? (options.vnptPorts ?? VNPT_PORTS) : [];
+    const anchors = (): Uint8Array[] => options.trustAnchors ?? [];
     const vnpt = vnptPorts.length > 0
-      ? await startVnptListener({ dispatcher, origins, logger, version, credentials: { key: tls.key, cert: tls.cert }, ports: vnptPorts, limits: options.serverLimits })
+      ? await startVnptListener({
+        dispatcher, origins, logger, version, credentials: { key: tls.key, cert: tls.cert }, ports: vnptPorts, limits: options.serverLimits,
+        session: {
+          checks: interimCertificateChecks(anchors, logger),
+          verifyPdf: vnptPdfVerifier(anchors),
+          logout: (tokenId) => tokenService.logout(tokenId),
+          computer: { os: osFamily(process.platform), version },
+        },
+      })
       : null;
     if (vnpt) cleanup.push(() => vnpt.server.close());
     vnptPort = vnpt?.port ?? null;

@@ -1,7 +1,7 @@
 // Hosts the VNPT-CA Plugin compatible listener (wss://localhost:4433/plugin, then 4434, 4435) over the same core.
 import type { Logger } from '../core/index.js';
 import type { AgentDispatcher } from '../core/dispatcher.js';
-import { createVnptSession } from '../compat/vnpt/index.js';
+import { createVnptSession, type VnptSessionOptions } from '../compat/vnpt/index.js';
 import { createAgentServer, type AgentServer, type OriginGate, type ServerLimits, type TlsCredentials } from '../server/index.js';
 
 /** The ports the plugin's page script tries, in its order (VNPT-COMPAT.md). */
@@ -15,6 +15,8 @@ export interface VnptListenerOptions {
   credentials: TlsCredentials;
   ports: number[];
   limits?: Partial<ServerLimits>;
+  /** Certificate checks, VerifyPdf, logout and computer facts for the sessions (see VnptSessionOptions). */
+  session?: Omit<VnptSessionOptions, 'dispatcher' | 'decodeBase64Text'>;
 }
 
 /**
@@ -38,7 +40,7 @@ export async function startVnptListener(o: VnptListenerOptions): Promise<{ serve
       sockets: {
         '/plugin': {
           transport: 'vnpt',
-          open: (ctx) => createVnptSession({ dispatcher: o.dispatcher, decodeBase64Text: (b) => Buffer.from(b, 'base64').toString('utf8') }, ctx),
+          open: (ctx) => createVnptSession({ ...o.session, dispatcher: o.dispatcher, decodeBase64Text: (b) => Buffer.from(b, 'base64').toString('utf8') }, ctx),
         },
       },
     });
