@@ -215,6 +215,19 @@ describe('VNPT-compatible session', () => {
     expect(await call(FN.CheckValidTime, ['FFFF', ''])).toBe('8');
   });
 
+  it('XmlSigner ValidateBefore refuses to sign with a certificate that fails ValidateCertificate (code 3, nothing signed)', async () => {
+    const d = fakeDispatcher(ok);
+    const checks: CertificateChecks = { validity: async () => 'valid', validate: async () => 'expired', revocation: async () => 'revocationUnknown' };
+    const s = createVnptSession({ dispatcher: d, decodeBase64Text: decode, checks }, ctx);
+    const xml = Buffer.from('<a Id="x"/>').toString('base64');
+    const r = JSON.parse((await s.handle(frame(FN.SignXML, [xml, JSON.stringify({ ValidateBefore: true })])))!.split('*')[0]!);
+    expect(r.code).toBe(3);
+    expect(r.error).toMatch(/mã 2.*code 2/);
+    expect(d.calls.map((c) => c.method)).not.toContain('sign.xml');
+    await s.handle(frame(FN.SignXML, [xml, JSON.stringify({ ValidateBefore: false })]));
+    expect(d.calls.map((c) => c.method)).toContain('sign.xml');
+  });
+
   it('SetLanguage switches the dialog language of this connection only', async () => {
     const own: ConnectionContext = { ...ctx };
     const s = createVnptSession({ dispatcher: fakeDispatcher(ok), decodeBase64Text: decode }, own);

@@ -3,7 +3,8 @@ import type { Cert, Reason } from '../../core/index.js';
 import { decodeBase64, isMethod } from '../../core/index.js';
 import { VNPT, vnptCodeFor, vnptErrorText } from './codes.js';
 import { vnptResult } from './frames.js';
-import { UnsupportedOption, digestOf, hashAlgorithm, parseOptions, pick, xmlParams } from './options.js';
+import { certCode } from './cert-checks.js';
+import { UnsupportedOption, digestOf, flag, hashAlgorithm, parseOptions, pick, xmlParams } from './options.js';
 import { pdfParams, type SignerFacts } from './pdf-options.js';
 import { FN } from './functions.js';
 import type { Handler, SessionCore } from './session.js';
@@ -62,9 +63,23 @@ export function signHandlers(core: SessionCore): Array<[number, Handler]> {
     }
   }
 
+  /**
+   * XmlSigner `ValidateBefore`: the certificate must pass ValidateCertificate's checks before anything is signed;
+   * otherwise code 3 with the check's code in the text.
+   */
+  async function validateBefore(o: Record<string, unknown>, cert: Cert): Promise<void> {
+    if (flag(pick(o, 'ValidateBefore')) !== true || !opts.checks) return;
+    const der = decodeBase64(cert.der);
+    const verdict = der ? await opts.checks.validate(der, core.now()) : 'unreadable';
+    if (verdict !== 'valid') {
+      throw new UnsupportedOption(`Chứng thư số không hợp lệ (mã ${certCode(verdict)}) / The certificate is not valid (code ${certCode(verdict)})`, VNPT.SIGN_FAILED);
+    }
+  }
+
   /** A single-document Sign* call: the batch item's params sent to the method of its kind. */
   async function single(type: string, data: string, o: Record<string, unknown>, method: string): Promise<string> {
     const cert = await certFor(o);
+    await validateBefore(o, cert);
     const { params } = item(type, data, o, cert);
     const result = await rpc<Record<string, string>>(method, { certId: cert.certId, ...params });
     return vnptResult(VNPT.OK, signedData(result));
@@ -96,15 +111,23 @@ export function signHandlers(core: SessionCore): Array<[number, Handler]> {
       return answer(entries.map(() => ({ ...f, serial: '' })));
     }
     const serial = cert.serialNumber.toUpperCase();
+    const options: Array<Record<string, unknown>> = [];
     const built = entries.map((e): Item | ItemResult => {
       try {
         const type = typeof e.type === 'string' ? e.type.toLowerCase() : '';
         const o = typeof e.sigOptions === 'string' ? parseOptions(e.sigOptions) : (e.sigOptions as Record<string, unknown> | undefined) ?? {};
+        options.push(o);
         return item(type, typeof e.data === 'string' ? e.data : '', o, cert);
       } catch (err) {
         return { ...core.failure(err), serial };
       }
     });
+    try {
+      for (const o of options) await validateBefore(o, cert);
+    } catch (e) {
+      const f = core.failure(e);
+      return answer(built.map((b) => ('kind' in b ? { ...f, serial } : b)));
+    }
     const toSign = built.filter((b): b is Item => 'kind' in b);
     let results: BatchResult[] = [];
     if (toSign.length > 0) {
