@@ -1,6 +1,6 @@
 /*
  * kyso-agent test fixture — NOT VNPT's file. Re-implements what VNPT-CA Plugin page script "js version 1.0.0.8" has
- * beyond vnpt-plugin-common.js (load that first): its option objects with this version's field names and defaults.
+ * beyond vnpt-plugin-common.js (load that first): its PdfSigner with this version's field names and defaults.
  * See README.md for why VNPT's own file is not vendored.
  */
 /* eslint-disable */
@@ -14,11 +14,3 @@ function PdfSigner() {
   this.SigVisible = true; this.SigSignerVisible = true; this.SigEmailVisible = true; this.SigPositionVisible = false;
   this.SigSigningTimeVisible = true;
 }
-function XmlSigner() {
-  this.TagSigning = null; this.NodeToSign = null; this.TagSaveResult = null; this.ParrentTagSigning = null;
-  this.NameXPathFilter = null; this.NameIDTimeSignature = null; this.DsSignature = false; this.SigningType = 'Enveloped';
-  this.SigningTime = null; this.CertificateSerial = null; this.ValidateBefore = false;
-  this.DigestMethod = 'SHA1'; this.SignatureMethod = 'RSAwithSHA1';
-}
-function CmsSigner() { this.DigestAlgorithm = 'SHA1'; }
-function OfficeSigner() { this.DigestAlgorithm = 'SHA1'; }

@@ -74,12 +74,3 @@ vnpt_plugin.signPdf = function (data, funcCallback, pdfSigner) {
 vnpt_plugin.VerifyPdf = function (data, iCheckOcsp, funcCallback) {
   return this.call(functionId.VerifyPdf, funcCallback, [data, iCheckOcsp !== null && iCheckOcsp !== undefined && iCheckOcsp ? '1' : '0']);
 };
-
-function XmlSigner() {
-  this.TagSigning = null; this.NodeToSign = null; this.TagSaveResult = null; this.ParrentTagSigning = null;
-  this.NameXPathFilter = null; this.NameIDTimeSignature = null; this.DsSignature = false; this.SigningType = 'Enveloped';
-  this.SigningTime = null; this.CertificateSerial = null; this.ValidateBefore = false;
-  this.DigestMethod = 'SHA1'; this.SignatureMethod = 'RSAwithSHA1';
-}
-function CmsSigner() { this.DigestAlgorithm = 'SHA1'; }
-function OfficeSigner() { this.DigestAlgorithm = 'SHA1'; }

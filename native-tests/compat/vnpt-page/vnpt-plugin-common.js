@@ -125,3 +125,13 @@ var vnpt_plugin = {
   GetAllCertificates: function (funcCallback) { return this.call(functionId.GetAllCertificates, funcCallback, ['']); },
   GetAllCertificatesBase64: function (funcCallback) { return this.call(functionId.GetAllCertificatesBase64, funcCallback, ['']); }
 };
+
+// Option objects that are the same in both versions (PdfSigner differs: see the version files).
+function XmlSigner() {
+  this.TagSigning = null; this.NodeToSign = null; this.TagSaveResult = null; this.ParrentTagSigning = null;
+  this.NameXPathFilter = null; this.NameIDTimeSignature = null; this.DsSignature = false; this.SigningType = 'Enveloped';
+  this.SigningTime = null; this.CertificateSerial = null; this.ValidateBefore = false;
+  this.DigestMethod = 'SHA1'; this.SignatureMethod = 'RSAwithSHA1';
+}
+function CmsSigner() { this.DigestAlgorithm = 'SHA1'; }
+function OfficeSigner() { this.DigestAlgorithm = 'SHA1'; }
