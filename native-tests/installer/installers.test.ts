@@ -2,7 +2,7 @@
 // warnings as errors (installer and uninstaller passes, with and without a driver bundle), electron-builder.yml
 // against electron-builder's own JSON schema, the driver manifest against ours, and the shell scripts by shellcheck.
 // The Electron binary and the real installers cannot be built here (docs/admin.md says what is not exercised).
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
