@@ -273,6 +273,33 @@ describe('VNPT page script 1.0.0.8 in Chromium against the agent', () => {
   });
 });
 
+describe('prompt limits through the page script', () => {
+  it('a second operation while this site already has one waiting for the user is refused in Vietnamese and English', async () => {
+    const a = await openPortal(context, '1.0.0.8');
+    const b = await openPortal(context, '1.0.0.8');
+    try {
+      await plugin(a, 'getCertInfo', [null, true, k.pki.certs.citizen.serialHex]);
+      await plugin(b, 'getCertInfo', [null, true, k.pki.certs.citizen.serialHex]);
+      prompt.script({ confirm: 'hang' });
+      const waiting = plugin(a, 'signHash', [Buffer.alloc(32, 8).toString('base64'), null]).catch(() => '');
+      for (let i = 0; i < 200 && prompt.open === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(prompt.open).toBe(1);
+      const refused = JSON.parse(await plugin(b, 'signHash', [Buffer.alloc(32, 9).toString('base64'), null])) as { code: number; error: string };
+      expect(refused.code).toBe(5);
+      expect(refused.error).toMatch(/^Đang có một yêu cầu khác chờ người dùng.* \/ Another request is waiting for the user/);
+      // The page going away closes its dialog.
+      await a.close();
+      for (let i = 0; i < 200 && prompt.open > 0; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(prompt.open).toBe(0);
+      await waiting;
+    } finally {
+      prompt.script({ confirm: { pin: k.softhsm.tokens.A.pin } });
+      await b.close();
+      if (!a.isClosed()) await a.close();
+    }
+  });
+});
+
 describe('VNPT page script 1.0.3.4 in Chromium', () => {
   it('on a Mac the script downgrades PdfSigner to PdfSigner_oldVersion; the agent reads it, and VerifyPdf reports it', async () => {
     const page = await openPortal(macContext, '1.0.3.4');
