@@ -3,7 +3,7 @@
 // real agent on SoftHSM2. Results are parsed the way VNPT's sample page and portals parse them; every signed output
 // is checked by pdfsig, xmlsec1 and openssl.
 import { execFileSync } from 'node:child_process';
-import { createHash, createPublicKey, verify } from 'node:crypto';
+import { constants, createHash, createPublicKey, publicDecrypt, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -318,9 +318,19 @@ describe('VNPT page script 1.0.3.4 in Chromium', () => {
     await page.close();
   });
 
-  it('on Linux the current PdfSigner (null defaults) with SigVisible false signs invisibly', async () => {
+  it('on Linux: checkPlugin, setLicenseKey, setLanguage(VNPT_PLUGIN_LANGUAGE.VI), a one-item batch; PdfSigner (null defaults) with SigVisible false signs invisibly', async () => {
     const page = await openPortal(context, '1.0.3.4');
+    expect((await plugin(page, 'checkPlugin', [null])) === '1').toBe(true);
+    expect(JSON.parse(await plugin(page, 'setLicenseKey', ['PExpY2Vuc2U+', null])).code).toBe(1);
+    const lang = await page.evaluate(() => (window as unknown as { VNPT_PLUGIN_LANGUAGE: { VI: string } }).VNPT_PLUGIN_LANGUAGE.VI);
+    expect(JSON.parse(await plugin(page, 'setLanguage', [lang, null])).code).toBe(0);
     await plugin(page, 'getCertInfo', [null, true, k.pki.certs.citizen.serialHex]);
+    const hash = [JSON.stringify({ data: Buffer.alloc(32, 3).toString('base64'), type: 'hash', sigOptions: JSON.stringify({ DigestAlgorithm: 'SHA256' }) })];
+    const one = JSON.parse(JSON.parse(await plugin(page, 'signArrDataAdvanced', [hash, k.pki.certs.citizen.serialHex.toUpperCase(), false, null, false]))[0]) as { code: number; data: string };
+    expect(one.code).toBe(0);
+    // PKCS#1 v1.5 over DigestInfo(SHA-256, the hash the page gave).
+    const recovered = publicDecrypt({ key: createPublicKey(k.pki.certs.citizen.certPem), padding: constants.RSA_PKCS1_PADDING }, Buffer.from(one.data, 'base64'));
+    expect(recovered.toString('hex')).toBe(`3031300d060960864801650304020105000420${Buffer.alloc(32, 3).toString('hex')}`);
     const pdf = await samplePdf('An');
     const r = JSON.parse(await plugin(page, 'signPdf', [pdf.toString('base64'), null], { ctor: 'PdfSigner', fields: { SigVisible: false, DigestAlgorithm: 'SHA256' }, at: 2 })) as { code: number; data: string };
     expect(r.code).toBe(0);
