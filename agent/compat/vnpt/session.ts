@@ -4,7 +4,7 @@
 import type { Cert, ConnectionContext, Dispatcher } from '../../core/index.js';
 import { decodeBase64 } from '../../core/index.js';
 import { runCheck, checkTime, type CertificateChecks, type CheckKind } from './cert-checks.js';
-import { VNPT, vnptCodeFor, vnptErrorText } from './codes.js';
+import { CERT, VNPT, vnptCodeFor, vnptErrorText } from './codes.js';
 import { formatVnptReply, parseVnptFrame, vnptResult, type VnptRequest } from './frames.js';
 import { FN, NAMES } from './functions.js';
 import { UnsupportedOption } from './options.js';
@@ -121,7 +121,8 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
   }
 
   const check = (kind: CheckKind, base64: boolean): Handler => async (args) => {
-    if (!opts.checks) return vnptResult(VNPT.UNKNOWN, '', vnptErrorText('METHOD_NOT_FOUND'));
+    // The checks answer bare numbers only: without a checker, the plugin's "unknown error".
+    if (!opts.checks) return String(CERT.ERROR);
     try {
       await core.ensureAccess();
       const der = await certificateArg(args[0], base64);
@@ -129,8 +130,8 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
       const crl = kind === 'crl' && args[3] ? decodeBase64(args[3]) ?? undefined : undefined;
       return await runCheck(opts.checks, kind, der, checkTime(args[1], now()), crl);
     } catch {
-      // Not approved, cancelled…: the checks answer numbers only; 1 is the plugin's "unknown error".
-      return '1';
+      // Not approved, cancelled…: the checks answer numbers only.
+      return String(CERT.ERROR);
     }
   };
 
