@@ -93,16 +93,19 @@ export class CertificateStatusService implements CertificateStatus {
     });
     const anchors = this.anchors();
     // Document certificates: nothing is fetched before the chain reaches an anchor (no caIssuers either, T19).
-    const fetchIssuers = query.purpose === 'token' ? this.issuerFetcher(query.signal) : undefined;
+    const problems: string[] = [];
+    const fetchIssuers = query.purpose === 'token' ? this.issuerFetcher(query.signal, problems) : undefined;
     const chain = await buildChain(cert, pool, anchors, fetchIssuers);
     const evidence = { chain: chain.issuers.map((c) => c.der), ocspResponses: [] as Uint8Array[], crls: [] as Uint8Array[], anchored: chain.anchored };
     if (query.purpose === 'document' && !chain.anchored) {
       return { ...unknown(now, 'the certificate does not chain to a trusted anchor: its URLs are not fetched'), evidence };
     }
     const issuer = chain.issuers[0] ?? (anchors.has(cert.sha256) ? cert : undefined);
-    if (!issuer) return { ...unknown(now, 'the issuer certificate was not found (not on the token, in the trust list or at caIssuers)'), evidence };
+    if (!issuer) {
+      const why = ['the issuer certificate was not found (not on the token, in the trust list or at caIssuers)', ...problems].join('; ');
+      return { ...unknown(now, why), evidence };
+    }
     if (cert.ocspUrls.length === 0 && cert.crlUrls.length === 0) return { ...unknown(now, 'the certificate names no OCSP responder and no CRL'), evidence };
-    const problems: string[] = [];
     for (const url of cert.ocspUrls) {
       for (const hash of ['SHA-1', 'SHA-256'] as CertIdHash[]) {
         const request = buildOcspRequest(cert, issuer, hash);
@@ -151,12 +154,13 @@ export class CertificateStatusService implements CertificateStatus {
     return { ...unknown(now, problems.join('; ') || 'no status source answered'), evidence };
   }
 
-  private issuerFetcher(signal: AbortSignal | undefined): IssuerFetcher {
+  private issuerFetcher(signal: AbortSignal | undefined, problems: string[]): IssuerFetcher {
     return async (urls) => {
       for (const url of urls.slice(0, 2)) {
         const got = await this.fetch({ url, method: 'GET', accept: 'application/pkix-cert', ...(signal ? { signal } : {}) }, this.limits(MAX_CERT_BYTES));
         this.options.log?.('status.fetch', { kind: 'caIssuers', ok: got.ok, refused: !got.ok && got.refused });
         if (got.ok) return certificatesIn(got.body);
+        problems.push(`caIssuers ${got.refused ? 'refused' : 'failed'}: ${got.why}`);
       }
       return [];
     };
