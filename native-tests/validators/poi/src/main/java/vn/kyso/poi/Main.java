@@ -19,6 +19,7 @@ import org.apache.poi.poifs.crypt.dsig.SignaturePart;
  * verify FILE: one line per signature part, "VALID|INVALID <part> <signer subject>"; exit 0 only when there is at
  * least one signature and every one validates (POI's SignaturePart.validate: XMLDSig core + manifest references).
  * sign FILE P12 PASSWORD [sha1|sha256]: POI signs FILE in place (a package first signed by someone else).
+ * create OUT TEXT: a .docx, .xlsx or .pptx written by POI with TEXT (inputs made by a library, not by us).
  */
 public final class Main {
   public static void main(String[] args) throws Exception {
@@ -27,7 +28,11 @@ public final class Main {
       sign(args[1], args[2], args[3], args.length > 4 ? args[4] : "sha256");
       System.exit(0);
     }
-    System.err.println("usage: verify FILE | sign FILE P12 PASSWORD [sha1|sha256]");
+    if (args.length >= 3 && args[0].equals("create")) {
+      create(args[1], args[2]);
+      System.exit(0);
+    }
+    System.err.println("usage: verify FILE | sign FILE P12 PASSWORD [sha1|sha256] | create OUT.(docx|xlsx|pptx) TEXT");
     System.exit(2);
   }
 
@@ -49,6 +54,31 @@ public final class Main {
     }
     System.out.println("signatures=" + total + " valid=" + valid);
     return total > 0 && valid == total ? 0 : 1;
+  }
+
+  static void create(String out, String text) throws Exception {
+    try (java.io.FileOutputStream os = new java.io.FileOutputStream(out)) {
+      if (out.endsWith(".docx")) {
+        try (org.apache.poi.xwpf.usermodel.XWPFDocument d = new org.apache.poi.xwpf.usermodel.XWPFDocument()) {
+          for (String line : text.split("\\n")) d.createParagraph().createRun().setText(line);
+          d.write(os);
+        }
+      } else if (out.endsWith(".xlsx")) {
+        try (org.apache.poi.xssf.usermodel.XSSFWorkbook w = new org.apache.poi.xssf.usermodel.XSSFWorkbook()) {
+          org.apache.poi.ss.usermodel.Sheet sheet = w.createSheet("Bảng 1");
+          int i = 0;
+          for (String line : text.split("\\n")) sheet.createRow(i++).createCell(0).setCellValue(line);
+          w.write(os);
+        }
+      } else {
+        try (org.apache.poi.xslf.usermodel.XMLSlideShow p = new org.apache.poi.xslf.usermodel.XMLSlideShow()) {
+          org.apache.poi.xslf.usermodel.XSLFTextBox box = p.createSlide().createTextBox();
+          box.setAnchor(new java.awt.Rectangle(50, 50, 600, 300));
+          box.setText(text);
+          p.write(os);
+        }
+      }
+    }
   }
 
   static void sign(String file, String p12, String password, String hash) throws Exception {
