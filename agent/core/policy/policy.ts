@@ -16,6 +16,8 @@ export interface Policy {
   compat: { vnpt: boolean };
   signing: { requirePinEveryTime: boolean; pinSessionMinutes: number; allowHashOnly: boolean };
   tsa?: { url: string };
+  /** Macro-enabled Office files (.docm/.xlsm/.pptm, VBA projects) may be signed only when allowed (T21). */
+  office: { allowMacros: boolean };
   language: Lang;
 }
 
@@ -27,6 +29,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   plainPort: false,
   compat: { vnpt: true },
   signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true },
+  office: { allowMacros: false },
   language: 'vi',
 });
 
@@ -62,6 +65,7 @@ const policySchema = z.strictObject({
     allowHashOnly: z.boolean().optional(),
   }).optional(),
   tsa: z.strictObject({ url: httpUrl }).optional(),
+  office: z.strictObject({ allowMacros: z.boolean().optional() }).optional(),
   language: z.enum(['vi', 'en']).optional(),
 });
 
@@ -103,6 +107,7 @@ export function parsePolicy(text: string): PolicyParseResult {
       pinSessionMinutes: p.signing?.pinSessionMinutes ?? d.signing.pinSessionMinutes,
       allowHashOnly: p.signing?.allowHashOnly ?? d.signing.allowHashOnly,
     },
+    office: { allowMacros: p.office?.allowMacros ?? d.office.allowMacros },
     language: p.language ?? d.language,
   };
   if (p.tsa) policy.tsa = { url: p.tsa.url };

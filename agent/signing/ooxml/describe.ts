@@ -123,7 +123,9 @@ function docxPreview(pkg: OpcPackage, main: string): string[] {
   const lines: string[] = [];
   for (const p of body ? descendants(body) : []) {
     if (p.namespaceURI !== W_NS || p.localName !== 'p') continue;
-    const text = descendants(p).filter((t) => t.namespaceURI === W_NS && t.localName === 't').map(textContent).join('').replace(/\s+/g, ' ').trim();
+    // Control and bidi-override characters could disguise what the dialog shows: dropped.
+    const text = descendants(p).filter((t) => t.namespaceURI === W_NS && t.localName === 't').map(textContent).join('')
+      .replace(/[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, ' ').replace(/\s+/g, ' ').trim();
     if (!text) continue;
     lines.push(text.length > 160 ? `${text.slice(0, 159)}…` : text);
     if (lines.length === 5) break;
