@@ -109,7 +109,8 @@ export async function signOffice(document: Uint8Array, options: OfficeSignOption
   let contentTypes = pkg.contentTypes.text;
   const ctRoot = rootInfo(contentTypes);
 
-  let { origin, parts } = signatureParts(pkg, rootRels.rels);
+  const existing = signatureParts(pkg, rootRels.rels);
+  let origin = existing.origin;
   if (!origin) {
     origin = '_xmlsignatures/origin.sigs';
     if (pkg.byName.has(origin)) throw new AgentError('DOCUMENT_INVALID', 'Tệp Office không hợp lệ / Invalid Office file', { detail: 'an origin part exists without its relationship' });
@@ -120,7 +121,7 @@ export async function signOffice(document: Uint8Array, options: OfficeSignOption
     if (!pkg.contentTypes.defaults.has('sigs')) contentTypes = appendToRoot(contentTypes, ctRoot.name, `<${ctRoot.prefix}Default Extension="sigs" ContentType="${ORIGIN_CONTENT_TYPE}"/>`);
   }
   const folder = origin.slice(0, origin.lastIndexOf('/') + 1);
-  let n = parts.length + 1;
+  let n = existing.parts.length + 1;
   while (pkg.byName.has(`${folder}sig${n}.xml`.toLowerCase())) n++;
   const sigName = `${folder}sig${n}.xml`;
   added.push(newEntry(sigName, utf8(xml), when));

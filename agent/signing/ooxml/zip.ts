@@ -55,7 +55,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /** OPC part names: relative, forward slashes, no empty/dot segments, no control characters (T21 path traversal). */
 export function checkEntryName(name: string): void {
   if (name.length === 0 || name.length > 1024) throw new ZipError('empty or overlong entry name');
-  if (/[\u0000-\u001f\\:]/.test(name)) throw new ZipError(`forbidden character in entry name "${name.slice(0, 80)}"`);
+  if (/[\p{Cc}\\:]/u.test(name)) throw new ZipError(`forbidden character in entry name "${name.slice(0, 80)}"`);
   if (name.startsWith('/')) throw new ZipError(`absolute entry name "${name.slice(0, 80)}"`);
   const segments = name.endsWith('/') ? name.slice(0, -1).split('/') : name.split('/');
   if (segments.some((s) => s === '' || s === '.' || s === '..')) throw new ZipError(`path traversal or empty segment in entry name "${name.slice(0, 80)}"`);
