@@ -1,4 +1,4 @@
-// `kyso-agent sign pdf|xml|cms FILE... --cert … --out DIR`: local batch signing with one PIN for the whole run.
+// `kyso-agent sign pdf|xml|cms|office FILE... --cert … --out DIR`: local batch signing with one PIN for the whole run.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentError, isAgentError, type Reason } from '../core/errors.js';
@@ -29,6 +29,8 @@ export interface SignEnvironment {
   logger: Logger & { close?(): void };
   /** The policy's TSA, used for `--level B-T` without `--tsa`. */
   policyTsa?: string;
+  /** Policy office.allowMacros (default false). */
+  allowMacros?: boolean;
   openTokens(): Promise<TokenService>;
   documents: DocumentSigners;
   clock: Clock;
@@ -112,6 +114,7 @@ export async function defaultSignEnvironment(plan: SignPlan, env: NodeJS.Process
   if (loaded.policy.tsa) out.policyTsa = loaded.policy.tsa.url;
   out.policy = loaded.policy;
   out.status = (await createCertificateStatus({ dataDir, policy: loaded.policy, logger })).service;
+  out.allowMacros = loaded.policy.office.allowMacros;
   return out;
 }
 
@@ -181,7 +184,7 @@ export async function runSign(plan: SignPlan, io: SignIo, environment: SignEnvir
           } catch (e) {
             throw new AgentError('DOCUMENT_INVALID', 'unreadable', { detail: 'không đọc được tệp / cannot read the file' }, errorText(e));
           }
-          const signed = await signOne(plan, file, input, tsa, documents, signer, clock);
+          const signed = await signOne(plan, file, input, tsa, documents, signer, clock, environment.allowMacros === true);
           const output = await writeNew(plan.outDir, outputName(plan.format, file, plan.cms.detached), signed, environment.fs ?? nodeOutputFs);
           result = { file, ok: true, output };
         } catch (e) {

@@ -171,6 +171,23 @@ export interface DocumentDescription {
   existingSignatures?: number;
 }
 
+/** What describeOffice adds: the document type and, for Word, the first lines of text. */
+export interface OfficeDescription extends DocumentDescription {
+  kind: 'docx' | 'xlsx' | 'pptx';
+  existingSignatures: number;
+  preview?: string[];
+}
+
+export interface OfficeSignOptions {
+  /** Its extension must match the content; macro-enabled names are refused unless allowMacros. */
+  fileName: string;
+  /** policy office.allowMacros. */
+  allowMacros: boolean;
+  hashAlgorithm: HashAlgorithm;
+  comment?: string;
+  signingTime: Date;
+}
+
 /**
  * The signing formats as the core sees them (implemented in agent/signing, wired by the composition roots).
  * `describe*` parses the input and throws DOCUMENT_INVALID (with data.detail) before any dialog is shown;
@@ -183,6 +200,9 @@ export interface DocumentSigners {
   describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<DocumentDescription>;
   signXml(xml: Uint8Array, options: XmlSignOptions, signer: DigestSigner): Promise<Uint8Array>;
   signCms(input: CmsInput, options: CmsSignOptions, signer: DigestSigner): Promise<Uint8Array>;
+  /** OOXML (.docx/.xlsx/.pptx): refuses encrypted, malformed, oversized and (unless allowed) macro files. */
+  describeOffice(document: Uint8Array, options: Pick<OfficeSignOptions, 'fileName' | 'allowMacros'>): Promise<OfficeDescription>;
+  signOffice(document: Uint8Array, options: OfficeSignOptions, signer: DigestSigner): Promise<Uint8Array>;
 }
 
 export interface TimestampOptions {

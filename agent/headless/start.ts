@@ -99,6 +99,8 @@ function lazyDocumentSigners(): DocumentSigners {
     describeXml: async (...a) => (await get()).describeXml(...a),
     signXml: async (...a) => (await get()).signXml(...a),
     signCms: async (...a) => (await get()).signCms(...a),
+    describeOffice: async (...a) => (await get()).describeOffice(...a),
+    signOffice: async (...a) => (await get()).signOffice(...a),
   };
 }
 

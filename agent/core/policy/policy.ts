@@ -24,6 +24,8 @@ export interface Policy {
   tsa?: { url: string };
   /** Extra trust anchors (absolute paths of PEM/DER files) and whether URLs may point at private addresses. */
   trust: { anchors: string[]; fetchPrivateAddresses: boolean };
+  /** Macro-enabled Office files (.docm/.xlsm/.pptm, VBA projects) may be signed only when allowed (T21). */
+  office: { allowMacros: boolean };
   language: Lang;
 }
 
@@ -38,6 +40,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   compat: { vnpt: true },
   signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true, revocationCheck: 'warn' as RevocationCheck, minRsaBits: 2048 },
   trust: { anchors: [], fetchPrivateAddresses: false },
+  office: { allowMacros: false },
   language: 'vi',
 });
 
@@ -79,6 +82,7 @@ const policySchema = z.strictObject({
     anchors: z.array(absolutePath).max(1000).optional(),
     fetchPrivateAddresses: z.boolean().optional(),
   }).optional(),
+  office: z.strictObject({ allowMacros: z.boolean().optional() }).optional(),
   language: z.enum(['vi', 'en']).optional(),
 });
 
@@ -123,6 +127,7 @@ export function parsePolicy(text: string): PolicyParseResult {
       minRsaBits: p.signing?.minRsaBits ?? d.signing.minRsaBits,
     },
     trust: { anchors: p.trust?.anchors ?? [], fetchPrivateAddresses: p.trust?.fetchPrivateAddresses ?? d.trust.fetchPrivateAddresses },
+    office: { allowMacros: p.office?.allowMacros ?? d.office.allowMacros },
     language: p.language ?? d.language,
   };
   if (p.tsa) policy.tsa = { url: p.tsa.url };
