@@ -1,8 +1,9 @@
 // A parsed PDF file: the xref chain (tables, streams, hybrid, incremental updates), object lookup incl. object streams.
 import { AgentError } from '../../core/errors.js';
+import { mapStrings, PdfCrypt } from './crypt.js';
 import { DecodeBudget, decodeStream, FilterError } from './filters.js';
 import { Lexer, PdfSyntaxError, lastIndexOf } from './lexer.js';
-import { PdfDict, PdfName, PdfRef, PdfStream, type PdfObject } from './objects.js';
+import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
 
 export type XrefEntry =
   | { type: 0 }
@@ -42,6 +43,10 @@ export class PdfFile {
   readonly size: number;
   /** PDF header version, e.g. "1.7". */
   readonly version: string;
+  /** The standard security handler when the file is encrypted (opened with the empty user password). */
+  readonly crypt: PdfCrypt | undefined;
+  /** Number of the /Encrypt dictionary's object: never decrypted itself. */
+  private encryptNum = -1;
   private readonly entries = new Map<number, XrefEntry>();
   private readonly cache = new Map<number, PdfObject>();
   private readonly objStms = new Map<number, ObjStm>();
@@ -73,6 +78,36 @@ export class PdfFile {
     this.trailer = trailer;
     this.lastXrefIsStream = isStream;
     this.size = size;
+    this.crypt = this.openCrypt();
+  }
+
+  private openCrypt(): PdfCrypt | undefined {
+    const e = this.trailer.get('Encrypt');
+    if (e === undefined || e === null) return undefined;
+    if (e instanceof PdfRef) this.encryptNum = e.num;
+    const enc = this.dict(e);
+    if (!enc) throw invalid('/Encrypt sai / bad /Encrypt dictionary');
+    const id = this.resolve(this.trailer.get('ID'));
+    const id0 = Array.isArray(id) && id[0] instanceof PdfString ? id[0].bytes : undefined;
+    const crypt = PdfCrypt.open(enc, id0, (o) => this.resolve(o));
+    // Objects read before the key was known (e.g. an indirect /Length) are plain numbers: only those may stay cached.
+    for (const [k, v] of this.cache) if (typeof v !== 'number' && k !== this.encryptNum) this.cache.delete(k);
+    this.objStms.clear();
+    this.failed.clear();
+    return crypt;
+  }
+
+  /** Decrypts a top-level object read from the file (xref streams and the /Encrypt dictionary are never encrypted). */
+  private decrypt(num: number, gen: number, v: PdfObject): PdfObject {
+    const c = this.crypt;
+    if (!c || num === this.encryptNum) return v;
+    if (v instanceof PdfStream) {
+      const type = v.dict.get('Type');
+      const t = type instanceof PdfName ? type.name : '';
+      if (t === 'XRef' || (t === 'Metadata' && !c.encryptMetadata)) return v;
+      return new PdfStream(mapStrings(v.dict, (b) => c.decryptString(num, gen, b)) as PdfDict, c.decryptStream(num, gen, v.data));
+    }
+    return mapStrings(v, (b) => c.decryptString(num, gen, b));
   }
 
   /** Parses the file; DOCUMENT_INVALID (with detail) for anything we cannot read or must refuse. */
@@ -83,7 +118,6 @@ export class PdfFile {
     } catch (e) {
       throw asInvalid(e);
     }
-    if (file.trailer.has('Encrypt')) throw invalid('PDF được mã hoá / encrypted PDF not supported');
     try {
       const root = file.resolve(file.trailer.get('Root'));
       if (!(root instanceof PdfDict)) throw invalid('thiếu /Root / no document catalog');
@@ -91,6 +125,18 @@ export class PdfFile {
       throw asInvalid(e);
     }
     return file;
+  }
+
+  /**
+   * Refuses files whose permissions forbid adding a signature (neither annotations nor form filling allowed), as
+   * Acrobat does; the detail names the permissions.
+   */
+  assertSignable(): void {
+    const c = this.crypt;
+    if (!c || c.allowsSigning) return;
+    throw new AgentError('DOCUMENT_INVALID',
+      'Quyền của tệp PDF không cho phép ký (cấm điền biểu mẫu và chú thích) / the PDF\'s permissions forbid signing (no form filling, no annotations)',
+      { detail: `encrypted PDF permissions forbid signing: ${c.describePermissions()}`, documentProblem: 'permissions' });
   }
 
   private readChain(start: number): { trailer: PdfDict; isStream: boolean; size: number } {
@@ -246,7 +292,7 @@ export class PdfFile {
         if (e.offset >= this.buf.length) throw invalid(`offset đối tượng ${num} sai / object offset out of range`);
         const got = new Lexer(this.buf, e.offset, (r) => this.lengthOf(r)).parseIndirect();
         if (got.num !== num) throw invalid(`xref trỏ sai đối tượng ${num} / xref points to the wrong object`);
-        value = got.value;
+        value = this.decrypt(num, got.gen, got.value);
       } else {
         value = this.fromObjStm(num, e.stream, e.index);
       }

@@ -13,6 +13,7 @@ export { verifyPdf, type PdfSignatureReport } from './verify.js';
  */
 export async function describePdf(pdf: Uint8Array): Promise<DocumentDescription> {
   const file = PdfFile.open(pdf);
+  file.assertSignable();
   try {
     return {
       size: pdf.length,

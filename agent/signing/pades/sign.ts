@@ -69,6 +69,7 @@ function appendToArray(file: PdfFile, w: IncrementalWriter, owner: PdfDict, key:
 export async function signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array> {
   if (pdf.length > MAX_INPUT) throw invalid('tệp quá lớn / file too large');
   const file = PdfFile.open(pdf);
+  file.assertSignable();
   const subFilter = options.subFilter ?? 'ETSI.CAdES.detached';
   const timestamped = options.level === 'B-T';
   if (timestamped && !options.timestamp) {
