@@ -169,6 +169,11 @@ export interface DocumentDescription {
   sha256Hex: string;
   pageCount?: number;
   existingSignatures?: number;
+  /**
+   * PDF: the file was damaged and what gets signed is a repaired copy (why, in English: e.g. bytes before the
+   * header removed, cross-reference data rebuilt by scanning). Shown in the dialog and returned in the result.
+   */
+  repaired?: string;
 }
 
 /** What describeOffice adds: the document type and, for Word, the first lines of text. */
