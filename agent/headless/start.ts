@@ -2,14 +2,16 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, type DocumentSigners, type Logger, type TokenService, type UserPrompt } from '../core/index.js';
+import { createCertificateStatus } from '../certs/status/index.js';
 import { createDispatcher, type AgentDispatcher } from '../core/dispatcher.js';
 import type { LimitOptions } from '../core/policy/limits.js';
 import { OriginAccess, normaliseOrigin } from '../core/policy/origins.js';
 import { SettingsCell } from '../core/settings.js';
 import { createPkcs11TokenService, type ModuleCandidate } from '../pkcs11/index.js';
-import { createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
+import { InflightBudget, createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
+import { MAX_INFLIGHT_BYTES } from '../core/protocol/limits.js';
 import { startVnptListener, VNPT_PORTS } from './vnpt-listener.js';
-import { interimCertificateChecks, osFamily, vnptPdfVerifier } from './vnpt-ports.js';
+import { osFamily, statusCertificateChecks, vnptPdfVerifier } from './vnpt-ports.js';
 // Not '../tls/index.js': it re-exports the CA issuer and with it @peculiar/x509, which only a first start (or a
 // renewal) needs; tls/store loads it on demand. Keeps ~100 ms and several MB out of every start.
 import { ensurePrivateDir } from '../tls/atomic-file.js';
@@ -59,11 +61,6 @@ export interface StartOptions {
    * `compat.vnpt` is on); an empty list turns it off.
    */
   vnptPorts?: number[];
-  /**
-   * Trusted CA certificates (DER) for the VNPT certificate checks and VerifyPdf until the policy's trust anchors
-   * are read by the certificate-status service. Absent: no chain is checked (docs/vnpt-compat.md).
-   */
-  trustAnchors?: Uint8Array[];
   /** Echo log lines on stderr. */
   logEcho?: boolean;
   clock?: Clock;
@@ -103,6 +100,8 @@ function lazyDocumentSigners(): DocumentSigners {
     describeXml: async (...a) => (await get()).describeXml(...a),
     signXml: async (...a) => (await get()).signXml(...a),
     signCms: async (...a) => (await get()).signCms(...a),
+    describeOffice: async (...a) => (await get()).describeOffice(...a),
+    signOffice: async (...a) => (await get()).signOffice(...a),
   };
 }
 
@@ -184,7 +183,9 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       cleanup.push(() => browser.closeAll());
       prompt = browser;
     }
+    const status = await createCertificateStatus({ dataDir, policy: policy.policy, logger });
     const dispatcher = createDispatcher({
+      status: status.service,
       tokens: tokenService,
       prompt: prompt ?? noUiPrompt(logger),
       documents: options.documents ?? lazyDocumentSigners(),
@@ -198,8 +199,11 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     });
     cleanup.push(() => dispatcher.close());
 
-    const origins: OriginGate = { normalise: (raw) => normaliseOrigin(raw), classify: (o) => access.classify(o), pairingAllowed: () => policy.policy.allowPairing };
+    const origins: OriginGate = { normalise: (raw) => normaliseOrigin(raw), classify: (o, connection) => access.classify(o, connection), pairingAllowed: () => policy.policy.allowPairing };
+    // One in-flight byte budget for every listener of this agent (THREATS T23).
+    const budget = new InflightBudget(options.serverLimits?.maxInflightBytes ?? MAX_INFLIGHT_BYTES);
     const server = createAgentServer({
+      budget,
       dispatcher,
       origins,
       logger,
@@ -214,12 +218,12 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     cleanup.push(() => server.close());
 
     const vnptPorts = policy.policy.compat.vnpt ? (options.vnptPorts ?? VNPT_PORTS) : [];
-    const anchors = (): Uint8Array[] => options.trustAnchors ?? [];
+    const anchors = (): Uint8Array[] => status.anchors.map((a) => a.der);
     const vnpt = vnptPorts.length > 0
       ? await startVnptListener({
-        dispatcher, origins, logger, version, credentials: { key: tls.key, cert: tls.cert }, ports: vnptPorts, limits: options.serverLimits,
+        dispatcher, origins, logger, version, credentials: { key: tls.key, cert: tls.cert }, ports: vnptPorts, limits: options.serverLimits, budget,
         session: {
-          checks: interimCertificateChecks(anchors, logger),
+          checks: statusCertificateChecks({ status: status.service, anchors, revocationCheck: () => policy.policy.signing.revocationCheck }),
           verifyPdf: vnptPdfVerifier(anchors),
           logout: (tokenId) => tokenService.logout(tokenId),
           computer: { os: osFamily(process.platform), version },

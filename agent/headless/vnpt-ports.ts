@@ -1,10 +1,11 @@
-// What the VNPT-compatible sessions need from the rest of the agent: certificate checks, PDF verification, and the
-// facts GetComputerInfo may tell. The checks are the interim implementation (validity period + chain to the
-// configured anchors, revocation "unknown") until the agent's certificate-status service provides OCSP/CRL.
+// What the VNPT-compatible sessions need from the rest of the agent: certificate checks over the agent's
+// certificate-status service (chain to the trust anchors, OCSP, CRL), PDF verification, and the facts
+// GetComputerInfo may tell.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import type { Logger } from '../core/index.js';
-import type { CertificateChecks, CertVerdict, VnptPdfSignature } from '../compat/vnpt/index.js';
+import type { CertificateStatus, StatusReport } from '../core/status/port.js';
+import type { RevocationCheck } from '../core/policy/policy.js';
+import type { CertificateChecks, CertPurpose, CertVerdict, VnptPdfSignature } from '../compat/vnpt/index.js';
 import { statusAt } from '../certs/index.js';
 import { checkChain, verifyPdf } from '../signing/index.js';
 
@@ -17,40 +18,58 @@ function validityOf(der: Uint8Array, at: Date): CertVerdict {
   }
 }
 
+export interface VnptCheckDeps {
+  status: CertificateStatus;
+  /** The trust anchors the status service uses (DER): shipped list, policy `trust.anchors`, the user's. */
+  anchors: () => readonly Uint8Array[];
+  /** Policy `signing.revocationCheck`: what ValidateCertificate does when no OCSP/CRL answer can be had. */
+  revocationCheck: () => RevocationCheck;
+}
+
 /**
- * `anchors`: trusted root/issuing CA certificates (DER); they also serve as intermediates. With no anchors the
- * chain cannot be decided: ValidateCertificate then rests on the validity period alone (docs/vnpt-compat.md).
+ * The plugin's checks on the agent's own machinery. The chain is decided against the anchors at the time asked;
+ * revocation is the status service's answer now (OCSP first, then CRL; a page's URLs or CRL are never used).
  */
-export function interimCertificateChecks(anchors: () => Uint8Array[], logger: Logger): CertificateChecks {
-  async function chain(der: Uint8Array, at: Date): Promise<'trusted' | 'untrusted' | 'undecided'> {
-    const list = anchors();
-    const r = await checkChain(der, list, list, at);
-    if (r === undefined) return 'undecided';
-    if (!r.valid) logger.info('vnpt.chain-untrusted', { problem: r.problem ?? '' });
-    return r.valid ? 'trusted' : 'untrusted';
+export function statusCertificateChecks(deps: VnptCheckDeps): CertificateChecks {
+  /**
+   * Chain to the anchors at `at` (pkijs over the anchor list), or — for what the list alone cannot connect, such as
+   * an issuing CA found on the token or at caIssuers — the chain the status service built.
+   */
+  async function assess(der: Uint8Array, at: Date, purpose: CertPurpose, askStatus: boolean): Promise<{ chained: boolean; status?: StatusReport['status'] }> {
+    const list = [...deps.anchors()];
+    const direct = (await checkChain(der, list, list, at))?.valid === true;
+    if (!askStatus && direct) return { chained: true };
+    const report = await deps.status.check({ certificate: der, candidates: [], purpose });
+    return { chained: direct || report.evidence?.anchored === true, status: report.status };
   }
   return {
     async validity(der, at) {
       return validityOf(der, at);
     },
-    async validate(der, at) {
+    async validate(der, at, purpose) {
       const period = validityOf(der, at);
       if (period !== 'valid') return period;
-      // Revocation cannot be asked yet: like a plugin whose OCSP server is unreachable, it does not fail validation.
-      return (await chain(der, at)) === 'untrusted' ? 'untrusted' : 'valid';
+      const policy = deps.revocationCheck();
+      const { chained, status } = await assess(der, at, purpose, policy !== 'off');
+      if (!chained) return 'untrusted';
+      if (status === 'revoked') return 'revoked';
+      // 'warn' (the default): an unreachable responder does not fail validation; 'require' does.
+      return status === 'unknown' && policy === 'require' ? 'revocationUnknown' : 'valid';
     },
-    async revocation(der, at) {
+    async revocation(der, at, _source, purpose) {
       if (validityOf(der, at) === 'unreadable') return 'unreadable';
-      return (await chain(der, at)) === 'untrusted' ? 'untrusted' : 'revocationUnknown';
+      const { chained, status } = await assess(der, at, purpose, true);
+      if (!chained) return 'untrusted';
+      return status === 'good' ? 'valid' : status === 'revoked' ? 'revoked' : 'revocationUnknown';
     },
   };
 }
 
 /** VerifyPdf: every signature's integrity and coverage, and its chain to the anchors at its signing time. */
-export function vnptPdfVerifier(anchors: () => Uint8Array[]): (pdf: Uint8Array) => Promise<VnptPdfSignature[]> {
+export function vnptPdfVerifier(anchors: () => readonly Uint8Array[]): (pdf: Uint8Array) => Promise<VnptPdfSignature[]> {
   return async (pdf) => {
     const reports = await verifyPdf(pdf);
-    const list = anchors();
+    const list = [...anchors()];
     const out: VnptPdfSignature[] = [];
     for (const r of reports) {
       const chain = r.certificate ? await checkChain(r.certificate, list, list, r.signingTime ?? new Date()) : undefined;

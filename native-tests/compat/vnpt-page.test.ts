@@ -16,11 +16,12 @@ import { startAgent, type RunningAgent } from '../../agent/headless/index.js';
 import { installCa } from '../../agent/tls/index.js';
 import { CHROMIUM_ARGS, pdfsig, quietLogger } from '../e2e/harness.js';
 import { tool } from '../signing/helpers.js';
+import { validatorJar } from '../validators/paths.js';
+import { makeDocx } from '../../agent/signing/ooxml/testing/make-docx.js';
 
 const k = inject('kyso');
 const PORTAL = 'https://dichvucong.example.gov.vn';
 const SCRIPTS = join(import.meta.dirname, 'vnpt-page');
-const der = (b64: string): Uint8Array => new Uint8Array(Buffer.from(b64, 'base64'));
 let dir: string;
 let agent: RunningAgent;
 let prompt: ScriptedPrompt;
@@ -84,6 +85,13 @@ async function xmlsec(xml: Buffer, idAttr: string): Promise<{ code: number; out:
   return tool('xmlsec1', ['--verify', '--trusted-pem', k.pki.rootCertFile, '--untrusted-pem', k.pki.caCertFile, `--id-attr:${idAttr.split('@')[0]}`, idAttr.split('@')[1]!, file]);
 }
 
+/** Apache POI's own signature check of an Office package (independent of the agent's OOXML code). */
+async function poiVerify(doc: Buffer, ext: string): Promise<{ code: number; out: string }> {
+  const file = join(dir, `o-${Date.now()}.${ext}`);
+  writeFileSync(file, doc);
+  return tool('java', ['-jar', validatorJar('poi'), 'verify', file]);
+}
+
 async function opensslCms(cms: Buffer, content?: Buffer): Promise<{ code: number; out: string }> {
   const file = join(dir, `c-${Date.now()}.p7s`);
   writeFileSync(file, cms);
@@ -95,13 +103,13 @@ async function opensslCms(cms: Buffer, content?: Buffer): Promise<{ code: number
 beforeAll(async () => {
   process.env.SOFTHSM2_CONF = k.softhsm.conf;
   dir = mkdtempSync(join(tmpdir(), 'kyso-vnpt-page-'));
-  writeFileSync(join(dir, 'policy.json'), JSON.stringify({ allowPairing: true }));
+  // The test PKI's root and issuing CA are the trust anchors (policy trust.anchors), beside the shipped list.
+  writeFileSync(join(dir, 'policy.json'), JSON.stringify({ allowPairing: true, trust: { anchors: [k.pki.rootCertFile, k.pki.caCertFile] } }));
   const citizen = k.pki.certs.citizen;
   prompt = new ScriptedPrompt({ access: 'allowAlways', confirm: { pin: k.softhsm.tokens.A.pin }, choose: (certs: Cert[]) => certs.find((c) => c.serialNumber === citizen.serialHex) ?? null });
   agent = await startAgent({
     dataDir: join(dir, 'data'), policyPath: join(dir, 'policy.json'), home: dir, port: 0, vnptPorts: [0], prompt,
     modules: [{ name: 'SoftHSM2', path: k.softhsm.module, source: 'env' }],
-    trustAnchors: [der(k.pki.rootDerBase64), der(k.pki.caDerBase64)],
     // This page opens more dialogs in a minute than a person would; the limit itself is tested in the unit tests.
     promptLimits: { promptsPerMinute: 200 },
   });
@@ -228,19 +236,20 @@ describe('VNPT page script 1.0.0.8 in Chromium against the agent', () => {
       JSON.stringify({ data: pdf.toString('base64'), type: 'pdf', sigOptions: JSON.stringify({ page: 1, llx: 40, lly: 40, urx: 260, ury: 120, Description: 'Đồng ý' }) }),
       JSON.stringify({ data: Buffer.from(xml).toString('base64'), type: 'xml', sigOptions: JSON.stringify({ DigestMethod: 'SHA256', SignatureMethod: 'RSAwithSHA256' }) }),
       JSON.stringify({ data: data.toString('base64'), type: 'txt', sigOptions: JSON.stringify({ DigestAlgorithm: 'SHA256' }) }),
-      JSON.stringify({ data: 'UEsDBA==', type: 'docx' }),
+      JSON.stringify({ data: Buffer.from(makeDocx(['Tờ trình số 12'])).toString('base64'), type: 'docx', sigOptions: JSON.stringify({ DigestAlgorithm: 'SHA256' }) }),
     ];
     const before = prompt.calls.confirmSigning;
     const r = await plugin(page, 'signArrDataAdvanced', [many, serial, false, null, true]);
     expect(prompt.calls.confirmSigning - before).toBe(1);
     const items = (JSON.parse(r) as string[]).map((t) => JSON.parse(t) as { code: number; data: string; error: string; serial: string });
-    expect(items.map((i) => i.code)).toEqual([0, 0, 0, 5]);
+    expect(items.map((i) => i.code), items.map((i) => i.error).join('; ')).toEqual([0, 0, 0, 0]);
     expect((await pdfsig(Buffer.from(items[0]!.data, 'base64'), dir)).valid).toBe(1);
     const signedXml = Buffer.from(items[1]!.data, 'base64');
     expect(signedXml.toString()).toContain('xmldsig-more#rsa-sha256');
     expect((await xmlsec(signedXml, 'Id@DLHDon')).code).toBe(0);
     expect((await opensslCms(Buffer.from(items[2]!.data, 'base64'))).code).toBe(0);
-    expect(items[3]!.error).toMatch(/docx/);
+    const office = await poiVerify(Buffer.from(items[3]!.data, 'base64'), 'docx');
+    expect(office.out).toMatch(/signatures=1 valid=1/);
   });
 
   it('clearPINCache=true logs the token out first: the PIN is asked for that batch, not for the next', async () => {
@@ -268,8 +277,10 @@ describe('VNPT page script 1.0.0.8 in Chromium against the agent', () => {
     expect(noB64.every((c) => c.base64 === undefined)).toBe(true);
     const computer = JSON.parse(JSON.parse(await plugin(page, 'GetComputerInfo', [null])).data) as Record<string, string>;
     expect(computer).toEqual({ os: 'Linux', version: agent.version });
-    // SignOFFICE stays "not supported" until the agent has sign.office.
-    expect(JSON.parse(await plugin(page, 'signOffice', ['UEsDBA==', null])).code).toBe(5);
+    // SignOFFICE through the agent's sign.office; Apache POI checks the signature.
+    const docx = JSON.parse(await plugin(page, 'signOffice', [Buffer.from(makeDocx(['Biên bản họp'])).toString('base64'), null])) as { code: number; data: string; error: string };
+    expect(docx.code, docx.error).toBe(0);
+    expect((await poiVerify(Buffer.from(docx.data, 'base64'), 'docx')).out).toMatch(/signatures=1 valid=1/);
   });
 });
 

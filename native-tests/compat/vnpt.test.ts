@@ -131,7 +131,7 @@ describe('VNPT-CA Plugin compatible listener', () => {
       prompt.script({ confirm: 'cancel' });
       const [cancelled] = await page.call(9, [Buffer.alloc(32, 7).toString('base64')]);
       expect(JSON.parse(cancelled).code).toBe(11);
-      const [unknown] = await page.call(3, ['UEsDBA==']);
+      const [unknown] = await page.call(999, ['UEsDBA==']);
       expect(JSON.parse(unknown)).toMatchObject({ code: 5 });
       expect(await page.call(7)).toEqual(['1', 'callbackDefault']);
     } finally {

@@ -3,4 +3,4 @@ export { createVnptSession, type VnptSessionOptions, type VnptPdfSignature } fro
 export { FN } from './functions.js';
 export { parseVnptFrame, formatVnptReply, vnptResult } from './frames.js';
 export { VNPT, CERT, vnptCodeFor, vnptErrorText } from './codes.js';
-export { certCode, type CertificateChecks, type CertVerdict, type RevocationSource } from './cert-checks.js';
+export { certCode, type CertificateChecks, type CertPurpose, type CertVerdict, type RevocationSource } from './cert-checks.js';

@@ -122,9 +122,15 @@ describe('VNPT-compatible session', () => {
     // VNPT's sample page: JSON.parse(JSON.parse(r)[0]).
     expect(JSON.parse(JSON.parse(result!)[0])).toMatchObject({ code: 0, data: 'UERG', serial: '0A1B2C', error: '' });
     const items = (JSON.parse(result!) as string[]).map((t) => JSON.parse(t) as { code: number; error: string });
+    // The scripted batch answers two results: the docx item (through the sign.office hook) gets none → code 5.
     expect(items.map((i) => i.code)).toEqual([0, 1, 5]);
-    expect(items[2]!.error).toMatch(/docx.*\/ .*docx/);
-    expect(d.calls.filter((c) => c.method === 'sign.batch')).toHaveLength(1);
+    const batch = d.calls.filter((c) => c.method === 'sign.batch');
+    expect(batch).toHaveLength(1);
+    expect((batch[0]!.params.items as Array<{ kind: string; params: Record<string, unknown> }>)[2]).toEqual({ kind: 'office', params: { document: 'UEs=', fileName: 'document.docx', hashAlgorithm: 'SHA-256' } });
+    // A type the plugin does not know is refused per item with a bilingual text.
+    const odd = JSON.stringify([JSON.stringify({ data: 'YQ==', type: 'odt' })]);
+    const [oddResult] = (await s.handle(frame(FN.signArrDataAdvanced, [odd, '', '0', '1'])))!.split('*');
+    expect(JSON.parse(JSON.parse(oddResult!)[0]).error).toMatch(/odt.*\/ .*odt/);
   });
 
   it('signArrDataAdvanced with one item also reads as JSON.parse(JSON.parse(r)) (the single-item portals)', async () => {
@@ -244,10 +250,13 @@ describe('VNPT-compatible session', () => {
     expect(r.error).toMatch(/quá nhiều yêu cầu.* \/ .*too many requests/);
   });
 
-  it('SignOFFICE is "not supported" (code 5) until the agent has sign.office; GetComputerInfo tells OS family and version only', async () => {
-    const s = createVnptSession({ dispatcher: fakeDispatcher(ok), decodeBase64Text: decode, computer: { os: 'Linux', version: '1.2.3' } }, ctx);
-    const off = JSON.parse((await s.handle(frame(FN.SignOFFICE, ['UEsDBA=='])))!.split('*')[0]!);
-    expect(off.code).toBe(5);
+  it('SignOFFICE goes to sign.office with the Office type read from the package; GetComputerInfo tells OS family and version only', async () => {
+    const d = fakeDispatcher((m, p) => (m === 'sign.office' ? { result: { document: 'T0ZG' } } : ok(m, p)));
+    const s = createVnptSession({ dispatcher: d, decodeBase64Text: decode, computer: { os: 'Linux', version: '1.2.3' } }, ctx);
+    const xlsx = Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.from('xl/workbook.xml')]).toString('base64');
+    const signed = JSON.parse((await s.handle(frame(FN.SignOFFICE, [xlsx])))!.split('*')[0]!);
+    expect(signed).toEqual({ code: 0, data: 'T0ZG', error: '' });
+    expect(d.calls.find((c) => c.method === 'sign.office')!.params).toMatchObject({ certId: 'c1', fileName: 'document.xlsx', hashAlgorithm: 'SHA-256' });
     const info = JSON.parse((await s.handle(frame(FN.GetComputerInfo, [''])))!.split('*')[0]!);
     expect(JSON.parse(info.data)).toEqual({ os: 'Linux', version: '1.2.3' });
   });

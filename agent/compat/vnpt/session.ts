@@ -128,7 +128,7 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
       const der = await certificateArg(args[0], base64);
       // CheckCRL's 4th argument: a CRL the page already has (data, never a URL to fetch).
       const crl = kind === 'crl' && args[3] ? decodeBase64(args[3]) ?? undefined : undefined;
-      return await runCheck(opts.checks, kind, der, checkTime(args[1], now()), crl);
+      return await runCheck(opts.checks, kind, der, checkTime(args[1], now()), base64 ? 'document' : 'token', crl);
     } catch {
       // Not approved, cancelled…: the checks answer numbers only.
       return String(CERT.ERROR);

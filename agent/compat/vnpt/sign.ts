@@ -70,7 +70,7 @@ export function signHandlers(core: SessionCore): Array<[number, Handler]> {
   async function validateBefore(o: Record<string, unknown>, cert: Cert): Promise<void> {
     if (flag(pick(o, 'ValidateBefore')) !== true || !opts.checks) return;
     const der = decodeBase64(cert.der);
-    const verdict = der ? await opts.checks.validate(der, core.now()) : 'unreadable';
+    const verdict = der ? await opts.checks.validate(der, core.now(), 'token') : 'unreadable';
     if (verdict !== 'valid') {
       throw new UnsupportedOption(`Chứng thư số không hợp lệ (mã ${certCode(verdict)}) / The certificate is not valid (code ${certCode(verdict)})`, VNPT.SIGN_FAILED);
     }
