@@ -15,7 +15,7 @@ export interface DoctorReport {
   platform: string;
   node: string;
   dataDir: string;
-  policy: { path: string; source: LoadedPolicy['source']; problems: string[]; inForce: LoadedPolicy['policy'] };
+  policy: { path: string; source: LoadedPolicy['source']; problems: string[]; warnings: string[]; inForce: LoadedPolicy['policy'] };
   modules: ModuleReport[];
   tokens: Token[];
   certificates: Array<Pick<Cert, 'certId' | 'tokenId' | 'thumbprintSha256' | 'status' | 'keyAlgorithm' | 'notAfter' | 'identifiers' | 'hasPrivateKey'> & { subject: string; issuer: string }>;
@@ -71,7 +71,7 @@ export async function collectDoctor(dataDirFlag: string | undefined, policyFlag:
     platform: `${process.platform}-${process.arch}`,
     node: process.version,
     dataDir,
-    policy: { path: policy.path, source: policy.source, problems: policy.problems, inForce: policy.policy },
+    policy: { path: policy.path, source: policy.source, problems: policy.problems, warnings: policy.warnings, inForce: policy.policy },
     modules: [],
     tokens: [],
     certificates: [],
