@@ -1,5 +1,6 @@
 // Interfaces the core owns and the composition roots fill with real parts (or tests with fakes).
 import type { PinStatus } from './errors.js';
+import type { StatusNotice } from './status/gate.js';
 import type { Cert, EcdsaFormat, HashAlgorithm, SignScheme, SignSubject, Token } from './types.js';
 
 // ───────────────────────────── tokens ─────────────────────────────
@@ -122,6 +123,8 @@ export interface ConfirmRequest {
   subject: SignSubject;
   certificate: Cert;
   pin: PinRequest;
+  /** Set when the certificate's status could not be confirmed good (policy signing.revocationCheck "warn"). */
+  certificateStatus?: StatusNotice;
 }
 
 /** `pin` is a fresh buffer the caller zeroes after use. Absent when no PIN was required or on PIN-pad. */
@@ -166,6 +169,11 @@ export interface DocumentDescription {
   sha256Hex: string;
   pageCount?: number;
   existingSignatures?: number;
+  /**
+   * PDF: the file was damaged and what gets signed is a repaired copy (why, in English: e.g. bytes before the
+   * header removed, cross-reference data rebuilt by scanning). Shown in the dialog and returned in the result.
+   */
+  repaired?: string;
 }
 
 /** What describeOffice adds: the document type and, for Word, the first lines of text. */

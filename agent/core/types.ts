@@ -76,6 +76,8 @@ export type SignSubject =
       officeKind?: 'docx' | 'xlsx' | 'pptx';
       /** office .docx: the first lines of text, so the user sees what they sign. */
       preview?: string[];
+      /** PDF: what is signed is a repaired copy of a damaged file, and why (docs/protocol.md). */
+      repaired?: string;
     }
   | {
       kind: 'batch';

@@ -186,6 +186,9 @@ export function confirmPage(state: ConfirmState, ctx: PageContext): Page {
     subjectBlock(state.subject),
     h('h2', {}, t('certificate')),
     certSummary(state.certificate),
+    state.certificateStatus
+      ? h('p', { class: 'warning', role: 'alert', 'data-testid': 'status-unknown' }, t('statusUnknown'), h('span', { class: 'muted small' }, ` (${state.certificateStatus.detail})`))
+      : null,
     pinArea,
     prog.root,
     h('div', { class: 'actions' }, locked ? null : signBtn, cancelBtn),
