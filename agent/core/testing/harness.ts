@@ -47,6 +47,8 @@ export interface TestAgentOptions {
   tokens?: FakeTokenOptions;
   prompt?: PromptScript;
   limits?: Partial<LimitOptions>;
+  /** Working memory document calls may claim at once (default MAX_DOCUMENT_WORK_BYTES). */
+  documentBudgetBytes?: number;
 }
 
 export interface TestAgent {
@@ -82,6 +84,7 @@ export function createTestAgent(options: TestAgentOptions = {}): TestAgent {
   const documents = new FakeDocuments();
   const dispatcher = createDispatcher({
     tokens, prompt, documents, access, policy, clock, logger, version: '0.1.0-test', ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.documentBudgetBytes !== undefined ? { documentBudgetBytes: options.documentBudgetBytes } : {}),
   });
   let nextId = 1;
   return {
