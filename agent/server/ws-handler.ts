@@ -127,7 +127,7 @@ export class WsGateway {
         if (ws.readyState === WebSocket.OPEN) ws.send(message);
       },
     };
-    if (!this.capFrames(ws, origin, ctx)) {
+    if (!this.capFrames(ws, origin, ctx, endpoint.maxUnapprovedPayloadBytes)) {
       rt.logger.error('ws.receiver-unsupported', { origin });
       ws.terminate();
       return;
@@ -187,7 +187,7 @@ export class WsGateway {
    * data frame header; it is replaced here by a getter that makes that decision (ws pinned; the native tests
    * fail if its receiver changes). An unfinished message older than `messageTimeoutMs` closes the connection.
    */
-  private capFrames(ws: WebSocket, origin: string, ctx: ConnectionContext): boolean {
+  private capFrames(ws: WebSocket, origin: string, ctx: ConnectionContext, unapprovedCap?: number): boolean {
     const rt = this.rt;
     const receiver = (ws as unknown as { _receiver?: { _maxPayload?: unknown; _totalPayloadLength?: unknown } })._receiver;
     if (!receiver || typeof receiver._maxPayload !== 'number' || typeof receiver._totalPayloadLength !== 'number') return false;
@@ -206,7 +206,7 @@ export class WsGateway {
       configurable: true,
       get(this: { _totalPayloadLength: number }): number {
         const declared = this._totalPayloadLength;
-        const cap = rt.payloadCap(origin, ctx);
+        const cap = rt.payloadCap(origin, ctx, unapprovedCap);
         if (declared > cap) return cap;
         if (!claim.resize(declared)) {
           state.busy = true;

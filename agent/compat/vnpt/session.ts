@@ -1,5 +1,6 @@
 // One VNPT-compatible connection: function ids → kyso-agent JSON-RPC calls, answers in the plugin's formats.
 import type { Cert, ConnectionContext, Dispatcher, Reason } from '../../core/index.js';
+import { parseJson } from '../../core/protocol/json.js';
 import { VNPT, vnptCodeFor } from './codes.js';
 import { formatVnptReply, parseVnptFrame, vnptResult, type VnptRequest } from './frames.js';
 import { hashAlgorithm, parseOptions, pdfParams, pick, xmlParams } from './options.js';
@@ -141,7 +142,9 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
   /** signArrDataAdvanced: one confirmation for the array through sign.batch; the result is a JSON string literal. */
   async function signArray(args: string[]): Promise<string> {
     try {
-      const raw: unknown = JSON.parse(args[0] ?? '[]');
+      const parsed = parseJson(args[0] ?? '[]');
+      if (!parsed.ok) throw new Error(parsed.detail);
+      const raw: unknown = parsed.value;
       const entries = (Array.isArray(raw) ? raw : [raw]).map((e) => (typeof e === 'string' ? parseOptions(e) : (e as Record<string, unknown>)));
       const cert = await chooseCertificate(args[1] || undefined);
       const items = entries.map((e) => batchItem(e));
