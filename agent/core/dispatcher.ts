@@ -14,6 +14,7 @@ import { parseParams } from './protocol/schemas.js';
 import { DocumentBudget, documentClaim } from './protocol/document-budget.js';
 import type { Clock, ConnectionContext, Dispatcher, DocumentSigners, Logger, TokenService, UserPrompt } from './ports.js';
 import type { SettingsCell } from './settings.js';
+import type { CertificateStatus } from './status/port.js';
 import type { Token } from './types.js';
 
 export interface DispatcherDeps {
@@ -34,6 +35,8 @@ export interface DispatcherDeps {
   documentBudgetBytes?: number;
   /** Override the prompt rates (benchmarks, tests). Default 10 prompts per origin and 30 overall per minute. */
   limits?: Partial<LimitOptions>;
+  /** Certificate status service (agent/certs); absent: every status is unknown and policy decides. */
+  status?: CertificateStatus;
 }
 
 /**
@@ -100,6 +103,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     features: input.features ?? DEFAULT_FEATURES,
     limiter: new PromptLimiter(input.clock, { ...DEFAULT_LIMITS, ...input.limits }),
   };
+  if (input.status) deps.status = input.status;
   const { logger } = deps;
   const documentBudget = new DocumentBudget(input.documentBudgetBytes);
   const attached = new Set<ConnectionContext>();
