@@ -1,10 +1,12 @@
 // THREATS T22/T23 at the document limit, through the real agent (wss, real signers, SoftHSM2): each format at its
-// maximum size either signs or answers DOCUMENT_INVALID / PAYLOAD_TOO_LARGE, and the process stays under the
-// memory budget. The figures are printed. The test process also holds the client's copies of each message
-// (~3 × 85 MiB), so the bound on the whole process (1.5 GiB) is generous for the agent's own 1 GiB budget.
+// maximum size either signs or answers DOCUMENT_INVALID / PAYLOAD_TOO_LARGE, and the agent stays under its 1 GiB
+// memory budget. The client runs in another process (max-size-client.mjs), so the peak RSS and the event-loop
+// stalls printed here are the agent's own.
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -18,6 +20,7 @@ let dir: string;
 let agent: RunningAgent;
 let ws: WebSocket;
 let certId: string;
+let caFile: string;
 let nextId = 1;
 
 function call(method: string, params: Record<string, unknown>): Promise<{ result?: unknown; error?: { data: { reason: string; detail?: string } } }> {
@@ -33,34 +36,6 @@ function call(method: string, params: Record<string, unknown>): Promise<{ result
     ws.once('close', () => reject(new Error('socket closed')));
     ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
   });
-}
-
-/** A valid PDF of about `size` bytes: one page and one unreferenced stream of padding. */
-function bigPdf(size: number): Buffer {
-  const parts: Buffer[] = [];
-  const offsets: number[] = [];
-  let len = 0;
-  const push = (b: Buffer | string): void => {
-    const x = typeof b === 'string' ? Buffer.from(b, 'latin1') : b;
-    parts.push(x);
-    len += x.length;
-  };
-  push('%PDF-1.7\n');
-  const obj = (n: number, body: Buffer | string): void => {
-    offsets[n] = len;
-    push(`${n} 0 obj\n`);
-    push(body);
-    push('\nendobj\n');
-  };
-  obj(1, '<< /Type /Catalog /Pages 2 0 R >>');
-  obj(2, '<< /Type /Pages /Kids [3 0 R] /Count 1 >>');
-  obj(3, '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>');
-  const pad = Buffer.alloc(size, 0x41);
-  obj(4, Buffer.concat([Buffer.from(`<< /Length ${pad.length} >>\nstream\n`), pad, Buffer.from('\nendstream')]));
-  const xref = len;
-  push(`xref\n0 5\n0000000000 65535 f \n${[1, 2, 3, 4].map((n) => `${String(offsets[n]).padStart(10, '0')} 00000 n \n`).join('')}`);
-  push(`trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
-  return Buffer.concat(parts);
 }
 
 beforeAll(async () => {
@@ -86,6 +61,8 @@ beforeAll(async () => {
   const tokenA = tokens.tokens.find((t) => t.label === k.softhsm.tokens.A.label)!.tokenId;
   const list = (await call('certificates.list', {})).result as { certificates: Array<{ certId: string; tokenId: string; keyAlgorithm: string }> };
   certId = list.certificates.find((c) => c.tokenId === tokenA && c.keyAlgorithm.startsWith('RSA'))!.certId;
+  caFile = join(dir, 'ca.pem');
+  await writeFile(caFile, agent.tls.caPem);
 }, 120_000);
 
 afterAll(async () => {
@@ -94,27 +71,38 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const cases: Array<[string, string, () => Record<string, unknown>, 'ok' | 'DOCUMENT_INVALID']> = [
-  ['sign.xml', '64 MiB flat <r><a/><b/>…</r>', () => ({ profile: 'enveloped', xml: Buffer.from(`<r>${'<a/><b/>'.repeat((64 * MiB - 8) / 8)}</r>`).toString('base64') }), 'DOCUMENT_INVALID'],
-  ['sign.xml', '60 MiB of text in one element', () => ({ profile: 'enveloped', xml: Buffer.from(`<r><t>${'x'.repeat(60 * MiB)}</t></r>`).toString('base64') }), 'ok'],
-  ['sign.pdf', '63 MiB PDF', () => ({ fileName: 'big.pdf', pdf: bigPdf(63 * MiB).toString('base64') }), 'ok'],
-  ['sign.cms', '64 MiB data', () => ({ data: Buffer.alloc(64 * MiB, 3).toString('base64') }), 'ok'],
-  ['sign.batch', '500 XML items', () => ({ label: 'lô', items: Array.from({ length: 500 }, (_, i) => ({ kind: 'xml', params: { profile: 'enveloped', xml: Buffer.from(`<r><n>${i}</n></r>`).toString('base64') } })) }), 'ok'],
+const cases: Array<[string, string, string, 'ok' | 'DOCUMENT_INVALID']> = [
+  ['sign.xml', '64 MiB flat <r><a/><b/>…</r>', 'xml-flat', 'DOCUMENT_INVALID'],
+  ['sign.xml', '60 MiB of text in one element', 'xml-text', 'ok'],
+  ['sign.pdf', '63 MiB PDF', 'pdf', 'ok'],
+  ['sign.cms', '64 MiB data', 'cms', 'ok'],
+  ['sign.batch', '500 XML items', 'batch', 'ok'],
 ];
 
+/** Runs the client process for one case; resolves with its one-line verdict. */
+function runClient(kase: string): Promise<{ ok: boolean; reason?: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [fileURLToPath(new URL('max-size-client.mjs', import.meta.url)), String(agent.tlsPort), caFile, PORTAL, certId, kase], { maxBuffer: 1024 * 1024 }, (err, stdout) => {
+      if (err && !stdout) return reject(err);
+      resolve(JSON.parse(stdout.trim().split('\n').pop()!) as { ok: boolean; reason?: string });
+    });
+  });
+}
+
 describe('T23: every format at the maximum size, within the memory budget', () => {
-  for (const [method, what, params, expected] of cases) {
+  for (const [method, what, kase, expected] of cases) {
     it(`${method}: ${what} → ${expected}`, async () => {
       const delay = monitorEventLoopDelay({ resolution: 10 });
       const t0 = performance.now();
       delay.enable();
-      const reply = await call(method, { certId, ...params() });
+      const reply = await runClient(kase);
       delay.disable();
       const maxRss = process.resourceUsage().maxRSS * 1024;
-      console.log(`${method} ${what}: ${reply.error ? reply.error.data.reason : 'signed'} in ${((performance.now() - t0) / 1000).toFixed(1)} s, process peak RSS ${(maxRss / MiB).toFixed(0)} MiB, now ${(process.memoryUsage().rss / MiB).toFixed(0)} MiB, longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms`);
-      if (expected === 'ok') expect(reply.error).toBeUndefined();
-      else expect(reply.error?.data.reason).toBe(expected);
-      expect(maxRss).toBeLessThan(1536 * MiB);
+      console.log(`${method} ${what}: ${reply.ok ? 'signed' : reply.reason} in ${((performance.now() - t0) / 1000).toFixed(1)} s, agent peak RSS so far ${(maxRss / MiB).toFixed(0)} MiB, now ${(process.memoryUsage().rss / MiB).toFixed(0)} MiB, longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms`);
+      if (expected === 'ok') expect(reply).toMatchObject({ ok: true });
+      else expect(reply.reason).toBe(expected);
+      // The budget (docs/security.md) is 1 GiB; the test runner itself adds some, hence the margin.
+      expect(maxRss).toBeLessThan(1152 * MiB);
     }, 180_000);
   }
 });
