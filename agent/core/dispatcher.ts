@@ -11,6 +11,7 @@ import { parseJson, serializeError, serializeNotification, serializeResult, type
 import { MAX_FRAME_BYTES, MAX_ID_LENGTH } from './protocol/limits.js';
 import { isMethod, METHODS, PUBLIC_METHODS, TOKENS_CHANGED, type Method } from './protocol/methods.js';
 import { parseParams } from './protocol/schemas.js';
+import { DocumentBudget, documentClaim } from './protocol/document-budget.js';
 import type { Clock, ConnectionContext, Dispatcher, DocumentSigners, Logger, TokenService, UserPrompt } from './ports.js';
 import type { SettingsCell } from './settings.js';
 import type { CertificateStatus } from './status/port.js';
@@ -30,6 +31,8 @@ export interface DispatcherDeps {
   version: string;
   /** Shown to approved origins in agent.info; default: the sign methods and `tokens.changed`. */
   features?: string[];
+  /** Working memory all document calls may claim at once (tests); default MAX_DOCUMENT_WORK_BYTES. */
+  documentBudgetBytes?: number;
   /** Override the prompt rates (benchmarks, tests). Default 10 prompts per origin and 30 overall per minute. */
   limits?: Partial<LimitOptions>;
   /** Certificate status service (agent/certs); absent: every status is unknown and policy decides. */
@@ -102,6 +105,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
   };
   if (input.status) deps.status = input.status;
   const { logger } = deps;
+  const documentBudget = new DocumentBudget(input.documentBudgetBytes);
   const attached = new Set<ConnectionContext>();
   let unsubscribe: (() => void) | undefined;
 
@@ -131,7 +135,8 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
         ...(slot ? { slot } : {}),
       };
       const handler = commands[method] as (p: unknown, c: Call) => Promise<unknown>;
-      return handler(parsed, call);
+      // THREATS T23: decoded documents claim their working memory before any of them is parsed.
+      return documentBudget.hold(documentClaim(method, parsed), () => handler(parsed, call));
     };
     // Review M4: a sign.* call takes its origin's slot before its documents are decoded (BUSY first).
     return SLOTTED_METHODS.has(method) ? deps.limiter.withSlot(origin, invoke) : invoke(undefined);

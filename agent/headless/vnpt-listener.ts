@@ -6,6 +6,7 @@ import { createAgentServer, type AgentServer, type InflightBudget, type OriginGa
 
 /** The ports the plugin's page script tries, in its order (VNPT-COMPAT.md). */
 export const VNPT_PORTS = [4433, 4434, 4435];
+const VNPT_UNAPPROVED_FRAME_BYTES = 2 * 1024 * 1024;
 
 export interface VnptListenerOptions {
   dispatcher: AgentDispatcher;
@@ -43,6 +44,10 @@ export async function startVnptListener(o: VnptListenerOptions): Promise<{ serve
       sockets: {
         '/plugin': {
           transport: 'vnpt',
+          // The plugin protocol has no access call of its own: a page's first SignXML may carry the document, and
+          // access is asked then. 2 MiB covers invoices and licence keys; larger first documents need the portal
+          // approved first (policy or an earlier small call). docs/security.md, T22.
+          maxUnapprovedPayloadBytes: VNPT_UNAPPROVED_FRAME_BYTES,
           open: (ctx) => createVnptSession({ ...o.session, dispatcher: o.dispatcher, decodeBase64Text: (b) => Buffer.from(b, 'base64').toString('utf8') }, ctx),
         },
       },

@@ -51,6 +51,11 @@ export interface SocketEndpoint {
   open(ctx: ConnectionContext): FrameHandler;
   /** Push tokens.changed notifications to this endpoint's connections. Default false. */
   notifications?: boolean;
+  /**
+   * Largest message from an origin that is not approved yet, when this endpoint's protocol needs more than the
+   * server's `maxUnapprovedPayloadBytes` (the VNPT plugin protocol's first call may carry the document).
+   */
+  maxUnapprovedPayloadBytes?: number;
 }
 
 export interface ServerLimits {

@@ -124,6 +124,21 @@ describe('VNPT-CA Plugin compatible listener', () => {
     }
   });
 
+  it('T22: a page not yet approved may send its first SignXML with the document (≤ 2 MiB), not a 3 MiB frame', async () => {
+    const xml = `<HDon><DLHDon Id="data">${'<HHDVu><THHDVu>Hàng hoá</THHDVu></HHDVu>'.repeat(4000)}</DLHDon></HDon>`;
+    const page = await PluginPage.open(agent.vnptPort!, 'https://first-call.example.gov.vn');
+    try {
+      const [signed] = await page.call(1, [Buffer.from(xml).toString('base64'), JSON.stringify({ CertificateSerial: k.pki.certs.citizen.serialHex })]);
+      expect(JSON.parse(signed)).toMatchObject({ code: 0 });
+    } finally {
+      page.close();
+    }
+    const other = await PluginPage.open(agent.vnptPort!, 'https://huge-first-call.example.gov.vn');
+    const closed = new Promise<number>((resolve) => (other as unknown as { ws: WebSocket }).ws.once('close', (code) => resolve(code)));
+    void other.call(1, ['A'.repeat(3 * 1024 * 1024)]);
+    expect(await closed).toBe(1009);
+  });
+
   it('maps a cancelled confirmation to code 11 and an unknown function to code 5, and keeps serving', async () => {
     const page = await PluginPage.open(agent.vnptPort!, PORTAL);
     try {

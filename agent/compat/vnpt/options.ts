@@ -1,15 +1,14 @@
 // Reads the VNPT page script's option objects (XmlSigner, CmsSigner, OfficeSigner, hash options) into sign.* params.
 // PdfSigner, the largest, lives in pdf-options.ts. Field names are the script's (docs/vnpt-compat.md).
 
+import { parseJson } from '../../core/protocol/json.js';
+
 /** Reads a JSON option object sent as text; anything unreadable counts as "no options". */
 export function parseOptions(text: string | undefined): Record<string, unknown> {
   if (!text) return {};
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
+  const parsed = parseJson(text);
+  const v = parsed.ok ? parsed.value : null;
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
 /** Case-insensitive lookup over several names a script version may use for one option; null/"" count as absent. */

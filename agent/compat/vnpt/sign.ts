@@ -7,6 +7,7 @@ import { certCode } from './cert-checks.js';
 import { UnsupportedOption, digestOf, flag, hashAlgorithm, parseOptions, pick, xmlParams } from './options.js';
 import { pdfParams, type SignerFacts } from './pdf-options.js';
 import { FN } from './functions.js';
+import { parseJson } from '../../core/protocol/json.js';
 import type { Handler, SessionCore } from './session.js';
 
 type Item = { kind: string; params: Record<string, unknown> };
@@ -95,7 +96,10 @@ export function signHandlers(core: SessionCore): Array<[number, Handler]> {
     const answer = (items: ItemResult[]): string => JSON.stringify(items.map((i) => JSON.stringify(i)));
     let entries: Array<Record<string, unknown>>;
     try {
-      const raw: unknown = JSON.parse(args[0] ?? '');
+      // Bounded parse (docs/security.md, T22): the array arrives from the page.
+      const parsed = parseJson(args[0] ?? '');
+      if (!parsed.ok) throw new Error(parsed.detail);
+      const raw: unknown = parsed.value;
       entries = (Array.isArray(raw) ? raw : [raw]).map((e) => (typeof e === 'string' ? parseOptions(e) : typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {}));
       if (entries.length === 0) throw new Error('empty');
     } catch {
