@@ -9,6 +9,8 @@ import { SettingsCell } from '../core/settings.js';
 import { createPkcs11TokenService, type ModuleCandidate } from '../pkcs11/index.js';
 import { createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
 import { startVnptListener, VNPT_PORTS } from './vnpt-listener.js';
+import { createVnptSession } from '../compat/vnpt/index.js';
+import { startRelayChannel, type RelayChannel } from '../relay/index.js';
 // Not '../tls/index.js': it re-exports the CA issuer and with it @peculiar/x509, which only a first start (or a
 // renewal) needs; tls/store loads it on demand. Keeps ~100 ms and several MB out of every start.
 import { ensurePrivateDir } from '../tls/atomic-file.js';
@@ -58,6 +60,8 @@ export interface StartOptions {
    * `compat.vnpt` is on); an empty list turns it off.
    */
   vnptPorts?: number[];
+  /** The local channel the browser extension's native host relays to (default on; docs/extension.md). */
+  relay?: boolean;
   /** Echo log lines on stderr. */
   logEcho?: boolean;
   clock?: Clock;
@@ -67,6 +71,8 @@ export interface RunningAgent {
   tlsPort: number;
   plainPort: number | null;
   vnptPort: number | null;
+  /** The relay channel (socket path / pipe name) or null when off or owned by another agent of this user. */
+  relayPath: string | null;
   dataDir: string;
   version: string;
   policy: LoadedPolicy;
@@ -213,6 +219,24 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       : null;
     if (vnpt) cleanup.push(() => vnpt.server.close());
     vnptPort = vnpt?.port ?? null;
+
+    // The extension route: page channels relayed by the native host reach the same dispatcher and VNPT sessions.
+    let relay: RelayChannel | null = null;
+    if (options.relay !== false) {
+      const decodeBase64Text = (b: string): string => Buffer.from(b, 'base64').toString('utf8');
+      relay = await startRelayChannel({
+        dataDir,
+        version,
+        logger,
+        origins,
+        open: (kind, ctx) => (kind === 'rpc' ? { handle: (text: string) => dispatcher.handle(text, ctx) } : createVnptSession({ dispatcher, decodeBase64Text }, ctx)),
+        attach: (ctx) => dispatcher.attach(ctx),
+      }).catch((e: unknown) => {
+        logger.error('relay.failed', { detail: errorText(e) });
+        return null;
+      });
+      if (relay) cleanup.push(() => relay!.close());
+    }
     logger.info('agent.ready', { tlsPort: ports.tlsPort, plainPort: ports.plainPort, vnptPort: vnpt?.port ?? null });
 
     let stopping: Promise<void> | null = null;
@@ -220,6 +244,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       tlsPort: ports.tlsPort!,
       plainPort: ports.plainPort,
       vnptPort: vnpt?.port ?? null,
+      relayPath: relay?.location.path ?? null,
       dataDir,
       version,
       policy,
@@ -236,6 +261,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
           logger.info('agent.stopping', {});
           await server.close().catch((e) => logger.error('agent.stop-server', { detail: errorText(e) }));
           await vnpt?.server.close().catch((e) => logger.error('agent.stop-vnpt', { detail: errorText(e) }));
+          await relay?.close().catch((e) => logger.error('agent.stop-relay', { detail: errorText(e) }));
           dispatcher.close();
           await tokenService.logout().catch(() => undefined);
           await tokenService.close().catch((e) => logger.error('agent.stop-tokens', { detail: errorText(e) }));

@@ -16,6 +16,8 @@ export interface Policy {
   compat: { vnpt: boolean };
   signing: { requirePinEveryTime: boolean; pinSessionMinutes: number; allowHashOnly: boolean };
   tsa?: { url: string };
+  /** Extra companion-extension IDs (an enterprise build) the native host accepts (docs/extension.md). */
+  extension: { ids: string[] };
   language: Lang;
 }
 
@@ -27,6 +29,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   plainPort: false,
   compat: { vnpt: true },
   signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true },
+  extension: { ids: [] },
   language: 'vi',
 });
 
@@ -62,6 +65,10 @@ const policySchema = z.strictObject({
     allowHashOnly: z.boolean().optional(),
   }).optional(),
   tsa: z.strictObject({ url: httpUrl }).optional(),
+  // Chromium IDs are 32 letters a–p; Firefox add-on ids look like an e-mail address or a {GUID}.
+  extension: z.strictObject({
+    ids: z.array(z.string().regex(/^([a-p]{32}|[A-Za-z0-9._+-]{1,80}@[A-Za-z0-9.-]{1,80}|\{[0-9A-Fa-f-]{36}\})$/, 'not an extension id (32 letters a–p, or a Firefox add-on id)')).max(20).optional(),
+  }).optional(),
   language: z.enum(['vi', 'en']).optional(),
 });
 
@@ -103,6 +110,7 @@ export function parsePolicy(text: string): PolicyParseResult {
       pinSessionMinutes: p.signing?.pinSessionMinutes ?? d.signing.pinSessionMinutes,
       allowHashOnly: p.signing?.allowHashOnly ?? d.signing.allowHashOnly,
     },
+    extension: { ids: [...(p.extension?.ids ?? [])] },
     language: p.language ?? d.language,
   };
   if (p.tsa) policy.tsa = { url: p.tsa.url };

@@ -1,0 +1,49 @@
+// `kyso-agent native-host`: started by the browser for the companion extension (docs/extension.md). Not for
+// people to run: stdin/stdout carry native messages.
+import { spawn } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { resolveDataDir, resolvePolicyPath } from '../headless/data-dir.js';
+import { loadPolicy } from '../headless/policy-file.js';
+import { agentVersion } from '../headless/version.js';
+import { allowedCallers, channelLocation, readRelayKey, runNativeHost } from '../relay/index.js';
+import type { CliIo, Subcommand } from './io.js';
+
+/** The kyso-agent entry script (bin/kyso-agent.mjs) next to this build. */
+export function agentBin(): string {
+  return fileURLToPath(new URL('../../../bin/kyso-agent.mjs', import.meta.url));
+}
+
+export const nativeHostCommand: Subcommand = {
+  summary: 'Cầu nối cho tiện ích trình duyệt (trình duyệt tự chạy) / Native-messaging host for the browser extension (run by the browser)',
+  usage: 'kyso-agent native-host <caller origin or add-on id>',
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const env = io.env;
+    const dataDir = resolveDataDir(undefined, env);
+    const policy = await loadPolicy(resolvePolicyPath(undefined, env));
+    const location = channelLocation(dataDir, process.platform, { uid: process.getuid?.() ?? -1, name: env.USERNAME ?? env.USER ?? '' });
+    // Extra `start` arguments for the agent the host starts (KYSO_AGENT_START_ARGS, space-separated; tests, kiosks).
+    const extra = (env.KYSO_AGENT_START_ARGS ?? '').split(/\s+/).filter(Boolean);
+    return runNativeHost({
+      stdin: process.stdin,
+      stdout: process.stdout,
+      args: argv,
+      allowedCallers: allowedCallers(policy.policy.extension.ids),
+      version: agentVersion(),
+      connect: () => new Promise<Socket>((resolve, reject) => {
+        const s = connect(location.path);
+        s.once('connect', () => {
+          s.off('error', reject);
+          resolve(s);
+        });
+        s.once('error', reject);
+      }),
+      readKey: () => readRelayKey(location.keyFile),
+      startAgent: () => {
+        const child = spawn(process.execPath, [agentBin(), 'start', '--headless', ...extra], { detached: true, stdio: 'ignore', env, windowsHide: true });
+        child.unref();
+      },
+      log: (line) => io.err(`kyso-agent native-host: ${line}`),
+    });
+  },
+};
