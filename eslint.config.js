@@ -57,7 +57,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [noElectron],
-        patterns: [{ group: ['**/agent/**', '!**/agent/core/protocol/relay.js', 'node:*'], message: 'the extension bundles only agent/core/protocol/relay' }, { group: ['**/sdk/**', '**/renderer/**'], message: 'layering' }],
+        patterns: [{ regex: '^(?!.*/agent/core/protocol/relay\\.js$).*(/agent/|^node:)', message: 'the extension bundles only agent/core/protocol/relay' }, { group: ['**/sdk/**', '**/renderer/**'], message: 'layering' }],
       }],
     },
   },

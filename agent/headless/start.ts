@@ -229,6 +229,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
         version,
         logger,
         origins,
+        kinds: new Set(policy.policy.compat.vnpt ? ['rpc', 'vnpt'] : ['rpc']),
         open: (kind, ctx) => (kind === 'rpc' ? { handle: (text: string) => dispatcher.handle(text, ctx) } : createVnptSession({ dispatcher, decodeBase64Text }, ctx)),
         attach: (ctx) => dispatcher.attach(ctx),
       }).catch((e: unknown) => {

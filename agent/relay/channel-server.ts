@@ -32,6 +32,8 @@ export interface RelayChannelOptions {
   open(kind: StreamKind, ctx: ConnectionContext): RelayStreamHandler;
   /** tokens.changed for JSON-RPC streams (the dispatcher's attach). Returns detach. */
   attach?(ctx: ConnectionContext): () => void;
+  /** Kinds served (default both). VNPT streams are off with policy `compat.vnpt: false`, as the listener is. */
+  kinds?: ReadonlySet<StreamKind>;
   /** Open streams one origin may hold across all relay connections. */
   maxStreamsPerOrigin?: number;
   location?: ChannelLocation;
@@ -133,6 +135,8 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
 
     function openStream(s: number, kind: StreamKind, rawOrigin: string): void {
       if (streams.has(s)) return fail('PROTOCOL_ERROR', 'stream id in use');
+      // Treated like an absent agent: the shim then leaves the page to the browser's own WebSocket.
+      if (o.kinds && !o.kinds.has(kind)) return send({ t: 'closed', s, reason: 'AGENT_UNAVAILABLE' });
       let origin: string | null = null;
       try {
         origin = o.origins.normalise(rawOrigin);
