@@ -24,7 +24,7 @@ export const nativeHostCommand: Subcommand = {
     const location = channelLocation(dataDir, process.platform, { uid: process.getuid?.() ?? -1, name: env.USERNAME ?? env.USER ?? '' });
     // Extra `start` arguments for the agent the host starts (KYSO_AGENT_START_ARGS, space-separated; tests, kiosks).
     const extra = (env.KYSO_AGENT_START_ARGS ?? '').split(/\s+/).filter(Boolean);
-    return runNativeHost({
+    const code = await runNativeHost({
       stdin: process.stdin,
       stdout: process.stdout,
       args: argv,
@@ -45,5 +45,8 @@ export const nativeHostCommand: Subcommand = {
       },
       log: (line) => io.err(`kyso-agent native-host: ${line}`),
     });
+    // The browser's stdin may stay open after a refusal: flush what was said, then end the process.
+    await new Promise<void>((r) => process.stdout.write('', () => r()));
+    process.exit(code);
   },
 };

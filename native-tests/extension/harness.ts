@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { WebSocketServer } from 'ws';
 import { ScriptedPrompt } from '../../agent/core/testing/scripted-prompt.js';
 import { startAgent, type RunningAgent, type StartOptions } from '../../agent/headless/index.js';
 import { CHROMIUM_ARGS, ROOT, buildSdk } from '../e2e/harness.js';
@@ -46,6 +47,8 @@ export interface ExtEnv {
   /** http://127.0.0.1:<port> serving native-tests/extension/pages and the SDK bundle. */
   origin: string;
   port: number;
+  /** Text frames received by the echo WebSocket at ws://127.0.0.1:<port>/echo (same "public" address as the pages). */
+  echoed: string[];
   prompt: ScriptedPrompt;
   agent: RunningAgent | null;
   context: BrowserContext | null;
@@ -77,6 +80,16 @@ function pageServer(): Promise<Server> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+/** An echo WebSocket on the page server: a WebSocket the shim must leave to the browser. */
+function echoSocket(server: Server, received: string[]): WebSocketServer {
+  const wss = new WebSocketServer({ server, path: '/echo' });
+  wss.on('connection', (ws) => ws.on('message', (d) => {
+    received.push(d.toString());
+    ws.send(d.toString());
+  }));
+  return wss;
+}
+
 export async function startExtEnv(fx: TestFixture, policy: (origin: string) => object): Promise<ExtEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'kyso-ext-'));
   const home = join(dir, 'home');
@@ -84,6 +97,8 @@ export async function startExtEnv(fx: TestFixture, policy: (origin: string) => o
   const profile = join(dir, 'profile');
   const server = await pageServer();
   const port = (server.address() as AddressInfo).port;
+  const echoed: string[] = [];
+  const echo = echoSocket(server, echoed);
   const origin = `http://127.0.0.1:${port}`;
   const policyPath = join(dir, 'policy.json');
   writeFileSync(policyPath, JSON.stringify(policy(origin)));
@@ -99,7 +114,7 @@ export async function startExtEnv(fx: TestFixture, policy: (origin: string) => o
   };
   const prompt = new ScriptedPrompt({ access: 'allowAlways', confirm: { pin: fx.softhsm.tokens.A.pin }, choose: (certs) => certs.find((c) => c.subject.commonName === 'NGUYỄN VĂN AN') ?? null });
   const e: ExtEnv = {
-    dir, home, dataDir, profile, policyPath, env, origin, port, prompt, agent: null, context: null,
+    dir, home, dataDir, profile, policyPath, env, origin, port, echoed, prompt, agent: null, context: null,
     async startAgent(extra = {}) {
       e.agent = await startAgent({
         dataDir, home, policyPath, port: 0, vnptPorts: [], prompt,
@@ -135,6 +150,7 @@ export async function startExtEnv(fx: TestFixture, policy: (origin: string) => o
     async close() {
       await e.context?.close().catch(() => undefined);
       await e.agent?.stop();
+      echo.close();
       await new Promise((r) => server.close(r));
       rmSync(dir, { recursive: true, force: true });
     },
