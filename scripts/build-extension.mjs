@@ -20,7 +20,8 @@ const { key: _key, minimum_chrome_version: _min, ...rest } = base;
 const firefox = {
   ...rest,
   background: { scripts: ['background.js'] },
-  browser_specific_settings: { gecko: { id: ids.firefox, strict_min_version: '128.0' } },
+  // The extension collects nothing: the documents go from the page to the local agent only.
+  browser_specific_settings: { gecko: { id: ids.firefox, strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } }, gecko_android: { strict_min_version: '142.0' } },
 };
 
 /** A minimal zip (deflate) writer: store uploads need a zip, and CI needs no zip binary for it. */

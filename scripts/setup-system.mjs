@@ -28,6 +28,8 @@ const NEEDS = {
     { pkg: 'curl', check: ['/usr/bin/curl'] },
     { pkg: 'nsis', check: ['/usr/bin/makensis'] },
     { pkg: 'shellcheck', check: ['/usr/bin/shellcheck'] },
+    // The extension's store zips are read back with an independent unzip (native-tests/extension).
+    { pkg: 'unzip', check: ['/usr/bin/unzip'] },
   ],
 };
 

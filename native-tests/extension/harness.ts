@@ -28,7 +28,7 @@ export function ensureBuilt(): void {
   if (!existsSync(join(ROOT, 'dist', 'agent', 'cli', 'main.js'))) {
     execFileSync('flock', [lock, process.execPath, join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'pipe' });
   }
-  execFileSync('flock', [lock, process.execPath, join(ROOT, 'scripts', 'build-extension.mjs')], { stdio: 'pipe' });
+  execFileSync('flock', [lock, process.execPath, join(import.meta.dirname, 'build-if-stale.mjs')], { stdio: 'pipe' });
   buildSdk();
 }
 
