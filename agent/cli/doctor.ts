@@ -7,7 +7,9 @@ import { parseArgs } from 'node:util';
 import type { Cert, LogFields, ModuleReport, Token } from '../core/index.js';
 import { DEFAULT_PLAIN_PORT, DEFAULT_TLS_PORT, agentVersion, loadPolicy, planModules, resolveDataDir, resolvePolicyPath, type LoadedPolicy } from '../headless/index.js';
 import { createPkcs11TokenService } from '../pkcs11/index.js';
+import { channelLocation, selectBrowsers, status as integrationStatus, type BrowserStatus } from '../relay/index.js';
 import { caStatus, type CaReport } from '../tls/index.js';
+import { integrationContext } from './browser-integration.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
 
 export interface DoctorReport {
@@ -23,6 +25,8 @@ export interface DoctorReport {
   ports: Array<{ port: number; what: string; inUse: boolean }>;
   ca: CaReport;
   browsers: Array<{ name: string; path: string }>;
+  /** The extension route: host registration per browser, and whether an agent answers on the relay channel. */
+  extension: { hosts: BrowserStatus[]; relayPath: string; relayListening: boolean; ids: string[] };
 }
 
 const silent = { info: (_e: string, _f?: LogFields) => undefined, warn: (_e: string, _f?: LogFields) => undefined, error: (_e: string, _f?: LogFields) => undefined };
@@ -78,7 +82,16 @@ export async function collectDoctor(dataDirFlag: string | undefined, policyFlag:
     ports: [],
     ca: await caStatus(dataDir, env.HOME ?? homedir()),
     browsers: findBrowsers(env),
+    extension: { hosts: [], relayPath: '', relayListening: false, ids: policy.policy.extension.ids },
   };
+  const integration = { ...(await integrationContext({ ...env, KYSO_AGENT_HOME: dataDir })), policyIds: policy.policy.extension.ids };
+  report.extension.hosts = await integrationStatus(integration, selectBrowsers(integration));
+  report.extension.relayPath = channelLocation(dataDir, process.platform, { uid: process.getuid?.() ?? -1, name: env.USERNAME ?? env.USER ?? '' }).path;
+  report.extension.relayListening = await new Promise<boolean>((resolve) => {
+    const s = connect(report.extension.relayPath);
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
   // Module discovery points SOFTHSM2_CONF at the demo token (SoftHSM2 reads it from the process environment).
   const plan = await planModules(dataDir, policy.policy, silent, process.env);
   const service = createPkcs11TokenService({ modules: plan.modules, clock: { now: () => new Date() }, logger: silent });
@@ -138,6 +151,13 @@ function printText(io: CliIo, r: DoctorReport): void {
   io.out('\nTrình duyệt / Browsers:');
   if (r.browsers.length === 0) io.out('  (không tìm thấy / none found)');
   for (const b of r.browsers) io.out(`  ${b.name}: ${b.path}`);
+  io.out('\nTiện ích trình duyệt / Browser extension (native host vn.kyso.agent):');
+  if (r.extension.hosts.length === 0) io.out('  (chưa đăng ký; chạy / not registered; run: kyso-agent browser-integration install)');
+  for (const h of r.extension.hosts) {
+    io.out(`  ${h.browser}: ${h.registered ? (h.current ? 'đã đăng ký / registered' : 'cần cập nhật / needs update') : 'chưa đăng ký / not registered'} ${h.manifest}`);
+    for (const p of h.problems) io.out(`    ! ${p}`);
+  }
+  io.out(`  Kênh relay / Relay channel: ${r.extension.relayPath} — ${r.extension.relayListening ? 'agent đang nghe / agent listening' : 'không có agent / no agent'}`);
 }
 
 export const doctorCommand: Subcommand = {

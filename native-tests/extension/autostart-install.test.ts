@@ -94,6 +94,10 @@ describe('browser-integration install / uninstall', () => {
     expect(status.browsers[0]).toMatchObject({ registered: true, current: true, problems: [] });
     expect(status.browsers[0]!.manifest).toBe(join(home, '.mozilla', 'native-messaging-hosts', 'vn.kyso.agent.json'));
     expect(files(home).length).toBe(5);
+    // doctor reports the registration of every browser and that no agent listens on this data dir's channel.
+    const doctor = JSON.parse(cli(['doctor', '--json'], env)) as { extension: { hosts: Array<{ browser: string; registered: boolean }>; relayListening: boolean } };
+    expect(doctor.extension.hosts.map((h) => [h.browser, h.registered])).toEqual([['chrome', true], ['chromium', true], ['edge', true], ['brave', true], ['firefox', true]]);
+    expect(doctor.extension.relayListening).toBe(false);
     // No --browser: every browser whose folder exists (all five now).
     cli(['browser-integration', 'uninstall'], env);
     expect(files(home)).toEqual([]);
