@@ -141,13 +141,14 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
       }
     }
 
-    function forward(m: RelayMessage): void {
+    function forward(m: RelayMessage, text: string): void {
       // Only stream messages go to the agent; the key and hello are the host's own.
       if (m.t !== 'open' && m.t !== 'data' && m.t !== 'close') {
         refuse('PROTOCOL_ERROR', `unexpected ${m.t}`);
         return finish(1);
       }
-      const json = JSON.stringify(m);
+      // The validated text itself, not a re-serialisation: documents are megabytes.
+      const json = text;
       if (agentReady && agent) {
         agent.write(encodeFrame(json));
         return;
@@ -160,7 +161,8 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
       queue.push(json);
     }
 
-    function onBrowser(text: string): void {
+    function onBrowser(raw: string): void {
+      let text = raw;
       let m = safeRead(text);
       if (m?.t === 'part') {
         let whole: string | null;
@@ -171,6 +173,7 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
           return finish(1);
         }
         if (whole === null) return;
+        text = whole;
         m = safeRead(whole);
       }
       if (!m) {
@@ -186,7 +189,7 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
         void handshake(m);
         return;
       }
-      forward(m);
+      forward(m, text);
     }
 
     o.stdin.on('data', (chunk: Buffer) => {

@@ -25,7 +25,7 @@ export function promptNote() {
 }
 
 /** Starts an agent on a fresh demo token; `origins` are allowed by policy. */
-export async function startBenchAgent({ origins = [PORTAL] } = {}) {
+export async function startBenchAgent({ origins = [PORTAL], extra = {} } = {}) {
   const { demoTokenInit } = await import(dist('agent/demo/index.js'));
   const { startAgent } = await import(dist('agent/headless/index.js'));
   const { ScriptedPrompt } = await import(dist('agent/core/testing/scripted-prompt.js'));
@@ -45,6 +45,7 @@ export async function startBenchAgent({ origins = [PORTAL] } = {}) {
     prompt,
     promptLimits: { promptsPerMinute: 1e9 },
     modules: [{ name: 'KYSO DEMO', path: demo.module, source: 'demo' }],
+    ...extra,
   });
   const citizen = demo.certificates.find((c) => c.name === 'citizen');
   return {
