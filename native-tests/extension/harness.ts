@@ -54,7 +54,7 @@ export interface ExtEnv {
   context: BrowserContext | null;
   startAgent(extra?: Partial<StartOptions>): Promise<RunningAgent>;
   /** Launches Chromium; `extension: false` runs the same browser without it. `extraExtensions` are loaded too. */
-  launch(opts?: { extension?: boolean; extraExtensions?: string[] }): Promise<BrowserContext>;
+  launch(opts?: { extension?: boolean; extraExtensions?: string[]; publicPorts?: number[] }): Promise<BrowserContext>;
   page(path: string): Promise<Page>;
   close(): Promise<void>;
 }
@@ -129,7 +129,7 @@ export async function startExtEnv(fx: TestFixture, policy: (origin: string) => o
       const exts = [...(opts.extension === false ? [] : [EXTENSION_DIR]), ...(opts.extraExtensions ?? [])];
       const args = [
         ...CHROMIUM_ARGS.filter((a) => a !== '--headless'),
-        `--ip-address-space-overrides=127.0.0.1:${port}=public`,
+        `--ip-address-space-overrides=${[port, ...(opts.publicPorts ?? [])].map((p) => `127.0.0.1:${p}=public`).join(',')}`,
         ...(exts.length ? [`--disable-extensions-except=${exts.join(',')}`, `--load-extension=${exts.join(',')}`] : []),
       ];
       e.context = await chromium.launchPersistentContext(profile, {
