@@ -14,12 +14,24 @@ export interface Policy {
   modules: { name: string; path: string; libraryParameters?: string }[];
   plainPort: boolean;
   compat: { vnpt: boolean };
-  signing: { requirePinEveryTime: boolean; pinSessionMinutes: number; allowHashOnly: boolean };
+  signing: {
+    requirePinEveryTime: boolean; pinSessionMinutes: number; allowHashOnly: boolean;
+    /** Certificate status before signing: unknown status refuses (require), warns in the dialog (warn) or is not checked (off). */
+    revocationCheck: RevocationCheck;
+    /** Smallest RSA modulus accepted for signing (Circular 15/2025/TT-BKHCN: 2048). */
+    minRsaBits: number;
+  };
   tsa?: { url: string };
+  /** Extra trust anchors (absolute paths of PEM/DER files) and whether URLs may point at private addresses. */
+  trust: { anchors: string[]; fetchPrivateAddresses: boolean };
+  /** Macro-enabled Office files (.docm/.xlsm/.pptm, VBA projects) may be signed only when allowed (T21). */
+  office: { allowMacros: boolean };
   /** Extra companion-extension IDs (an enterprise build) the native host accepts (docs/extension.md). */
   extension: { ids: string[] };
   language: Lang;
 }
+
+export type RevocationCheck = 'require' | 'warn' | 'off';
 
 export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   allowedOrigins: [],
@@ -28,7 +40,9 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   modules: [],
   plainPort: false,
   compat: { vnpt: true },
-  signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true },
+  signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true, revocationCheck: 'warn' as RevocationCheck, minRsaBits: 2048 },
+  trust: { anchors: [], fetchPrivateAddresses: false },
+  office: { allowMacros: false },
   extension: { ids: [] },
   language: 'vi',
 });
@@ -63,8 +77,15 @@ const policySchema = z.strictObject({
     requirePinEveryTime: z.boolean().optional(),
     pinSessionMinutes: z.number().int().min(0).max(480).optional(),
     allowHashOnly: z.boolean().optional(),
+    revocationCheck: z.enum(['require', 'warn', 'off']).optional(),
+    minRsaBits: z.number().int().min(1024).max(16384).optional(),
   }).optional(),
   tsa: z.strictObject({ url: httpUrl }).optional(),
+  trust: z.strictObject({
+    anchors: z.array(absolutePath).max(1000).optional(),
+    fetchPrivateAddresses: z.boolean().optional(),
+  }).optional(),
+  office: z.strictObject({ allowMacros: z.boolean().optional() }).optional(),
   // Chromium IDs are 32 letters a–p; Firefox add-on ids look like an e-mail address or a {GUID}.
   extension: z.strictObject({
     ids: z.array(z.string().regex(/^([a-p]{32}|[A-Za-z0-9._+-]{1,80}@[A-Za-z0-9.-]{1,80}|\{[0-9A-Fa-f-]{36}\})$/, 'not an extension id (32 letters a–p, or a Firefox add-on id)')).max(20).optional(),
@@ -109,7 +130,11 @@ export function parsePolicy(text: string): PolicyParseResult {
       requirePinEveryTime: p.signing?.requirePinEveryTime ?? d.signing.requirePinEveryTime,
       pinSessionMinutes: p.signing?.pinSessionMinutes ?? d.signing.pinSessionMinutes,
       allowHashOnly: p.signing?.allowHashOnly ?? d.signing.allowHashOnly,
+      revocationCheck: p.signing?.revocationCheck ?? d.signing.revocationCheck,
+      minRsaBits: p.signing?.minRsaBits ?? d.signing.minRsaBits,
     },
+    trust: { anchors: p.trust?.anchors ?? [], fetchPrivateAddresses: p.trust?.fetchPrivateAddresses ?? d.trust.fetchPrivateAddresses },
+    office: { allowMacros: p.office?.allowMacros ?? d.office.allowMacros },
     extension: { ids: [...(p.extension?.ids ?? [])] },
     language: p.language ?? d.language,
   };
