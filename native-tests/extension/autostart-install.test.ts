@@ -4,13 +4,14 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CHROMIUM_EXTENSION_ID } from '../../agent/relay/index.js';
+import type * as Sdk from '../../sdk/src/api.js';
 import type { TestFixture } from '../fixtures/types.js';
 import { cli, ensureBuilt, startExtEnv, type ExtEnv } from './harness.js';
 
 let fx: TestFixture;
 let e: ExtEnv;
 
-declare const KysoAgent: typeof import('../../sdk/src/api.js');
+declare const KysoAgent: typeof Sdk;
 
 function files(dir: string): string[] {
   if (!existsSync(dir)) return [];

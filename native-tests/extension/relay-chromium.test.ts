@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROOT, pdfsig } from '../e2e/harness.js';
+import type * as Sdk from '../../sdk/src/api.js';
 import type { TestFixture } from '../fixtures/types.js';
 import { cli, ensureBuilt, startExtEnv, type ExtEnv } from './harness.js';
 
@@ -25,7 +26,7 @@ declare const vnpt_plugin: {
   signXML(b64: string, o: object): Promise<{ result: string }>;
   signArrDataAdvanced(items: string[], serial: string): Promise<{ result: string }>;
 };
-declare const KysoAgent: typeof import('../../sdk/src/api.js');
+declare const KysoAgent: typeof Sdk;
 
 async function samplePdf(): Promise<string> {
   const doc = await PDFDocument.create();
