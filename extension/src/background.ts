@@ -37,6 +37,11 @@ export function senderOrigin(sender: chrome.runtime.MessageSender | undefined): 
 }
 
 function toNative(m: RelayMessage): void {
+  // Small enough whatever its characters (≤ 3 UTF-8 bytes per UTF-16 unit, plus the envelope): no copy, no split.
+  if (m.t !== 'data' || m.text.length * 3 + 256 <= BROWSER_TO_HOST_MAX_BYTES) {
+    native?.postMessage(m);
+    return;
+  }
   const json = JSON.stringify(m);
   for (const piece of splitMessage(json, BROWSER_TO_HOST_MAX_BYTES, nextPart++)) native?.postMessage(JSON.parse(piece));
 }
