@@ -6,7 +6,7 @@ import { resolveDataDir, resolvePolicyPath } from '../headless/data-dir.js';
 import { loadPolicy } from '../headless/policy-file.js';
 import { BROWSERS, install, selectBrowsers, status, uninstall, type BrowserName, type BrowserStatus, type IntegrationContext } from '../relay/index.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
-import { agentBin } from './native-host.js';
+import { cliCommand } from './native-host.js';
 
 export async function integrationContext(env: NodeJS.ProcessEnv): Promise<IntegrationContext> {
   const policy = await loadPolicy(resolvePolicyPath(undefined, env));
@@ -14,8 +14,7 @@ export async function integrationContext(env: NodeJS.ProcessEnv): Promise<Integr
     platform: process.platform,
     home: env.HOME ?? homedir(),
     dataDir: resolveDataDir(undefined, env),
-    node: process.execPath,
-    bin: agentBin(),
+    command: await cliCommand(),
     policyIds: policy.policy.extension.ids,
   };
 }

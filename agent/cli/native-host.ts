@@ -14,6 +14,23 @@ export function agentBin(): string {
   return fileURLToPath(new URL('../../../bin/kyso-agent.mjs', import.meta.url));
 }
 
+async function isSea(): Promise<boolean> {
+  return import('node:sea').then((m) => m.isSea(), () => false);
+}
+
+/** How this installation runs its own CLI: the Electron app (`--cli`), the single executable, or node + bin. */
+export async function cliCommand(): Promise<string[]> {
+  if (process.versions.electron) return [process.execPath, '--cli'];
+  if (await isSea()) return [process.execPath];
+  return [process.execPath, agentBin()];
+}
+
+/** What the host runs when no agent answers: the tray app when installed as one, else `start --headless`. */
+export async function agentStartCommand(extra: string[]): Promise<string[]> {
+  if (process.versions.electron) return [process.execPath];
+  return [...(await cliCommand()), 'start', '--headless', ...extra];
+}
+
 export const nativeHostCommand: Subcommand = {
   summary: 'Cầu nối cho tiện ích trình duyệt (trình duyệt tự chạy) / Native-messaging host for the browser extension (run by the browser)',
   usage: 'kyso-agent native-host <caller origin or add-on id>',
@@ -24,6 +41,7 @@ export const nativeHostCommand: Subcommand = {
     const location = channelLocation(dataDir, process.platform, { uid: process.getuid?.() ?? -1, name: env.USERNAME ?? env.USER ?? '' });
     // Extra `start` arguments for the agent the host starts (KYSO_AGENT_START_ARGS, space-separated; tests, kiosks).
     const extra = (env.KYSO_AGENT_START_ARGS ?? '').split(/\s+/).filter(Boolean);
+    const [cmd, ...cmdArgs] = await agentStartCommand(extra);
     const code = await runNativeHost({
       stdin: process.stdin,
       stdout: process.stdout,
@@ -40,7 +58,7 @@ export const nativeHostCommand: Subcommand = {
       }),
       readKey: () => readRelayKey(location.keyFile),
       startAgent: () => {
-        const child = spawn(process.execPath, [agentBin(), 'start', '--headless', ...extra], { detached: true, stdio: 'ignore', env, windowsHide: true });
+        const child = spawn(cmd!, cmdArgs, { detached: true, stdio: 'ignore', env, windowsHide: true });
         child.unref();
       },
       log: (line) => io.err(`kyso-agent native-host: ${line}`),

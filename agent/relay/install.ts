@@ -21,9 +21,8 @@ export interface IntegrationContext {
   platform: NodeJS.Platform;
   home: string;
   dataDir: string;
-  /** Node and the kyso-agent entry script the launcher runs. */
-  node: string;
-  bin: string;
+  /** How the launcher runs the CLI (see registration.launcher). */
+  command: string[];
   policyIds: string[];
   run?: CommandRunner;
 }
@@ -47,12 +46,12 @@ export function selectBrowsers(ctx: IntegrationContext, browser?: BrowserName): 
 }
 
 function expected(ctx: IntegrationContext, browser: BrowserName): string {
-  const l = launcher(ctx.platform, ctx.dataDir, ctx.node, ctx.bin);
+  const l = launcher(ctx.platform, ctx.dataDir, ctx.command);
   return JSON.stringify(hostManifest(browser, l.path, extensionIds(ctx.policyIds)), null, 2) + '\n';
 }
 
 export async function install(ctx: IntegrationContext, browsers: BrowserName[], userDataDir?: string): Promise<BrowserStatus[]> {
-  const l = launcher(ctx.platform, ctx.dataDir, ctx.node, ctx.bin);
+  const l = launcher(ctx.platform, ctx.dataDir, ctx.command);
   await mkdir(dirname(l.path), { recursive: true, mode: 0o700 });
   await writeFileAtomic(l.path, l.text, l.mode);
   for (const b of browsers) {
@@ -76,7 +75,7 @@ export async function uninstall(ctx: IntegrationContext, browsers: BrowserName[]
   // The launcher goes when no manifest of any browser still points at it.
   const left = await status(ctx, [...BROWSERS]);
   if (!userDataDir && left.every((s) => !s.registered)) {
-    const l = launcher(ctx.platform, ctx.dataDir, ctx.node, ctx.bin);
+    const l = launcher(ctx.platform, ctx.dataDir, ctx.command);
     await rm(l.path, { force: true });
     await rmdir(dirname(l.path)).catch(() => undefined);
   }
@@ -99,7 +98,7 @@ export async function status(ctx: IntegrationContext, browsers: BrowserName[], u
           if (st && (st.mode & 0o022) !== 0) s.problems.push(`${p} is writable by other users`);
         }
       }
-      const l = launcher(ctx.platform, ctx.dataDir, ctx.node, ctx.bin);
+      const l = launcher(ctx.platform, ctx.dataDir, ctx.command);
       if (!(await stat(l.path).catch(() => null))) s.problems.push(`launcher missing: ${l.path}`);
     }
     if (ctx.platform === 'win32' && !userDataDir) {

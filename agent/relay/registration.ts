@@ -59,13 +59,16 @@ export function hostManifest(browser: BrowserName, launcher: string, ids: { chro
     : { ...common, allowed_origins: ids.chromium.map((id) => `chrome-extension://${id}/`) };
 }
 
-/** The launcher the manifest points at: browsers run a program without arguments, so this adds `native-host`. */
-export function launcher(platform: NodeJS.Platform, dataDir: string, node: string, bin: string): { path: string; text: string; mode: number } {
+/**
+ * The launcher the manifest points at: browsers run a program without arguments, so this adds `native-host`.
+ * `command` is how this install runs the CLI: `[node, bin/kyso-agent.mjs]`, `[executable]` or `[app.exe, '--cli']`.
+ */
+export function launcher(platform: NodeJS.Platform, dataDir: string, command: readonly string[]): { path: string; text: string; mode: number } {
   if (platform === 'win32') {
-    return { path: win32.join(dataDir, 'native-host', 'kyso-agent-native-host.cmd'), text: `@echo off\r\n"${node}" "${bin}" native-host %*\r\n`, mode: 0o644 };
+    return { path: win32.join(dataDir, 'native-host', 'kyso-agent-native-host.cmd'), text: `@echo off\r\n${command.map((c) => `"${c}"`).join(' ')} native-host %*\r\n`, mode: 0o644 };
   }
   const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
-  return { path: join(dataDir, 'native-host', 'kyso-agent-native-host'), text: `#!/bin/sh\nexec ${q(node)} ${q(bin)} native-host "$@"\n`, mode: 0o700 };
+  return { path: join(dataDir, 'native-host', 'kyso-agent-native-host'), text: `#!/bin/sh\nexec ${command.map(q).join(' ')} native-host "$@"\n`, mode: 0o700 };
 }
 
 /** HKCU registry commands (reg.exe) that register, remove and look up the host for one browser. */

@@ -70,14 +70,15 @@ describe('host registration builders', () => {
     expect(windowsRegistry.query('edge')).toEqual({ cmd: 'reg', args: ['query', 'HKCU\\Software\\Microsoft\\Edge\\NativeMessagingHosts\\vn.kyso.agent', '/ve'] });
     expect(windowsRegistry.key('brave')).toBe('HKCU\\Software\\BraveSoftware\\Brave-Browser\\NativeMessagingHosts\\vn.kyso.agent');
     expect(windowsRegistry.key('chromium')).toBe('HKCU\\Software\\Chromium\\NativeMessagingHosts\\vn.kyso.agent');
-    expect(launcher('win32', 'C:\\d', 'C:\\node.exe', 'C:\\k\\bin\\kyso-agent.mjs').text).toBe('@echo off\r\n"C:\\node.exe" "C:\\k\\bin\\kyso-agent.mjs" native-host %*\r\n');
+    expect(launcher('win32', 'C:\\d', ['C:\\node.exe', 'C:\\k\\bin\\kyso-agent.mjs']).text).toBe('@echo off\r\n"C:\\node.exe" "C:\\k\\bin\\kyso-agent.mjs" native-host %*\r\n');
   });
 
   it('manifests list only our IDs: origins for Chromium, add-on ids for Firefox', () => {
     expect(hostManifest('chrome', '/l', ids)).toEqual({ name: 'vn.kyso.agent', description: 'kyso-agent native messaging host', path: '/l', type: 'stdio', allowed_origins: [`chrome-extension://${CHROMIUM_EXTENSION_ID}/`] });
     expect(hostManifest('firefox', '/l', ids)).toEqual({ name: 'vn.kyso.agent', description: 'kyso-agent native messaging host', path: '/l', type: 'stdio', allowed_extensions: [FIREFOX_EXTENSION_ID] });
-    const l = launcher('linux', '/d', "/opt/no'de", '/k/bin/kyso-agent.mjs');
+    const l = launcher('linux', '/d', ["/opt/no'de", '/k/bin/kyso-agent.mjs']);
     expect(l).toEqual({ path: '/d/native-host/kyso-agent-native-host', text: "#!/bin/sh\nexec '/opt/no'\\''de' '/k/bin/kyso-agent.mjs' native-host \"$@\"\n", mode: 0o700 });
+    expect(launcher('win32', 'C:\\d', ['C:\\Program Files\\kyso-agent\\kyso-agent.exe', '--cli']).text).toBe('@echo off\r\n"C:\\Program Files\\kyso-agent\\kyso-agent.exe" "--cli" native-host %*\r\n');
   });
 });
 
