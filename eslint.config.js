@@ -2,7 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const layers = ['pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'cli', 'headless', 'electron', 'demo'];
+const layers = ['pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'relay', 'cli', 'headless', 'electron', 'demo'];
 
 /** Patterns that forbid importing the given sibling layers of agent/. */
 const layerPatterns = (names) => names.map((n) => ({ group: [`**/${n}/*`, `**/${n}`], message: `layering: this folder may not import agent/${n} (see STYLE.md)` }));
@@ -49,6 +49,18 @@ export default tseslint.config(
   adapter('compat'),
   adapter('tls'),
   adapter('demo', ['certs']),
+  // relay writes its key and manifests with tls's atomic, private-file helpers.
+  adapter('relay', ['tls']),
+  {
+    // The extension runs in browsers: it bundles only the pure relay protocol of core, nothing else of the agent.
+    files: ['extension/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noElectron],
+        patterns: [{ regex: '^(?!.*/agent/core/protocol/relay\\.js$).*(/agent/|^node:)', message: 'the extension bundles only agent/core/protocol/relay' }, { group: ['**/sdk/**', '**/renderer/**'], message: 'layering' }],
+      }],
+    },
+  },
   {
     files: ['agent/cli/**/*.ts', 'agent/headless/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noTests] }] },

@@ -12,7 +12,8 @@ function io(): CliIo & { outText: string; errText: string } {
 }
 
 describe('kyso-agent CLI', () => {
-  it('help_listsEverySubcommand_vietnameseFirst', async () => {
+  // Loads every subcommand module (their imports are lazy elsewhere): slow on a busy machine, so a longer timeout.
+  it('help_listsEverySubcommand_vietnameseFirst', { timeout: 30_000 }, async () => {
     const i = io();
     expect(await run(['--help'], i)).toBe(0);
     for (const name of Object.keys(SUBCOMMANDS)) expect(i.outText).toContain(name);

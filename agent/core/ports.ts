@@ -264,7 +264,8 @@ export interface CmsSignOptions {
 export interface ConnectionContext {
   /** Normalised Origin from the handshake header. Never from the message body. */
   origin: string;
-  transport: 'ws' | 'http' | 'vnpt';
+  /** `extension` / `extension-vnpt`: a page channel relayed by the companion extension and the native host. */
+  transport: 'ws' | 'http' | 'vnpt' | 'extension' | 'extension-vnpt';
   /** Aborted when the socket closes or the HTTP request is abandoned. */
   signal: AbortSignal;
   /** WebSocket only: send a JSON-RPC notification (already serialised by the dispatcher). */

@@ -12,6 +12,8 @@ import { InflightBudget, createAgentServer, type AgentServer, type Mount, type O
 import { MAX_INFLIGHT_BYTES } from '../core/protocol/limits.js';
 import { startVnptListener, VNPT_PORTS } from './vnpt-listener.js';
 import { osFamily, statusCertificateChecks, vnptPdfVerifier } from './vnpt-ports.js';
+import { createVnptSession } from '../compat/vnpt/index.js';
+import { startRelayChannel, type RelayChannel } from '../relay/index.js';
 // Not '../tls/index.js': it re-exports the CA issuer and with it @peculiar/x509, which only a first start (or a
 // renewal) needs; tls/store loads it on demand. Keeps ~100 ms and several MB out of every start.
 import { ensurePrivateDir } from '../tls/atomic-file.js';
@@ -61,6 +63,8 @@ export interface StartOptions {
    * `compat.vnpt` is on); an empty list turns it off.
    */
   vnptPorts?: number[];
+  /** The local channel the browser extension's native host relays to (default on; docs/extension.md). */
+  relay?: boolean;
   /** Echo log lines on stderr. */
   logEcho?: boolean;
   clock?: Clock;
@@ -70,6 +74,8 @@ export interface RunningAgent {
   tlsPort: number;
   plainPort: number | null;
   vnptPort: number | null;
+  /** The relay channel (socket path / pipe name) or null when off or owned by another agent of this user. */
+  relayPath: string | null;
   dataDir: string;
   version: string;
   policy: LoadedPolicy;
@@ -219,19 +225,40 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
 
     const vnptPorts = policy.policy.compat.vnpt ? (options.vnptPorts ?? VNPT_PORTS) : [];
     const anchors = (): Uint8Array[] => status.anchors.map((a) => a.der);
+    // The VNPT session's ports, the same for the compat listener and the extension's VNPT channels.
+    const vnptSession = {
+      checks: statusCertificateChecks({ status: status.service, anchors, revocationCheck: () => policy.policy.signing.revocationCheck }),
+      verifyPdf: vnptPdfVerifier(anchors),
+      logout: (tokenId?: string) => tokenService.logout(tokenId),
+      computer: { os: osFamily(process.platform), version },
+    };
     const vnpt = vnptPorts.length > 0
       ? await startVnptListener({
         dispatcher, origins, logger, version, credentials: { key: tls.key, cert: tls.cert }, ports: vnptPorts, limits: options.serverLimits, budget,
-        session: {
-          checks: statusCertificateChecks({ status: status.service, anchors, revocationCheck: () => policy.policy.signing.revocationCheck }),
-          verifyPdf: vnptPdfVerifier(anchors),
-          logout: (tokenId) => tokenService.logout(tokenId),
-          computer: { os: osFamily(process.platform), version },
-        },
+        session: vnptSession,
       })
       : null;
     if (vnpt) cleanup.push(() => vnpt.server.close());
     vnptPort = vnpt?.port ?? null;
+
+    // The extension route: page channels relayed by the native host reach the same dispatcher and VNPT sessions.
+    let relay: RelayChannel | null = null;
+    if (options.relay !== false) {
+      const decodeBase64Text = (b: string): string => Buffer.from(b, 'base64').toString('utf8');
+      relay = await startRelayChannel({
+        dataDir,
+        version,
+        logger,
+        origins,
+        kinds: new Set(policy.policy.compat.vnpt ? ['rpc', 'vnpt'] : ['rpc']),
+        open: (kind, ctx) => (kind === 'rpc' ? { handle: (text: string) => dispatcher.handle(text, ctx) } : createVnptSession({ ...vnptSession, dispatcher, decodeBase64Text }, ctx)),
+        attach: (ctx) => dispatcher.attach(ctx),
+      }).catch((e: unknown) => {
+        logger.error('relay.failed', { detail: errorText(e) });
+        return null;
+      });
+      if (relay) cleanup.push(() => relay!.close());
+    }
     logger.info('agent.ready', { tlsPort: ports.tlsPort, plainPort: ports.plainPort, vnptPort: vnpt?.port ?? null });
 
     let stopping: Promise<void> | null = null;
@@ -239,6 +266,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       tlsPort: ports.tlsPort!,
       plainPort: ports.plainPort,
       vnptPort: vnpt?.port ?? null,
+      relayPath: relay?.location.path ?? null,
       dataDir,
       version,
       policy,
@@ -255,6 +283,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
           logger.info('agent.stopping', {});
           await server.close().catch((e) => logger.error('agent.stop-server', { detail: errorText(e) }));
           await vnpt?.server.close().catch((e) => logger.error('agent.stop-vnpt', { detail: errorText(e) }));
+          await relay?.close().catch((e) => logger.error('agent.stop-relay', { detail: errorText(e) }));
           dispatcher.close();
           await tokenService.logout().catch(() => undefined);
           await tokenService.close().catch((e) => logger.error('agent.stop-tokens', { detail: errorText(e) }));

@@ -24,8 +24,8 @@ export function promptNote() {
   return promptKind() === 'scripted' ? 'prompt: agent/core/testing/scripted-prompt (ScriptedPrompt)' : INSTANT_PROMPT_NOTE;
 }
 
-/** Starts an agent on a fresh demo token; `origins` are allowed by policy; `prompt(pin)` overrides the double. */
-export async function startBenchAgent({ origins = [PORTAL], prompt: makePrompt } = {}) {
+/** Starts an agent on a fresh demo token; `origins` are allowed by policy; `prompt(pin)` overrides the double; `extra` adds start options. */
+export async function startBenchAgent({ origins = [PORTAL], prompt: makePrompt, extra = {} } = {}) {
   const { demoTokenInit } = await import(dist('agent/demo/index.js'));
   const { startAgent } = await import(dist('agent/headless/index.js'));
   const { ScriptedPrompt } = await import(dist('agent/core/testing/scripted-prompt.js'));
@@ -45,6 +45,7 @@ export async function startBenchAgent({ origins = [PORTAL], prompt: makePrompt }
     prompt,
     promptLimits: { promptsPerMinute: 1e9 },
     modules: [{ name: 'KYSO DEMO', path: demo.module, source: 'demo' }],
+    ...extra,
   });
   const citizen = demo.certificates.find((c) => c.name === 'citizen');
   return {

@@ -88,6 +88,11 @@ export class ModuleError extends KysoError {}
 /** The agent could not be reached. `hint` says what discovery saw (see docs/sdk.md). */
 export class AgentUnavailableError extends KysoError {
   readonly hint: UnavailableHint;
+  /**
+   * The companion extension, seen from the page: 'absent' (installing it avoids Local Network Access altogether),
+   * 'noAgent' (installed, but its relay found no kyso-agent: install or repair kyso-agent). Unset: not checked.
+   */
+  extension?: 'absent' | 'noAgent';
   constructor(hint: UnavailableHint, message?: string) {
     super('AGENT_UNAVAILABLE', message ?? `kyso-agent unavailable (${hint})`, 0, true);
     this.hint = hint;

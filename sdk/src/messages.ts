@@ -30,12 +30,19 @@ const TEXT: Record<string, [vi: string, en: string]> = {
   TIMEOUT: ['kyso-agent không phản hồi kịp. Vui lòng thử lại.', 'kyso-agent did not answer in time. Please try again.'],
   CONNECTION_LOST: ['Mất kết nối với kyso-agent. Vui lòng thử lại.', 'The connection to kyso-agent was lost. Please try again.'],
 };
+const EXTENSION_TEXT: Record<'absent' | 'noAgent', [vi: string, en: string]> = {
+  absent: [' Hoặc cài tiện ích kyso-agent cho trình duyệt: trang web sẽ ký được mà không cần quyền truy cập mạng cục bộ.', ' Or install the kyso-agent browser extension: the site can then sign without local network access.'],
+  noAgent: [' Tiện ích kyso-agent đã có nhưng chưa kết nối được kyso-agent: hãy cài (lại) kyso-agent.', ' The kyso-agent extension is installed but cannot reach kyso-agent: (re)install kyso-agent.'],
+};
 const FALLBACK: [string, string] = ['Đã xảy ra lỗi khi ký số.', 'Something went wrong while signing.'];
 
 /** A sentence to show the user for an error thrown by the SDK. */
 export function describeError(error: unknown, lang: Lang = 'vi'): string {
   const i = lang === 'vi' ? 0 : 1;
-  if (error instanceof AgentUnavailableError) return (TEXT[error.hint] ?? FALLBACK)[i];
+  if (error instanceof AgentUnavailableError) {
+    const extra = error.extension && error.hint !== 'certificateNotTrusted' ? EXTENSION_TEXT[error.extension][i] : '';
+    return (TEXT[error.hint] ?? FALLBACK)[i] + extra;
+  }
   if (error instanceof PinIncorrectError && error.pinStatus === 'finalTry') return TEXT.PIN_INCORRECT_finalTry![i];
   if (error instanceof KysoError) return (TEXT[error.reason] ?? FALLBACK)[i];
   return FALLBACK[i];

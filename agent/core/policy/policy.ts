@@ -26,6 +26,8 @@ export interface Policy {
   trust: { anchors: string[]; fetchPrivateAddresses: boolean };
   /** Macro-enabled Office files (.docm/.xlsm/.pptm, VBA projects) may be signed only when allowed (T21). */
   office: { allowMacros: boolean };
+  /** Extra companion-extension IDs (an enterprise build) the native host accepts (docs/extension.md). */
+  extension: { ids: string[] };
   language: Lang;
 }
 
@@ -41,6 +43,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true, revocationCheck: 'warn' as RevocationCheck, minRsaBits: 2048 },
   trust: { anchors: [], fetchPrivateAddresses: false },
   office: { allowMacros: false },
+  extension: { ids: [] },
   language: 'vi',
 });
 
@@ -84,6 +87,10 @@ export const policySchema = z.strictObject({
     fetchPrivateAddresses: z.boolean().optional(),
   }).optional(),
   office: z.strictObject({ allowMacros: z.boolean().optional() }).optional(),
+  // Chromium IDs are 32 letters a–p; Firefox add-on ids look like an e-mail address or a {GUID}.
+  extension: z.strictObject({
+    ids: z.array(z.string().regex(/^([a-p]{32}|[A-Za-z0-9._+-]{1,80}@[A-Za-z0-9.-]{1,80}|\{[0-9A-Fa-f-]{36}\})$/, 'not an extension id (32 letters a–p, or a Firefox add-on id)')).max(20).optional(),
+  }).optional(),
   language: z.enum(['vi', 'en']).optional(),
 });
 
@@ -152,6 +159,7 @@ export function parsePolicy(text: string): PolicyParseResult {
     },
     trust: { anchors: p.trust?.anchors ?? [], fetchPrivateAddresses: p.trust?.fetchPrivateAddresses ?? d.trust.fetchPrivateAddresses },
     office: { allowMacros: p.office?.allowMacros ?? d.office.allowMacros },
+    extension: { ids: [...(p.extension?.ids ?? [])] },
     language: p.language ?? d.language,
   };
   if (p.tsa) policy.tsa = { url: p.tsa.url };
