@@ -193,6 +193,22 @@ describe.each(['vi', 'en'] as const)('dialogs in %s', (lang) => {
     await context.close();
   });
 
+  it('sign: a Word file shows its type, existing signatures and first lines of text', async () => {
+    const subject = {
+      kind: 'document' as const, format: 'office' as const, officeKind: 'docx' as const, fileName: 'Tờ trình dự toán.docx', size: 48_213,
+      sha256Hex: '37d49d0729722fa01150782d40da62bf9c90e85b03fc0c88109219cb69eb2c4b', existingSignatures: 1,
+      preview: ['CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'Tờ trình phê duyệt dự toán năm 2026'],
+    };
+    const { page, context, result } = await open(() => hx.host.confirmSigning(promptCtx(lang), { ...pdfRequest(), subject }), lang);
+    const preview = await page.getByTestId('document-preview').textContent();
+    for (const line of subject.preview) expect(preview).toContain(line);
+    expect(await page.getByTestId('subject-document').textContent()).toContain('DOCX');
+    await shot(page, `confirm-office-${lang}`);
+    await page.getByTestId('cancel').click();
+    await expect(result).resolves.toEqual({ approved: false });
+    await context.close();
+  });
+
   it('sign: PIN-pad shows the reader hint and returns no PIN', async () => {
     const { page, context, result } = await open(() => hx.host.confirmSigning(promptCtx(lang), { ...pdfRequest({ pinpad: true }), subject: { kind: 'hash', hashHex: 'ab'.repeat(32), hashAlgorithm: 'SHA-256', label: 'Hồ sơ 123' } }), lang);
     await expect(page.getByTestId('pinpad-hint').textContent()).resolves.toBe(tx.pinpad);
