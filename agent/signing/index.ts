@@ -3,6 +3,7 @@ import type { DocumentSigners } from '../core/ports.js';
 import { createCades } from './cms/cades.js';
 import { describePdf, signPdf } from './pades/index.js';
 import { describeXml, signXml } from './xmldsig/index.js';
+import { extendToLongTerm } from './pades/ltv.js';
 
 export { createCades, type CadesOptions } from './cms/cades.js';
 export { requestTimestamp, parseTimestampToken, type TimestampToken } from './tsa/client.js';
@@ -14,8 +15,10 @@ export function createDocumentSigners(): DocumentSigners {
   return {
     describePdf,
     signPdf,
+    extendPdf: (pdf, options) => extendToLongTerm(pdf, { level: options.level, material: options.validation, hashAlgorithm: options.hashAlgorithm, ...(options.timestamp ? { timestamp: options.timestamp } : {}) }),
     describeXml,
     signXml,
     signCms: (input, options, signer) => createCades(input, options, signer),
   };
 }
+

@@ -10,7 +10,7 @@ import { name, PdfDict, PdfRaw, PdfRef, PdfString, textString } from './objects.
 import { getPage, listFields, pageCount, type PageInfo } from './pages.js';
 import { IncrementalWriter } from './writer.js';
 
-const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
+export const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
 /** ByteRange numbers have at most 10 digits: files beyond this are refused long before (PAYLOAD_TOO_LARGE). */
 const MAX_INPUT = 9_000_000_000;
 
@@ -28,7 +28,7 @@ function contentsSize(signer: DigestSigner, timestamped: boolean): number {
   return 8192 + certLen + chainLen + (timestamped ? 6000 : 0);
 }
 
-function uniqueFieldName(existing: Set<string>, wanted: string | undefined): string {
+export function uniqueFieldName(existing: Set<string>, wanted: string | undefined): string {
   if (wanted) {
     if (existing.has(wanted)) throw new AgentError('INVALID_PARAMS', `Trường chữ ký "${wanted}" đã tồn tại / field name already used`, { detail: `fieldName already used: ${wanted}` });
     return wanted;
@@ -52,7 +52,7 @@ export function placeRect(page: PageInfo, rect: [number, number, number, number]
 }
 
 /** Appends `item` to an array that may be direct (in `owner`) or indirect; records the rewrite in the writer. */
-function appendToArray(file: PdfFile, w: IncrementalWriter, owner: PdfDict, key: string, item: PdfRef): void {
+export function appendToArray(file: PdfFile, w: IncrementalWriter, owner: PdfDict, key: string, item: PdfRef): void {
   const cur = owner.get(key);
   if (cur instanceof PdfRef) {
     const arr = file.resolve(cur);
