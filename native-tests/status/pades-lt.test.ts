@@ -1,7 +1,7 @@
 // Native: PAdES B-LT and B-LTA built from the status service's evidence, judged by pyHanko (embedded revocation
 // data only, at the claimed level) and pdfsig; earlier signatures stay valid when a signed file is extended.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';

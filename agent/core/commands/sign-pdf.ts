@@ -1,8 +1,8 @@
 // sign.pdf: PAdES B-B / B-T / B-LT / B-LTA as an incremental update, described (DOCUMENT_INVALID) before the dialog.
 import { AgentError } from '../errors.js';
-import type { PdfAppearance, PdfSignOptions, PdfValidationData } from '../ports.js';
-import { decodeBase64, encodeBase64 } from '../protocol/encoding.js';
-import { longTermMaterial } from '../status/long-term.js';
+import type { PdfAppearance, PdfSignOptions } from '../ports.js';
+import { encodeBase64 } from '../protocol/encoding.js';
+import { signPdfAtLevel } from '../status/long-term.js';
 import type { PdfItemParams, SignPdfParams } from '../protocol/schemas.js';
 import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
@@ -14,6 +14,9 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
   const timestamp = p.timestamp ?? (level !== 'B-B' ? call.deps.policy.tsa : undefined);
   if (level !== 'B-B' && !timestamp) {
     throw new AgentError('INVALID_PARAMS', 'Invalid params', { detail: `params.timestamp: level ${level} needs timestamp (no policy TSA is set)` });
+  }
+  if ((level === 'B-LT' || level === 'B-LTA') && !call.deps.status) {
+    throw new AgentError('INVALID_PARAMS', 'Invalid params', { detail: `params.level: ${level} needs the certificate status service, which is not configured` });
   }
   const description = await describing(call, 'pdf', () => call.deps.documents.describePdf(p.pdf));
   const subject: SignSubject = { kind: 'document', format: 'pdf', fileName: p.fileName, size: description.size, sha256Hex: description.sha256Hex };
@@ -36,14 +39,7 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
       if (p.contactInfo !== undefined) options.contactInfo = p.contactInfo;
       if (p.fieldName !== undefined) options.fieldName = p.fieldName;
       if (p.subFilter !== undefined) options.subFilter = p.subFilter;
-      const signer = await key.digestSigner();
-      if (level !== 'B-LT' && level !== 'B-LTA') return { pdf: encodeBase64(await call.deps.documents.signPdf(p.pdf, options, signer)) };
-      // Long-term: sign and timestamp (B-T), then fetch revocation data newer than that timestamp, then the DSS.
-      const { documents } = call.deps;
-      if (!documents.extendPdf) throw new AgentError('INTERNAL', 'INTERNAL', {}, 'documents.extendPdf is not wired');
-      const signed = await documents.signPdf(p.pdf, { ...options, level: 'B-T' }, signer);
-      const validation = await longTermData(call, signer.certificate.der, signer.chain);
-      const pdf = await documents.extendPdf(signed, { level, validation, hashAlgorithm: options.hashAlgorithm, ...(options.timestamp ? { timestamp: options.timestamp } : {}) });
+      const pdf = await signPdfAtLevel(call.deps.documents, call.deps.status, p.pdf, options, await key.digestSigner(), call.promptContext.signal);
       return { pdf: encodeBase64(pdf) };
     },
   };
@@ -52,10 +48,4 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
 export async function signPdfCommand(params: SignPdfParams, call: Call): Promise<unknown> {
   const { certId, ...rest } = params;
   return signPrepared(call, certId, () => preparePdf(rest, call));
-}
-
-/** Fresh status evidence for the signer and its CAs. */
-async function longTermData(call: Call, certDer: string, chain: Uint8Array[]): Promise<PdfValidationData> {
-  const certificate = decodeBase64(certDer) ?? new Uint8Array(0);
-  return longTermMaterial(call.deps.status, certificate, chain, call.promptContext.signal);
 }
