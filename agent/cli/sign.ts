@@ -1,4 +1,4 @@
-// `kyso-agent sign pdf|xml|cms FILE... --cert … --out DIR`: local batch signing with one PIN for the whole run.
+// `kyso-agent sign pdf|xml|cms|office FILE... --cert … --out DIR`: local batch signing with one PIN for the whole run.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentError, isAgentError, type Reason } from '../core/errors.js';
@@ -13,7 +13,7 @@ import { createDocumentSigners } from '../signing/index.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
 import { parseSignArgs, SIGN_USAGE, timestampUrl, UsageError, type SignPlan } from './sign-args.js';
 import { signOne } from './sign-formats.js';
-import { nodeOutputFs, outputName, writeNew, type OutputFs } from './sign-output.js';
+import { nodeOutputFs, outputDirProblem, outputName, writeNew, type OutputFs } from './sign-output.js';
 import { promptPinOnTerminal, readPinLine, type PinInput } from './sign-pin.js';
 import { plainProgress, ttyProgress, type Progress, type ProgressSink } from './sign-progress.js';
 
@@ -29,6 +29,8 @@ export interface SignEnvironment {
   logger: Logger & { close?(): void };
   /** The policy's TSA, used for `--level B-T` without `--tsa`. */
   policyTsa?: string;
+  /** Policy office.allowMacros (default false). */
+  allowMacros?: boolean;
   openTokens(): Promise<TokenService>;
   documents: DocumentSigners;
   clock: Clock;
@@ -112,6 +114,7 @@ export async function defaultSignEnvironment(plan: SignPlan, env: NodeJS.Process
   if (loaded.policy.tsa) out.policyTsa = loaded.policy.tsa.url;
   out.policy = loaded.policy;
   out.status = (await createCertificateStatus({ dataDir, policy: loaded.policy, logger })).service;
+  out.allowMacros = loaded.policy.office.allowMacros;
   return out;
 }
 
@@ -142,7 +145,9 @@ export async function runSign(plan: SignPlan, io: SignIo, environment: SignEnvir
   let contextPin: Uint8Array | null | undefined;
   const results: ItemResult[] = [];
   try {
-    await mkdir(plan.outDir, { recursive: true });
+    await mkdir(plan.outDir, { recursive: true, mode: 0o700 });
+    const outProblem = await outputDirProblem(plan.outDir);
+    if (outProblem) throw new UsageError(outProblem);
     tokens = await environment.openTokens();
     const tokenService = tokens;
     const cert = await findCertificate(tokenService, plan.thumbprint);
@@ -179,7 +184,7 @@ export async function runSign(plan: SignPlan, io: SignIo, environment: SignEnvir
           } catch (e) {
             throw new AgentError('DOCUMENT_INVALID', 'unreadable', { detail: 'không đọc được tệp / cannot read the file' }, errorText(e));
           }
-          const signed = await signOne(plan, file, input, tsa, documents, signer, clock, environment.status);
+          const signed = await signOne(plan, file, input, tsa, documents, signer, clock, environment.allowMacros === true, environment.status);
           const output = await writeNew(plan.outDir, outputName(plan.format, file, plan.cms.detached), signed, environment.fs ?? nodeOutputFs);
           result = { file, ok: true, output };
         } catch (e) {

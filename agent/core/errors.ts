@@ -33,6 +33,12 @@ export type PinStatus = 'ok' | 'countLow' | 'finalTry' | 'locked';
 export interface ErrorData {
   /** DOCUMENT_INVALID, INVALID_PARAMS, TSA_FAILED…: a human-readable why, safe to show the caller. */
   detail?: string;
+  /**
+   * DOCUMENT_INVALID: a machine-readable kind for the cases a caller can act on (docs/protocol.md):
+   * `password-required` (the PDF needs an open password), `permissions` (its permissions forbid signing),
+   * `damaged-signed` (damaged cross-reference data in a file that already carries signatures).
+   */
+  documentProblem?: 'password-required' | 'permissions' | 'damaged-signed';
   /** PIN_INCORRECT / PIN_LOCKED: what the token reports after the failed attempt. */
   pinStatus?: PinStatus;
   /** CERTIFICATE_REVOKED: ISO time of the revocation or suspension. */

@@ -169,6 +169,28 @@ export interface DocumentDescription {
   sha256Hex: string;
   pageCount?: number;
   existingSignatures?: number;
+  /**
+   * PDF: the file was damaged and what gets signed is a repaired copy (why, in English: e.g. bytes before the
+   * header removed, cross-reference data rebuilt by scanning). Shown in the dialog and returned in the result.
+   */
+  repaired?: string;
+}
+
+/** What describeOffice adds: the document type and, for Word, the first lines of text. */
+export interface OfficeDescription extends DocumentDescription {
+  kind: 'docx' | 'xlsx' | 'pptx';
+  existingSignatures: number;
+  preview?: string[];
+}
+
+export interface OfficeSignOptions {
+  /** Its extension must match the content; macro-enabled names are refused unless allowMacros. */
+  fileName: string;
+  /** policy office.allowMacros. */
+  allowMacros: boolean;
+  hashAlgorithm: HashAlgorithm;
+  comment?: string;
+  signingTime: Date;
 }
 
 /**
@@ -188,6 +210,9 @@ export interface DocumentSigners {
   describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<DocumentDescription>;
   signXml(xml: Uint8Array, options: XmlSignOptions, signer: DigestSigner): Promise<Uint8Array>;
   signCms(input: CmsInput, options: CmsSignOptions, signer: DigestSigner): Promise<Uint8Array>;
+  /** OOXML (.docx/.xlsx/.pptx): refuses encrypted, malformed, oversized and (unless allowed) macro files. */
+  describeOffice(document: Uint8Array, options: Pick<OfficeSignOptions, 'fileName' | 'allowMacros'>): Promise<OfficeDescription>;
+  signOffice(document: Uint8Array, options: OfficeSignOptions, signer: DigestSigner): Promise<Uint8Array>;
 }
 
 export interface TimestampOptions {

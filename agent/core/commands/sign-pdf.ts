@@ -22,6 +22,7 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
   const subject: SignSubject = { kind: 'document', format: 'pdf', fileName: p.fileName, size: description.size, sha256Hex: description.sha256Hex };
   if (description.pageCount !== undefined) subject.pageCount = description.pageCount;
   if (description.existingSignatures !== undefined) subject.existingSignatures = description.existingSignatures;
+  if (description.repaired !== undefined) subject.repaired = description.repaired;
   return {
     kind: 'pdf',
     subject,
@@ -40,7 +41,8 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
       if (p.fieldName !== undefined) options.fieldName = p.fieldName;
       if (p.subFilter !== undefined) options.subFilter = p.subFilter;
       const pdf = await signPdfAtLevel(call.deps.documents, call.deps.status, p.pdf, options, await key.digestSigner(), call.promptContext.signal);
-      return { pdf: encodeBase64(pdf) };
+      // A repaired input (damaged file) is said so in the result as in the dialog.
+      return description.repaired ? { pdf: encodeBase64(pdf), repaired: description.repaired } : { pdf: encodeBase64(pdf) };
     },
   };
 }
