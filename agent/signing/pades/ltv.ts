@@ -7,9 +7,9 @@ import { NODE_HASH } from '../digest-info.js';
 import { requestTimestamp } from '../tsa/client.js';
 import { addDss, type ValidationMaterial, type VriEntry } from './dss.js';
 import { asInvalid, invalid, PdfFile } from './document.js';
-import { name, PdfDict, PdfRaw, PdfRef, textString } from './objects.js';
+import { name, PdfDict, PdfRaw, textString } from './objects.js';
 import { getPage, listFields, pageCount } from './pages.js';
-import { appendToArray, BYTE_RANGE_PLACEHOLDER, uniqueFieldName } from './sign.js';
+import { attachSignatureWidget, BYTE_RANGE_PLACEHOLDER, uniqueFieldName } from './sign.js';
 import { IncrementalWriter } from './writer.js';
 
 export { addDss, type ValidationMaterial, type VriEntry } from './dss.js';
@@ -41,20 +41,7 @@ export async function addDocumentTimestamp(pdf: Uint8Array, options: { url: stri
       ['Type', name('Annot')], ['Subtype', name('Widget')], ['FT', name('Sig')], ['T', textString(fieldName)],
       ['V', sigRef], ['F', 132], ['P', page.ref], ['Rect', [0, 0, 0, 0]],
     ]));
-    const pageDict = page.dict.clone();
-    appendToArray(file, w, pageDict, 'Annots', widgetRef);
-    if (!(page.dict.get('Annots') instanceof PdfRef)) w.put(page.ref, pageDict);
-    const catalog = file.catalog.clone();
-    const acroEntry = catalog.get('AcroForm');
-    const acroOld = file.dict(acroEntry);
-    const acro = acroOld ? acroOld.clone() : new PdfDict();
-    appendToArray(file, w, acro, 'Fields', widgetRef);
-    acro.set('SigFlags', 3);
-    if (acroEntry instanceof PdfRef && acroOld) w.put(acroEntry, acro);
-    else {
-      catalog.set('AcroForm', acro);
-      w.put(file.rootRef, catalog);
-    }
+    attachSignatureWidget(file, w, page, widgetRef);
     out = w.build().out;
     const sigOffset = w.offsetOf(sigRef);
     const brPos = out.indexOf(BYTE_RANGE_PLACEHOLDER, sigOffset, 'latin1');

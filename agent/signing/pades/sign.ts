@@ -53,7 +53,7 @@ export function placeRect(page: PageInfo, rect: [number, number, number, number]
 }
 
 /** Appends `item` to an array that may be direct (in `owner`) or indirect; records the rewrite in the writer. */
-export function appendToArray(file: PdfFile, w: IncrementalWriter, owner: PdfDict, key: string, item: PdfRef): void {
+function appendToArray(file: PdfFile, w: IncrementalWriter, owner: PdfDict, key: string, item: PdfRef): void {
   const cur = owner.get(key);
   if (cur instanceof PdfRef) {
     const arr = file.resolve(cur);
@@ -85,6 +85,28 @@ export function openForSigning(pdf: Uint8Array): PdfFile {
   const whole = PdfFile.open(rewriteFull(file));
   whole.repaired = file.repaired;
   return whole;
+}
+
+/**
+ * Hooks a new signature widget into the document: the page's /Annots and the AcroForm's /Fields (with SigFlags 3).
+ * Direct arrays/dictionaries rewrite their owner (page, catalog); indirect ones are rewritten themselves.
+ */
+export function attachSignatureWidget(file: PdfFile, w: IncrementalWriter, page: PageInfo, widgetRef: PdfRef): void {
+  const pageDict = page.dict.clone();
+  appendToArray(file, w, pageDict, 'Annots', widgetRef);
+  if (!(page.dict.get('Annots') instanceof PdfRef)) w.put(page.ref, pageDict);
+  const catalog = file.catalog.clone();
+  const acroEntry = catalog.get('AcroForm');
+  const acroOld = file.dict(acroEntry);
+  const acro = acroOld ? acroOld.clone() : new PdfDict();
+  appendToArray(file, w, acro, 'Fields', widgetRef);
+  acro.set('SigFlags', 3);
+  if (acroEntry instanceof PdfRef && acroOld) {
+    w.put(acroEntry, acro);
+  } else {
+    catalog.set('AcroForm', acro);
+    w.put(file.rootRef, catalog);
+  }
 }
 
 /**
@@ -155,24 +177,7 @@ export async function signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: 
     }
     w.put(widgetRef, widget);
 
-    // The page gets the widget in /Annots (direct array → page rewritten; indirect array → the array rewritten).
-    const pageDict = page.dict.clone();
-    appendToArray(file, w, pageDict, 'Annots', widgetRef);
-    if (!(page.dict.get('Annots') instanceof PdfRef)) w.put(page.ref, pageDict);
-
-    // AcroForm: indirect → rewrite it; direct or absent → rewrite the catalog.
-    const catalog = file.catalog.clone();
-    const acroEntry = catalog.get('AcroForm');
-    const acroOld = file.dict(acroEntry);
-    const acro = acroOld ? acroOld.clone() : new PdfDict();
-    appendToArray(file, w, acro, 'Fields', widgetRef);
-    acro.set('SigFlags', 3);
-    if (acroEntry instanceof PdfRef && acroOld) {
-      w.put(acroEntry, acro);
-    } else {
-      catalog.set('AcroForm', acro);
-      w.put(file.rootRef, catalog);
-    }
+    attachSignatureWidget(file, w, page, widgetRef);
 
     const built = w.build().out;
     out = built;
