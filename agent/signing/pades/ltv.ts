@@ -1,15 +1,13 @@
 // PAdES B-LT and B-LTA on top of a B-T signature: DSS with the validation data, then (LTA) a document timestamp
 // (ETSI.RFC3161). Each is its own incremental update, so every earlier signature keeps its byte range.
-import { createHash } from 'node:crypto';
 import { AgentError } from '../../core/errors.js';
 import type { HashAlgorithm } from '../../core/types.js';
-import { NODE_HASH } from '../digest-info.js';
 import { requestTimestamp } from '../tsa/client.js';
 import { addDss, type ValidationMaterial, type VriEntry } from './dss.js';
 import { asInvalid, invalid, PdfFile } from './document.js';
 import { name, PdfDict, PdfRaw, textString } from './objects.js';
 import { getPage, listFields, pageCount } from './pages.js';
-import { attachSignatureWidget, BYTE_RANGE_PLACEHOLDER, uniqueFieldName } from './sign.js';
+import { attachSignatureWidget, BYTE_RANGE_PLACEHOLDER, byteRangeDigest, fillByteRange, uniqueFieldName } from './sign.js';
 import { IncrementalWriter } from './writer.js';
 
 export { addDss, type ValidationMaterial, type VriEntry } from './dss.js';
@@ -44,19 +42,12 @@ export async function addDocumentTimestamp(pdf: Uint8Array, options: { url: stri
     attachSignatureWidget(file, w, page, widgetRef);
     out = w.build().out;
     const sigOffset = w.offsetOf(sigRef);
-    const brPos = out.indexOf(BYTE_RANGE_PLACEHOLDER, sigOffset, 'latin1');
-    contentsStart = out.indexOf('<' + '0'.repeat(64), sigOffset, 'latin1');
-    if (brPos < 0 || contentsStart < 0) throw new Error('placeholder not found');
-    contentsEnd = contentsStart + TOKEN_PLACEHOLDER_BYTES * 2 + 2;
-    const br = `[0 ${contentsStart} ${contentsEnd} ${out.length - contentsEnd}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
-    out.write(br, brPos, 'latin1');
+    ({ contentsStart, contentsEnd } = fillByteRange(out, sigOffset, TOKEN_PLACEHOLDER_BYTES));
   } catch (e) {
     throw asInvalid(e);
   }
-  const hash = createHash(NODE_HASH[options.hashAlgorithm]);
-  hash.update(out.subarray(0, contentsStart));
-  hash.update(out.subarray(contentsEnd));
-  const token = await requestTimestamp(options.url, new Uint8Array(hash.digest()), options.hashAlgorithm);
+  const digest = byteRangeDigest(out, contentsStart, contentsEnd, options.hashAlgorithm);
+  const token = await requestTimestamp(options.url, digest, options.hashAlgorithm);
   if (token.token.length > TOKEN_PLACEHOLDER_BYTES) throw new AgentError('TSA_FAILED', 'Timestamp authority failed', { detail: 'the timestamp token is too large' });
   out.write(Buffer.from(token.token).toString('hex'), contentsStart + 1, 'latin1');
   return new Uint8Array(out.buffer, out.byteOffset, out.length);

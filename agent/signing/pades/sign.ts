@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { AgentError } from '../../core/errors.js';
 import type { DigestSigner, PdfSignOptions } from '../../core/ports.js';
+import type { HashAlgorithm } from '../../core/types.js';
 import { createCades } from '../cms/cades.js';
 import { NODE_HASH } from '../digest-info.js';
 import { buildAppearance } from './appearance.js';
@@ -85,6 +86,26 @@ export function openForSigning(pdf: Uint8Array): PdfFile {
   const whole = PdfFile.open(rewriteFull(file));
   whole.repaired = file.repaired;
   return whole;
+}
+
+/** Writes the real /ByteRange over the placeholder of the signature dictionary at `sigOffset`; where /Contents is. */
+export function fillByteRange(out: Buffer, sigOffset: number, placeholderBytes: number): { contentsStart: number; contentsEnd: number } {
+  const brPos = out.indexOf(BYTE_RANGE_PLACEHOLDER, sigOffset, 'latin1');
+  const contentsStart = out.indexOf('<' + '0'.repeat(64), sigOffset, 'latin1');
+  if (brPos < 0 || contentsStart < 0) throw new Error('placeholder not found');
+  const contentsEnd = contentsStart + placeholderBytes * 2 + 2;
+  const br = `[0 ${contentsStart} ${contentsEnd} ${out.length - contentsEnd}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
+  if (br.length !== BYTE_RANGE_PLACEHOLDER.length) throw new Error('ByteRange does not fit');
+  out.write(br, brPos, 'latin1');
+  return { contentsStart, contentsEnd };
+}
+
+/** The digest over everything but /Contents (what a PDF signature or document timestamp covers). */
+export function byteRangeDigest(out: Buffer, contentsStart: number, contentsEnd: number, hashAlgorithm: HashAlgorithm): Uint8Array {
+  const hash = createHash(NODE_HASH[hashAlgorithm]);
+  hash.update(out.subarray(0, contentsStart));
+  hash.update(out.subarray(contentsEnd));
+  return new Uint8Array(hash.digest());
 }
 
 /**
@@ -182,21 +203,12 @@ export async function signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: 
     const built = w.build().out;
     out = built;
     const sigOffset = w.offsetOf(sigRef);
-    const brPos = out.indexOf(BYTE_RANGE_PLACEHOLDER, sigOffset, 'latin1');
-    contentsStart = out.indexOf('<' + '0'.repeat(64), sigOffset, 'latin1');
-    if (brPos < 0 || contentsStart < 0) throw new Error('placeholder not found');
-    contentsEnd = contentsStart + placeholderBytes * 2 + 2;
-    const br = `[0 ${contentsStart} ${contentsEnd} ${out.length - contentsEnd}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
-    if (br.length !== BYTE_RANGE_PLACEHOLDER.length) throw new Error('ByteRange does not fit');
-    out.write(br, brPos, 'latin1');
+    ({ contentsStart, contentsEnd } = fillByteRange(out, sigOffset, placeholderBytes));
   } catch (e) {
     throw asInvalid(e);
   }
 
-  const hash = createHash(NODE_HASH[options.hashAlgorithm]);
-  hash.update(out.subarray(0, contentsStart));
-  hash.update(out.subarray(contentsEnd));
-  const digest = new Uint8Array(hash.digest());
+  const digest = byteRangeDigest(out, contentsStart, contentsEnd, options.hashAlgorithm);
 
   const pades = subFilter === 'ETSI.CAdES.detached';
   const cms = await createCades(
