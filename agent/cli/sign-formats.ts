@@ -2,12 +2,14 @@
 import { basename } from 'node:path';
 import { AgentError, isAgentError } from '../core/errors.js';
 import type { Clock, DigestSigner, DocumentSigners, PdfAppearance, PdfSignOptions, XmlSignOptions } from '../core/ports.js';
+import { signPdfAtLevel } from '../core/status/long-term.js';
+import type { CertificateStatus } from '../core/status/port.js';
 import type { SignPlan } from './sign-args.js';
 
 /** PAdES options for one file (the signing time is taken per file). */
 export function pdfOptions(plan: SignPlan, fileName: string, tsa: string | undefined, now: Date): PdfSignOptions {
   const f = plan.pdf;
-  const options: PdfSignOptions = { fileName, hashAlgorithm: plan.hashAlgorithm, level: tsa ? 'B-T' : 'B-B', signingTime: now };
+  const options: PdfSignOptions = { fileName, hashAlgorithm: plan.hashAlgorithm, level: tsa ? (f.level ?? 'B-T') : 'B-B', signingTime: now };
   if (tsa) options.timestamp = { url: tsa };
   if (!f.visible) {
     options.appearance = { visible: false };
@@ -52,11 +54,14 @@ async function describing<T>(format: string, work: () => Promise<T>): Promise<T>
 }
 
 /** Signs one input with the run's signer; the output bytes, or an AgentError with a stable reason. */
-export async function signOne(plan: SignPlan, path: string, input: Uint8Array, tsa: string | undefined, documents: DocumentSigners, signer: DigestSigner, clock: Clock, allowMacros = false): Promise<Uint8Array> {
+export async function signOne(
+  plan: SignPlan, path: string, input: Uint8Array, tsa: string | undefined, documents: DocumentSigners, signer: DigestSigner, clock: Clock,
+  allowMacros = false, status?: CertificateStatus,
+): Promise<Uint8Array> {
   switch (plan.format) {
     case 'pdf': {
       await describing('pdf', () => documents.describePdf(input));
-      return documents.signPdf(input, pdfOptions(plan, basename(path), tsa, clock.now()), signer);
+      return signPdfAtLevel(documents, status, input, pdfOptions(plan, basename(path), tsa, clock.now()), signer);
     }
     case 'xml': {
       const options = xmlOptions(plan, clock.now());

@@ -202,6 +202,11 @@ export interface OfficeSignOptions {
 export interface DocumentSigners {
   describePdf(pdf: Uint8Array): Promise<DocumentDescription>;
   signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array>;
+  /**
+   * B-LT / B-LTA on an already signed PDF (the one just signed at B-T, or any signed file): a DSS with `validation`
+   * (and VRI for the newest signature), then for B-LTA a document timestamp. Earlier byte ranges are untouched.
+   */
+  extendPdf?(pdf: Uint8Array, options: PdfExtendOptions): Promise<Uint8Array>;
   describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<DocumentDescription>;
   signXml(xml: Uint8Array, options: XmlSignOptions, signer: DigestSigner): Promise<Uint8Array>;
   signCms(input: CmsInput, options: CmsSignOptions, signer: DigestSigner): Promise<Uint8Array>;
@@ -223,10 +228,25 @@ export interface PdfAppearance {
   fontSize?: number;
 }
 
+/** Long-term validation data written into a PDF's DSS. */
+export interface PdfValidationData {
+  certs: Uint8Array[];
+  ocsps: Uint8Array[];
+  crls: Uint8Array[];
+}
+
+export interface PdfExtendOptions {
+  level: 'B-LT' | 'B-LTA';
+  validation: PdfValidationData;
+  hashAlgorithm: HashAlgorithm;
+  /** B-LTA: the TSA of the document timestamp. */
+  timestamp?: TimestampOptions;
+}
+
 export interface PdfSignOptions {
   fileName: string;
   hashAlgorithm: HashAlgorithm;
-  level: 'B-B' | 'B-T';
+  level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
   timestamp?: TimestampOptions;
   appearance?: PdfAppearance;
   reason?: string;

@@ -4,6 +4,7 @@ import { createCades } from './cms/cades.js';
 import { describePdf, signPdf } from './pades/index.js';
 import { describeOffice, signOffice } from './ooxml/index.js';
 import { describeXml, signXml } from './xmldsig/index.js';
+import { extendToLongTerm } from './pades/ltv.js';
 
 export { createCades, type CadesOptions } from './cms/cades.js';
 export { requestTimestamp, parseTimestampToken, type TimestampToken } from './tsa/client.js';
@@ -16,6 +17,7 @@ export function createDocumentSigners(): DocumentSigners {
   return {
     describePdf,
     signPdf,
+    extendPdf: (pdf, options) => extendToLongTerm(pdf, { level: options.level, material: options.validation, hashAlgorithm: options.hashAlgorithm, ...(options.timestamp ? { timestamp: options.timestamp } : {}) }),
     describeXml,
     signXml,
     signCms: (input, options, signer) => createCades(input, options, signer),
@@ -23,3 +25,4 @@ export function createDocumentSigners(): DocumentSigners {
     signOffice,
   };
 }
+

@@ -1,7 +1,8 @@
-// sign.pdf: PAdES B-B / B-T as an incremental update, described (DOCUMENT_INVALID) before the dialog.
+// sign.pdf: PAdES B-B / B-T / B-LT / B-LTA as an incremental update, described (DOCUMENT_INVALID) before the dialog.
 import { AgentError } from '../errors.js';
 import type { PdfAppearance, PdfSignOptions } from '../ports.js';
 import { encodeBase64 } from '../protocol/encoding.js';
+import { signPdfAtLevel } from '../status/long-term.js';
 import type { PdfItemParams, SignPdfParams } from '../protocol/schemas.js';
 import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
@@ -10,9 +11,12 @@ import { describing, signPrepared, type PreparedSign } from './prepared.js';
 export async function preparePdf(p: PdfItemParams, call: Call): Promise<PreparedSign> {
   // A timestamp asked for implies B-T; B-T without one falls back to the policy TSA.
   const level = p.level ?? (p.timestamp ? 'B-T' : 'B-B');
-  const timestamp = p.timestamp ?? (level === 'B-T' ? call.deps.policy.tsa : undefined);
-  if (level === 'B-T' && !timestamp) {
-    throw new AgentError('INVALID_PARAMS', 'Invalid params', { detail: 'params.timestamp: level B-T needs timestamp (no policy TSA is set)' });
+  const timestamp = p.timestamp ?? (level !== 'B-B' ? call.deps.policy.tsa : undefined);
+  if (level !== 'B-B' && !timestamp) {
+    throw new AgentError('INVALID_PARAMS', 'Invalid params', { detail: `params.timestamp: level ${level} needs timestamp (no policy TSA is set)` });
+  }
+  if ((level === 'B-LT' || level === 'B-LTA') && !call.deps.status) {
+    throw new AgentError('INVALID_PARAMS', 'Invalid params', { detail: `params.level: ${level} needs the certificate status service, which is not configured` });
   }
   const description = await describing(call, 'pdf', () => call.deps.documents.describePdf(p.pdf));
   const subject: SignSubject = { kind: 'document', format: 'pdf', fileName: p.fileName, size: description.size, sha256Hex: description.sha256Hex };
@@ -36,7 +40,7 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
       if (p.contactInfo !== undefined) options.contactInfo = p.contactInfo;
       if (p.fieldName !== undefined) options.fieldName = p.fieldName;
       if (p.subFilter !== undefined) options.subFilter = p.subFilter;
-      const pdf = await call.deps.documents.signPdf(p.pdf, options, await key.digestSigner());
+      const pdf = await signPdfAtLevel(call.deps.documents, call.deps.status, p.pdf, options, await key.digestSigner(), call.promptContext.signal);
       // A repaired input (damaged file) is said so in the result as in the dialog.
       return description.repaired ? { pdf: encodeBase64(pdf), repaired: description.repaired } : { pdf: encodeBase64(pdf) };
     },

@@ -105,7 +105,7 @@ const pdfShape = {
   pdf: base64(MAX_DOCUMENT_BYTES),
   fileName,
   hashAlgorithm: hashAlgorithm.optional(),
-  level: z.enum(['B-B', 'B-T']).optional(),
+  level: z.enum(['B-B', 'B-T', 'B-LT', 'B-LTA']).optional(),
   timestamp: timestamp.optional(),
   appearance: appearance.optional(),
   reason: displayText(500).optional(),

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { AgentError } from '../../core/errors.js';
 import type { DigestSigner, PdfSignOptions } from '../../core/ports.js';
+import type { HashAlgorithm } from '../../core/types.js';
 import { createCades } from '../cms/cades.js';
 import { NODE_HASH } from '../digest-info.js';
 import { buildAppearance } from './appearance.js';
@@ -11,7 +12,7 @@ import { getPage, listFields, pageCount, signedFields, type PageInfo } from './p
 import { rewriteFull } from './repair.js';
 import { IncrementalWriter } from './writer.js';
 
-const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
+export const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
 /** ByteRange numbers have at most 10 digits: files beyond this are refused long before (PAYLOAD_TOO_LARGE). */
 const MAX_INPUT = 9_000_000_000;
 
@@ -29,7 +30,7 @@ function contentsSize(signer: DigestSigner, timestamped: boolean): number {
   return 8192 + certLen + chainLen + (timestamped ? 6000 : 0);
 }
 
-function uniqueFieldName(existing: Set<string>, wanted: string | undefined): string {
+export function uniqueFieldName(existing: Set<string>, wanted: string | undefined): string {
   if (wanted) {
     if (existing.has(wanted)) throw new AgentError('INVALID_PARAMS', `Trường chữ ký "${wanted}" đã tồn tại / field name already used`, { detail: `fieldName already used: ${wanted}` });
     return wanted;
@@ -85,6 +86,48 @@ export function openForSigning(pdf: Uint8Array): PdfFile {
   const whole = PdfFile.open(rewriteFull(file));
   whole.repaired = file.repaired;
   return whole;
+}
+
+/** Writes the real /ByteRange over the placeholder of the signature dictionary at `sigOffset`; where /Contents is. */
+export function fillByteRange(out: Buffer, sigOffset: number, placeholderBytes: number): { contentsStart: number; contentsEnd: number } {
+  const brPos = out.indexOf(BYTE_RANGE_PLACEHOLDER, sigOffset, 'latin1');
+  const contentsStart = out.indexOf('<' + '0'.repeat(64), sigOffset, 'latin1');
+  if (brPos < 0 || contentsStart < 0) throw new Error('placeholder not found');
+  const contentsEnd = contentsStart + placeholderBytes * 2 + 2;
+  const br = `[0 ${contentsStart} ${contentsEnd} ${out.length - contentsEnd}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
+  if (br.length !== BYTE_RANGE_PLACEHOLDER.length) throw new Error('ByteRange does not fit');
+  out.write(br, brPos, 'latin1');
+  return { contentsStart, contentsEnd };
+}
+
+/** The digest over everything but /Contents (what a PDF signature or document timestamp covers). */
+export function byteRangeDigest(out: Buffer, contentsStart: number, contentsEnd: number, hashAlgorithm: HashAlgorithm): Uint8Array {
+  const hash = createHash(NODE_HASH[hashAlgorithm]);
+  hash.update(out.subarray(0, contentsStart));
+  hash.update(out.subarray(contentsEnd));
+  return new Uint8Array(hash.digest());
+}
+
+/**
+ * Hooks a new signature widget into the document: the page's /Annots and the AcroForm's /Fields (with SigFlags 3).
+ * Direct arrays/dictionaries rewrite their owner (page, catalog); indirect ones are rewritten themselves.
+ */
+export function attachSignatureWidget(file: PdfFile, w: IncrementalWriter, page: PageInfo, widgetRef: PdfRef): void {
+  const pageDict = page.dict.clone();
+  appendToArray(file, w, pageDict, 'Annots', widgetRef);
+  if (!(page.dict.get('Annots') instanceof PdfRef)) w.put(page.ref, pageDict);
+  const catalog = file.catalog.clone();
+  const acroEntry = catalog.get('AcroForm');
+  const acroOld = file.dict(acroEntry);
+  const acro = acroOld ? acroOld.clone() : new PdfDict();
+  appendToArray(file, w, acro, 'Fields', widgetRef);
+  acro.set('SigFlags', 3);
+  if (acroEntry instanceof PdfRef && acroOld) {
+    w.put(acroEntry, acro);
+  } else {
+    catalog.set('AcroForm', acro);
+    w.put(file.rootRef, catalog);
+  }
 }
 
 /**
@@ -155,43 +198,17 @@ export async function signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: 
     }
     w.put(widgetRef, widget);
 
-    // The page gets the widget in /Annots (direct array → page rewritten; indirect array → the array rewritten).
-    const pageDict = page.dict.clone();
-    appendToArray(file, w, pageDict, 'Annots', widgetRef);
-    if (!(page.dict.get('Annots') instanceof PdfRef)) w.put(page.ref, pageDict);
-
-    // AcroForm: indirect → rewrite it; direct or absent → rewrite the catalog.
-    const catalog = file.catalog.clone();
-    const acroEntry = catalog.get('AcroForm');
-    const acroOld = file.dict(acroEntry);
-    const acro = acroOld ? acroOld.clone() : new PdfDict();
-    appendToArray(file, w, acro, 'Fields', widgetRef);
-    acro.set('SigFlags', 3);
-    if (acroEntry instanceof PdfRef && acroOld) {
-      w.put(acroEntry, acro);
-    } else {
-      catalog.set('AcroForm', acro);
-      w.put(file.rootRef, catalog);
-    }
+    attachSignatureWidget(file, w, page, widgetRef);
 
     const built = w.build().out;
     out = built;
     const sigOffset = w.offsetOf(sigRef);
-    const brPos = out.indexOf(BYTE_RANGE_PLACEHOLDER, sigOffset, 'latin1');
-    contentsStart = out.indexOf('<' + '0'.repeat(64), sigOffset, 'latin1');
-    if (brPos < 0 || contentsStart < 0) throw new Error('placeholder not found');
-    contentsEnd = contentsStart + placeholderBytes * 2 + 2;
-    const br = `[0 ${contentsStart} ${contentsEnd} ${out.length - contentsEnd}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
-    if (br.length !== BYTE_RANGE_PLACEHOLDER.length) throw new Error('ByteRange does not fit');
-    out.write(br, brPos, 'latin1');
+    ({ contentsStart, contentsEnd } = fillByteRange(out, sigOffset, placeholderBytes));
   } catch (e) {
     throw asInvalid(e);
   }
 
-  const hash = createHash(NODE_HASH[options.hashAlgorithm]);
-  hash.update(out.subarray(0, contentsStart));
-  hash.update(out.subarray(contentsEnd));
-  const digest = new Uint8Array(hash.digest());
+  const digest = byteRangeDigest(out, contentsStart, contentsEnd, options.hashAlgorithm);
 
   const pades = subFilter === 'ETSI.CAdES.detached';
   const cms = await createCades(
