@@ -194,10 +194,29 @@ export interface TimestampOptions {
 export interface PdfAppearance {
   visible?: boolean;
   page?: number | 'last';
+  /** The same box on several pages (1-based), or on every page: one signature field, one widget per page. */
+  pages?: number[] | 'all';
   rect?: [number, number, number, number];
   text?: string;
   image?: Uint8Array;
   fontSize?: number;
+  /** '#RRGGBB' of the text (default black). */
+  textColor?: string;
+  /** White background under the box (default true). */
+  background?: boolean;
+  /** Thin grey border around the box (default true). */
+  border?: boolean;
+  /** 'text' | 'image' (image only) | 'image-left' (image on the left 40 %) | 'image-top' (image above the text). */
+  layout?: 'text' | 'image' | 'image-left' | 'image-top';
+  /** Shown instead of the certificate's CN on the "Ký bởi" line. */
+  signerName?: string;
+  /** Extra lines of the default text. */
+  organization?: string;
+  position?: string;
+  description?: string;
+  /** Document number and date stamps ("Số:", "Ngày văn bản:"). */
+  documentNumber?: string;
+  documentDate?: string;
 }
 
 export interface PdfSignOptions {
