@@ -174,6 +174,17 @@ export interface DocumentDescription {
    * header removed, cross-reference data rebuilt by scanning). Shown in the dialog and returned in the result.
    */
   repaired?: string;
+  /** XML: the business facts the confirmation shows ("what you see is what you sign"). */
+  summary?: DocumentSummary;
+}
+
+/** Facts of a document for the confirmation dialog: Vietnamese label first, then English, and the value. */
+export interface DocumentSummary {
+  /** Which reading produced the facts: an e-invoice, a tax declaration, or any XML (root element and size). */
+  kind: 'einvoice' | 'tax' | 'xml';
+  /** e.g. "HÓA ĐƠN GIÁ TRỊ GIA TĂNG / E-invoice", "Tờ khai thuế / Tax declaration". */
+  title: string;
+  facts: Array<{ label: string; value: string }>;
 }
 
 /** What describeOffice adds: the document type and, for Word, the first lines of text. */
