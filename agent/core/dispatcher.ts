@@ -50,9 +50,9 @@ export interface AgentDispatcher extends Dispatcher {
   close(): void;
 }
 
-const DEFAULT_FEATURES = ['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.batch', 'tokens.changed'];
+const DEFAULT_FEATURES = ['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.office', 'sign.batch', 'tokens.changed'];
 /** Methods that hold the origin's operation slot from before their params are decoded to the end (review M4). */
-const SLOTTED_METHODS: ReadonlySet<Method> = new Set<Method>(['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.batch']);
+const SLOTTED_METHODS: ReadonlySet<Method> = new Set<Method>(['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.office', 'sign.batch']);
 const ENVELOPE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 
 type Envelope =
