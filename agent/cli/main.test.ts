@@ -18,7 +18,7 @@ describe('kyso-agent CLI', () => {
     expect(await run(['--help'], i)).toBe(0);
     for (const name of Object.keys(SUBCOMMANDS)) expect(i.outText).toContain(name);
     expect(i.outText.indexOf('Cách dùng')).toBeLessThan(i.outText.indexOf('Usage'));
-  }, 30_000); // --help imports every subcommand module cold: slow on a loaded machine, not a speed assertion
+  });
 
   it('version_printsPackageVersion', async () => {
     const i = io();

@@ -174,6 +174,17 @@ export interface DocumentDescription {
    * header removed, cross-reference data rebuilt by scanning). Shown in the dialog and returned in the result.
    */
   repaired?: string;
+  /** XML: the business facts the confirmation shows ("what you see is what you sign"). */
+  summary?: DocumentSummary;
+}
+
+/** Facts of a document for the confirmation dialog: Vietnamese label first, then English, and the value. */
+export interface DocumentSummary {
+  /** Which reading produced the facts: an e-invoice, a tax declaration, or any XML (root element and size). */
+  kind: 'einvoice' | 'tax' | 'xml';
+  /** e.g. "HÓA ĐƠN GIÁ TRỊ GIA TĂNG / E-invoice", "Tờ khai thuế / Tax declaration". */
+  title: string;
+  facts: Array<{ label: string; value: string }>;
 }
 
 /** What describeOffice adds: the document type and, for Word, the first lines of text. */
@@ -222,10 +233,29 @@ export interface TimestampOptions {
 export interface PdfAppearance {
   visible?: boolean;
   page?: number | 'last';
+  /** The same box on several pages (1-based), or on every page: one signature field, one widget per page. */
+  pages?: number[] | 'all';
   rect?: [number, number, number, number];
   text?: string;
   image?: Uint8Array;
   fontSize?: number;
+  /** '#RRGGBB' of the text (default black). */
+  textColor?: string;
+  /** White background under the box (default true). */
+  background?: boolean;
+  /** Thin grey border around the box (default true). */
+  border?: boolean;
+  /** 'text' | 'image' (image only) | 'image-left' (image on the left 40 %) | 'image-top' (image above the text). */
+  layout?: 'text' | 'image' | 'image-left' | 'image-top';
+  /** Shown instead of the certificate's CN on the "Ký bởi" line. */
+  signerName?: string;
+  /** Extra lines of the default text. */
+  organization?: string;
+  position?: string;
+  description?: string;
+  /** Document number and date stamps ("Số:", "Ngày văn bản:"). */
+  documentNumber?: string;
+  documentDate?: string;
 }
 
 /** Long-term validation data written into a PDF's DSS. */

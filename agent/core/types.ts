@@ -1,4 +1,5 @@
 // The data types of protocol v1 (CONTRACT.md): tokens, certificates, filters, algorithms.
+import type { DocumentSummary } from './ports.js';
 import type { PinStatus } from './errors.js';
 
 export type { PinStatus };
@@ -78,6 +79,8 @@ export type SignSubject =
       preview?: string[];
       /** PDF: what is signed is a repaired copy of a damaged file, and why (docs/protocol.md). */
       repaired?: string;
+      /** XML: the business facts the dialog shows (e-invoice, tax declaration, or root element and size). */
+      summary?: DocumentSummary;
     }
   | {
       kind: 'batch';

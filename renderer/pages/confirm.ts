@@ -103,14 +103,20 @@ function subjectBlock(subject: SignSubject): HTMLElement {
     { 'data-testid': 'subject-document' },
     facts([
       [t('fileName'), h('strong', { class: 'file-name' }, subject.fileName)],
-      [t('format'), subject.profile ? `${formatLabel} (${subject.profile})` : formatLabel],
+      // The summary's title names the kind in words (never the raw profile name such as "einvoice").
+      [t('format'), subject.summary ? `${formatLabel} — ${subject.summary.title}` : subject.profile ? `${formatLabel} (${subject.profile})` : formatLabel],
       [t('fileSize'), formatSize(subject.size)],
       [t('sha256'), shaBlock(subject.sha256Hex)],
       pdf && subject.pageCount !== undefined ? [t('pageCount'), String(subject.pageCount)] : null,
       (pdf || office) && subject.existingSignatures !== undefined
         ? [t('existingSignatures'), subject.existingSignatures === 0 ? t('noExistingSignatures') : String(subject.existingSignatures)]
         : null,
+      pdf && subject.repaired ? [t('repaired'), h('strong', { 'data-testid': 'repaired' }, subject.repaired)] : null,
     ]),
+    // What an invoice or tax declaration says: the facts the user signs.
+    subject.summary && subject.summary.facts.length > 0
+      ? h('div', { class: 'summary', 'data-testid': 'document-summary' }, facts(subject.summary.facts.map((f) => [f.label, f.value])))
+      : null,
     // A .docx's first lines: the user sees which document it is, not only its name and hash.
     subject.preview && subject.preview.length > 0
       ? h('div', { class: 'preview', 'data-testid': 'document-preview' }, h('p', { class: 'label' }, t('documentPreview')), h('blockquote', {}, ...subject.preview.map((line) => h('p', {}, line))))

@@ -31,7 +31,10 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
       if (timestamp) options.timestamp = { url: timestamp.url };
       if (p.appearance) {
         const a: PdfAppearance = {};
-        for (const k of ['visible', 'page', 'text', 'image', 'fontSize'] as const) if (p.appearance[k] !== undefined) (a as Record<string, unknown>)[k] = p.appearance[k];
+        for (const k of ['visible', 'page', 'text', 'image', 'fontSize', 'pages', 'textColor', 'background', 'border', 'layout',
+          'signerName', 'organization', 'position', 'description', 'documentNumber', 'documentDate'] as const) {
+          if (p.appearance[k] !== undefined) (a as Record<string, unknown>)[k] = p.appearance[k];
+        }
         if (p.appearance.rect) a.rect = [...p.appearance.rect];
         options.appearance = a;
       }

@@ -25,6 +25,7 @@ export async function prepareXml(p: XmlItemParams, call: Call): Promise<Prepared
     kind: 'document', format: 'xml', fileName: p.fileName ?? 'document.xml', size: description.size, sha256Hex: description.sha256Hex, profile: p.profile,
   };
   if (description.existingSignatures !== undefined) subject.existingSignatures = description.existingSignatures;
+  if (description.summary !== undefined) subject.summary = description.summary;
   return {
     kind: 'xml',
     subject,

@@ -99,6 +99,17 @@ const appearance = z.strictObject({
   text: z.string().max(1000).optional(),
   image: base64(MAX_IMAGE_BYTES).optional(),
   fontSize: z.number().finite().min(4).max(72).optional(),
+  pages: z.union([z.array(z.number().int().min(1).max(100_000)).min(1).max(1000), z.literal('all')]).optional(),
+  textColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, '#RRGGBB').optional(),
+  background: z.boolean().optional(),
+  border: z.boolean().optional(),
+  layout: z.enum(['text', 'image', 'image-left', 'image-top']).optional(),
+  signerName: displayText(200).optional(),
+  organization: displayText(200).optional(),
+  position: displayText(200).optional(),
+  description: displayText(500).optional(),
+  documentNumber: displayText(100).optional(),
+  documentDate: displayText(100).optional(),
 });
 
 const pdfShape = {

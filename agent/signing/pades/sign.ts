@@ -1,7 +1,7 @@
 // signPdf: one incremental update with signature dictionary, widget, AcroForm, and the CMS written into /Contents.
 import { createHash } from 'node:crypto';
 import { AgentError } from '../../core/errors.js';
-import type { DigestSigner, PdfSignOptions } from '../../core/ports.js';
+import type { DigestSigner, PdfAppearance, PdfSignOptions } from '../../core/ports.js';
 import type { HashAlgorithm } from '../../core/types.js';
 import { createCades } from '../cms/cades.js';
 import { NODE_HASH } from '../digest-info.js';
@@ -15,6 +15,8 @@ import { IncrementalWriter } from './writer.js';
 export const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
 /** ByteRange numbers have at most 10 digits: files beyond this are refused long before (PAYLOAD_TOO_LARGE). */
 const MAX_INPUT = 9_000_000_000;
+/** A widget per page for `pages: "all"` beyond this is not a signature box any more. */
+const MAX_WIDGET_PAGES = 2000;
 
 /** PDF date `D:YYYYMMDDHHmmSS+07'00'` in Vietnam time (the signer's local time for our users). */
 export function pdfDate(d: Date): string {
@@ -51,6 +53,23 @@ export function placeRect(page: PageInfo, rect: [number, number, number, number]
     default: x0 = u; x1 = u + w; y0 = v; y1 = v + h; matrix = [1, 0, 0, 1, 0, 0];
   }
   return { rect: [x0 + cx0, y0 + cy0, x1 + cx0, y1 + cy0], matrix };
+}
+
+/** The 1-based pages that get a widget: `pages` (listed or 'all'), else `page` (default 1). */
+function widgetPages(a: PdfAppearance, count: number): number[] {
+  const bad = (what: string): AgentError => new AgentError('INVALID_PARAMS', `Trang ${what} không tồn tại / no such page`, { detail: `appearance page out of range 1..${count}` });
+  if (a.pages === 'all') {
+    if (count > MAX_WIDGET_PAGES) throw new AgentError('INVALID_PARAMS', 'Quá nhiều trang / too many pages', { detail: `appearance.pages "all": more than ${MAX_WIDGET_PAGES} pages` });
+    return Array.from({ length: count }, (_, i) => i + 1);
+  }
+  if (a.pages) {
+    for (const n of a.pages) if (!Number.isInteger(n) || n < 1 || n > count) throw bad(String(n));
+    return [...new Set(a.pages)].sort((x, y) => x - y);
+  }
+  const wanted = a.page ?? 1;
+  const pageNo = wanted === 'last' ? count : wanted;
+  if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > count) throw bad(String(wanted));
+  return [pageNo];
 }
 
 /** Appends `item` to an array that may be direct (in `owner`) or indirect; records the rewrite in the writer. */
@@ -153,17 +172,12 @@ export async function signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: 
   try {
     const count = pageCount(file);
     if (count < 1) throw invalid('tài liệu không có trang / document has no pages');
-    const wanted = appearance.page ?? 1;
-    const pageNo = wanted === 'last' ? count : wanted;
-    if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > count) {
-      throw new AgentError('INVALID_PARAMS', `Trang ${String(wanted)} không tồn tại / no such page`, { detail: `appearance.page out of range 1..${count}` });
-    }
-    const page = getPage(file, pageNo - 1);
+    const pageNos = widgetPages(appearance, count);
     const fields = listFields(file);
     const fieldName = uniqueFieldName(new Set(fields.map((f) => f.name)), options.fieldName);
 
     const sigRef = w.allocate();
-    const widgetRef = w.allocate();
+    const fieldRef = w.allocate();
     const sig = new PdfDict([
       ['Type', name('Sig')], ['Filter', name('Adobe.PPKLite')], ['SubFilter', name(subFilter)],
       ['ByteRange', new PdfRaw(BYTE_RANGE_PLACEHOLDER)],
@@ -176,29 +190,61 @@ export async function signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: 
     sig.set('Name', textString(signer.certificate.subject.commonName));
     w.put(sigRef, sig);
 
-    const widget = new PdfDict([
-      ['Type', name('Annot')], ['Subtype', name('Widget')], ['FT', name('Sig')], ['T', textString(fieldName)],
-      ['V', sigRef], ['F', 132], ['P', page.ref],
-    ]);
-    if (visible) {
-      const rect = appearance.rect ?? [36, 36, 220, 60];
-      if (!rect.every((n) => Number.isFinite(n)) || rect[2] <= 0 || rect[3] <= 0) {
-        throw new AgentError('INVALID_PARAMS', 'Khung chữ ký sai / bad appearance.rect', { detail: 'appearance.rect must be [x, y, width>0, height>0]' });
+    // The field is the signature's one widget, on the first page. Further pages (`pages`) show the same appearance
+    // as print-only, locked stamp annotations: validators (poppler) treat every widget of a signature field as a field
+    // of its own, unsigned, so one field with several widgets would not validate.
+    const field = new PdfDict([['Type', name('Annot')], ['Subtype', name('Widget')], ['FT', name('Sig')], ['T', textString(fieldName)], ['V', sigRef]]);
+    const annotRefs = pageNos.map((_, i) => (i === 0 ? fieldRef : w.allocate()));
+    const aps = new Map<number, PdfRef>();
+    for (const [i, pageNo] of pageNos.entries()) {
+      const page = getPage(file, pageNo - 1);
+      const annot = i === 0 ? field : new PdfDict([['Type', name('Annot')], ['Subtype', name('Stamp')], ['Contents', textString(`Chữ ký số / digital signature: ${fieldName}`)]]);
+      annot.set('F', 132).set('P', page.ref);
+      if (visible) {
+        const rect = appearance.rect ?? [36, 36, 220, 60];
+        if (!rect.every((n) => Number.isFinite(n)) || rect[2] <= 0 || rect[3] <= 0) {
+          throw new AgentError('INVALID_PARAMS', 'Khung chữ ký sai / bad appearance.rect', { detail: 'appearance.rect must be [x, y, width>0, height>0]' });
+        }
+        const placed = placeRect(page, rect);
+        annot.set('Rect', placed.rect);
+        // Pages of the same rotation share one appearance stream.
+        let stream = aps.get(page.rotate);
+        if (!stream) {
+          stream = await buildAppearance(w, {
+            width: rect[2], height: rect[3], matrix: placed.matrix, signer: appearance.signerName ?? signer.certificate.subject.commonName,
+            signingTime: options.signingTime, reason: options.reason, location: options.location,
+            text: appearance.text, image: appearance.image, fontSize: appearance.fontSize, textColor: appearance.textColor,
+            background: appearance.background, border: appearance.border, layout: appearance.layout,
+            organization: appearance.organization, position: appearance.position, description: appearance.description,
+            documentNumber: appearance.documentNumber, documentDate: appearance.documentDate,
+          });
+          aps.set(page.rotate, stream);
+        }
+        annot.set('AP', new PdfDict([['N', stream]]));
+      } else {
+        annot.set('Rect', [0, 0, 0, 0]);
       }
-      const placed = placeRect(page, rect);
-      widget.set('Rect', placed.rect);
-      const ap = await buildAppearance(w, {
-        width: rect[2], height: rect[3], matrix: placed.matrix, signer: signer.certificate.subject.commonName,
-        signingTime: options.signingTime, reason: options.reason, location: options.location,
-        text: appearance.text, image: appearance.image, fontSize: appearance.fontSize,
-      });
-      widget.set('AP', new PdfDict([['N', ap]]));
-    } else {
-      widget.set('Rect', [0, 0, 0, 0]);
+      if (i > 0) w.put(annotRefs[i]!, annot);
+      // The page gets the annotation in /Annots (direct array → page rewritten; indirect array → the array rewritten).
+      const pageDict = page.dict.clone();
+      appendToArray(file, w, pageDict, 'Annots', annotRefs[i]!);
+      if (!(page.dict.get('Annots') instanceof PdfRef)) w.put(page.ref, pageDict);
     }
-    w.put(widgetRef, widget);
+    w.put(fieldRef, field);
 
-    attachSignatureWidget(file, w, page, widgetRef);
+    // AcroForm: indirect → rewrite it; direct or absent → rewrite the catalog.
+    const catalog = file.catalog.clone();
+    const acroEntry = catalog.get('AcroForm');
+    const acroOld = file.dict(acroEntry);
+    const acro = acroOld ? acroOld.clone() : new PdfDict();
+    appendToArray(file, w, acro, 'Fields', fieldRef);
+    acro.set('SigFlags', 3);
+    if (acroEntry instanceof PdfRef && acroOld) {
+      w.put(acroEntry, acro);
+    } else {
+      catalog.set('AcroForm', acro);
+      w.put(file.rootRef, catalog);
+    }
 
     const built = w.build().out;
     out = built;

@@ -4,6 +4,7 @@ import type { DocumentDescription, XmlSignOptions } from '../../core/ports.js';
 import { parseXml } from './parse.js';
 import { keepPlan } from './plan-memo.js';
 import { planSignature } from './sign.js';
+import { summarizeXml } from './summary.js';
 
 export { signXml, vietnamDateTime } from './sign.js';
 export { canonicalize, type C14nOptions } from './c14n.js';
@@ -15,6 +16,9 @@ export { parseXml, assertNoDtd } from './parse.js';
  * worked out here once and kept for the signXml that follows on the same buffer (plan-memo.ts).
  */
 export async function describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<DocumentDescription> {
-  keepPlan(xml, planSignature(parseXml(xml).doc, options));
-  return { size: xml.length, sha256Hex: createHash('sha256').update(xml).digest('hex') };
+  const { doc } = parseXml(xml);
+  // The summary reads the document before the plan adds containers to the tree.
+  const summary = summarizeXml(doc, xml.length, options);
+  keepPlan(xml, planSignature(doc, options));
+  return { size: xml.length, sha256Hex: createHash('sha256').update(xml).digest('hex'), summary };
 }
