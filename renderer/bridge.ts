@@ -59,6 +59,9 @@ export interface AboutInfo {
   components: Array<{ name: string; version?: string; licence: string }>;
 }
 
+/** How a request's window ended: allowed/denied/blocked (access), chosen (picker), signed, done, cancelled, timeout, failed. */
+export type EndOutcome = 'allowed' | 'denied' | 'blocked' | 'chosen' | 'signed' | 'done' | 'cancelled' | 'timeout' | 'failed';
+
 interface Common {
   lang: Lang;
   /** Bumped by the host on every change, so the page re-renders only when something changed. */
@@ -81,6 +84,8 @@ export type DialogState =
       phase: 'ask' | 'working';
       progress?: Progress;
     })
+  /** A request's window after its last question: what happened, while it waits for the site's next question. */
+  | (Common & { page: 'end'; origin: string; outcome: EndOutcome })
   | (Common & { page: 'settings'; settings: SettingsView })
   | (Common & { page: 'diagnostics'; report: DiagnosticsReport })
   | (Common & { page: 'about'; about: AboutInfo });

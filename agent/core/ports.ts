@@ -107,6 +107,9 @@ export interface PromptContext {
   lang: Lang;
 }
 
+/** How an operation ended, for the dialog's last words. */
+export type PromptOutcome = 'done' | 'failed';
+
 export type AccessDecision = 'allowOnce' | 'allowAlways' | 'deny' | 'block';
 
 export interface PinRequest {
@@ -139,8 +142,11 @@ export interface UserPrompt {
   confirmSigning(ctx: PromptContext, request: ConfirmRequest): Promise<ConfirmResult>;
   /** Batch progress in the open confirmation; a no-op for hosts without one. */
   progress(ctx: PromptContext, done: number, total: number): void;
-  /** The operation is over (success or failure): close whatever is still open for it. */
-  finish(ctx: PromptContext): void;
+  /**
+   * The operation is over: close whatever is still open for it. `outcome` (when known) lets the window say what
+   * happened ("Đã ký xong" / failed) instead of a bare "closed".
+   */
+  finish(ctx: PromptContext, outcome?: PromptOutcome): void;
 }
 
 // ───────────────────────────── infrastructure ─────────────────────────────

@@ -72,16 +72,19 @@ export async function runSigning<T>(
   slot.prompt();
   let contextPin: Uint8Array | null | undefined;
   let releaseLogin: (() => Promise<void>) | undefined;
+  let signed = false;
   try {
     const auth = await tokens.authState(cert.certId);
     if (auth.pinStatus === 'locked') throw new AgentError('PIN_LOCKED', 'The token PIN is locked', { pinStatus: 'locked' });
     releaseLogin = tokens.holdLogin?.(auth.tokenId);
     contextPin = await confirmAndLogin(call, cert, subject, auth);
     const key = approvedKey(call, cert, contextPin, options.offThread === true);
-    return await work(key);
+    const result = await work(key);
+    signed = true;
+    return result;
   } finally {
     contextPin?.fill(0);
-    prompt.finish(ctx);
+    prompt.finish(ctx, signed ? 'done' : 'failed');
     if (releaseLogin) {
       await releaseLogin().catch((e: unknown) => logger.warn('signing.logout-failed', { detail: e instanceof Error ? e.message : String(e) }));
     }

@@ -173,6 +173,8 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
           lang: () => settings.get().language,
         }),
         tokenLabels: async () => (await tokenService.listTokens()).map((t) => ({ tokenId: t.tokenId, label: t.label, manufacturer: t.manufacturer })),
+        // The log has it (ui.unavailable); in --dev the person at the terminal sees why nothing opened.
+        ...(options.dev ? { onUnavailable: (detail: string) => void process.stderr.write(`kyso-agent: no dialog window could be shown (UI_UNAVAILABLE): ${detail}\n`) } : {}),
       });
       mounts.push(browser.mount);
       cleanup.push(() => browser.closeAll());

@@ -38,6 +38,14 @@ export function originBlock(origin: string): HTMLElement {
   );
 }
 
+/**
+ * The fixed bar at the top of every question window: which site asks. It stays put while the window moves from
+ * allow → pick → confirm, so the origin is always in the same place (and shown once per page).
+ */
+export function requestBar(origin: string): HTMLElement {
+  return h('div', { class: 'request-bar', role: 'region', 'aria-label': t('requestFrom'), 'data-testid': 'request-bar' }, h('p', { class: 'muted small' }, t('requestFrom')), originBlock(origin));
+}
+
 /** A definition list from label/value pairs (values may be nodes). */
 export function facts(rows: Array<[string, string | Node] | null | false>, cls = 'facts'): HTMLDListElement {
   const dl = h('dl', { class: cls });

@@ -5,7 +5,7 @@ import type { DialogState, Progress } from '../bridge.js';
 import { armAfterFocus, h, uid } from '../dom.js';
 import { formatSize, formatSizeShort, groupHex } from '../format.js';
 import { t } from '../i18n.js';
-import { certSummary, facts, header, originBlock, type Page, type PageContext } from './common.js';
+import { certSummary, facts, header, type Page, type PageContext } from './common.js';
 
 type ConfirmState = Extract<DialogState, { page: 'confirm' }>;
 
@@ -174,8 +174,6 @@ export function confirmPage(state: ConfirmState, ctx: PageContext): Page {
     'form',
     { class: 'dialog', 'aria-labelledby': 'dialog-title', autocomplete: 'off', novalidate: true },
     header(state.subject.kind === 'batch' ? t('batchTitle', { count: state.subject.count }) : t('confirmTitle')),
-    h('h2', {}, t('confirmFrom')),
-    originBlock(state.origin),
     h('h2', {}, t('whatIsSigned')),
     subjectBlock(state.subject),
     h('h2', {}, t('certificate')),

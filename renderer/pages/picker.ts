@@ -4,7 +4,7 @@ import type { DialogState } from '../bridge.js';
 import { h, uid } from '../dom.js';
 import { formatDate, groupHex, identifierPairs } from '../format.js';
 import { t } from '../i18n.js';
-import { facts, header, originBlock, type Page, type PageContext } from './common.js';
+import { facts, header, type Page, type PageContext } from './common.js';
 
 type PickerState = Extract<DialogState, { page: 'picker' }>;
 
@@ -160,8 +160,6 @@ export function pickerPage(state: PickerState, ctx: PageContext): Page {
     'section',
     { class: 'dialog', 'aria-labelledby': 'dialog-title' },
     header(state.title ?? t('pickerTitle')),
-    h('p', { class: 'muted' }, t('pickerFor', { origin: '' }).trim()),
-    originBlock(state.origin),
     h('label', { for: filter.id }, t('filterLabel')),
     filter,
     h('p', { id: helpId, class: 'muted small' }, t('pickerHelp')),

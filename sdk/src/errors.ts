@@ -72,6 +72,8 @@ export class DocumentInvalidError extends KysoError {
 }
 export class TsaFailedError extends KysoError {}
 export class ModuleError extends KysoError {}
+/** The agent could not show its dialog (no display, no browser): retrying will not help until that changes. */
+export class UiUnavailableError extends KysoError {}
 /** The agent could not be reached. `hint` says what discovery saw (see docs/sdk.md). */
 export class AgentUnavailableError extends KysoError {
   readonly hint: UnavailableHint;
@@ -115,6 +117,7 @@ const TABLE: Record<Exclude<AnyReason, 'AGENT_UNAVAILABLE'>, [ErrorClass, string
   DOCUMENT_INVALID: [DocumentInvalidError, 'DocumentInvalidError'],
   TSA_FAILED: [TsaFailedError, 'TsaFailedError'],
   MODULE_ERROR: [ModuleError, 'ModuleError'],
+  UI_UNAVAILABLE: [UiUnavailableError, 'UiUnavailableError'],
   TIMEOUT: [TimeoutError, 'TimeoutError'],
   CONNECTION_LOST: [ConnectionLostError, 'ConnectionLostError'],
   ABORTED: [AbortedError, 'AbortedError'],

@@ -38,6 +38,7 @@ export function vnptCodeFor(reason: Reason): number {
     case 'ALGORITHM_UNSUPPORTED':
     case 'TSA_FAILED':
     case 'MODULE_ERROR':
+    case 'UI_UNAVAILABLE':
       return VNPT.SIGN_FAILED;
     default:
       return VNPT.UNKNOWN;
