@@ -28,9 +28,6 @@ function shaBlock(hex: string): HTMLElement {
 
 type ItemSubject = Exclude<SignSubject, { kind: 'batch' }>;
 
-/** How many batch items are drawn; the rest are counted ("and K more") so a huge batch stays a light page. */
-export const BATCH_LIST_MAX = 50;
-
 /** One batch item: a document by name, format, size and SHA-256 prefix, or a hash clearly marked as such. */
 function batchItem(item: ItemSubject): HTMLElement {
   if (item.kind === 'hash') {
@@ -52,23 +49,41 @@ function batchItem(item: ItemSubject): HTMLElement {
   );
 }
 
-/** The scrollable list of what a batch signs: the first BATCH_LIST_MAX items, a count of the rest, a hash warning. */
+/** What a batch item is found by in the search box. */
+function itemText(item: ItemSubject): string {
+  return (item.kind === 'hash' ? `${item.label ?? ''} ${item.hashHex}` : `${item.fileName} ${item.format} ${item.sha256Hex}`).toLocaleLowerCase();
+}
+
+/** Every item a batch signs, in a scrollable, searchable list (with a hash-only warning counted over all of them). */
 function batchItems(items: ItemSubject[]): HTMLElement {
   const headingId = uid('batchitems');
+  const searchId = uid('batchsearch');
   const hashes = items.filter((i) => i.kind === 'hash').length;
-  const rest = items.length - BATCH_LIST_MAX;
+  const rows = items.map(batchItem);
+  const texts = items.map(itemText);
+  const shown = h('p', { class: 'muted small', role: 'status', 'data-testid': 'batch-shown' });
+  const search = h('input', { type: 'search', id: searchId, autocomplete: 'off', 'data-testid': 'batch-search' });
+  const apply = () => {
+    const q = search.value.trim().toLocaleLowerCase();
+    let n = 0;
+    rows.forEach((row, i) => {
+      const hit = !q || texts[i]!.includes(q);
+      row.hidden = !hit;
+      if (hit) n++;
+    });
+    shown.textContent = q ? t('batchShown', { shown: n, count: items.length }) : '';
+  };
+  search.addEventListener('input', apply);
   return h(
     'div',
     {},
     hashes > 0 ? h('p', { class: 'warning', 'data-testid': 'batch-hash-warning' }, t('batchHashWarning', { count: hashes })) : null,
-    h('p', { class: 'label', id: headingId }, t('batchItems')),
+    h('p', { class: 'label', id: headingId }, t('batchItems', { count: items.length })),
+    items.length > 5 ? h('label', { for: searchId, class: 'small' }, t('batchSearch')) : null,
+    items.length > 5 ? search : null,
+    shown,
     // Focusable so the list scrolls with the keyboard; labelled so a screen reader announces what it is.
-    h(
-      'div',
-      { class: 'batch-list', role: 'region', tabindex: 0, 'aria-labelledby': headingId, 'data-testid': 'batch-items' },
-      h('ol', {}, ...items.slice(0, BATCH_LIST_MAX).map(batchItem)),
-      rest > 0 ? h('p', { class: 'more', 'data-testid': 'batch-more' }, t('batchMore', { count: rest })) : null,
-    ),
+    h('div', { class: 'batch-list', role: 'region', tabindex: 0, 'aria-labelledby': headingId, 'data-testid': 'batch-items' }, h('ol', {}, ...rows)),
   );
 }
 
@@ -87,7 +102,7 @@ function subjectBlock(subject: SignSubject): HTMLElement {
     return h(
       'div',
       { 'data-testid': 'subject-batch' },
-      h('p', { class: 'label' }, t('batchTitle', { count: subject.count })),
+      // The count is in the page title: not repeated here.
       facts([
         [t('label'), subject.label],
         [t('batchKinds'), [...new Set(subject.kinds)].map((k) => k.toUpperCase()).join(', ')],
