@@ -113,7 +113,7 @@ export function createBrowserPrompt(options: BrowserPromptOptions): BrowserPromp
     chooseCertificate: (ctx, certs, o) => p.chooseCertificate(ctx, certs, o),
     confirmSigning: (ctx, r) => p.confirmSigning(ctx, r),
     progress: (ctx, done, total) => p.progress(ctx, done, total),
-    finish: (ctx) => p.finish(ctx),
+    finish: (ctx, outcome) => p.finish(ctx, outcome),
     mount,
     dialogs,
     async openPanel(page) {
