@@ -172,7 +172,9 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
       }
       id = envelope.id;
       if (!isMethod(envelope.method) || !Object.prototype.hasOwnProperty.call(commands, envelope.method)) {
-        throw new AgentError('METHOD_NOT_FOUND', 'Method not found', { detail: `known methods: ${METHODS.join(', ')}` });
+        // No list of methods: a caller learns what exists from agent.info's features and docs/protocol.md, not from
+        // probing (docs/security.md T26).
+        throw new AgentError('METHOD_NOT_FOUND', 'Method not found');
       }
       if (origin === null) throw originNotAllowed();
       const result = await run(envelope.method, envelope.params, connection, origin);

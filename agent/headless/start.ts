@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Clock, type DocumentSigners, type Logger, type TokenService, type UserPrompt } from '../core/index.js';
 import { createDispatcher, type AgentDispatcher } from '../core/dispatcher.js';
 import type { LimitOptions } from '../core/policy/limits.js';
-import { OriginAccess, normaliseOrigin } from '../core/policy/origins.js';
+import { OriginAccess, originGate } from '../core/policy/origins.js';
 import { SettingsCell } from '../core/settings.js';
 import { createPkcs11TokenService, type ModuleCandidate } from '../pkcs11/index.js';
 import { createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
@@ -194,7 +194,8 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     });
     cleanup.push(() => dispatcher.close());
 
-    const origins: OriginGate = { normalise: (raw) => normaliseOrigin(raw), classify: (o) => access.classify(o) };
+    // The handshake header must be exactly what a browser sends (docs/protocol.md "Origins").
+    const origins: OriginGate = originGate(access);
     const server = createAgentServer({
       dispatcher,
       origins,
