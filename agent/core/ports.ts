@@ -125,6 +125,18 @@ export interface ConfirmRequest {
   subject: SignSubject;
   certificate: Cert;
   pin: PinRequest;
+  /** Set when something in the subject would be signed with SHA-1: policy `signing.sha1` "warn" or "allow". */
+  legacyHash?: 'warn' | 'allow';
+  /** Extra lines about what is signed (an invoice's totals, the certificate's revocation status…), shown as given. */
+  facts?: ConfirmFact[];
+}
+
+/** One extra line of the confirmation: a bilingual label and a value (already in the user's words). */
+export interface ConfirmFact {
+  label: { vi: string; en: string };
+  value: string;
+  /** "warning" draws it as a warning. */
+  tone?: 'warning';
 }
 
 /** `pin` is a fresh buffer the caller zeroes after use. Absent when no PIN was required or on PIN-pad. */

@@ -16,7 +16,7 @@ function approved(a: TestAgent) {
 
 describe('requirePinEveryTime (M2)', () => {
   it('batchOfThree_oneLogin_threeOk_thenTheNextSignAsksThePinAgain', async () => {
-    const a = createTestAgent({ policy: { allowedOrigins: [ORIGIN], signing: { requirePinEveryTime: true, pinSessionMinutes: 5, allowHashOnly: true } }, tokens: { requirePinEveryTime: true } });
+    const a = createTestAgent({ policy: { allowedOrigins: [ORIGIN], signing: { requirePinEveryTime: true, pinSessionMinutes: 5, allowHashOnly: true, sha1: 'warn' } }, tokens: { requirePinEveryTime: true } });
     const { c, certId } = approved(a);
     const r = await a.call(c, 'sign.batch', { certId, label: 'x', items: [hashItem(1), hashItem(2), hashItem(3)] });
     expect((r.result as { results: { ok: boolean }[] }).results.map((x) => x.ok)).toEqual([true, true, true]);

@@ -69,6 +69,7 @@ export async function runSigning<T>(
   const ctx = call.promptContext;
   throwIfAborted(ctx.signal);
   if (!slot) return limiter.withSlot(call.origin, (own) => runSigning(call, cert, subject, work, own, options));
+  const legacyHash = sha1Decision(call, subject);
   slot.prompt();
   let contextPin: Uint8Array | null | undefined;
   let releaseLogin: (() => Promise<void>) | undefined;
@@ -77,7 +78,7 @@ export async function runSigning<T>(
     const auth = await tokens.authState(cert.certId);
     if (auth.pinStatus === 'locked') throw new AgentError('PIN_LOCKED', 'The token PIN is locked', { pinStatus: 'locked' });
     releaseLogin = tokens.holdLogin?.(auth.tokenId);
-    contextPin = await confirmAndLogin(call, cert, subject, auth);
+    contextPin = await confirmAndLogin(call, cert, subject, auth, legacyHash);
     const key = approvedKey(call, cert, contextPin, options.offThread === true);
     const result = await work(key);
     signed = true;
@@ -92,14 +93,32 @@ export async function runSigning<T>(
 }
 
 /** The dialog loop. Returns the context PIN for always-authenticate keys (null: PIN-pad), else undefined. */
-async function confirmAndLogin(call: Call, cert: Cert, subject: SignSubject, auth: AuthState): Promise<Uint8Array | null | undefined> {
+/** Every digest algorithm the subject would be signed with. */
+function hashAlgorithmsOf(subject: SignSubject): string[] {
+  if (subject.kind === 'batch') return (subject.items ?? []).flatMap(hashAlgorithmsOf);
+  return subject.hashAlgorithm ? [subject.hashAlgorithm] : [];
+}
+
+/**
+ * Policy `signing.sha1` for this subject, before any dialog: "refuse" answers ALGORITHM_UNSUPPORTED; "warn" and
+ * "allow" travel to the dialog, which names SHA-1 as legacy (docs/security.md T26). undefined: no SHA-1 here.
+ */
+function sha1Decision(call: Call, subject: SignSubject): 'warn' | 'allow' | undefined {
+  if (!hashAlgorithmsOf(subject).includes('SHA-1')) return undefined;
+  const rule = call.deps.policy.signing.sha1;
+  if (rule === 'refuse') throw new AgentError('ALGORITHM_UNSUPPORTED', 'SHA-1 is refused by policy', { detail: 'SHA-1 signatures are refused by the admin policy (signing.sha1)' });
+  call.deps.logger.warn('signing.sha1', { origin: call.origin, policy: rule });
+  return rule;
+}
+
+async function confirmAndLogin(call: Call, cert: Cert, subject: SignSubject, auth: AuthState, legacyHash?: 'warn' | 'allow'): Promise<Uint8Array | null | undefined> {
   const { tokens, prompt } = call.deps;
   const pin: PinRequest = { required: auth.loginRequired || auth.alwaysAuthenticate, pinpad: auth.pinpad, pinStatus: auth.pinStatus };
   let lastError: AgentError | undefined;
   for (let round = 0; ; round++) {
     if (round === MAX_DIALOG_ROUNDS && lastError) throw lastError;
     throwIfAborted(call.promptContext.signal);
-    const answer = await prompt.confirmSigning(call.promptContext, { subject, certificate: cert, pin: { ...pin } });
+    const answer = await prompt.confirmSigning(call.promptContext, { subject, certificate: cert, pin: { ...pin }, ...(legacyHash ? { legacyHash } : {}) });
     if (!answer.approved) throw lastError ?? new AgentError('USER_CANCELLED', 'The user cancelled');
     const typed = answer.pin;
     try {

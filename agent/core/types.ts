@@ -70,7 +70,7 @@ export interface CertFilter {
 /** What the signing dialog shows as "what is signed". */
 export type SignSubject =
   | { kind: 'hash'; hashHex: string; hashAlgorithm: HashAlgorithm; label?: string }
-  | { kind: 'document'; format: 'cms' | 'pdf' | 'xml'; fileName: string; size: number; sha256Hex: string; pageCount?: number; existingSignatures?: number; profile?: string }
+  | { kind: 'document'; format: 'cms' | 'pdf' | 'xml'; fileName: string; size: number; sha256Hex: string; pageCount?: number; existingSignatures?: number; profile?: string; /** Digest of the signature to be made. */ hashAlgorithm?: HashAlgorithm; /** The page gave no file name: `fileName` is a placeholder the dialog does not show. */ unnamed?: true }
   | {
       kind: 'batch';
       label: string;

@@ -111,6 +111,36 @@ describe('one window per request (browser host)', () => {
   });
 });
 
+describe('what is signed, said plainly', () => {
+  it('names the signature hash, flags SHA-1 as legacy with a warning, says when the page gave no name, shows extra facts', async () => {
+    const urlP = hx.nextUrl();
+    const ctx = promptCtx('vi', 'https://sha1.example');
+    const result = hx.host.confirmSigning(ctx, {
+      subject: { kind: 'document', format: 'xml', fileName: 'document.xml', unnamed: true, profile: 'einvoice', size: 2048, sha256Hex: 'ab'.repeat(32), hashAlgorithm: 'SHA-1' },
+      certificate: CERTS[1]!,
+      pin: { required: false, pinpad: false, pinStatus: 'ok' },
+      legacyHash: 'warn',
+      facts: [{ label: { vi: 'Tổng tiền', en: 'Total' }, value: '1.000.000 VND' }],
+    });
+    const { page, context } = await hx.newPage('vi');
+    await page.goto(await urlP);
+    await page.getByTestId('signature-hash').waitFor();
+    await expect(page.getByTestId('signature-hash').textContent()).resolves.toContain('SHA-1');
+    expect(await page.getByTestId('sha1-legacy').isVisible()).toBe(true);
+    expect(await page.getByTestId('sha1-warning').isVisible()).toBe(true);
+    await expect(page.getByTestId('unnamed').textContent()).resolves.toBe('Trang web không đặt tên cho tài liệu này');
+    const body = (await page.locator('body').textContent()) ?? '';
+    expect(body).not.toContain('document.xml');
+    expect(body).not.toContain('einvoice');
+    expect(body).toContain('Hóa đơn điện tử');
+    await expect(page.getByTestId('extra-facts').textContent()).resolves.toBe('Tổng tiền1.000.000 VND');
+    await page.screenshot({ path: join(SHOTS, 'confirm-sha1-vi.png'), fullPage: true });
+    await page.getByTestId('cancel').click();
+    await expect(result).resolves.toEqual({ approved: false });
+    await context.close();
+  });
+});
+
 describe('no window can be shown', () => {
   it('answers UI_UNAVAILABLE (not retriable, bilingual) within 2 s and logs it', async () => {
     const h2 = await startHarness({ open: () => Promise.reject(new Error('no $BROWSER and no display')) });

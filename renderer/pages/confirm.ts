@@ -4,7 +4,7 @@ import type { SignSubject } from '../../agent/core/types.js';
 import type { DialogState, Progress } from '../bridge.js';
 import { armAfterFocus, h, uid } from '../dom.js';
 import { formatSize, formatSizeShort, groupHex } from '../format.js';
-import { t } from '../i18n.js';
+import { getLang, t, type MessageKey } from '../i18n.js';
 import { certSummary, facts, header, type Page, type PageContext } from './common.js';
 
 type ConfirmState = Extract<DialogState, { page: 'confirm' }>;
@@ -27,6 +27,25 @@ function shaBlock(hex: string): HTMLElement {
 }
 
 type ItemSubject = Exclude<SignSubject, { kind: 'batch' }>;
+type DocSubject = Extract<SignSubject, { kind: 'document' }>;
+
+const PROFILE_TEXT: Record<string, MessageKey> = { einvoice: 'profileEinvoice', tax: 'profileTax', enveloped: 'profileEnveloped' };
+
+/** "XML — Hóa đơn điện tử" rather than the protocol's profile word. */
+function formatName(d: Pick<DocSubject, 'format' | 'profile'>): string {
+  const key = d.profile ? PROFILE_TEXT[d.profile] : undefined;
+  return key ? `${d.format.toUpperCase()} — ${t(key)}` : d.profile ? `${d.format.toUpperCase()} (${d.profile})` : d.format.toUpperCase();
+}
+
+/** The document's name, or a plain "the site gave no name" instead of a placeholder like data.bin. */
+function fileLabel(d: DocSubject): HTMLElement {
+  return d.unnamed ? h('em', { class: 'muted', 'data-testid': 'unnamed' }, t('unnamedFile')) : h('strong', { class: 'file-name' }, d.fileName);
+}
+
+/** The signature's digest algorithm; SHA-1 marked as legacy. */
+function algorithmText(algorithm: string): Array<string | HTMLElement> {
+  return algorithm === 'SHA-1' ? [algorithm, h('span', { class: 'badge bad', 'data-testid': 'sha1-legacy' }, t('sha1Legacy'))] : [algorithm];
+}
 
 /** One batch item: a document by name, format, size and SHA-256 prefix, or a hash clearly marked as such. */
 function batchItem(item: ItemSubject): HTMLElement {
@@ -37,15 +56,20 @@ function batchItem(item: ItemSubject): HTMLElement {
       h('span', { class: 'badge bad' }, t('batchHashBadge')),
       // The label is the site's own words (it could name any file): quoted, never styled like a file name.
       item.label ? h('span', { class: 'item-label' }, ` “${item.label}”`) : null,
-      h('div', { class: 'muted small' }, `${item.hashAlgorithm} `, h('code', {}, `${groupHex(item.hashHex.slice(0, 16))} …`)),
+      h('div', { class: 'muted small' }, ...algorithmText(item.hashAlgorithm), ' ', h('code', {}, `${groupHex(item.hashHex.slice(0, 16))} …`)),
     );
   }
-  const format = item.profile ? `${item.format.toUpperCase()} (${item.profile})` : item.format.toUpperCase();
   return h(
     'li',
     { class: 'batch-item', 'data-testid': 'batch-item', 'data-kind': 'document' },
-    h('strong', { class: 'file-name' }, item.fileName),
-    h('div', { class: 'muted small' }, `${format} · ${formatSizeShort(item.size)} · SHA-256 `, h('code', {}, `${groupHex(item.sha256Hex.slice(0, 16))} …`)),
+    fileLabel(item),
+    h(
+      'div',
+      { class: 'muted small' },
+      `${formatName(item)} · ${formatSizeShort(item.size)} · SHA-256 `,
+      h('code', {}, `${groupHex(item.sha256Hex.slice(0, 16))} …`),
+      ...(item.hashAlgorithm ? [` · ${t('signatureHash')}: `, ...algorithmText(item.hashAlgorithm)] : []),
+    ),
   );
 }
 
@@ -93,7 +117,7 @@ function subjectBlock(subject: SignSubject): HTMLElement {
       'div',
       { 'data-testid': 'subject-hash' },
       subject.label ? facts([[t('label'), subject.label]]) : null,
-      h('p', { class: 'label' }, t('hashTitle', { algorithm: subject.hashAlgorithm })),
+      h('p', { class: 'label' }, t('hashTitle', { algorithm: subject.hashAlgorithm }), subject.hashAlgorithm === 'SHA-1' ? algorithmText('SHA-1')[1]! : null),
       h('code', { class: 'hash-full', 'data-testid': 'hash-hex' }, groupHex(subject.hashHex)),
       h('p', { class: 'warning' }, t('hashWarning')),
     );
@@ -115,10 +139,11 @@ function subjectBlock(subject: SignSubject): HTMLElement {
     'div',
     { 'data-testid': 'subject-document' },
     facts([
-      [t('fileName'), h('strong', { class: 'file-name' }, subject.fileName)],
-      [t('format'), subject.profile ? `${subject.format.toUpperCase()} (${subject.profile})` : subject.format.toUpperCase()],
+      [t('fileName'), fileLabel(subject)],
+      [t('format'), formatName(subject)],
       [t('fileSize'), formatSize(subject.size)],
       [t('sha256'), shaBlock(subject.sha256Hex)],
+      subject.hashAlgorithm ? [t('signatureHash'), h('span', { 'data-testid': 'signature-hash' }, ...algorithmText(subject.hashAlgorithm))] : null,
       pdf && subject.pageCount !== undefined ? [t('pageCount'), String(subject.pageCount)] : null,
       pdf && subject.existingSignatures !== undefined
         ? [t('existingSignatures'), subject.existingSignatures === 0 ? t('noExistingSignatures') : String(subject.existingSignatures)]
@@ -191,6 +216,11 @@ export function confirmPage(state: ConfirmState, ctx: PageContext): Page {
     header(state.subject.kind === 'batch' ? t('batchTitle', { count: state.subject.count }) : t('confirmTitle')),
     h('h2', {}, t('whatIsSigned')),
     subjectBlock(state.subject),
+    state.legacyHash === 'warn' ? h('p', { class: 'warning', 'data-testid': 'sha1-warning' }, t('sha1Warning')) : null,
+    // Facts other parts of the agent add (invoice totals, revocation status…): label in the user's language.
+    state.facts && state.facts.length > 0
+      ? h('dl', { class: 'facts', 'data-testid': 'extra-facts' }, ...state.facts.flatMap((f) => [h('dt', {}, getLang() === 'vi' ? f.label.vi : f.label.en), h('dd', f.tone === 'warning' ? { class: 'warning' } : {}, f.value)]))
+      : null,
     h('h2', {}, t('certificate')),
     certSummary(state.certificate),
     pinArea,

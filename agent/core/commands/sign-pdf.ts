@@ -15,7 +15,7 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
     throw new AgentError('INVALID_PARAMS', 'Invalid params', { detail: 'params.timestamp: level B-T needs timestamp (no policy TSA is set)' });
   }
   const description = await describing(call, 'pdf', () => call.deps.documents.describePdf(p.pdf));
-  const subject: SignSubject = { kind: 'document', format: 'pdf', fileName: p.fileName, size: description.size, sha256Hex: description.sha256Hex };
+  const subject: SignSubject = { kind: 'document', format: 'pdf', fileName: p.fileName, size: description.size, sha256Hex: description.sha256Hex, hashAlgorithm: p.hashAlgorithm ?? 'SHA-256' };
   if (description.pageCount !== undefined) subject.pageCount = description.pageCount;
   if (description.existingSignatures !== undefined) subject.existingSignatures = description.existingSignatures;
   return {

@@ -5,6 +5,9 @@ import { httpUrl } from '../protocol/schemas.js';
 import { normaliseOrigin } from './origin-name.js';
 
 /** The admin policy of CONTRACT.md, with every default filled in. Origins are normalised. */
+/** What the agent does with SHA-1 (docs/admin.md, docs/security.md T26). */
+export type Sha1Policy = 'allow' | 'warn' | 'refuse';
+
 export interface Policy {
   allowedOrigins: string[];
   blockedOrigins: string[];
@@ -14,7 +17,8 @@ export interface Policy {
   modules: { name: string; path: string; libraryParameters?: string }[];
   plainPort: boolean;
   compat: { vnpt: boolean };
-  signing: { requirePinEveryTime: boolean; pinSessionMinutes: number; allowHashOnly: boolean };
+  /** `sha1`: SHA-1 signatures — allow (named, flagged legacy), warn (default: plus a warning), refuse (ALGORITHM_UNSUPPORTED). */
+  signing: { requirePinEveryTime: boolean; pinSessionMinutes: number; allowHashOnly: boolean; sha1: Sha1Policy };
   tsa?: { url: string };
   language: Lang;
 }
@@ -26,7 +30,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   modules: [],
   plainPort: false,
   compat: { vnpt: true },
-  signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true },
+  signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true, sha1: 'warn' as Sha1Policy },
   language: 'vi',
 });
 
@@ -60,6 +64,7 @@ const policySchema = z.strictObject({
     requirePinEveryTime: z.boolean().optional(),
     pinSessionMinutes: z.number().int().min(0).max(480).optional(),
     allowHashOnly: z.boolean().optional(),
+    sha1: z.enum(['allow', 'warn', 'refuse']).optional(),
   }).optional(),
   tsa: z.strictObject({ url: httpUrl }).optional(),
   language: z.enum(['vi', 'en']).optional(),
@@ -102,6 +107,7 @@ export function parsePolicy(text: string): PolicyParseResult {
       requirePinEveryTime: p.signing?.requirePinEveryTime ?? d.signing.requirePinEveryTime,
       pinSessionMinutes: p.signing?.pinSessionMinutes ?? d.signing.pinSessionMinutes,
       allowHashOnly: p.signing?.allowHashOnly ?? d.signing.allowHashOnly,
+      sha1: p.signing?.sha1 ?? d.signing.sha1,
     },
     language: p.language ?? d.language,
   };

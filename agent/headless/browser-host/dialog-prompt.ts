@@ -203,7 +203,10 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
     const resting = ctx ? restingWindow(ctx.origin) : undefined;
     if (resting && ctx) {
       attach(resting, ctx);
-      bump(resting, { ...state } as Partial<DialogState>);
+      // A whole new state (nothing of the previous question carries over), with a higher revision.
+      resting.state = { ...state, rev: resting.state.rev + 1 } as DialogState;
+      resting.page = state.page;
+      presenter.update(resting);
       try {
         presenter.reveal?.(resting);
       } catch {
@@ -263,10 +266,10 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
         // Same operation asking again (wrong PIN): re-use the open page, as the user expects.
         e = existing;
         round = existing.state.round + 1;
-        bump(e, { subject: request.subject, certificate: request.certificate, pin: request.pin, round, phase: 'ask', progress: undefined } as Partial<DialogState>);
+        bump(e, { subject: request.subject, certificate: request.certificate, pin: request.pin, round, phase: 'ask', progress: undefined, legacyHash: request.legacyHash, facts: request.facts } as Partial<DialogState>);
       } else {
         round = 1;
-        ({ e, fresh } = acquire({ page: 'confirm', lang: ctx.lang, origin: ctx.origin, subject: request.subject, certificate: request.certificate, pin: request.pin, round, phase: 'ask' }, ctx));
+        ({ e, fresh } = acquire({ page: 'confirm', lang: ctx.lang, origin: ctx.origin, subject: request.subject, certificate: request.certificate, pin: request.pin, round, phase: 'ask', ...(request.legacyHash ? { legacyHash: request.legacyHash } : {}), ...(request.facts ? { facts: request.facts } : {}) }, ctx));
         confirmBySignal.set(ctx.signal, e);
       }
       const a = await ask(e, round, fresh);
