@@ -7,7 +7,8 @@ import type { LimitOptions } from '../core/policy/limits.js';
 import { OriginAccess, originGate } from '../core/policy/origins.js';
 import { SettingsCell } from '../core/settings.js';
 import { createPkcs11TokenService, type ModuleCandidate } from '../pkcs11/index.js';
-import { createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
+import { InflightBudget, createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
+import { MAX_INFLIGHT_BYTES } from '../core/protocol/limits.js';
 import { startVnptListener, VNPT_PORTS } from './vnpt-listener.js';
 // Not '../tls/index.js': it re-exports the CA issuer and with it @peculiar/x509, which only a first start (or a
 // renewal) needs; tls/store loads it on demand. Keeps ~100 ms and several MB out of every start.
@@ -196,7 +197,10 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
 
     // The handshake header must be exactly what a browser sends (docs/protocol.md "Origins").
     const origins: OriginGate = originGate(access);
+    // One in-flight byte budget for every listener of this agent (THREATS T23).
+    const budget = new InflightBudget(options.serverLimits?.maxInflightBytes ?? MAX_INFLIGHT_BYTES);
     const server = createAgentServer({
+      budget,
       dispatcher,
       origins,
       logger,
@@ -212,7 +216,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
 
     const vnptPorts = policy.policy.compat.vnpt ? (options.vnptPorts ?? VNPT_PORTS) : [];
     const vnpt = vnptPorts.length > 0
-      ? await startVnptListener({ dispatcher, origins, logger, version, credentials: { key: tls.key, cert: tls.cert }, ports: vnptPorts, limits: options.serverLimits })
+      ? await startVnptListener({ dispatcher, origins, logger, version, credentials: { key: tls.key, cert: tls.cert }, ports: vnptPorts, limits: options.serverLimits, budget })
       : null;
     if (vnpt) cleanup.push(() => vnpt.server.close());
     vnptPort = vnpt?.port ?? null;

@@ -123,6 +123,9 @@ export class OriginAccess {
  * The origin gate every transport uses: the handshake header exactly as a browser sends it (headerOrigin), then the
  * access class. One function so each composition root and test harness gate the same way.
  */
-export function originGate(access: Pick<OriginAccess, 'classify'>): { normalise(raw: string): string | null; classify(origin: string): ReturnType<OriginAccess['classify']> } {
-  return { normalise: (raw) => headerOrigin(raw), classify: (o) => access.classify(o) };
+export function originGate(access: Pick<OriginAccess, 'classify'>): {
+  normalise(raw: string): string | null;
+  classify(origin: string, connection?: ConnectionContext): ReturnType<OriginAccess['classify']>;
+} {
+  return { normalise: (raw) => headerOrigin(raw), classify: (o, connection) => access.classify(o, connection) };
 }
