@@ -184,6 +184,8 @@ export interface DocumentDescription {
   sha256Hex: string;
   pageCount?: number;
   existingSignatures?: number;
+  /** PDF: the visible size (points, rotation applied) of the page a stamp was asked for. */
+  stampPage?: { page: number; width: number; height: number };
 }
 
 /**
@@ -193,7 +195,8 @@ export interface DocumentDescription {
  * Params are the validated JSON-RPC params of CONTRACT.md with binary fields already decoded.
  */
 export interface DocumentSigners {
-  describePdf(pdf: Uint8Array): Promise<DocumentDescription>;
+  /** `stampPage`: also measure that page (1-based or 'last') for the dialog's stamp description. */
+  describePdf(pdf: Uint8Array, options?: { stampPage?: number | 'last' }): Promise<DocumentDescription>;
   signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array>;
   describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<DocumentDescription>;
   signXml(xml: Uint8Array, options: XmlSignOptions, signer: DigestSigner): Promise<Uint8Array>;

@@ -1,5 +1,5 @@
 // Accessibility: every dialog page passes axe-core with no serious or critical violation, in Vietnamese and English.
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Lang } from '../../agent/core/ports.js';

@@ -5,6 +5,7 @@ import type { DialogState, Progress } from '../bridge.js';
 import { armAfterFocus, h, uid } from '../dom.js';
 import { formatSize, formatSizeShort, groupHex } from '../format.js';
 import { getLang, t, type MessageKey } from '../i18n.js';
+import { stampBlock } from './stamp.js';
 import { certSummary, facts, header, type Page, type PageContext } from './common.js';
 
 type ConfirmState = Extract<DialogState, { page: 'confirm' }>;
@@ -216,6 +217,7 @@ export function confirmPage(state: ConfirmState, ctx: PageContext): Page {
     header(state.subject.kind === 'batch' ? t('batchTitle', { count: state.subject.count }) : t('confirmTitle')),
     h('h2', {}, t('whatIsSigned')),
     subjectBlock(state.subject),
+    state.subject.kind === 'document' && state.subject.stamp ? stampBlock(state.subject.stamp, state.certificate) : null,
     state.legacyHash === 'warn' ? h('p', { class: 'warning', 'data-testid': 'sha1-warning' }, t('sha1Warning')) : null,
     // Facts other parts of the agent add (invoice totals, revocation status…): label in the user's language.
     state.facts && state.facts.length > 0

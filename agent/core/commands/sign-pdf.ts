@@ -5,6 +5,7 @@ import { encodeBase64 } from '../protocol/encoding.js';
 import type { PdfItemParams, SignPdfParams } from '../protocol/schemas.js';
 import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
+import { describeStamp } from './pdf-stamp.js';
 import { describing, signPrepared, type PreparedSign } from './prepared.js';
 
 export async function preparePdf(p: PdfItemParams, call: Call): Promise<PreparedSign> {
@@ -14,10 +15,12 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
   if (level === 'B-T' && !timestamp) {
     throw new AgentError('INVALID_PARAMS', 'Invalid params', { detail: 'params.timestamp: level B-T needs timestamp (no policy TSA is set)' });
   }
-  const description = await describing(call, 'pdf', () => call.deps.documents.describePdf(p.pdf));
+  const visible = p.appearance?.visible !== false;
+  const description = await describing(call, 'pdf', () => call.deps.documents.describePdf(p.pdf, visible ? { stampPage: p.appearance?.page ?? 1 } : {}));
   const subject: SignSubject = { kind: 'document', format: 'pdf', fileName: p.fileName, size: description.size, sha256Hex: description.sha256Hex, hashAlgorithm: p.hashAlgorithm ?? 'SHA-256' };
   if (description.pageCount !== undefined) subject.pageCount = description.pageCount;
   if (description.existingSignatures !== undefined) subject.existingSignatures = description.existingSignatures;
+  subject.stamp = describeStamp(p, description);
   return {
     kind: 'pdf',
     subject,

@@ -70,6 +70,8 @@ interface Entry extends Dialog {
   /** The presenter showed it (and, with heartbeats, the page has polled): it may take the site's next question. */
   shown: boolean;
   touched: boolean;
+  /** When the page last polled (browser host): only a page that is still polling takes the next question. */
+  lastTouch?: number;
   pending?: { resolve(a: DialogAnswer): void; reject(e: AgentError): void; round: number };
   timer?: ReturnType<typeof setTimeout>;
   heartbeat?: ReturnType<typeof setTimeout>;
@@ -81,6 +83,8 @@ interface Entry extends Dialog {
 type NewState = DialogState extends infer S ? (S extends DialogState ? Omit<S, 'rev'> : never) : never;
 
 const DEFAULT_LINGER_MS = 10 * 60_000;
+/** Pages poll every second: a window whose page was silent longer than this may be closed and is not re-used. */
+const RECENT_POLL_MS = 2500;
 const DECISIONS: ReadonlySet<string> = new Set<AccessDecision>(['allowOnce', 'allowAlways', 'deny', 'block']);
 /** A heartbeat deadline reached this late means the agent, not the page, was unresponsive. */
 const BUSY_LATENESS_MS = 200;
@@ -196,7 +200,7 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
   /** The site's window resting on its last words, seen by the user and still open: the next question goes there. */
   const restingWindow = (origin: string): Entry | undefined => {
     for (const e of dialogs.values()) {
-      const alive = options.heartbeatTimeoutMs === undefined ? e.shown : e.shown && e.touched;
+      const alive = options.heartbeatTimeoutMs === undefined ? e.shown : e.shown && e.touched && Date.now() - (e.lastTouch ?? 0) < RECENT_POLL_MS;
       if (!e.closed && e.origin === origin && !e.ctx && !e.pending && e.state.page === 'end' && alive) return e;
     }
     return undefined;
@@ -362,6 +366,7 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
       const e = dialogs.get(id);
       if (!e || options.heartbeatTimeoutMs === undefined) return;
       e.touched = true;
+      e.lastTouch = Date.now();
       armHeartbeat(e, options.heartbeatTimeoutMs);
     },
     async answer(id, raw) {
