@@ -141,6 +141,41 @@ describe('what is signed, said plainly', () => {
   });
 });
 
+describe('the PDF stamp', () => {
+  it('a page-sized stamp with its own text and image is shown with a large-stamp warning; an off-page one too', async () => {
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mP8/x8AAwMCAO+ip1sAAAAASUVORK5CYII=';
+    const urlP = hx.nextUrl();
+    const ctx = promptCtx('vi', 'https://stamp.example');
+    const base = { kind: 'document' as const, format: 'pdf' as const, fileName: 'Hóa đơn.pdf', size: 9000, sha256Hex: 'ab'.repeat(32), pageCount: 1, hashAlgorithm: 'SHA-256' as const };
+    const result = hx.host.confirmSigning(ctx, {
+      subject: { ...base, stamp: { visible: true, page: 1, rect: [0, 0, 595, 842], pageSize: [595, 842], text: 'AMOUNT: 1,000,000,000 VND / Payment approved', image: `data:image/png;base64,${png}`, reason: 'Duyệt chi', location: 'Hà Nội', coverage: 1, offPage: false } },
+      certificate: CERTS[1]!, pin: { required: false, pinpad: false, pinStatus: 'ok' },
+    });
+    const { page, context } = await hx.newPage('vi');
+    await page.goto(await urlP);
+    await page.getByTestId('stamp').waitFor();
+    await expect(page.getByTestId('stamp-text').textContent()).resolves.toBe('“AMOUNT: 1,000,000,000 VND / Payment approved”');
+    expect(await page.getByTestId('stamp-image').isVisible()).toBe(true);
+    await expect(page.getByTestId('stamp-large').textContent()).resolves.toContain('100% trang');
+    await expect(page.getByTestId('stamp').textContent()).resolves.toContain('Duyệt chi');
+    await expect(page.getByTestId('stamp').textContent()).resolves.toContain('Hà Nội');
+    const [sw, bw] = await page.evaluate(() => [document.querySelector<HTMLElement>('.stamp-page')!.offsetWidth, document.querySelector<HTMLElement>('.stamp-box')!.offsetWidth]);
+    expect(bw).toBeGreaterThanOrEqual(sw - 4);
+    expect(await page.getByTestId('stamp-offpage').count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'confirm-stamp-vi.png'), fullPage: true });
+    await page.getByTestId('cancel').click();
+    await result;
+    // The same window, next request: a stamp placed off the page.
+    const ctx2 = promptCtx('vi', 'https://stamp.example');
+    const r2 = hx.host.confirmSigning(ctx2, { subject: { ...base, stamp: { visible: true, page: 1, rect: [5000, 5000, 100, 40], pageSize: [595, 842], coverage: 0, offPage: true } }, certificate: CERTS[1]!, pin: { required: false, pinpad: false, pinStatus: 'ok' } });
+    await page.getByTestId('stamp-offpage').waitFor();
+    expect(await page.getByTestId('stamp-large').count()).toBe(0);
+    await page.getByTestId('cancel').click();
+    await r2;
+    await context.close();
+  });
+});
+
 describe('no window can be shown', () => {
   it('answers UI_UNAVAILABLE (not retriable, bilingual) within 2 s and logs it', async () => {
     const h2 = await startHarness({ open: () => Promise.reject(new Error('no $BROWSER and no display')) });
