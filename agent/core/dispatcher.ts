@@ -9,7 +9,7 @@ import type { Policy } from './policy/policy.js';
 import { originNotAllowed } from './commands/session-request-access.js';
 import { parseJson, serializeError, serializeNotification, serializeResult, type RpcId } from './protocol/json.js';
 import { MAX_FRAME_BYTES, MAX_ID_LENGTH } from './protocol/limits.js';
-import { isMethod, METHODS, PUBLIC_METHODS, TOKENS_CHANGED, type Method } from './protocol/methods.js';
+import { isMethod, PUBLIC_METHODS, TOKENS_CHANGED, type Method } from './protocol/methods.js';
 import { parseParams } from './protocol/schemas.js';
 import type { Clock, ConnectionContext, Dispatcher, DocumentSigners, Logger, TokenService, UserPrompt } from './ports.js';
 import type { SettingsCell } from './settings.js';
