@@ -2,6 +2,7 @@
 import type { AccessDecision, ConfirmFact, Lang, PinRequest } from '../agent/core/ports.js';
 import type { ModuleReport } from '../agent/core/ports.js';
 import type { Cert, SignSubject, Token } from '../agent/core/types.js';
+import type { StatusNotice } from '../agent/core/status/gate.js';
 
 /** A token as the picker groups certificates under it (label only; never a path). */
 export interface TokenLabel {
@@ -78,6 +79,8 @@ export type DialogState =
       subject: SignSubject;
       certificate: Cert;
       pin: PinRequest;
+      /** The certificate's status could not be confirmed good (policy signing.revocationCheck "warn"). */
+      certificateStatus?: StatusNotice;
       /** 1 for the first confirmation, 2… when the same operation asks again after a wrong PIN. */
       round: number;
       /** ask: waiting for the user; working: approved, the agent is signing (progress may follow). */

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import extensionIds from '../../extension/ids.json' with { type: 'json' };
 import { parsePolicy } from '../core/policy/policy.js';
 import { loadPolicy, resolvePolicyPath } from '../headless/index.js';
+import { policyJsonSchema } from './policy-schema.js';
 import { BROWSER_FAMILIES, browserPolicy, browserPolicyReg, policyLocation, type BrowserFamily } from './browser-policy.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
 
@@ -22,6 +23,7 @@ async function check(file: string, io: CliIo): Promise<number> {
     for (const line of r.errors) io.err(`  - ${line}`);
     return EXIT.failure;
   }
+  for (const w of r.warnings) io.err(`  ! ${w} — bỏ qua / ignored`);
   io.out('Chính sách hợp lệ / Policy is valid:');
   io.out(JSON.stringify(r.policy, null, 2));
   return EXIT.ok;
@@ -59,11 +61,15 @@ async function exportBrowser(argv: string[], io: CliIo, usage: string): Promise<
 
 export const policyCommand: Subcommand = {
   summary: 'Chính sách quản trị / Admin policy: check, export browser policies',
-  usage: 'kyso-agent policy check FILE | policy export-browser --for chrome|edge|firefox [--policy FILE] [--format json|reg]',
+  usage: 'kyso-agent policy check FILE | policy schema | policy export-browser --for chrome|edge|firefox [--policy FILE] [--format json|reg]',
   async run(argv: string[], io: CliIo): Promise<number> {
     const [action, ...rest] = argv;
     if (action === 'check' && rest.length === 1) return check(rest[0]!, io);
     if (action === 'export-browser') return exportBrowser(rest, io, this.usage);
+    if (action === 'schema' && rest.length === 0) {
+      io.out(JSON.stringify(policyJsonSchema(), null, 2));
+      return EXIT.ok;
+    }
     io.err(this.usage);
     return EXIT.usage;
   },

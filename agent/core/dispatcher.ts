@@ -13,6 +13,7 @@ import { isMethod, PUBLIC_METHODS, TOKENS_CHANGED, type Method } from './protoco
 import { parseParams } from './protocol/schemas.js';
 import type { Clock, ConnectionContext, Dispatcher, DocumentSigners, Logger, TokenService, UserPrompt } from './ports.js';
 import type { SettingsCell } from './settings.js';
+import type { CertificateStatus } from './status/port.js';
 import type { Token } from './types.js';
 
 export interface DispatcherDeps {
@@ -31,6 +32,8 @@ export interface DispatcherDeps {
   features?: string[];
   /** Override the prompt rates (benchmarks, tests). Default 10 prompts per origin and 30 overall per minute. */
   limits?: Partial<LimitOptions>;
+  /** Certificate status service (agent/certs); absent: every status is unknown and policy decides. */
+  status?: CertificateStatus;
 }
 
 /**
@@ -47,9 +50,9 @@ export interface AgentDispatcher extends Dispatcher {
   close(): void;
 }
 
-const DEFAULT_FEATURES = ['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.batch', 'tokens.changed'];
+const DEFAULT_FEATURES = ['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.office', 'sign.batch', 'tokens.changed'];
 /** Methods that hold the origin's operation slot from before their params are decoded to the end (review M4). */
-const SLOTTED_METHODS: ReadonlySet<Method> = new Set<Method>(['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.batch']);
+const SLOTTED_METHODS: ReadonlySet<Method> = new Set<Method>(['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.office', 'sign.batch']);
 const ENVELOPE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 
 type Envelope =
@@ -97,6 +100,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     features: input.features ?? DEFAULT_FEATURES,
     limiter: new PromptLimiter(input.clock, { ...DEFAULT_LIMITS, ...input.limits }),
   };
+  if (input.status) deps.status = input.status;
   const { logger } = deps;
   const attached = new Set<ConnectionContext>();
   let unsubscribe: (() => void) | undefined;

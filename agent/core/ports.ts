@@ -1,5 +1,6 @@
 // Interfaces the core owns and the composition roots fill with real parts (or tests with fakes).
 import type { PinStatus } from './errors.js';
+import type { StatusNotice } from './status/gate.js';
 import type { Cert, EcdsaFormat, HashAlgorithm, SignScheme, SignSubject, Token } from './types.js';
 
 // ───────────────────────────── tokens ─────────────────────────────
@@ -125,6 +126,8 @@ export interface ConfirmRequest {
   subject: SignSubject;
   certificate: Cert;
   pin: PinRequest;
+  /** Set when the certificate's status could not be confirmed good (policy signing.revocationCheck "warn"). */
+  certificateStatus?: StatusNotice;
   /** Set when something in the subject would be signed with SHA-1: policy `signing.sha1` "warn" or "allow". */
   legacyHash?: 'warn' | 'allow';
   /** Extra lines about what is signed (an invoice's totals, the certificate's revocation status…), shown as given. */
@@ -186,6 +189,28 @@ export interface DocumentDescription {
   existingSignatures?: number;
   /** PDF: the visible size (points, rotation applied) of the page a stamp was asked for. */
   stampPage?: { page: number; width: number; height: number };
+  /**
+   * PDF: the file was damaged and what gets signed is a repaired copy (why, in English: e.g. bytes before the
+   * header removed, cross-reference data rebuilt by scanning). Shown in the dialog and returned in the result.
+   */
+  repaired?: string;
+}
+
+/** What describeOffice adds: the document type and, for Word, the first lines of text. */
+export interface OfficeDescription extends DocumentDescription {
+  kind: 'docx' | 'xlsx' | 'pptx';
+  existingSignatures: number;
+  preview?: string[];
+}
+
+export interface OfficeSignOptions {
+  /** Its extension must match the content; macro-enabled names are refused unless allowMacros. */
+  fileName: string;
+  /** policy office.allowMacros. */
+  allowMacros: boolean;
+  hashAlgorithm: HashAlgorithm;
+  comment?: string;
+  signingTime: Date;
 }
 
 /**
@@ -201,6 +226,9 @@ export interface DocumentSigners {
   describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<DocumentDescription>;
   signXml(xml: Uint8Array, options: XmlSignOptions, signer: DigestSigner): Promise<Uint8Array>;
   signCms(input: CmsInput, options: CmsSignOptions, signer: DigestSigner): Promise<Uint8Array>;
+  /** OOXML (.docx/.xlsx/.pptx): refuses encrypted, malformed, oversized and (unless allowed) macro files. */
+  describeOffice(document: Uint8Array, options: Pick<OfficeSignOptions, 'fileName' | 'allowMacros'>): Promise<OfficeDescription>;
+  signOffice(document: Uint8Array, options: OfficeSignOptions, signer: DigestSigner): Promise<Uint8Array>;
 }
 
 export interface TimestampOptions {

@@ -5,7 +5,8 @@ import { digestSignerOver, loginForSigning, signDigestWith } from './digest-sign
 import { offThreadSign } from './off-thread-signing.js';
 import type { SignHooks } from './off-thread-signing.js';
 import type { OriginSlot } from './policy/limits.js';
-import type { AuthState, DigestSigner, PinRequest, SignatureResult, SignDigestRequest } from './ports.js';
+import type { AuthState, ConfirmRequest, DigestSigner, PinRequest, SignatureResult, SignDigestRequest } from './ports.js';
+import { checkBeforeSigning, type StatusNotice } from './status/gate.js';
 import type { Cert, SignSubject } from './types.js';
 
 /** A key the user approved for this one operation. Only `runSigning` creates one, after the confirmation (T1). */
@@ -69,6 +70,9 @@ export async function runSigning<T>(
   const ctx = call.promptContext;
   throwIfAborted(ctx.signal);
   if (!slot) return limiter.withSlot(call.origin, (own) => runSigning(call, cert, subject, work, own, options));
+  // Key strength and certificate status come before the dialog: a revoked certificate never reaches C_Sign (T20).
+  const statusNotice = await checkBeforeSigning(call.deps, cert, ctx.signal);
+  throwIfAborted(ctx.signal);
   const legacyHash = sha1Decision(call, subject);
   slot.prompt();
   let contextPin: Uint8Array | null | undefined;
@@ -78,7 +82,7 @@ export async function runSigning<T>(
     const auth = await tokens.authState(cert.certId);
     if (auth.pinStatus === 'locked') throw new AgentError('PIN_LOCKED', 'The token PIN is locked', { pinStatus: 'locked' });
     releaseLogin = tokens.holdLogin?.(auth.tokenId);
-    contextPin = await confirmAndLogin(call, cert, subject, auth, legacyHash);
+    contextPin = await confirmAndLogin(call, cert, subject, auth, statusNotice, legacyHash);
     const key = approvedKey(call, cert, contextPin, options.offThread === true);
     const result = await work(key);
     signed = true;
@@ -111,14 +115,17 @@ function sha1Decision(call: Call, subject: SignSubject): 'warn' | 'allow' | unde
   return rule;
 }
 
-async function confirmAndLogin(call: Call, cert: Cert, subject: SignSubject, auth: AuthState, legacyHash?: 'warn' | 'allow'): Promise<Uint8Array | null | undefined> {
+async function confirmAndLogin(call: Call, cert: Cert, subject: SignSubject, auth: AuthState, statusNotice?: StatusNotice, legacyHash?: 'warn' | 'allow'): Promise<Uint8Array | null | undefined> {
   const { tokens, prompt } = call.deps;
   const pin: PinRequest = { required: auth.loginRequired || auth.alwaysAuthenticate, pinpad: auth.pinpad, pinStatus: auth.pinStatus };
   let lastError: AgentError | undefined;
   for (let round = 0; ; round++) {
     if (round === MAX_DIALOG_ROUNDS && lastError) throw lastError;
     throwIfAborted(call.promptContext.signal);
-    const answer = await prompt.confirmSigning(call.promptContext, { subject, certificate: cert, pin: { ...pin }, ...(legacyHash ? { legacyHash } : {}) });
+    const request: ConfirmRequest = { subject, certificate: cert, pin: { ...pin } };
+    if (statusNotice) request.certificateStatus = statusNotice;
+    if (legacyHash) request.legacyHash = legacyHash;
+    const answer = await prompt.confirmSigning(call.promptContext, request);
     if (!answer.approved) throw lastError ?? new AgentError('USER_CANCELLED', 'The user cancelled');
     const typed = answer.pin;
     try {

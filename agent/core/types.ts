@@ -92,7 +92,21 @@ export interface PdfStampInfo {
 
 export type SignSubject =
   | { kind: 'hash'; hashHex: string; hashAlgorithm: HashAlgorithm; label?: string }
-  | { kind: 'document'; format: 'cms' | 'pdf' | 'xml'; fileName: string; size: number; sha256Hex: string; pageCount?: number; existingSignatures?: number; profile?: string; /** Digest of the signature to be made. */ hashAlgorithm?: HashAlgorithm; /** The page gave no file name: `fileName` is a placeholder the dialog does not show. */ unnamed?: true; stamp?: PdfStampInfo }
+  | {
+      kind: 'document'; format: 'cms' | 'pdf' | 'xml' | 'office'; fileName: string; size: number; sha256Hex: string; pageCount?: number; existingSignatures?: number; profile?: string;
+      /** office: the document type (docx, xlsx, pptx). */
+      officeKind?: 'docx' | 'xlsx' | 'pptx';
+      /** office .docx: the first lines of text, so the user sees what they sign. */
+      preview?: string[];
+      /** PDF: what is signed is a repaired copy of a damaged file, and why (docs/protocol.md). */
+      repaired?: string;
+      /** Digest of the signature to be made. */
+      hashAlgorithm?: HashAlgorithm;
+      /** The page gave no file name: `fileName` is a placeholder the dialog does not show. */
+      unnamed?: true;
+      /** PDF: the visible stamp the signature adds (docs/security.md T24). */
+      stamp?: PdfStampInfo;
+    }
   | {
       kind: 'batch';
       label: string;

@@ -33,9 +33,10 @@ type DocSubject = Extract<SignSubject, { kind: 'document' }>;
 const PROFILE_TEXT: Record<string, MessageKey> = { einvoice: 'profileEinvoice', tax: 'profileTax', enveloped: 'profileEnveloped' };
 
 /** "XML — Hóa đơn điện tử" rather than the protocol's profile word. */
-function formatName(d: Pick<DocSubject, 'format' | 'profile'>): string {
+function formatName(d: Pick<DocSubject, 'format' | 'profile' | 'officeKind'>): string {
+  const name = d.format === 'office' && d.officeKind ? d.officeKind.toUpperCase() : d.format.toUpperCase();
   const key = d.profile ? PROFILE_TEXT[d.profile] : undefined;
-  return key ? `${d.format.toUpperCase()} — ${t(key)}` : d.profile ? `${d.format.toUpperCase()} (${d.profile})` : d.format.toUpperCase();
+  return key ? `${name} — ${t(key)}` : d.profile ? `${name} (${d.profile})` : name;
 }
 
 /** The document's name, or a plain "the site gave no name" instead of a placeholder like data.bin. */
@@ -136,6 +137,7 @@ function subjectBlock(subject: SignSubject): HTMLElement {
     );
   }
   const pdf = subject.format === 'pdf';
+  const office = subject.format === 'office';
   return h(
     'div',
     { 'data-testid': 'subject-document' },
@@ -146,10 +148,14 @@ function subjectBlock(subject: SignSubject): HTMLElement {
       [t('sha256'), shaBlock(subject.sha256Hex)],
       subject.hashAlgorithm ? [t('signatureHash'), h('span', { 'data-testid': 'signature-hash' }, ...algorithmText(subject.hashAlgorithm))] : null,
       pdf && subject.pageCount !== undefined ? [t('pageCount'), String(subject.pageCount)] : null,
-      pdf && subject.existingSignatures !== undefined
+      (pdf || office) && subject.existingSignatures !== undefined
         ? [t('existingSignatures'), subject.existingSignatures === 0 ? t('noExistingSignatures') : String(subject.existingSignatures)]
         : null,
     ]),
+    // A .docx's first lines: the user sees which document it is, not only its name and hash.
+    subject.preview && subject.preview.length > 0
+      ? h('div', { class: 'preview', 'data-testid': 'document-preview' }, h('p', { class: 'label' }, t('documentPreview')), h('blockquote', {}, ...subject.preview.map((line) => h('p', {}, line))))
+      : null,
   );
 }
 
@@ -225,6 +231,9 @@ export function confirmPage(state: ConfirmState, ctx: PageContext): Page {
       : null,
     h('h2', {}, t('certificate')),
     certSummary(state.certificate),
+    state.certificateStatus
+      ? h('p', { class: 'warning', role: 'alert', 'data-testid': 'status-unknown' }, t('statusUnknown'), h('span', { class: 'muted small' }, ` (${state.certificateStatus.detail})`))
+      : null,
     pinArea,
     prog.root,
     h('div', { class: 'actions' }, locked ? null : signBtn, cancelBtn),

@@ -7,6 +7,7 @@ import { requestAccessCommand } from './session-request-access.js';
 import { signBatchCommand } from './sign-batch.js';
 import { signCmsCommand } from './sign-cms.js';
 import { signHashCommand } from './sign-hash.js';
+import { signOfficeCommand } from './sign-office.js';
 import { signPdfCommand } from './sign-pdf.js';
 import { signXmlCommand } from './sign-xml.js';
 import { tokensListCommand, tokensRefreshCommand } from './tokens.js';
@@ -22,5 +23,6 @@ export const commands = {
   'sign.cms': signCmsCommand,
   'sign.pdf': signPdfCommand,
   'sign.xml': signXmlCommand,
+  'sign.office': signOfficeCommand,
   'sign.batch': signBatchCommand,
 } satisfies { [M in Method]: Handler<M> };

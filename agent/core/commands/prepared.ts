@@ -6,7 +6,7 @@ import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
 
 export interface PreparedSign {
-  kind: 'hash' | 'cms' | 'pdf' | 'xml';
+  kind: 'hash' | 'cms' | 'pdf' | 'xml' | 'office';
   subject: SignSubject;
   execute(key: ApprovedKey): Promise<unknown>;
 }

@@ -10,6 +10,7 @@ import type { Call } from './command.js';
 import { inOriginSlot, type PreparedSign } from './prepared.js';
 import { prepareCms } from './sign-cms.js';
 import { prepareHash } from './sign-hash.js';
+import { prepareOffice } from './sign-office.js';
 import { preparePdf } from './sign-pdf.js';
 import { prepareXml } from './sign-xml.js';
 
@@ -27,6 +28,7 @@ function prepareItem(item: BatchItem, call: Call): Promise<PreparedSign> {
     case 'cms': return prepareCms(item.params, call);
     case 'pdf': return preparePdf(item.params, call);
     case 'xml': return prepareXml(item.params, call);
+    case 'office': return prepareOffice(item.params, call);
   }
 }
 

@@ -20,6 +20,7 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
   const subject: SignSubject = { kind: 'document', format: 'pdf', fileName: p.fileName, size: description.size, sha256Hex: description.sha256Hex, hashAlgorithm: p.hashAlgorithm ?? 'SHA-256' };
   if (description.pageCount !== undefined) subject.pageCount = description.pageCount;
   if (description.existingSignatures !== undefined) subject.existingSignatures = description.existingSignatures;
+  if (description.repaired !== undefined) subject.repaired = description.repaired;
   subject.stamp = describeStamp(p, description);
   return {
     kind: 'pdf',
@@ -39,7 +40,8 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
       if (p.fieldName !== undefined) options.fieldName = p.fieldName;
       if (p.subFilter !== undefined) options.subFilter = p.subFilter;
       const pdf = await call.deps.documents.signPdf(p.pdf, options, await key.digestSigner());
-      return { pdf: encodeBase64(pdf) };
+      // A repaired input (damaged file) is said so in the result as in the dialog.
+      return description.repaired ? { pdf: encodeBase64(pdf), repaired: description.repaired } : { pdf: encodeBase64(pdf) };
     },
   };
 }

@@ -17,11 +17,24 @@ export interface Policy {
   modules: { name: string; path: string; libraryParameters?: string }[];
   plainPort: boolean;
   compat: { vnpt: boolean };
-  /** `sha1`: SHA-1 signatures — allow (named, flagged legacy), warn (default: plus a warning), refuse (ALGORITHM_UNSUPPORTED). */
-  signing: { requirePinEveryTime: boolean; pinSessionMinutes: number; allowHashOnly: boolean; sha1: Sha1Policy };
+  signing: {
+    requirePinEveryTime: boolean; pinSessionMinutes: number; allowHashOnly: boolean;
+    /** Certificate status before signing: unknown status refuses (require), warns in the dialog (warn) or is not checked (off). */
+    revocationCheck: RevocationCheck;
+    /** Smallest RSA modulus accepted for signing (Circular 15/2025/TT-BKHCN: 2048). */
+    minRsaBits: number;
+    /** SHA-1 signatures: allow (named, flagged legacy), warn (default: plus a warning), refuse (ALGORITHM_UNSUPPORTED). */
+    sha1: Sha1Policy;
+  };
   tsa?: { url: string };
+  /** Extra trust anchors (absolute paths of PEM/DER files) and whether URLs may point at private addresses. */
+  trust: { anchors: string[]; fetchPrivateAddresses: boolean };
+  /** Macro-enabled Office files (.docm/.xlsm/.pptm, VBA projects) may be signed only when allowed (T21). */
+  office: { allowMacros: boolean };
   language: Lang;
 }
+
+export type RevocationCheck = 'require' | 'warn' | 'off';
 
 export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   allowedOrigins: [],
@@ -30,7 +43,9 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   modules: [],
   plainPort: false,
   compat: { vnpt: true },
-  signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true, sha1: 'warn' as Sha1Policy },
+  signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true, revocationCheck: 'warn' as RevocationCheck, minRsaBits: 2048, sha1: 'warn' as Sha1Policy },
+  trust: { anchors: [], fetchPrivateAddresses: false },
+  office: { allowMacros: false },
   language: 'vi',
 });
 
@@ -52,7 +67,8 @@ const absolutePath = z.string().min(1).max(4096).refine((p) => p.startsWith('/')
   message: 'must be an absolute path',
 });
 
-const policySchema = z.strictObject({
+/** The policy file's schema; docs/policy.schema.json is generated from it (JSON Schema, checked by a test). */
+export const policySchema = z.strictObject({
   allowedOrigins: z.array(origin).max(10_000).optional(),
   blockedOrigins: z.array(origin).max(10_000).optional(),
   allowPairing: z.boolean().optional(),
@@ -64,13 +80,32 @@ const policySchema = z.strictObject({
     requirePinEveryTime: z.boolean().optional(),
     pinSessionMinutes: z.number().int().min(0).max(480).optional(),
     allowHashOnly: z.boolean().optional(),
+    revocationCheck: z.enum(['require', 'warn', 'off']).optional(),
+    minRsaBits: z.number().int().min(1024).max(16384).optional(),
     sha1: z.enum(['allow', 'warn', 'refuse']).optional(),
   }).optional(),
   tsa: z.strictObject({ url: httpUrl }).optional(),
+  trust: z.strictObject({
+    anchors: z.array(absolutePath).max(1000).optional(),
+    fetchPrivateAddresses: z.boolean().optional(),
+  }).optional(),
+  office: z.strictObject({ allowMacros: z.boolean().optional() }).optional(),
   language: z.enum(['vi', 'en']).optional(),
 });
 
-export type PolicyParseResult = { ok: true; policy: Policy } | { ok: false; errors: string[] };
+export type PolicyParseResult = { ok: true; policy: Policy; warnings: string[] } | { ok: false; errors: string[] };
+
+/** `$.signing.pinSessionMinutes`, `$.modules[0].path`: where a problem is, as admins' JSON tools write it. */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : /^[A-Za-z_$][\w$]*$/.test(String(k)) ? `${acc}.${String(k)}` : `${acc}[${JSON.stringify(String(k))}]`), '$');
+}
+
+/** Removes the keys at `path` + `keys` from a parsed JSON value (in place). */
+function dropKeys(json: unknown, path: readonly PropertyKey[], keys: readonly string[]): void {
+  let at: unknown = json;
+  for (const k of path) at = (at as Record<PropertyKey, unknown> | undefined)?.[k];
+  if (typeof at === 'object' && at !== null) for (const k of keys) delete (at as Record<string, unknown>)[k];
+}
 
 /** Parses a policy file's text. Errors are one line each, `path: why`, for `kyso-agent policy check` and doctor. */
 export function parsePolicy(text: string): PolicyParseResult {
@@ -83,14 +118,25 @@ export function parsePolicy(text: string): PolicyParseResult {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, errors: ['the policy must be a JSON object'] };
   }
-  const r = policySchema.safeParse(json);
+  // Unknown settings are ignored with a warning (a newer policy on an older agent keeps working); every other
+  // problem is an error and the agent falls back to the safest policy.
+  const warnings: string[] = [];
+  let r = policySchema.safeParse(json);
+  for (let round = 0; !r.success && round < 8; round++) {
+    const unknown = r.error.issues.filter((i) => i.code === 'unrecognized_keys');
+    if (unknown.length === 0 || unknown.length !== r.error.issues.length) break;
+    for (const i of unknown) {
+      warnings.push(`${jsonPath(i.path)}: unknown setting ${i.keys.map((k) => JSON.stringify(k.slice(0, 64))).join(', ')} (ignored)`);
+      dropKeys(json, i.path, i.keys);
+    }
+    r = policySchema.safeParse(json);
+  }
   if (!r.success) {
     return {
       ok: false,
       errors: r.error.issues.map((i) => {
-        const where = i.path.length ? i.path.join('.') : '(top level)';
-        if (i.code === 'unrecognized_keys') return `${where}: unknown setting ${i.keys.map((k) => JSON.stringify(k.slice(0, 64))).join(', ')}`;
-        return `${where}: ${i.message}`;
+        if (i.code === 'unrecognized_keys') return `${jsonPath(i.path)}: unknown setting ${i.keys.map((k) => JSON.stringify(k.slice(0, 64))).join(', ')}`;
+        return `${jsonPath(i.path)}: ${i.message}`;
       }),
     };
   }
@@ -107,10 +153,14 @@ export function parsePolicy(text: string): PolicyParseResult {
       requirePinEveryTime: p.signing?.requirePinEveryTime ?? d.signing.requirePinEveryTime,
       pinSessionMinutes: p.signing?.pinSessionMinutes ?? d.signing.pinSessionMinutes,
       allowHashOnly: p.signing?.allowHashOnly ?? d.signing.allowHashOnly,
+      revocationCheck: p.signing?.revocationCheck ?? d.signing.revocationCheck,
+      minRsaBits: p.signing?.minRsaBits ?? d.signing.minRsaBits,
       sha1: p.signing?.sha1 ?? d.signing.sha1,
     },
+    trust: { anchors: p.trust?.anchors ?? [], fetchPrivateAddresses: p.trust?.fetchPrivateAddresses ?? d.trust.fetchPrivateAddresses },
+    office: { allowMacros: p.office?.allowMacros ?? d.office.allowMacros },
     language: p.language ?? d.language,
   };
   if (p.tsa) policy.tsa = { url: p.tsa.url };
-  return { ok: true, policy };
+  return { ok: true, policy, warnings };
 }

@@ -196,4 +196,13 @@ describe('createDialogPrompt', () => {
     expect(unavailable).toEqual(['no display']);
     expect(dp.openCount()).toBe(0);
   });
+
+  it('carries an unknown certificate status into the confirmation page state', async () => {
+    const { dp, shown } = setup();
+    const c = ctx();
+    void dp.prompt.confirmSigning(c, { ...req(), certificateStatus: { status: 'unknown', detail: 'OCSP failed: unreachable' } }).catch(() => undefined);
+    await tick();
+    expect(dp.get(shown[0]!.id)?.state).toMatchObject({ page: 'confirm', certificateStatus: { status: 'unknown', detail: 'OCSP failed: unreachable' } });
+    dp.closeAll();
+  });
 });

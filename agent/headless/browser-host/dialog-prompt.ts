@@ -277,7 +277,7 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
         bump(e, { subject: request.subject, certificate: request.certificate, pin: request.pin, round, phase: 'ask', progress: undefined, legacyHash: request.legacyHash, facts: request.facts } as Partial<DialogState>);
       } else {
         round = 1;
-        ({ e, fresh } = acquire({ page: 'confirm', lang: ctx.lang, origin: ctx.origin, subject: request.subject, certificate: request.certificate, pin: request.pin, round, phase: 'ask', ...(request.legacyHash ? { legacyHash: request.legacyHash } : {}), ...(request.facts ? { facts: request.facts } : {}) }, ctx));
+        ({ e, fresh } = acquire({ page: 'confirm', lang: ctx.lang, origin: ctx.origin, subject: request.subject, certificate: request.certificate, pin: request.pin, round, phase: 'ask', ...(request.certificateStatus ? { certificateStatus: request.certificateStatus } : {}), ...(request.legacyHash ? { legacyHash: request.legacyHash } : {}), ...(request.facts ? { facts: request.facts } : {}) }, ctx));
         confirmBySignal.set(ctx.signal, e);
       }
       const a = await ask(e, round, fresh);

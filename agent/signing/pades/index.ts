@@ -1,8 +1,9 @@
 // PAdES: describe, sign (one incremental update) and verify PDF files.
 import { createHash } from 'node:crypto';
 import type { DocumentDescription } from '../../core/ports.js';
-import { asInvalid, PdfFile } from './document.js';
+import { asInvalid } from './document.js';
 import { getPage, pageCount, signedFields } from './pages.js';
+import { openForSigning } from './sign.js';
 
 export { signPdf } from './sign.js';
 export { verifyPdf, type PdfSignatureReport } from './verify.js';
@@ -12,7 +13,8 @@ export { verifyPdf, type PdfSignatureReport } from './verify.js';
  * DOCUMENT_INVALID (with data.detail) for encrypted, truncated or unreadable files.
  */
 export async function describePdf(pdf: Uint8Array, options: { stampPage?: number | 'last' } = {}): Promise<DocumentDescription> {
-  const file = PdfFile.open(pdf);
+  // The same checks as signing (permissions, damaged and signed), so refusals come before the dialog.
+  const file = openForSigning(pdf);
   try {
     const count = pageCount(file);
     const d: DocumentDescription = {
@@ -21,6 +23,7 @@ export async function describePdf(pdf: Uint8Array, options: { stampPage?: number
       pageCount: count,
       existingSignatures: signedFields(file).length,
     };
+    if (file.repaired) d.repaired = file.repaired;
     const wanted = options.stampPage === 'last' ? count : options.stampPage;
     if (wanted !== undefined && Number.isInteger(wanted) && wanted >= 1 && wanted <= count) {
       // The visible page: CropBox, turned by /Rotate (the stamp's rect is given in that orientation).
