@@ -110,7 +110,7 @@ describe.each(['vi', 'en'] as const)('dialogs in %s', (lang) => {
     expect(await page.locator('[role=option]').evaluateAll((els) => els.map((e) => e.getAttribute('data-cert-id')))).toEqual(PICKER_ORDER);
     await expect(page.locator('[data-cert-id=c-viettel] [data-testid=cert-token]').textContent()).resolves.toBe(lang === 'vi' ? 'Thiết bị: Viettel-CA Token' : 'Token: Viettel-CA Token');
     // The company's name once, not twice.
-    expect(await page.locator('[data-cert-id=c-company]').getByText('CÔNG TY TNHH KYSO DEMO', { exact: true }).count()).toBe(1);
+    expect(((await page.locator('[data-cert-id=c-company]').textContent()) ?? '').split('CÔNG TY TNHH KYSO DEMO').length - 1).toBe(1);
     // The last choice is preselected.
     expect(await page.locator('[role=option][aria-selected=true]').getAttribute('data-cert-id')).toBe('c-company');
     await page.getByTestId('details-toggle').click();
