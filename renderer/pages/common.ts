@@ -63,7 +63,8 @@ export function certSummary(cert: Cert): HTMLElement {
     { class: 'cert-summary' },
     h('p', { class: 'cert-name' }, cert.subject.commonName),
     facts([
-      cert.subject.organization ? [t('organization'), cert.subject.organization] : null,
+      // An organisation's own certificate names it once (the holder line above).
+      cert.subject.organization && cert.subject.organization !== cert.subject.commonName ? [t('organization'), cert.subject.organization] : null,
       ...identifierPairs(cert),
       [t('issuer'), cert.issuer.commonName],
       [t('validity'), t('validFromTo', { from: formatDate(cert.notBefore), to: formatDate(cert.notAfter) })],
