@@ -1,5 +1,5 @@
 // The one narrow interface between the dialog pages and the agent, and the data that crosses it.
-import type { AccessDecision, Lang, PinRequest } from '../agent/core/ports.js';
+import type { AccessDecision, ConfirmFact, Lang, PinRequest } from '../agent/core/ports.js';
 import type { ModuleReport } from '../agent/core/ports.js';
 import type { Cert, SignSubject, Token } from '../agent/core/types.js';
 import type { StatusNotice } from '../agent/core/status/gate.js';
@@ -60,6 +60,9 @@ export interface AboutInfo {
   components: Array<{ name: string; version?: string; licence: string }>;
 }
 
+/** How a request's window ended: allowed/denied/blocked (access), chosen (picker), signed, done, cancelled, timeout, failed. */
+export type EndOutcome = 'allowed' | 'denied' | 'blocked' | 'chosen' | 'signed' | 'done' | 'cancelled' | 'timeout' | 'failed';
+
 interface Common {
   lang: Lang;
   /** Bumped by the host on every change, so the page re-renders only when something changed. */
@@ -83,7 +86,12 @@ export type DialogState =
       /** ask: waiting for the user; working: approved, the agent is signing (progress may follow). */
       phase: 'ask' | 'working';
       progress?: Progress;
+      /** SHA-1 somewhere in what is signed: "warn" adds a warning; both name it as legacy. */
+      legacyHash?: 'warn' | 'allow';
+      facts?: ConfirmFact[];
     })
+  /** A request's window after its last question: what happened, while it waits for the site's next question. */
+  | (Common & { page: 'end'; origin: string; outcome: EndOutcome })
   | (Common & { page: 'settings'; settings: SettingsView })
   | (Common & { page: 'diagnostics'; report: DiagnosticsReport })
   | (Common & { page: 'about'; about: AboutInfo });

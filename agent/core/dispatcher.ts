@@ -9,7 +9,7 @@ import type { Policy } from './policy/policy.js';
 import { originNotAllowed } from './commands/session-request-access.js';
 import { parseJson, serializeError, serializeNotification, serializeResult, type RpcId } from './protocol/json.js';
 import { MAX_FRAME_BYTES, MAX_ID_LENGTH } from './protocol/limits.js';
-import { isMethod, METHODS, PUBLIC_METHODS, TOKENS_CHANGED, type Method } from './protocol/methods.js';
+import { isMethod, PUBLIC_METHODS, TOKENS_CHANGED, type Method } from './protocol/methods.js';
 import { parseParams } from './protocol/schemas.js';
 import { DocumentBudget, documentClaim } from './protocol/document-budget.js';
 import type { Clock, ConnectionContext, Dispatcher, DocumentSigners, Logger, TokenService, UserPrompt } from './ports.js';
@@ -181,7 +181,9 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
       }
       id = envelope.id;
       if (!isMethod(envelope.method) || !Object.prototype.hasOwnProperty.call(commands, envelope.method)) {
-        throw new AgentError('METHOD_NOT_FOUND', 'Method not found', { detail: `known methods: ${METHODS.join(', ')}` });
+        // No list of methods: a caller learns what exists from agent.info's features and docs/protocol.md, not from
+        // probing (docs/security.md T26).
+        throw new AgentError('METHOD_NOT_FOUND', 'Method not found');
       }
       if (origin === null) throw originNotAllowed();
       const result = await run(envelope.method, envelope.params, connection, origin);

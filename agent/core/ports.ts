@@ -108,6 +108,9 @@ export interface PromptContext {
   lang: Lang;
 }
 
+/** How an operation ended, for the dialog's last words. */
+export type PromptOutcome = 'done' | 'failed';
+
 export type AccessDecision = 'allowOnce' | 'allowAlways' | 'deny' | 'block';
 
 export interface PinRequest {
@@ -125,6 +128,18 @@ export interface ConfirmRequest {
   pin: PinRequest;
   /** Set when the certificate's status could not be confirmed good (policy signing.revocationCheck "warn"). */
   certificateStatus?: StatusNotice;
+  /** Set when something in the subject would be signed with SHA-1: policy `signing.sha1` "warn" or "allow". */
+  legacyHash?: 'warn' | 'allow';
+  /** Extra lines about what is signed (an invoice's totals, the certificate's revocation status…), shown as given. */
+  facts?: ConfirmFact[];
+}
+
+/** One extra line of the confirmation: a bilingual label and a value (already in the user's words). */
+export interface ConfirmFact {
+  label: { vi: string; en: string };
+  value: string;
+  /** "warning" draws it as a warning. */
+  tone?: 'warning';
 }
 
 /** `pin` is a fresh buffer the caller zeroes after use. Absent when no PIN was required or on PIN-pad. */
@@ -142,8 +157,11 @@ export interface UserPrompt {
   confirmSigning(ctx: PromptContext, request: ConfirmRequest): Promise<ConfirmResult>;
   /** Batch progress in the open confirmation; a no-op for hosts without one. */
   progress(ctx: PromptContext, done: number, total: number): void;
-  /** The operation is over (success or failure): close whatever is still open for it. */
-  finish(ctx: PromptContext): void;
+  /**
+   * The operation is over: close whatever is still open for it. `outcome` (when known) lets the window say what
+   * happened ("Đã ký xong" / failed) instead of a bare "closed".
+   */
+  finish(ctx: PromptContext, outcome?: PromptOutcome): void;
 }
 
 // ───────────────────────────── infrastructure ─────────────────────────────
@@ -169,6 +187,8 @@ export interface DocumentDescription {
   sha256Hex: string;
   pageCount?: number;
   existingSignatures?: number;
+  /** PDF: the visible size (points, rotation applied) of the page a stamp was asked for. */
+  stampPage?: { page: number; width: number; height: number };
   /**
    * PDF: the file was damaged and what gets signed is a repaired copy (why, in English: e.g. bytes before the
    * header removed, cross-reference data rebuilt by scanning). Shown in the dialog and returned in the result.
@@ -211,7 +231,8 @@ export interface OfficeSignOptions {
  * Params are the validated JSON-RPC params of CONTRACT.md with binary fields already decoded.
  */
 export interface DocumentSigners {
-  describePdf(pdf: Uint8Array): Promise<DocumentDescription>;
+  /** `stampPage`: also measure that page (1-based or 'last') for the dialog's stamp description. */
+  describePdf(pdf: Uint8Array, options?: { stampPage?: number | 'last' }): Promise<DocumentDescription>;
   signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array>;
   /**
    * B-LT / B-LTA on an already signed PDF (the one just signed at B-T, or any signed file): a DSS with `validation`

@@ -5,7 +5,7 @@ import { type Clock, type DocumentSigners, type Logger, type TokenService, type 
 import { createCertificateStatus } from '../certs/status/index.js';
 import { createDispatcher, type AgentDispatcher } from '../core/dispatcher.js';
 import type { LimitOptions } from '../core/policy/limits.js';
-import { OriginAccess, normaliseOrigin } from '../core/policy/origins.js';
+import { OriginAccess, originGate } from '../core/policy/origins.js';
 import { SettingsCell } from '../core/settings.js';
 import { createPkcs11TokenService, type ModuleCandidate } from '../pkcs11/index.js';
 import { InflightBudget, createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
@@ -184,6 +184,8 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
           lang: () => settings.get().language,
         }),
         tokenLabels: async () => (await tokenService.listTokens()).map((t) => ({ tokenId: t.tokenId, label: t.label, manufacturer: t.manufacturer })),
+        // The log has it (ui.unavailable); in --dev the person at the terminal sees why nothing opened.
+        ...(options.dev ? { onUnavailable: (detail: string) => void process.stderr.write(`kyso-agent: no dialog window could be shown (UI_UNAVAILABLE): ${detail}\n`) } : {}),
       });
       mounts.push(browser.mount);
       cleanup.push(() => browser.closeAll());
@@ -205,7 +207,8 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     });
     cleanup.push(() => dispatcher.close());
 
-    const origins: OriginGate = { normalise: (raw) => normaliseOrigin(raw), classify: (o, connection) => access.classify(o, connection), pairingAllowed: () => policy.policy.allowPairing };
+    // The handshake header must be exactly what a browser sends (docs/protocol.md "Origins").
+    const origins: OriginGate = originGate(access, () => policy.policy.allowPairing);
     // One in-flight byte budget for every listener of this agent (THREATS T23).
     const budget = new InflightBudget(options.serverLimits?.maxInflightBytes ?? MAX_INFLIGHT_BYTES);
     const server = createAgentServer({

@@ -18,8 +18,10 @@ const ORIGINS: Array<[string, string | undefined, Expect]> = [
   ['empty', '', 'refused'],
   ['blocked by policy', BLOCKED, 'refused'],
   ['allowed exactly', ALLOWED, 'approved'],
-  ['allowed, upper case', 'HTTPS://PORTAL.EXAMPLE.VN', 'approved'],
-  ['allowed, explicit default port', 'https://portal.example.vn:443', 'approved'],
+  // Browsers send lower case and never the default port: anything else is not a browser posing as the portal.
+  ['allowed, upper case', 'HTTPS://PORTAL.EXAMPLE.VN', 'refused'],
+  ['allowed, explicit default port', 'https://portal.example.vn:443', 'refused'],
+  ['allowed, trailing slash', `${ALLOWED}/`, 'refused'],
   ['http instead of https', 'http://portal.example.vn', 'unknown'],
   ['other port', 'https://portal.example.vn:8443', 'pairable'],
   ['suffix attack', 'https://portal.example.vn.evil', 'pairable'],

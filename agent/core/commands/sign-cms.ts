@@ -17,7 +17,7 @@ export async function prepareCms(p: CmsItemParams, call: Call): Promise<Prepared
   } else {
     const data = p.data!;
     input = { data };
-    subject = { kind: 'document', format: 'cms', fileName: p.fileName ?? 'data.bin', size: data.length, sha256Hex: await sha256Hex(data) };
+    subject = { kind: 'document', format: 'cms', fileName: p.fileName ?? 'data.bin', size: data.length, sha256Hex: await sha256Hex(data), hashAlgorithm, ...(p.fileName === undefined ? { unnamed: true as const } : {}) };
   }
   return {
     kind: 'cms',

@@ -6,6 +6,7 @@ import { signPdfAtLevel } from '../status/long-term.js';
 import type { PdfItemParams, SignPdfParams } from '../protocol/schemas.js';
 import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
+import { describeStamp } from './pdf-stamp.js';
 import { describing, signPrepared, type PreparedSign } from './prepared.js';
 
 export async function preparePdf(p: PdfItemParams, call: Call): Promise<PreparedSign> {
@@ -18,11 +19,13 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
   if ((level === 'B-LT' || level === 'B-LTA') && !call.deps.status) {
     throw new AgentError('INVALID_PARAMS', 'Invalid params', { detail: `params.level: ${level} needs the certificate status service, which is not configured` });
   }
-  const description = await describing(call, 'pdf', () => call.deps.documents.describePdf(p.pdf));
-  const subject: SignSubject = { kind: 'document', format: 'pdf', fileName: p.fileName, size: description.size, sha256Hex: description.sha256Hex };
+  const visible = p.appearance?.visible !== false;
+  const description = await describing(call, 'pdf', () => call.deps.documents.describePdf(p.pdf, visible ? { stampPage: p.appearance?.page ?? 1 } : {}));
+  const subject: SignSubject = { kind: 'document', format: 'pdf', fileName: p.fileName, size: description.size, sha256Hex: description.sha256Hex, hashAlgorithm: p.hashAlgorithm ?? 'SHA-256' };
   if (description.pageCount !== undefined) subject.pageCount = description.pageCount;
   if (description.existingSignatures !== undefined) subject.existingSignatures = description.existingSignatures;
   if (description.repaired !== undefined) subject.repaired = description.repaired;
+  subject.stamp = describeStamp(p, description);
   return {
     kind: 'pdf',
     subject,

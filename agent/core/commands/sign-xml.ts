@@ -23,6 +23,7 @@ export async function prepareXml(p: XmlItemParams, call: Call): Promise<Prepared
   const description = await describing(call, 'xml', () => call.deps.documents.describeXml(p.xml, options));
   const subject: SignSubject = {
     kind: 'document', format: 'xml', fileName: p.fileName ?? 'document.xml', size: description.size, sha256Hex: description.sha256Hex, profile: p.profile,
+    hashAlgorithm: options.hashAlgorithm, ...(p.fileName === undefined ? { unnamed: true as const } : {}),
   };
   if (description.existingSignatures !== undefined) subject.existingSignatures = description.existingSignatures;
   if (description.summary !== undefined) subject.summary = description.summary;

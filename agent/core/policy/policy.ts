@@ -5,6 +5,9 @@ import { httpUrl } from '../protocol/schemas.js';
 import { normaliseOrigin } from './origin-name.js';
 
 /** The admin policy of CONTRACT.md, with every default filled in. Origins are normalised. */
+/** What the agent does with SHA-1 (docs/admin.md, docs/security.md T26). */
+export type Sha1Policy = 'allow' | 'warn' | 'refuse';
+
 export interface Policy {
   allowedOrigins: string[];
   blockedOrigins: string[];
@@ -20,6 +23,8 @@ export interface Policy {
     revocationCheck: RevocationCheck;
     /** Smallest RSA modulus accepted for signing (Circular 15/2025/TT-BKHCN: 2048). */
     minRsaBits: number;
+    /** SHA-1 signatures: allow (named, flagged legacy), warn (default: plus a warning), refuse (ALGORITHM_UNSUPPORTED). */
+    sha1: Sha1Policy;
   };
   tsa?: { url: string };
   /** Extra trust anchors (absolute paths of PEM/DER files) and whether URLs may point at private addresses. */
@@ -40,7 +45,7 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   modules: [],
   plainPort: false,
   compat: { vnpt: true },
-  signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true, revocationCheck: 'warn' as RevocationCheck, minRsaBits: 2048 },
+  signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true, revocationCheck: 'warn' as RevocationCheck, minRsaBits: 2048, sha1: 'warn' as Sha1Policy },
   trust: { anchors: [], fetchPrivateAddresses: false },
   office: { allowMacros: false },
   extension: { ids: [] },
@@ -80,6 +85,7 @@ export const policySchema = z.strictObject({
     allowHashOnly: z.boolean().optional(),
     revocationCheck: z.enum(['require', 'warn', 'off']).optional(),
     minRsaBits: z.number().int().min(1024).max(16384).optional(),
+    sha1: z.enum(['allow', 'warn', 'refuse']).optional(),
   }).optional(),
   tsa: z.strictObject({ url: httpUrl }).optional(),
   trust: z.strictObject({
@@ -156,6 +162,7 @@ export function parsePolicy(text: string): PolicyParseResult {
       allowHashOnly: p.signing?.allowHashOnly ?? d.signing.allowHashOnly,
       revocationCheck: p.signing?.revocationCheck ?? d.signing.revocationCheck,
       minRsaBits: p.signing?.minRsaBits ?? d.signing.minRsaBits,
+      sha1: p.signing?.sha1 ?? d.signing.sha1,
     },
     trust: { anchors: p.trust?.anchors ?? [], fetchPrivateAddresses: p.trust?.fetchPrivateAddresses ?? d.trust.fetchPrivateAddresses },
     office: { allowMacros: p.office?.allowMacros ?? d.office.allowMacros },
