@@ -98,12 +98,16 @@ export type DialogState =
 
 export type PageKind = DialogState['page'];
 
-/** The user's answer. The PIN travels only here, only to the agent, as a string the host turns into bytes. */
-export type DialogAnswer =
+/**
+ * The user's answer. The PIN travels only here, only to the agent, as a string the host turns into bytes.
+ * `rev`: the state revision the page showed when the user answered (a reused window refuses older ones).
+ */
+export type DialogAnswer = (
   | { page: 'access'; decision: AccessDecision }
   | { page: 'picker'; certId: string | null }
   | { page: 'confirm'; round: number; approved: boolean; pin?: string }
-  | { page: 'settings'; action: SettingsAction };
+  | { page: 'settings'; action: SettingsAction }
+) & { rev?: number };
 
 /**
  * How a page talks to the agent: the browser host implements it over fetch, Electron over its preload.

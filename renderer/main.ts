@@ -52,7 +52,7 @@ function run(bridge: Bridge, app: HTMLElement): void {
     async send(answer: DialogAnswer, options = {}) {
       errorLine.textContent = '';
       try {
-        await bridge.answer(answer);
+        await bridge.answer({ ...answer, rev });
       } catch {
         errorLine.textContent = t('errorSend');
         return false;

@@ -167,14 +167,15 @@ describe('createDialogPrompt', () => {
     expect(shown).toHaveLength(1);
     expect(revealed).toEqual([id]);
     expect(dp.get(id)?.state).toMatchObject({ page: 'picker' });
-    await dp.answer(id, { page: 'picker', certId: 'c1' });
+    // The page sends the revision it showed with every answer.
+    await dp.answer(id, { page: 'picker', certId: 'c1', rev: dp.get(id)!.state.rev });
     await expect(pp).resolves.toBe(cert);
     const sign = ctx();
     const ps = dp.prompt.confirmSigning(sign, { ...req(), pin: { required: false, pinpad: false, pinStatus: 'ok' } });
     await tick();
     expect(shown).toHaveLength(1);
     const rev = dp.get(id)!.state.rev;
-    await dp.answer(id, { page: 'confirm', round: 1, approved: true });
+    await dp.answer(id, { page: 'confirm', round: 1, approved: true, rev });
     await expect(ps).resolves.toEqual({ approved: true });
     dp.prompt.finish(sign, 'failed');
     expect(dp.get(id)?.state).toMatchObject({ page: 'end', outcome: 'failed' });
@@ -184,6 +185,35 @@ describe('createDialogPrompt', () => {
     await tick();
     expect(shown).toHaveLength(2);
     expect(shown[1]!.id).not.toBe(id);
+    dp.closeAll();
+  });
+
+  it('a reused window refuses a late answer made on the previous question (double click, held Enter, retried POST)', async () => {
+    const { dp, shown } = setup();
+    const first = ctx();
+    const p1 = dp.prompt.confirmSigning(first, { ...req(), pin: { required: false, pinpad: false, pinStatus: 'ok' } });
+    await tick();
+    const id = shown[0]!.id;
+    const firstRev = dp.get(id)!.state.rev;
+    await dp.answer(id, { page: 'confirm', round: 1, approved: true, rev: firstRev });
+    await expect(p1).resolves.toEqual({ approved: true });
+    dp.prompt.finish(first, 'done');
+    // The same site's next document arrives in the same window…
+    const second = ctx();
+    const p2 = dp.prompt.confirmSigning(second, { ...req(), pin: { required: false, pinpad: false, pinStatus: 'ok' } });
+    await tick();
+    expect(shown).toHaveLength(1);
+    expect(dp.get(id)?.state).toMatchObject({ page: 'confirm', round: 1 });
+    // …and the first page's approval, replayed or sent twice, does not sign it: with its old revision or none.
+    await expect(dp.answer(id, { page: 'confirm', round: 1, approved: true, rev: firstRev })).rejects.toMatchObject({ status: 409 });
+    await expect(dp.answer(id, { page: 'confirm', round: 1, approved: true })).rejects.toMatchObject({ status: 409 });
+    let settled = false;
+    void p2.then(() => (settled = true), () => (settled = true));
+    await tick();
+    expect(settled).toBe(false);
+    // An answer made on the page the user sees now is taken.
+    await dp.answer(id, { page: 'confirm', round: 1, approved: false, rev: dp.get(id)!.state.rev });
+    await expect(p2).resolves.toEqual({ approved: false });
     dp.closeAll();
   });
 

@@ -77,6 +77,12 @@ interface Entry extends Dialog {
   heartbeat?: ReturnType<typeof setTimeout>;
   cleanup: Array<() => void>;
   closed: boolean;
+  /**
+   * The state revision the current question started at. An answer must carry a revision at least this high: a
+   * reused window must never take a late answer to the previous question (a second click, held Enter, a retried
+   * POST) as the answer to the next one (docs/security.md T26).
+   */
+  questionRev: number;
 }
 
 /** DialogState without its revision counter (distributes over the union). */
@@ -213,6 +219,7 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
       attach(resting, ctx);
       // A whole new state (nothing of the previous question carries over), with a higher revision.
       resting.state = { ...state, rev: resting.state.rev + 1 } as DialogState;
+      resting.questionRev = resting.state.rev;
       resting.page = state.page;
       presenter.update(resting);
       try {
@@ -223,7 +230,7 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
       logger.info('ui.dialog.reuse', { page: resting.page });
       return { e: resting, fresh: false };
     }
-    const e: Entry = { id: randomBytes(32).toString('base64url'), page: state.page, state: { ...state, rev: 1 } as DialogState, cleanup: [], closed: false, shown: false, touched: false, ...(ctx ? { origin: ctx.origin } : {}) };
+    const e: Entry = { id: randomBytes(32).toString('base64url'), page: state.page, state: { ...state, rev: 1 } as DialogState, cleanup: [], closed: false, shown: false, touched: false, questionRev: 1, ...(ctx ? { origin: ctx.origin } : {}) };
     dialogs.set(e.id, e);
     if (ctx) attach(e, ctx);
     return { e, fresh: true };
@@ -314,6 +321,9 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
     // A window on its last words asks nothing: whatever comes is late (a second click, a replay).
     if (e.state.page === 'end') throw new AnswerRejected(409);
     if (!a || typeof a !== 'object' || a.page !== e.page) throw new AnswerRejected(400);
+    // Made on an earlier question shown in this window: refused (a fresh window's first question has no earlier one).
+    const rev = typeof a.rev === 'number' ? a.rev : 1;
+    if (rev < e.questionRev || rev > e.state.rev) throw new AnswerRejected(409);
     const s = e.state;
     if (s.page === 'access') {
       if (typeof a.decision !== 'string' || !DECISIONS.has(a.decision)) throw new AnswerRejected(400);
