@@ -127,19 +127,20 @@ export function byteRangeDigest(out: Buffer, contentsStart: number, contentsEnd:
   return new Uint8Array(hash.digest());
 }
 
-/**
- * Hooks a new signature widget into the document: the page's /Annots and the AcroForm's /Fields (with SigFlags 3).
- * Direct arrays/dictionaries rewrite their owner (page, catalog); indirect ones are rewritten themselves.
- */
-export function attachSignatureWidget(file: PdfFile, w: IncrementalWriter, page: PageInfo, widgetRef: PdfRef): void {
+/** Adds an annotation to the page's /Annots: a direct array rewrites the page, an indirect one is rewritten itself. */
+function addToPageAnnots(file: PdfFile, w: IncrementalWriter, page: PageInfo, annotRef: PdfRef): void {
   const pageDict = page.dict.clone();
-  appendToArray(file, w, pageDict, 'Annots', widgetRef);
+  appendToArray(file, w, pageDict, 'Annots', annotRef);
   if (!(page.dict.get('Annots') instanceof PdfRef)) w.put(page.ref, pageDict);
+}
+
+/** Adds a signature field to the AcroForm's /Fields with SigFlags 3: indirect AcroForm rewritten, else the catalog. */
+function addSignatureField(file: PdfFile, w: IncrementalWriter, fieldRef: PdfRef): void {
   const catalog = file.catalog.clone();
   const acroEntry = catalog.get('AcroForm');
   const acroOld = file.dict(acroEntry);
   const acro = acroOld ? acroOld.clone() : new PdfDict();
-  appendToArray(file, w, acro, 'Fields', widgetRef);
+  appendToArray(file, w, acro, 'Fields', fieldRef);
   acro.set('SigFlags', 3);
   if (acroEntry instanceof PdfRef && acroOld) {
     w.put(acroEntry, acro);
@@ -147,6 +148,12 @@ export function attachSignatureWidget(file: PdfFile, w: IncrementalWriter, page:
     catalog.set('AcroForm', acro);
     w.put(file.rootRef, catalog);
   }
+}
+
+/** Hooks a new signature widget into the document: the page's /Annots and the AcroForm's /Fields. */
+export function attachSignatureWidget(file: PdfFile, w: IncrementalWriter, page: PageInfo, widgetRef: PdfRef): void {
+  addToPageAnnots(file, w, page, widgetRef);
+  addSignatureField(file, w, widgetRef);
 }
 
 /**
@@ -225,26 +232,10 @@ export async function signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: 
         annot.set('Rect', [0, 0, 0, 0]);
       }
       if (i > 0) w.put(annotRefs[i]!, annot);
-      // The page gets the annotation in /Annots (direct array → page rewritten; indirect array → the array rewritten).
-      const pageDict = page.dict.clone();
-      appendToArray(file, w, pageDict, 'Annots', annotRefs[i]!);
-      if (!(page.dict.get('Annots') instanceof PdfRef)) w.put(page.ref, pageDict);
+      addToPageAnnots(file, w, page, annotRefs[i]!);
     }
     w.put(fieldRef, field);
-
-    // AcroForm: indirect → rewrite it; direct or absent → rewrite the catalog.
-    const catalog = file.catalog.clone();
-    const acroEntry = catalog.get('AcroForm');
-    const acroOld = file.dict(acroEntry);
-    const acro = acroOld ? acroOld.clone() : new PdfDict();
-    appendToArray(file, w, acro, 'Fields', fieldRef);
-    acro.set('SigFlags', 3);
-    if (acroEntry instanceof PdfRef && acroOld) {
-      w.put(acroEntry, acro);
-    } else {
-      catalog.set('AcroForm', acro);
-      w.put(file.rootRef, catalog);
-    }
+    addSignatureField(file, w, fieldRef);
 
     const built = w.build().out;
     out = built;
