@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, PromptLimiter, type LimitOptions, type OriginSlot } fro
 import { normaliseOrigin, type OriginAccess } from './policy/origins.js';
 import type { Policy } from './policy/policy.js';
 import { originNotAllowed } from './commands/session-request-access.js';
-import { parseJson, serializeError, serializeNotification, serializeResult, type RpcId } from './protocol/json.js';
+import { parseJsonSliced, serializeError, serializeNotification, serializeResultSliced, type RpcId } from './protocol/json.js';
 import { MAX_FRAME_BYTES, MAX_ID_LENGTH } from './protocol/limits.js';
 import { isMethod, PUBLIC_METHODS, TOKENS_CHANGED, type Method } from './protocol/methods.js';
 import { parseParams } from './protocol/schemas.js';
@@ -127,8 +127,8 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     if (cls !== 'approved' && !PUBLIC_METHODS.has(method)) {
       throw new AgentError('ACCESS_DENIED', 'This site has not been allowed yet: call session.requestAccess');
     }
-    const invoke = (slot: OriginSlot | undefined): Promise<unknown> => {
-      const parsed = parseParams(method, params);
+    const invoke = async (slot: OriginSlot | undefined): Promise<unknown> => {
+      const parsed = await parseParams(method, params);
       const call: Call = {
         deps, connection, origin,
         promptContext: { origin, signal: connection.signal, lang: connection.lang ?? deps.settings.get().language },
@@ -166,7 +166,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     try {
       if (typeof raw !== 'string') throw new AgentError('INVALID_REQUEST', 'Invalid request', { detail: 'not a text message' });
       if (raw.length > MAX_FRAME_BYTES) throw new AgentError('PAYLOAD_TOO_LARGE', 'Payload too large');
-      const parsed = parseJson(raw);
+      const parsed = await parseJsonSliced(raw);
       if (!parsed.ok) throw new AgentError(parsed.reason, parsed.reason === 'PARSE_ERROR' ? 'Parse error' : 'Invalid request', { detail: parsed.detail });
       const envelope = readEnvelope(parsed.value);
       if (envelope.kind === 'invalid') {
@@ -188,7 +188,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
       if (origin === null) throw originNotAllowed();
       const result = await run(envelope.method, envelope.params, connection, origin);
       try {
-        return serializeResult(id, result);
+        return await serializeResultSliced(id, result);
       } catch (e) {
         return fail(e);
       }

@@ -245,6 +245,8 @@ export interface DocumentSigners {
   /** OOXML (.docx/.xlsx/.pptx): refuses encrypted, malformed, oversized and (unless allowed) macro files. */
   describeOffice(document: Uint8Array, options: Pick<OfficeSignOptions, 'fileName' | 'allowMacros'>): Promise<OfficeDescription>;
   signOffice(document: Uint8Array, options: OfficeSignOptions, signer: DigestSigner): Promise<Uint8Array>;
+  /** SHA-256 (lower-case hex) of a large input without blocking the event loop (T22); absent: WebCrypto. */
+  sha256Hex?(data: Uint8Array): Promise<string>;
 }
 
 export interface TimestampOptions {

@@ -10,6 +10,7 @@ import { SettingsCell } from '../core/settings.js';
 import { createPkcs11TokenService, type ModuleCandidate } from '../pkcs11/index.js';
 import { InflightBudget, createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
 import { MAX_INFLIGHT_BYTES } from '../core/protocol/limits.js';
+import { sha256Hex } from '../core/protocol/encoding.js';
 import { startVnptListener, VNPT_PORTS } from './vnpt-listener.js';
 import { osFamily, statusCertificateChecks, vnptPdfVerifier } from './vnpt-ports.js';
 import { createVnptSession } from '../compat/vnpt/index.js';
@@ -108,6 +109,10 @@ function lazyDocumentSigners(): DocumentSigners {
     signCms: async (...a) => (await get()).signCms(...a),
     describeOffice: async (...a) => (await get()).describeOffice(...a),
     signOffice: async (...a) => (await get()).signOffice(...a),
+    sha256Hex: async (data) => {
+      const signers = await get();
+      return signers.sha256Hex ? signers.sha256Hex(data) : sha256Hex(data);
+    },
   };
 }
 

@@ -3,11 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConnectionContext } from '../core/index.js';
 import { REFUSAL_BODY, SECURITY_HEADERS, checkOrigin, corsAllowed, hostAllowed, printable, selfOrigins, transportError } from './guard.js';
 import { BudgetClaim } from './budget.js';
+import { TEXT_SLICE, decodeUtf8Sliced, textSlices } from './large-text.js';
 import type { ServerRuntime } from './runtime.js';
 
 const RPC_PATH = '/v1/rpc';
 const DISCOVERY_PATH = '/.well-known/kyso-agent';
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function pathOf(url: string | undefined): string {
   const u = url ?? '/';
@@ -27,6 +27,19 @@ function sendJson(res: ServerResponse, status: number, body: string, close = fal
   res.setHeader('Content-Length', bytes.length);
   if (close) res.shouldKeepAlive = false;
   res.end(bytes);
+}
+
+/** sendJson for an answer that may be large: written slice by slice, each in its own turn (T22). */
+async function sendJsonSliced(res: ServerResponse, body: string): Promise<void> {
+  if (body.length <= TEXT_SLICE) return sendJson(res, 200, body);
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'application/json');
+  res.setHeader('Content-Length', Buffer.byteLength(body, 'utf8'));
+  for (const slice of textSlices(body)) {
+    if (res.destroyed) return;
+    await new Promise<void>((resolve) => res.write(slice, 'utf8', () => resolve()));
+  }
+  res.end();
 }
 
 /** 403 with the same bytes for every refused origin and host (THREATS T4). No CORS header: the page cannot read it. */
@@ -160,22 +173,20 @@ function handleRpc(rt: ServerRuntime, req: IncomingMessage, res: ServerResponse,
     if (over) return;
     const controller = rt.controller();
     res.on('close', () => controller.abort());
-    let text: string;
-    try {
-      text = utf8.decode(Buffer.concat(chunks));
-    } catch {
-      sendJson(res, 200, transportError('PARSE_ERROR'));
-      return;
-    }
     const ctx: ConnectionContext = { origin, transport: 'http', signal: controller.signal };
+    const body = Buffer.concat(chunks);
+    chunks.length = 0;
     rt.track(
-      rt.dispatcher.handle(text, ctx).then(
+      decodeUtf8Sliced(body, true).then(
+        (text) => rt.dispatcher.handle(text, ctx),
+        () => transportError('PARSE_ERROR'),
+      ).then(
         (reply) => {
           if (res.writableEnded || res.destroyed) return;
           if (reply === null) {
             res.statusCode = 204;
             res.end();
-          } else sendJson(res, 200, reply);
+          } else return sendJsonSliced(res, reply);
         },
         (err: unknown) => {
           rt.logger.error('http.dispatch-failed', { origin, error: err instanceof Error ? err.name : 'unknown' });

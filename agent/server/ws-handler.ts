@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ConnectionContext } from '../core/index.js';
 import { BudgetClaim } from './budget.js';
+import { MessageQueue, decodeUtf8Sliced } from './large-text.js';
 import { REFUSAL_BODY, checkOrigin, hostAllowed, printable, rawResponse, transportError } from './guard.js';
 import type { ServerRuntime } from './runtime.js';
 import type { SocketEndpoint } from './types.js';
@@ -14,7 +15,6 @@ const REFUSED = rawResponse(403, REFUSAL_BODY);
 const NOT_FOUND = rawResponse(404, '{"error":"not found"}');
 const TOO_MANY = rawResponse(429, transportError('RATE_LIMITED'));
 const UNAVAILABLE = rawResponse(503, transportError('INTERNAL'));
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Close code for "message too big" (RFC 6455) and the reason the peer sees with it. */
 export const CLOSE_TOO_LARGE = 1009;
@@ -119,12 +119,15 @@ export class WsGateway {
       // frame, which sits behind those megabytes: send ours, end, and drop the socket once it is flushed.
       if (code === CLOSE_TOO_LARGE) dropAfterClose(ws);
     };
+    const isOpen = (): boolean => ws.readyState === WebSocket.OPEN;
+    // Every message of this connection goes through one queue: a large answer leaves as fragments (T22).
+    const out = new MessageQueue((data, fin, done) => ws.send(data, { binary: false, fin }, done), isOpen);
     const ctx: ConnectionContext = {
       origin,
       transport: endpoint.transport,
       signal: controller.signal,
       notify: (message: string) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(message);
+        void out.send(message);
       },
     };
     if (!this.capFrames(ws, origin, ctx, endpoint.maxUnapprovedPayloadBytes)) {
@@ -143,25 +146,21 @@ export class WsGateway {
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
       FRAME_STATE.get(ws)?.done();
-      let text: string;
-      try {
-        // ws hands over a Buffer (binaryType 'nodebuffer'): use it as is, no copy of a frame of up to 64 MiB.
-        const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-        // Text frames were UTF-8-checked by ws; binary frames are decoded strictly here.
-        text = isBinary ? utf8.decode(buf) : buf.toString('utf8');
-      } catch {
-        ws.send(transportError('PARSE_ERROR'));
-        return;
-      }
+      // ws hands over a Buffer (binaryType 'nodebuffer'): use it as is, no copy of a frame of up to 64 MiB.
+      const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+      // Text frames were UTF-8-checked by ws; binary frames are decoded strictly here. Large ones in slices (T22).
       rt.track(
-        frames.handle(text).then(
-          (reply) => {
-            if (reply !== null && ws.readyState === WebSocket.OPEN) ws.send(reply);
-          },
-          (err: unknown) => {
-            rt.logger.error('ws.dispatch-failed', { origin, error: err instanceof Error ? err.name : 'unknown' });
-            if (ws.readyState === WebSocket.OPEN) ws.send(transportError('INTERNAL'));
-          },
+        decodeUtf8Sliced(buf, isBinary).then(
+          (text) => frames.handle(text).then(
+            (reply) => {
+              if (reply !== null) return out.send(reply);
+            },
+            (err: unknown) => {
+              rt.logger.error('ws.dispatch-failed', { origin, error: err instanceof Error ? err.name : 'unknown' });
+              return out.send(transportError('INTERNAL'));
+            },
+          ),
+          () => out.send(transportError('PARSE_ERROR')),
         ),
       );
     });

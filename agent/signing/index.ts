@@ -1,6 +1,7 @@
 // The signing formats wired as the core's DocumentSigners port: CMS/CAdES, PAdES and XMLDSig.
 import type { DocumentSigners } from '../core/ports.js';
 import { createCades } from './cms/cades.js';
+import { sha256HexSliced } from './digest-sliced.js';
 import { describePdf, signPdf } from './pades/index.js';
 import { describeOffice, signOffice } from './ooxml/index.js';
 import { describeXml, signXml } from './xmldsig/index.js';
@@ -23,6 +24,7 @@ export function createDocumentSigners(): DocumentSigners {
     signCms: (input, options, signer) => createCades(input, options, signer),
     describeOffice,
     signOffice,
+    sha256Hex: sha256HexSliced,
   };
 }
 

@@ -1,6 +1,7 @@
 // sign.cms: a CAdES (CMS SignedData) over data or over a hash, through the DocumentSigners port.
 import type { CmsInput, CmsSignOptions } from '../ports.js';
-import { encodeBase64, sha256Hex, toHex } from '../protocol/encoding.js';
+import { sha256Hex, toHex } from '../protocol/encoding.js';
+import { encodeBase64Sliced } from '../protocol/slices.js';
 import type { CmsItemParams, SignCmsParams } from '../protocol/schemas.js';
 import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
@@ -17,7 +18,7 @@ export async function prepareCms(p: CmsItemParams, call: Call): Promise<Prepared
   } else {
     const data = p.data!;
     input = { data };
-    subject = { kind: 'document', format: 'cms', fileName: p.fileName ?? 'data.bin', size: data.length, sha256Hex: await sha256Hex(data), hashAlgorithm, ...(p.fileName === undefined ? { unnamed: true as const } : {}) };
+    subject = { kind: 'document', format: 'cms', fileName: p.fileName ?? 'data.bin', size: data.length, sha256Hex: call.deps.documents.sha256Hex ? await call.deps.documents.sha256Hex(data) : await sha256Hex(data), hashAlgorithm, ...(p.fileName === undefined ? { unnamed: true as const } : {}) };
   }
   return {
     kind: 'cms',
@@ -32,7 +33,7 @@ export async function prepareCms(p: CmsItemParams, call: Call): Promise<Prepared
       };
       if (p.timestamp) options.timestamp = { url: p.timestamp.url };
       const cms = await call.deps.documents.signCms(input, options, await key.digestSigner());
-      return { cms: encodeBase64(cms) };
+      return { cms: await encodeBase64Sliced(cms) };
     },
   };
 }

@@ -1,6 +1,6 @@
 // sign.office: an OOXML package signature (.docx/.xlsx/.pptx) as Office makes it, described before the dialog
 // (type, size, SHA-256, first lines of a .docx; DOCUMENT_INVALID for encrypted, malformed or macro files).
-import { encodeBase64 } from '../protocol/encoding.js';
+import { encodeBase64Sliced } from '../protocol/slices.js';
 import type { OfficeItemParams, SignOfficeParams } from '../protocol/schemas.js';
 import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
@@ -20,7 +20,7 @@ export async function prepareOffice(p: OfficeItemParams, call: Call): Promise<Pr
     async execute(key) {
       const options = { fileName: p.fileName, allowMacros, hashAlgorithm: p.hashAlgorithm ?? 'SHA-256', signingTime: call.deps.clock.now(), ...(p.comment !== undefined ? { comment: p.comment } : {}) } as const;
       const document = await call.deps.documents.signOffice(p.document, options, await key.digestSigner());
-      return { document: encodeBase64(document) };
+      return { document: await encodeBase64Sliced(document) };
     },
   };
 }

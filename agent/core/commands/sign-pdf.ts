@@ -1,7 +1,7 @@
 // sign.pdf: PAdES B-B / B-T / B-LT / B-LTA as an incremental update, described (DOCUMENT_INVALID) before the dialog.
 import { AgentError } from '../errors.js';
 import type { PdfAppearance, PdfSignOptions } from '../ports.js';
-import { encodeBase64 } from '../protocol/encoding.js';
+import { encodeBase64Sliced } from '../protocol/slices.js';
 import { signPdfAtLevel } from '../status/long-term.js';
 import type { PdfItemParams, SignPdfParams } from '../protocol/schemas.js';
 import type { SignSubject } from '../types.js';
@@ -48,7 +48,7 @@ export async function preparePdf(p: PdfItemParams, call: Call): Promise<Prepared
       if (p.subFilter !== undefined) options.subFilter = p.subFilter;
       const pdf = await signPdfAtLevel(call.deps.documents, call.deps.status, p.pdf, options, await key.digestSigner(), call.promptContext.signal);
       // A repaired input (damaged file) is said so in the result as in the dialog.
-      return description.repaired ? { pdf: encodeBase64(pdf), repaired: description.repaired } : { pdf: encodeBase64(pdf) };
+      return description.repaired ? { pdf: await encodeBase64Sliced(pdf), repaired: description.repaired } : { pdf: await encodeBase64Sliced(pdf) };
     },
   };
 }

@@ -1,6 +1,6 @@
 // sign.xml: XMLDSig with the enveloped / einvoice / tax profiles, described (DOCUMENT_INVALID) before the dialog.
 import type { XmlSignOptions } from '../ports.js';
-import { encodeBase64 } from '../protocol/encoding.js';
+import { encodeBase64Sliced } from '../protocol/slices.js';
 import type { SignXmlParams, XmlItemParams } from '../protocol/schemas.js';
 import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
@@ -32,7 +32,7 @@ export async function prepareXml(p: XmlItemParams, call: Call): Promise<Prepared
     subject,
     async execute(key) {
       const xml = await call.deps.documents.signXml(p.xml, options, await key.digestSigner());
-      return { xml: encodeBase64(xml) };
+      return { xml: await encodeBase64Sliced(xml) };
     },
   };
 }

@@ -1,6 +1,7 @@
 // Safe JSON in and out: depth and value-count pre-scan before JSON.parse, prototype-key rejection, and the response serialiser.
 import type { WireError } from '../errors.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './limits.js';
+import { isBase64Text, yieldToEventLoop } from './slices.js';
 
 export type JsonParseResult =
   | { ok: true; value: unknown }
@@ -22,27 +23,55 @@ function stringEnd(text: string, open: number): number {
   }
 }
 
-/**
- * Pre-scan before JSON.parse (THREATS T22): the deepest nesting and the number of values (every `[`, `{` and `,`
- * outside strings) are bounded BEFORE any object is built, so `[{},{},…]` of 90 MiB costs one scan, not gigabytes
- * of heap. Returns what was exceeded, or null. Iterative: a 10k-deep `[[[[` is a loop, not a stack overflow.
- */
-export function jsonShapeExceeds(text: string, maxDepth: number, maxValues: number): string | null {
+/** String literals at least this long are lifted out of a large message before JSON.parse (see parseJson). */
+export const LONG_LITERAL_CHARS = 256 * 1024;
+/** Messages from this size on are parsed as a skeleton plus lifted literals. */
+const SKELETON_FROM_CHARS = 1024 * 1024;
+/** Stands in the skeleton for the n-th lifted literal; a message that holds this text itself is parsed whole. */
+const LIFTED = '\\u0000kyso-lifted:';
+const LIFTED_VALUE = '\u0000kyso-lifted:';
+
+interface Shape {
+  exceeds: string | null;
+  /** [opening quote, closing quote] of value literals of at least LONG_LITERAL_CHARS (only when asked). */
+  long: Array<[number, number]>;
+}
+
+/** Index of the first character after `i` that is not JSON whitespace. */
+function skipSpace(text: string, i: number): number {
+  let j = i;
+  for (let c = text.charCodeAt(j); c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09; c = text.charCodeAt(++j));
+  return j;
+}
+
+function scanJson(text: string, maxDepth: number, maxValues: number, collectLong: boolean): Shape {
+  const long: Array<[number, number]> = [];
   let depth = 0;
   let values = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22) {
       const end = stringEnd(text, i);
-      if (end === -1) return null; // unterminated: JSON.parse reports the syntax error
+      if (end === -1) return { exceeds: null, long: [] }; // unterminated: JSON.parse reports the syntax error
+      // A long member name stays in place (JSON.parse handles it); only values are lifted.
+      if (collectLong && end - i > LONG_LITERAL_CHARS && text.charCodeAt(skipSpace(text, end + 1)) !== 0x3a) long.push([i, end]);
       i = end;
     } else if (c === 0x5b || c === 0x7b) {
-      if (++depth > maxDepth) return `nesting deeper than ${maxDepth}`;
-      if (++values > maxValues) return `more than ${maxValues} values`;
+      if (++depth > maxDepth) return { exceeds: `nesting deeper than ${maxDepth}`, long };
+      if (++values > maxValues) return { exceeds: `more than ${maxValues} values`, long };
     } else if (c === 0x5d || c === 0x7d) depth--;
-    else if (c === 0x2c && ++values > maxValues) return `more than ${maxValues} values`;
+    else if (c === 0x2c && ++values > maxValues) return { exceeds: `more than ${maxValues} values`, long };
   }
-  return null;
+  return { exceeds: null, long };
+}
+
+/**
+ * Pre-scan before JSON.parse (THREATS T22): the deepest nesting and the number of values (every `[`, `{` and `,`
+ * outside strings) are bounded BEFORE any object is built, so `[{},{},…]` of 90 MiB costs one scan, not gigabytes
+ * of heap. Returns what was exceeded, or null. Iterative: a 10k-deep `[[[[` is a loop, not a stack overflow.
+ */
+export function jsonShapeExceeds(text: string, maxDepth: number, maxValues: number): string | null {
+  return scanJson(text, maxDepth, maxValues, false).exceeds;
 }
 
 /** Deepest nesting of arrays/objects in `text` passes `limit` (strings skipped, escapes honoured). */
@@ -50,24 +79,89 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   return jsonShapeExceeds(text, limit, Number.MAX_SAFE_INTEGER) !== null;
 }
 
+/** The value of the literal between `open` and `close` (quotes): a substring when it holds no escape. */
+function literalValue(text: string, open: number, close: number): unknown {
+  const inner = text.slice(open + 1, close);
+  return inner.includes('\\') ? JSON.parse(text.slice(open, close + 1)) : inner;
+}
+
+/** Puts the lifted literals back in place of their stand-ins (the skeleton is small: bounded by maxValues). */
+function restore(value: unknown, lifted: unknown[]): unknown {
+  if (typeof value === 'string') return value.startsWith(LIFTED_VALUE) ? lifted[Number(value.slice(LIFTED_VALUE.length))] : value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = restore(value[i], lifted);
+  } else if (typeof value === 'object' && value !== null) {
+    const o = value as Record<string, unknown>;
+    for (const k of Object.keys(o)) o[k] = restore(o[k], lifted);
+  }
+  return value;
+}
+
 /**
  * Parses one JSON-RPC message. Too deep → INVALID_REQUEST (valid JSON we refuse to walk); syntax → PARSE_ERROR;
  * a `__proto__`/`constructor`/`prototype` key anywhere → INVALID_REQUEST, so no later code can be tricked by one.
+ * A large message (a document in base64) is parsed as its skeleton: long string values are lifted out as
+ * substrings (no copy, no per-character JSON work) and put back after JSON.parse of the rest, so a 64 MiB document
+ * costs native scans of milliseconds, not one JSON.parse blocking the event loop for hundreds (T22). A lifted
+ * literal is taken as written, so a raw control character in it is not refused here: every long field is base64,
+ * whose alphabet check refuses it, and every other text field has a length limit far below LONG_LITERAL_CHARS.
  */
 export function parseJson(text: string, maxDepth: number = MAX_JSON_DEPTH, maxValues: number = MAX_JSON_VALUES): JsonParseResult {
-  const shape = jsonShapeExceeds(text, maxDepth, maxValues);
-  if (shape !== null) return { ok: false, reason: 'INVALID_REQUEST', detail: shape };
+  const steps = parseSteps(text, maxDepth, maxValues);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** parseJson with a turn of the event loop between the whole-text passes of a large message (T22). */
+export async function parseJsonSliced(text: string, maxDepth: number = MAX_JSON_DEPTH, maxValues: number = MAX_JSON_VALUES): Promise<JsonParseResult> {
+  const steps = parseSteps(text, maxDepth, maxValues);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await yieldToEventLoop();
+  }
+}
+
+/** The passes of parseJson; it yields between two passes over a large text (each is one native scan). */
+function* parseSteps(text: string, maxDepth: number, maxValues: number): Generator<void, JsonParseResult> {
+  const large = text.length >= SKELETON_FROM_CHARS;
+  const skeletal = large && !text.includes(LIFTED);
+  if (large) yield;
+  const shape = scanJson(text, maxDepth, maxValues, skeletal);
+  if (shape.exceeds !== null) return { ok: false, reason: 'INVALID_REQUEST', detail: shape.exceeds };
+  let source = text;
+  const lifted: unknown[] = [];
+  try {
+    if (shape.long.length > 0) {
+      const pieces: string[] = [];
+      let from = 0;
+      for (const [open, close] of shape.long) {
+        yield;
+        pieces.push(text.slice(from, open), `"${LIFTED}${lifted.length}"`);
+        lifted.push(literalValue(text, open, close));
+        from = close + 1;
+      }
+      pieces.push(text.slice(from));
+      source = pieces.join('');
+    }
+  } catch {
+    return { ok: false, reason: 'PARSE_ERROR', detail: 'malformed JSON' };
+  }
+  if (large) yield;
   // The reviver walks every node; only pay for it when a forbidden word appears at all (cheap substring scans).
-  const suspicious = text.includes('__proto__') || text.includes('constructor') || text.includes('prototype');
+  const suspicious = source.includes('__proto__') || source.includes('constructor') || source.includes('prototype');
   let forbidden = false;
   try {
-    const value: unknown = suspicious
-      ? JSON.parse(text, function reviver(this: object, key: string, v: unknown) {
+    let value: unknown = suspicious
+      ? JSON.parse(source, function reviver(this: object, key: string, v: unknown) {
         if (FORBIDDEN_KEYS.has(key) && Object.prototype.hasOwnProperty.call(this, key)) forbidden = true;
         return v;
       })
-      : JSON.parse(text);
+      : JSON.parse(source);
     if (forbidden) return { ok: false, reason: 'INVALID_REQUEST', detail: 'forbidden key (__proto__, constructor or prototype)' };
+    if (lifted.length > 0) value = restore(value, lifted);
     return { ok: true, value };
   } catch {
     return { ok: false, reason: 'PARSE_ERROR', detail: 'malformed JSON' };
@@ -79,6 +173,35 @@ export type RpcId = string | number | null;
 /** A JSON-RPC 2.0 success response, serialised. */
 export function serializeResult(id: RpcId, result: unknown): string {
   return JSON.stringify({ jsonrpc: '2.0', id, result });
+}
+
+/** A stand-in of the skeleton, as JSON text: the quoted marker and its number. */
+const STAND_IN = /"\\u0000kyso-lifted:(\d+)"/;
+
+/**
+ * serializeResult for results that carry a signed document (T22): long strings are left out of JSON.stringify and
+ * placed between quotes as they are when they are base64 (checked in slices), so an 85 MiB answer is not one
+ * blocking JSON.stringify. Anything else long is stringified on its own.
+ */
+export async function serializeResultSliced(id: RpcId, result: unknown): Promise<string> {
+  const long: string[] = [];
+  const skeleton = JSON.stringify({ jsonrpc: '2.0', id, result }, (_key, v: unknown) => {
+    if (typeof v !== 'string' || v.length < LONG_LITERAL_CHARS) return v;
+    long.push(v);
+    return `${LIFTED_VALUE}${long.length - 1}`;
+  });
+  if (long.length === 0) return skeleton;
+  const parts = skeleton.split(new RegExp(STAND_IN.source, 'g'));
+  // A result string that itself looked like a stand-in would shift the count: then no shortcut.
+  if (parts.length !== 2 * long.length + 1 || parts.some((p, i) => i % 2 === 1 && p !== String((i - 1) / 2))) return serializeResult(id, result);
+  // Joined by + (a rope, no copy here): the transport writes it out in slices.
+  let reply = parts[0]!;
+  for (let n = 0; n < long.length; n++) {
+    const text = long[n]!;
+    reply += (await isBase64Text(text)) ? `"${text}"` : JSON.stringify(text);
+    reply += parts[2 * n + 2]!;
+  }
+  return reply;
 }
 
 /** A JSON-RPC 2.0 error response, serialised. */

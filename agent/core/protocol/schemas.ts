@@ -2,22 +2,25 @@
 import { z } from 'zod';
 import { AgentError, type Reason } from '../errors.js';
 import { HASH_ALGORITHMS, HASH_LENGTH, SIGN_SCHEMES, type HashAlgorithm } from '../types.js';
-import { decodeBase64 } from './encoding.js';
+import { decodeBase64Sliced } from './slices.js';
 import { MAX_BATCH_ITEMS, MAX_DOCUMENT_BYTES, MAX_IMAGE_BYTES } from './limits.js';
 import type { Method } from './methods.js';
 
 /** A custom issue may name its reason (HASH_LENGTH_INVALID, PAYLOAD_TOO_LARGE); the rest are INVALID_PARAMS. */
 type IssueParams = { reason: Reason };
 
-/** Base64 that decodes to at most `maxBytes`; longer text is PAYLOAD_TOO_LARGE without being decoded. */
+/**
+ * Base64 that decodes to at most `maxBytes`; longer text is PAYLOAD_TOO_LARGE without being decoded. A long text is
+ * decoded in slices with turns of the event loop between them (T22), hence parseParams is async.
+ */
 function base64(maxBytes: number) {
   const maxChars = Math.ceil(maxBytes / 3) * 4;
-  return z.string().transform((text, ctx) => {
+  return z.string().transform(async (text, ctx) => {
     if (text.length > maxChars) {
       ctx.addIssue({ code: 'custom', message: `larger than ${maxBytes} bytes`, params: { reason: 'PAYLOAD_TOO_LARGE' } satisfies IssueParams });
       return z.NEVER;
     }
-    const bytes = decodeBase64(text);
+    const bytes = await decodeBase64Sliced(text);
     if (bytes === null) {
       ctx.addIssue({ code: 'custom', message: 'not standard padded base64' });
       return z.NEVER;
@@ -237,12 +240,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
  * Validates and decodes `params` for `method`. Absent params are `{}`; positional (array) params are refused.
  * Throws AgentError INVALID_PARAMS (data.detail names the field), HASH_LENGTH_INVALID or PAYLOAD_TOO_LARGE.
  */
-export function parseParams<M extends Method>(method: M, params: unknown): ParamsOf<M> {
+export async function parseParams<M extends Method>(method: M, params: unknown): Promise<ParamsOf<M>> {
   const value = params === undefined ? {} : params;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new AgentError('INVALID_PARAMS', 'Invalid params', { detail: 'params: must be an object (by-name params)' });
   }
-  const r = paramSchemas[method].safeParse(value);
+  const r = await paramSchemas[method].safeParseAsync(value);
   if (r.success) return r.data as ParamsOf<M>;
   const issues = r.error.issues;
   const reasonOf = (i: z.core.$ZodIssue): Reason | undefined =>

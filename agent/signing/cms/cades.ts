@@ -7,6 +7,7 @@ import * as pkijs from 'pkijs';
 import { hashAlgorithmIdentifier, schemeFor, signatureAlgorithmIdentifier, signerKey } from '../algorithms.js';
 import { NODE_HASH } from '../digest-info.js';
 import { certParts, ctx, derSetOf, encode, flatten, node, oid, tlv, OCTET_STRING, SEQUENCE, SET } from '../der.js';
+import { digestSliced } from '../digest-sliced.js';
 import { ecdsaRawToDer } from '../ecdsa-format.js';
 import { requestTimestamp } from '../tsa/client.js';
 import { OID, contentTypeAttr, messageDigestAttr, signatureTimestampAttr, signingCertificateV2Attr, signingTimeAttr } from './attributes.js';
@@ -42,7 +43,7 @@ export async function createCades(input: CmsInput, options: CmsSignOptions & { p
   let content: Uint8Array | undefined;
   if ('data' in input) {
     hashAlgorithm = options.hashAlgorithm;
-    messageDigest = hashData(input.data, hashAlgorithm);
+    messageDigest = await digestSliced(hashAlgorithm, input.data);
     content = input.data;
   } else {
     hashAlgorithm = input.hashAlgorithm;

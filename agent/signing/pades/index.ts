@@ -1,6 +1,6 @@
 // PAdES: describe, sign (one incremental update) and verify PDF files.
-import { createHash } from 'node:crypto';
 import type { DocumentDescription } from '../../core/ports.js';
+import { sha256HexSliced } from '../digest-sliced.js';
 import { asInvalid } from './document.js';
 import { getPage, pageCount, signedFields } from './pages.js';
 import { openForSigning } from './sign.js';
@@ -19,7 +19,7 @@ export async function describePdf(pdf: Uint8Array, options: { stampPage?: number
     const count = pageCount(file);
     const d: DocumentDescription = {
       size: pdf.length,
-      sha256Hex: createHash('sha256').update(pdf).digest('hex'),
+      sha256Hex: await sha256HexSliced(pdf),
       pageCount: count,
       existingSignatures: signedFields(file).length,
     };

@@ -46,7 +46,7 @@ export async function addDocumentTimestamp(pdf: Uint8Array, options: { url: stri
   } catch (e) {
     throw asInvalid(e);
   }
-  const digest = byteRangeDigest(out, contentsStart, contentsEnd, options.hashAlgorithm);
+  const digest = await byteRangeDigest(out, contentsStart, contentsEnd, options.hashAlgorithm);
   const token = await requestTimestamp(options.url, digest, options.hashAlgorithm);
   if (token.token.length > TOKEN_PLACEHOLDER_BYTES) throw new AgentError('TSA_FAILED', 'Timestamp authority failed', { detail: 'the timestamp token is too large' });
   out.write(Buffer.from(token.token).toString('hex'), contentsStart + 1, 'latin1');

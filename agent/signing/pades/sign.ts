@@ -1,10 +1,9 @@
 // signPdf: one incremental update with signature dictionary, widget, AcroForm, and the CMS written into /Contents.
-import { createHash } from 'node:crypto';
 import { AgentError } from '../../core/errors.js';
 import type { DigestSigner, PdfAppearance, PdfSignOptions } from '../../core/ports.js';
 import type { HashAlgorithm } from '../../core/types.js';
 import { createCades } from '../cms/cades.js';
-import { NODE_HASH } from '../digest-info.js';
+import { digestSliced } from '../digest-sliced.js';
 import { buildAppearance } from './appearance.js';
 import { asInvalid, invalid, PdfFile } from './document.js';
 import { name, PdfDict, PdfRaw, PdfRef, PdfString, textString } from './objects.js';
@@ -120,11 +119,8 @@ export function fillByteRange(out: Buffer, sigOffset: number, placeholderBytes: 
 }
 
 /** The digest over everything but /Contents (what a PDF signature or document timestamp covers). */
-export function byteRangeDigest(out: Buffer, contentsStart: number, contentsEnd: number, hashAlgorithm: HashAlgorithm): Uint8Array {
-  const hash = createHash(NODE_HASH[hashAlgorithm]);
-  hash.update(out.subarray(0, contentsStart));
-  hash.update(out.subarray(contentsEnd));
-  return new Uint8Array(hash.digest());
+export function byteRangeDigest(out: Buffer, contentsStart: number, contentsEnd: number, hashAlgorithm: HashAlgorithm): Promise<Uint8Array> {
+  return digestSliced(hashAlgorithm, out.subarray(0, contentsStart), out.subarray(contentsEnd));
 }
 
 /** Adds an annotation to the page's /Annots: a direct array rewrites the page, an indirect one is rewritten itself. */
@@ -245,7 +241,7 @@ export async function signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: 
     throw asInvalid(e);
   }
 
-  const digest = byteRangeDigest(out, contentsStart, contentsEnd, options.hashAlgorithm);
+  const digest = await byteRangeDigest(out, contentsStart, contentsEnd, options.hashAlgorithm);
 
   const pades = subFilter === 'ETSI.CAdES.detached';
   const cms = await createCades(

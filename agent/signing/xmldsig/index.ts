@@ -1,6 +1,6 @@
 // XMLDSig: describe and sign XML documents (enveloped, einvoice, tax profiles).
-import { createHash } from 'node:crypto';
 import type { DocumentDescription, XmlSignOptions } from '../../core/ports.js';
+import { sha256HexSliced } from '../digest-sliced.js';
 import { parseXml } from './parse.js';
 import { keepPlan } from './plan-memo.js';
 import { planSignature } from './sign.js';
@@ -20,5 +20,5 @@ export async function describeXml(xml: Uint8Array, options: XmlSignOptions): Pro
   // The summary reads the document before the plan adds containers to the tree.
   const summary = summarizeXml(doc, xml.length, options);
   keepPlan(xml, planSignature(doc, options));
-  return { size: xml.length, sha256Hex: createHash('sha256').update(xml).digest('hex'), summary };
+  return { size: xml.length, sha256Hex: await sha256HexSliced(xml), summary };
 }

@@ -1,0 +1,69 @@
+// Large messages are worked in slices with a turn of the event loop between them (docs/security.md T22): a 64 MiB
+// document decoded, encoded or scanned in one go would block heartbeats, other sites and the dialog for seconds.
+import { decodeBase64, encodeBase64 } from './encoding.js';
+
+const MiB = 1024 * 1024;
+/** Characters of base64 worked between two yields: 1 Mi chars take a few ms, so a 64 MiB document yields ~90 times. */
+export const SLICE_CHARS = MiB;
+/** Bytes encoded between two yields (3 bytes per 4 chars, so one slice of text). */
+const SLICE_BYTES = (SLICE_CHARS / 4) * 3;
+
+/**
+ * Lets timers, sockets and dialog heartbeats run. setTimeout is a global in Node and browsers alike (the core takes
+ * no `node:*`); a resolved promise would not do, as microtasks run before any I/O.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** decodeBase64 (same strict rules, same null on anything else) with a yield between slices of a long text. */
+export async function decodeBase64Sliced(text: string): Promise<Uint8Array | null> {
+  if (text.length <= SLICE_CHARS) return decodeBase64(text);
+  if (text.length % 4 !== 0) return null;
+  const pad = (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
+  const out = new Uint8Array((text.length / 4) * 3 - pad);
+  let offset = 0;
+  for (let start = 0; start < text.length; start += SLICE_CHARS) {
+    const last = start + SLICE_CHARS >= text.length;
+    const part = decodeBase64(text.slice(start, start + SLICE_CHARS));
+    // Padding belongs at the very end only: an inner slice that decoded short had '=' inside the text.
+    if (part === null || (!last && part.length !== (SLICE_CHARS / 4) * 3)) return null;
+    out.set(part, offset);
+    offset += part.length;
+    await yieldToEventLoop();
+  }
+  return out;
+}
+
+/** encodeBase64 with a yield between slices of a large document (the signed PDF, CMS, XML, Office file). */
+export async function encodeBase64Sliced(bytes: Uint8Array): Promise<string> {
+  if (bytes.length <= SLICE_BYTES) return encodeBase64(bytes);
+  // Joined by + (a rope): the one copy into a flat string happens when the transport writes the answer.
+  let text = '';
+  for (let start = 0; start < bytes.length; start += SLICE_BYTES) {
+    text += encodeBase64(bytes.subarray(start, start + SLICE_BYTES));
+    await yieldToEventLoop();
+  }
+  recent.push(text);
+  if (recent.length > RECENT) recent.shift();
+  return text;
+}
+
+/** The last large texts encodeBase64Sliced made: known base64, recognised by identity (=== on the same string is a pointer compare). */
+const RECENT = 16;
+const recent: string[] = [];
+
+/** Whether `text` is all base64 alphabet (so it goes into JSON between quotes as is), checked slice by slice. */
+export async function isBase64Text(text: string): Promise<boolean> {
+  const i = recent.indexOf(text);
+  if (i >= 0) {
+    recent.splice(i, 1);
+    return true;
+  }
+  const outside = /[^A-Za-z0-9+/=]/;
+  for (let start = 0; start < text.length; start += SLICE_CHARS) {
+    if (outside.test(text.slice(start, start + SLICE_CHARS))) return false;
+    if (start + SLICE_CHARS < text.length) await yieldToEventLoop();
+  }
+  return true;
+}

@@ -1,0 +1,70 @@
+// Large messages through the transport in slices (docs/security.md T22): decoding 85 MiB of UTF-8 or writing an
+// 85 MiB answer (TLS-encrypted on the main thread) in one call blocks the agent for hundreds of milliseconds.
+import { isAscii } from 'node:buffer';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+
+/** Bytes decoded, or characters written, between two turns of the event loop. */
+export const TEXT_SLICE = 1 << 20;
+
+/** UTF-8 → string; `fatal` refuses malformed input (TypeError) as TextDecoder does. Large input yields between slices. */
+export async function decodeUtf8Sliced(bytes: Uint8Array, fatal: boolean): Promise<string> {
+  const decoder = new TextDecoder('utf-8', { fatal });
+  if (bytes.length <= TEXT_SLICE) return decoder.decode(bytes);
+  // The frame was just assembled (one large copy in ws, in the poll phase): a timer turn lets heartbeats run first.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  // A document in base64 is ASCII: one native copy into a one-byte string, the least any string of it costs.
+  if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+  // Otherwise slices cut between characters (never before a continuation byte), each decoded on its own
+  // (TextDecoder's streaming mode is several times slower than whole-input decoding).
+  const parts: string[] = [];
+  for (let pos = 0; pos < bytes.length;) {
+    let end = Math.min(pos + TEXT_SLICE, bytes.length);
+    while (end < bytes.length && end > pos && (bytes[end]! & 0xc0) === 0x80) end--;
+    if (end === pos) end = Math.min(pos + TEXT_SLICE, bytes.length);
+    parts.push(decoder.decode(bytes.subarray(pos, end)));
+    pos = end;
+    await nextTurn();
+  }
+  return parts.join('');
+}
+
+/** Pieces of `text` of about TEXT_SLICE characters, never splitting a surrogate pair. */
+export function* textSlices(text: string): Generator<string> {
+  let pos = 0;
+  while (pos < text.length) {
+    let end = Math.min(pos + TEXT_SLICE, text.length);
+    const c = text.charCodeAt(end - 1);
+    if (end < text.length && c >= 0xd800 && c <= 0xdbff) end--;
+    yield text.slice(pos, end);
+    pos = end;
+  }
+}
+
+/**
+ * Sends text messages on one WebSocket in order; a large one goes out as fragments of one message, each written
+ * (and encrypted) in its own turn, so nothing else may be sent between them: every send of the connection queues here.
+ */
+export class MessageQueue {
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(private readonly sendFrame: (data: string, fin: boolean, done: (err?: Error) => void) => void, private readonly open: () => boolean) {}
+
+  send(text: string): Promise<void> {
+    const run = async (): Promise<void> => {
+      if (!this.open()) return;
+      if (text.length <= TEXT_SLICE) {
+        this.sendFrame(text, true, () => undefined);
+        return;
+      }
+      const slices = [...textSlices(text)];
+      for (let i = 0; i < slices.length; i++) {
+        if (!this.open()) return;
+        const fin = i === slices.length - 1;
+        await new Promise<void>((resolve) => this.sendFrame(slices[i]!, fin, () => resolve()));
+        if (!fin) await nextTurn();
+      }
+    };
+    this.tail = this.tail.then(run, run);
+    return this.tail;
+  }
+}
