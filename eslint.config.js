@@ -1,21 +1,37 @@
 // Lint, including the layering rule of ../shared/STYLE.md: imports only flow toward core.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import layering from './eslint-rules/layering.js';
 
-const layers = ['pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'cli', 'headless', 'electron', 'demo'];
-
-/** Patterns that forbid importing the given sibling layers of agent/. */
-const layerPatterns = (names) => names.map((n) => ({ group: [`**/${n}/*`, `**/${n}`], message: `layering: this folder may not import agent/${n} (see STYLE.md)` }));
+/**
+ * Which layer may import which (docs/architecture.md), checked on resolved paths by eslint-rules/layering.js.
+ * Adapters import core (and what is written here), never each other; nothing in agent/ imports renderer/ or sdk/.
+ */
+const LAYERS = {
+  core: [],
+  pkcs11: ['core', 'certs'],
+  certs: ['core'],
+  signing: ['core', 'certs'],
+  server: ['core'],
+  compat: ['core'],
+  tls: ['core'],
+  demo: ['core', 'certs'],
+  // Composition roots: every adapter.
+  cli: ['core', 'pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'demo', 'headless'],
+  headless: ['core', 'pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'demo', 'renderer'],
+  electron: ['core', 'pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'demo', 'headless', 'renderer'],
+  renderer: ['core'],
+  sdk: ['core'],
+};
 const noTests = { group: ['**/*.test', '**/*.test.js', '**/native-tests/**'], message: 'nothing imports tests' };
 const noElectron = { name: 'electron', message: 'only agent/electron imports electron' };
 
-/** One restricted-imports rule per adapter layer: core + its libraries, not the other adapters. */
-function adapter(name, alsoAllowed = []) {
-  const forbidden = layers.filter((l) => l !== name && !alsoAllowed.includes(l));
+/** One restricted-imports rule per adapter layer: its libraries, no electron, no tests (layers: kyso/layering). */
+function adapter(name) {
   return {
     files: [`agent/${name}/**/*.ts`],
     rules: {
-      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [...layerPatterns(forbidden), { group: ['**/renderer/**', '**/sdk/**'], message: 'layering' }, noTests] }],
+      'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noTests] }],
     },
   };
 }
@@ -33,22 +49,22 @@ export default tseslint.config(
     },
   },
   {
+    files: ['agent/**/*.ts', 'renderer/**/*.ts', 'sdk/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    plugins: { kyso: { rules: { layering } } },
+    rules: { 'kyso/layering': ['error', { layers: LAYERS }] },
+  },
+  {
     // core: the ports and the rules. No Node, no DOM libraries, no adapters.
     files: ['agent/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [noElectron, { name: 'ws' }, { name: 'pkcs11js' }],
-        patterns: [{ group: ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'tls', 'child_process'], message: 'core imports no Node modules' }, ...layerPatterns(layers), { group: ['**/renderer/**', '**/sdk/**'], message: 'layering' }, noTests],
+        patterns: [{ group: ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'tls', 'child_process'], message: 'core imports no Node modules' }, noTests],
       }],
     },
   },
-  adapter('pkcs11', ['certs']),
-  adapter('certs'),
-  adapter('signing', ['certs']),
-  adapter('server'),
-  adapter('compat'),
-  adapter('tls'),
-  adapter('demo', ['certs']),
+  ...['pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'demo'].map((name) => adapter(name)),
   {
     files: ['agent/cli/**/*.ts', 'agent/headless/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noTests] }] },

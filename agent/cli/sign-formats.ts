@@ -55,13 +55,12 @@ async function describing<T>(format: string, work: () => Promise<T>): Promise<T>
 export async function signOne(plan: SignPlan, path: string, input: Uint8Array, tsa: string | undefined, documents: DocumentSigners, signer: DigestSigner, clock: Clock): Promise<Uint8Array> {
   switch (plan.format) {
     case 'pdf': {
-      await describing('pdf', () => documents.describePdf(input));
-      return documents.signPdf(input, pdfOptions(plan, basename(path), tsa, clock.now()), signer);
+      const described = await describing('pdf', () => documents.describePdf(input));
+      return documents.signPdf(described.plan, pdfOptions(plan, basename(path), tsa, clock.now()), signer);
     }
     case 'xml': {
-      const options = xmlOptions(plan, clock.now());
-      await describing('xml', () => documents.describeXml(input, options));
-      return documents.signXml(input, options, signer);
+      const described = await describing('xml', () => documents.describeXml(input, xmlOptions(plan, clock.now())));
+      return documents.signXml(described.plan, signer);
     }
     case 'cms': {
       const options = { hashAlgorithm: plan.hashAlgorithm, detached: plan.cms.detached, signingTime: plan.cms.signingTime ? clock.now() : (false as const), ...(tsa ? { timestamp: { url: tsa } } : {}) };

@@ -48,8 +48,11 @@ export interface AgentDispatcher extends Dispatcher {
 }
 
 const DEFAULT_FEATURES = ['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.batch', 'tokens.changed'];
-/** Methods that hold the origin's operation slot from before their params are decoded to the end (review M4). */
-const SLOTTED_METHODS: ReadonlySet<Method> = new Set<Method>(['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.batch']);
+/**
+ * Methods that hold the origin's operation slot from before their params are decoded to the end: every sign.*
+ * (docs/security.md T6). The dispatcher is the only place a slot is taken.
+ */
+const holdsSlot = (method: Method): boolean => method.startsWith('sign.');
 const ENVELOPE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 
 type Envelope =
@@ -129,8 +132,8 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
       const handler = commands[method] as (p: unknown, c: Call) => Promise<unknown>;
       return handler(parsed, call);
     };
-    // Review M4: a sign.* call takes its origin's slot before its documents are decoded (BUSY first).
-    return SLOTTED_METHODS.has(method) ? deps.limiter.withSlot(origin, invoke) : invoke(undefined);
+    // A sign.* call takes its origin's slot before its documents are decoded (BUSY first).
+    return holdsSlot(method) ? deps.limiter.withSlot(origin, invoke) : invoke(undefined);
   }
 
   async function handle(raw: string, connection: ConnectionContext): Promise<string | null> {

@@ -1,8 +1,7 @@
 // Pkcs11TokenService: the TokenService port over pkcs11js — tokens, certificates, login, signing, changes.
 import { AgentError } from '../core/errors.js';
 import type { PinStatus } from '../core/errors.js';
-import type { OffThreadSigning, SignHooks } from '../core/off-thread-signing.js';
-import type { AuthState, Clock, Logger, ModuleReport, SignatureResult, SignDigestRequest, TokenService } from '../core/ports.js';
+import type { AuthState, Clock, Logger, ModuleReport, SignatureResult, SignDigestRequest, SignHooks, TokenService } from '../core/ports.js';
 import type { Cert, Token } from '../core/types.js';
 import type { ModuleCandidate } from './catalog.js';
 import { certsLib, certsLibLoaded, loadCertsLib } from './certs-lib.js';
@@ -50,7 +49,7 @@ const inFlightInputs = new Set<Buffer>();
 const notFound = (): AgentError => new AgentError('CERTIFICATE_NOT_FOUND', 'Không tìm thấy chứng thư số / Certificate not found');
 
 /** The TokenService over real PKCS#11 modules. Create it with {@link createPkcs11TokenService}. */
-export class Pkcs11TokenService implements TokenService, OffThreadSigning {
+export class Pkcs11TokenService implements TokenService {
   private readonly loaded: LoadedModule[];
   private readonly reports: ModuleReport[];
   private readonly tokens = new Map<string, TokenEntry>();

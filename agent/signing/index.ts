@@ -1,8 +1,8 @@
 // The signing formats wired as the core's DocumentSigners port: CMS/CAdES, PAdES and XMLDSig.
 import type { DocumentSigners } from '../core/ports.js';
 import { createCades } from './cms/cades.js';
-import { describePdf, signPdf } from './pades/index.js';
-import { describeXml, signXml } from './xmldsig/index.js';
+import { describePdf, signDescribedPdf } from './pades/index.js';
+import { describeXml, signDescribedXml } from './xmldsig/index.js';
 
 export { createCades, type CadesOptions } from './cms/cades.js';
 export { requestTimestamp, parseTimestampToken, type TimestampToken } from './tsa/client.js';
@@ -13,9 +13,9 @@ export { verifyPdf, type PdfSignatureReport } from './pades/index.js';
 export function createDocumentSigners(): DocumentSigners {
   return {
     describePdf,
-    signPdf,
+    signPdf: signDescribedPdf,
     describeXml,
-    signXml,
+    signXml: signDescribedXml,
     signCms: (input, options, signer) => createCades(input, options, signer),
   };
 }

@@ -118,7 +118,7 @@ describe('H2: one decode budget per file', () => {
     await expectInvalid(() => describePdf(pdf), /decode budget exceeded/);
     // Two of them fit: the same construction is readable when within budget.
     plain.set(1, CATALOG('/AcroForm << /Fields [10 0 R 11 0 R] >> '));
-    expect((await describePdf(xrefStreamPdf({ plain, packed, padding }))).pageCount).toBe(1);
+    expect((await describePdf(xrefStreamPdf({ plain, packed, padding }))).description.pageCount).toBe(1);
   });
 
   it('decodeStream_50MiBInflateOnSmallBudget_stopsAtBudgetWithoutInflatingAll', () => {

@@ -12,7 +12,7 @@ import { IncrementalWriter } from './writer.js';
 
 const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
 /** ByteRange numbers have at most 10 digits: files beyond this are refused long before (PAYLOAD_TOO_LARGE). */
-const MAX_INPUT = 9_000_000_000;
+export const MAX_INPUT = 9_000_000_000;
 
 /** PDF date `D:YYYYMMDDHHmmSS+07'00'` in Vietnam time (the signer's local time for our users). */
 export function pdfDate(d: Date): string {
@@ -68,7 +68,11 @@ function appendToArray(file: PdfFile, w: IncrementalWriter, owner: PdfDict, key:
  */
 export async function signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array> {
   if (pdf.length > MAX_INPUT) throw invalid('tệp quá lớn / file too large');
-  const file = PdfFile.open(pdf);
+  return signPdfFile(PdfFile.open(pdf), options, signer);
+}
+
+/** {@link signPdf} of a file already parsed (by describePdf): the document is read once. */
+export async function signPdfFile(file: PdfFile, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array> {
   const subFilter = options.subFilter ?? 'ETSI.CAdES.detached';
   const timestamped = options.level === 'B-T';
   if (timestamped && !options.timestamp) {

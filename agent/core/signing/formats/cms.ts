@@ -1,15 +1,13 @@
 // sign.cms: a CAdES (CMS SignedData) over data or over a hash, through the DocumentSigners port.
-import type { CmsInput, CmsSignOptions } from '../ports.js';
-import { encodeBase64, sha256Hex, toHex } from '../protocol/encoding.js';
-import type { CmsItemParams, SignCmsParams } from '../protocol/schemas.js';
-import type { SignSubject } from '../types.js';
-import type { Call } from './command.js';
-import { assertHashSigningAllowed, signPrepared, type PreparedSign } from './prepared.js';
+import type { CmsInput, CmsSignOptions } from '../../ports.js';
+import { encodeBase64, sha256Hex, toHex } from '../../protocol/encoding.js';
+import type { ItemSubject, SignFormat } from '../format.js';
+import { assertHashSigningAllowed } from '../format.js';
 
-export async function prepareCms(p: CmsItemParams, call: Call): Promise<PreparedSign> {
+export const cmsFormat: SignFormat<'cms'> = async (p, call) => {
   const hashAlgorithm = p.hashAlgorithm ?? 'SHA-256';
   let input: CmsInput;
-  let subject: SignSubject;
+  let subject: ItemSubject;
   if (p.hash !== undefined) {
     assertHashSigningAllowed(call);
     input = { hash: p.hash, hashAlgorithm };
@@ -22,11 +20,11 @@ export async function prepareCms(p: CmsItemParams, call: Call): Promise<Prepared
   return {
     kind: 'cms',
     subject,
-    async execute(key) {
+    async sign(key) {
       const options: CmsSignOptions = {
         hashAlgorithm,
         // Over a hash the content is not here to embed; over data the default is detached too
-        // (CONTRACT.md); `detached: false` asks for an attached (enveloping) CMS.
+        // (docs/protocol.md); `detached: false` asks for an attached (enveloping) CMS.
         detached: p.hash !== undefined ? true : (p.detached ?? true),
         signingTime: p.signingTime === false ? false : call.deps.clock.now(),
       };
@@ -35,9 +33,4 @@ export async function prepareCms(p: CmsItemParams, call: Call): Promise<Prepared
       return { cms: encodeBase64(cms) };
     },
   };
-}
-
-export async function signCmsCommand(params: SignCmsParams, call: Call): Promise<unknown> {
-  const { certId, ...rest } = params;
-  return signPrepared(call, certId, () => prepareCms(rest, call));
-}
+};

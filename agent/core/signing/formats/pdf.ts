@@ -1,0 +1,45 @@
+// sign.pdf: PAdES B-B / B-T as an incremental update, described (DOCUMENT_INVALID) before the dialog.
+import { AgentError } from '../../errors.js';
+import type { PdfAppearance, PdfSignOptions } from '../../ports.js';
+import { encodeBase64 } from '../../protocol/encoding.js';
+import { describing, type FormatParams, type ItemSubject, type SignFormat } from '../format.js';
+
+export const pdfFormat: SignFormat<'pdf'> = async (p, call) => {
+  // A timestamp asked for implies B-T; B-T without one falls back to the policy TSA.
+  const level = p.level ?? (p.timestamp ? 'B-T' : 'B-B');
+  const timestamp = p.timestamp ?? (level === 'B-T' ? call.deps.policy.tsa : undefined);
+  if (level === 'B-T' && !timestamp) {
+    throw new AgentError('INVALID_PARAMS', 'Invalid params', { detail: 'params.timestamp: level B-T needs timestamp (no policy TSA is set)' });
+  }
+  const { description, plan } = await describing(call, 'pdf', () => call.deps.documents.describePdf(p.pdf));
+  const subject: ItemSubject = { kind: 'document', format: 'pdf', fileName: p.fileName, size: description.size, sha256Hex: description.sha256Hex };
+  if (description.pageCount !== undefined) subject.pageCount = description.pageCount;
+  if (description.existingSignatures !== undefined) subject.existingSignatures = description.existingSignatures;
+  return {
+    kind: 'pdf',
+    subject,
+    async sign(key) {
+      const options = pdfOptions(p, level, timestamp?.url, call.deps.clock.now());
+      const pdf = await call.deps.documents.signPdf(plan, options, await key.digestSigner());
+      return { pdf: encodeBase64(pdf) };
+    },
+  };
+};
+
+/** sign.pdf params → PdfSignOptions (the signing time is taken when the key signs). */
+export function pdfOptions(p: FormatParams<'pdf'>, level: 'B-B' | 'B-T', tsaUrl: string | undefined, signingTime: Date): PdfSignOptions {
+  const options: PdfSignOptions = { fileName: p.fileName, hashAlgorithm: p.hashAlgorithm ?? 'SHA-256', level, signingTime };
+  if (tsaUrl) options.timestamp = { url: tsaUrl };
+  if (p.appearance) {
+    const a: PdfAppearance = {};
+    for (const k of ['visible', 'page', 'text', 'image', 'fontSize'] as const) if (p.appearance[k] !== undefined) (a as Record<string, unknown>)[k] = p.appearance[k];
+    if (p.appearance.rect) a.rect = [...p.appearance.rect];
+    options.appearance = a;
+  }
+  if (p.reason !== undefined) options.reason = p.reason;
+  if (p.location !== undefined) options.location = p.location;
+  if (p.contactInfo !== undefined) options.contactInfo = p.contactInfo;
+  if (p.fieldName !== undefined) options.fieldName = p.fieldName;
+  if (p.subFilter !== undefined) options.subFilter = p.subFilter;
+  return options;
+}
