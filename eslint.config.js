@@ -7,19 +7,23 @@ import layering from './eslint-rules/layering.js';
  * Which layer may import which (docs/architecture.md), checked on resolved paths by eslint-rules/layering.js.
  * Adapters import core (and what is written here), never each other; nothing in agent/ imports renderer/ or sdk/.
  */
+const LEAF = ['core', 'asn1'];
+const ADAPTERS = ['pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'demo'];
 const LAYERS = {
   core: [],
-  pkcs11: ['core', 'certs'],
-  certs: ['core'],
-  signing: ['core', 'certs'],
-  server: ['core'],
-  compat: ['core'],
-  tls: ['core'],
-  demo: ['core', 'certs'],
+  // The ASN.1 toolbox: a leaf every adapter may import.
+  asn1: ['core'],
+  pkcs11: [...LEAF, 'certs'],
+  certs: LEAF,
+  signing: [...LEAF, 'certs'],
+  server: LEAF,
+  compat: LEAF,
+  tls: LEAF,
+  demo: [...LEAF, 'certs'],
   // Composition roots: every adapter.
-  cli: ['core', 'pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'demo', 'headless'],
-  headless: ['core', 'pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'demo', 'renderer'],
-  electron: ['core', 'pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'demo', 'headless', 'renderer'],
+  cli: [...LEAF, ...ADAPTERS, 'headless'],
+  headless: [...LEAF, ...ADAPTERS, 'renderer'],
+  electron: [...LEAF, ...ADAPTERS, 'headless', 'renderer'],
   renderer: ['core'],
   sdk: ['core'],
 };
@@ -64,7 +68,7 @@ export default tseslint.config(
       }],
     },
   },
-  ...['pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'demo'].map((name) => adapter(name)),
+  ...['asn1', ...ADAPTERS].map((name) => adapter(name)),
   {
     files: ['agent/cli/**/*.ts', 'agent/headless/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noTests] }] },

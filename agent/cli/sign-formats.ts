@@ -1,44 +1,40 @@
-// One file through one format of `kyso-agent sign`: CLI flags → DocumentSigners options, parse errors → DOCUMENT_INVALID.
+// One file through one format of `kyso-agent sign`: CLI flags → the sign.* params shape → the core's option mapping.
 import { basename } from 'node:path';
 import { AgentError, isAgentError } from '../core/errors.js';
-import type { Clock, DigestSigner, DocumentSigners, PdfAppearance, PdfSignOptions, XmlSignOptions } from '../core/ports.js';
+import type { Clock, DigestSigner, DocumentSigners } from '../core/ports.js';
+import { pdfOptions, xmlOptions, type PdfOptionParams, type XmlOptionParams } from '../core/signing/index.js';
 import type { SignPlan } from './sign-args.js';
 
-/** PAdES options for one file (the signing time is taken per file). */
-export function pdfOptions(plan: SignPlan, fileName: string, tsa: string | undefined, now: Date): PdfSignOptions {
+/** The run's PDF flags as sign.pdf params: PdfSignOptions come from the core's one mapping (pdfOptions). */
+function pdfParams(plan: SignPlan, fileName: string): PdfOptionParams {
   const f = plan.pdf;
-  const options: PdfSignOptions = { fileName, hashAlgorithm: plan.hashAlgorithm, level: tsa ? 'B-T' : 'B-B', signingTime: now };
-  if (tsa) options.timestamp = { url: tsa };
-  if (!f.visible) {
-    options.appearance = { visible: false };
-  } else {
-    const a: PdfAppearance = {};
-    if (f.page !== undefined) a.page = f.page;
-    if (f.rect !== undefined) a.rect = [...f.rect];
-    if (f.text !== undefined) a.text = f.text;
-    if (f.image !== undefined) a.image = f.image;
-    if (f.fontSize !== undefined) a.fontSize = f.fontSize;
-    if (Object.keys(a).length > 0) options.appearance = { visible: true, ...a };
-  }
-  if (f.reason !== undefined) options.reason = f.reason;
-  if (f.location !== undefined) options.location = f.location;
-  if (f.contactInfo !== undefined) options.contactInfo = f.contactInfo;
-  if (f.fieldName !== undefined) options.fieldName = f.fieldName;
-  if (f.subFilter !== undefined) options.subFilter = f.subFilter;
-  return options;
+  const p: PdfOptionParams = { fileName, hashAlgorithm: plan.hashAlgorithm };
+  const a: NonNullable<PdfOptionParams['appearance']> = {};
+  if (f.page !== undefined) a.page = f.page;
+  if (f.rect !== undefined) a.rect = f.rect;
+  if (f.text !== undefined) a.text = f.text;
+  if (f.image !== undefined) a.image = f.image;
+  if (f.fontSize !== undefined) a.fontSize = f.fontSize;
+  if (!f.visible) p.appearance = { visible: false };
+  else if (Object.keys(a).length > 0) p.appearance = { visible: true, ...a };
+  if (f.reason !== undefined) p.reason = f.reason;
+  if (f.location !== undefined) p.location = f.location;
+  if (f.contactInfo !== undefined) p.contactInfo = f.contactInfo;
+  if (f.fieldName !== undefined) p.fieldName = f.fieldName;
+  if (f.subFilter !== undefined) p.subFilter = f.subFilter;
+  return p;
 }
 
-/** XMLDSig options (the same mapping as sign.xml: absent signing time = the profile's default). */
-export function xmlOptions(plan: SignPlan, now: Date): XmlSignOptions {
+/** The run's XML flags as sign.xml params (XmlSignOptions from the core's xmlOptions). */
+function xmlParams(plan: SignPlan): XmlOptionParams {
   const f = plan.xml;
-  const options: XmlSignOptions = { profile: f.profile, hashAlgorithm: plan.hashAlgorithm };
-  if (f.referenceId !== undefined) options.reference = { id: f.referenceId };
-  if (f.signatureParent !== undefined) options.signatureParent = f.signatureParent;
-  if (f.signatureId !== undefined) options.signatureId = f.signatureId;
-  if (f.c14n !== undefined) options.c14n = f.c14n;
-  if (f.signingTime === true) options.signingTime = now;
-  else if (f.signingTime === false) options.signingTime = false;
-  return options;
+  const p: XmlOptionParams = { profile: f.profile, hashAlgorithm: plan.hashAlgorithm };
+  if (f.referenceId !== undefined) p.reference = { id: f.referenceId };
+  if (f.signatureParent !== undefined) p.signatureParent = f.signatureParent;
+  if (f.signatureId !== undefined) p.signatureId = f.signatureId;
+  if (f.c14n !== undefined) p.c14n = f.c14n;
+  if (f.signingTime !== undefined) p.signingTime = f.signingTime;
+  return p;
 }
 
 /** Runs a parser on untrusted input: its AgentErrors pass, anything else it throws means the file is not readable. */
@@ -56,10 +52,10 @@ export async function signOne(plan: SignPlan, path: string, input: Uint8Array, t
   switch (plan.format) {
     case 'pdf': {
       const described = await describing('pdf', () => documents.describePdf(input));
-      return documents.signPdf(described.plan, pdfOptions(plan, basename(path), tsa, clock.now()), signer);
+      return documents.signPdf(described.plan, pdfOptions(pdfParams(plan, basename(path)), tsa ? 'B-T' : 'B-B', tsa, clock.now()), signer);
     }
     case 'xml': {
-      const described = await describing('xml', () => documents.describeXml(input, xmlOptions(plan, clock.now())));
+      const described = await describing('xml', () => documents.describeXml(input, xmlOptions(xmlParams(plan), clock)));
       return documents.signXml(described.plan, signer);
     }
     case 'cms': {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createCades } from './cms/cades.js';
 import { createDocumentSigners } from './index.js';
 import { verifyCms, verifyXml } from './verify/index.js';
-import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-format.js';
+import { ecdsaDerToRaw, ecdsaRawToDer } from '../asn1/index.js';
 import { softwareSigner } from './testing/software-signer.js';
 import { createTestPki, type TestPki } from './testing/test-pki.js';
 import type { DigestSigner } from '../core/ports.js';

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { createHash, webcrypto } from 'node:crypto';
 import { hostname } from 'node:os';
 import * as x509 from '@peculiar/x509';
-import { LOOPBACK_SUBTREES, nameConstraintsPermitted } from './der.js';
+import { LOOPBACK_SUBTREES, nameConstraintsPermitted } from './name-constraints.js';
 
 const crypto = webcrypto as unknown as Crypto;
 const DAY = 86_400_000;

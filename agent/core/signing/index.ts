@@ -4,4 +4,6 @@ export { approvedKey, digestSignerFor, digestSignerOver, loginForSigning, signDi
 export { assertHashSigningAllowed, describing, type FormatKind, type FormatParams, type ItemSubject, type PlannedSign, type SignFormat } from './format.js';
 export { formatCommands, signCommand } from './sign.js';
 export { SIGN_FORMATS } from './formats/index.js';
+export { pdfOptions, type PdfOptionParams } from './formats/pdf.js';
+export { xmlOptions, type XmlOptionParams } from './formats/xml.js';
 export type { SignHashResult } from './formats/hash.js';

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { AgentError } from '../../core/errors.js';
 import type { DigestSigner, PdfSignOptions } from '../../core/ports.js';
 import { createCades } from '../cms/cades.js';
-import { NODE_HASH } from '../digest-info.js';
+import { NODE_HASH } from '../algorithms.js';
 import { buildAppearance } from './appearance.js';
 import { asInvalid, invalid, PdfFile } from './document.js';
 import { name, PdfDict, PdfRaw, PdfRef, PdfString, textString } from './objects.js';

@@ -26,8 +26,11 @@ export const pdfFormat: SignFormat<'pdf'> = async (p, call) => {
   };
 };
 
-/** sign.pdf params → PdfSignOptions (the signing time is taken when the key signs). */
-export function pdfOptions(p: FormatParams<'pdf'>, level: 'B-B' | 'B-T', tsaUrl: string | undefined, signingTime: Date): PdfSignOptions {
+/** What of sign.pdf's params becomes PdfSignOptions (the CLI's flags map to the same shape). */
+export type PdfOptionParams = Omit<FormatParams<'pdf'>, 'pdf' | 'level' | 'timestamp'>;
+
+/** sign.pdf params → PdfSignOptions (the signing time is taken when the key signs). The one mapping, CLI included. */
+export function pdfOptions(p: PdfOptionParams, level: 'B-B' | 'B-T', tsaUrl: string | undefined, signingTime: Date): PdfSignOptions {
   const options: PdfSignOptions = { fileName: p.fileName, hashAlgorithm: p.hashAlgorithm ?? 'SHA-256', level, signingTime };
   if (tsaUrl) options.timestamp = { url: tsaUrl };
   if (p.appearance) {

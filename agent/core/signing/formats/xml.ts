@@ -1,11 +1,16 @@
 // sign.xml: XMLDSig with the enveloped / einvoice / tax profiles, described (DOCUMENT_INVALID) before the dialog.
-import type { XmlSignOptions } from '../../ports.js';
+import type { Clock, XmlSignOptions } from '../../ports.js';
 import { encodeBase64 } from '../../protocol/encoding.js';
-import type { Clock } from '../../ports.js';
 import { describing, type FormatParams, type ItemSubject, type SignFormat } from '../format.js';
 
-/** sign.xml params → XmlSignOptions. Absent signing time: the profile's default; the time is the agent's clock. */
-export function xmlOptions(p: FormatParams<'xml'>, clock: Clock): XmlSignOptions {
+/** What of sign.xml's params becomes XmlSignOptions (the CLI's flags map to the same shape). */
+export type XmlOptionParams = Omit<FormatParams<'xml'>, 'xml' | 'fileName'>;
+
+/**
+ * sign.xml params → XmlSignOptions, the one mapping (CLI included). Absent signing time: the profile's default;
+ * the time is the agent's clock.
+ */
+export function xmlOptions(p: XmlOptionParams, clock: Clock): XmlSignOptions {
   const options: XmlSignOptions = { profile: p.profile, hashAlgorithm: p.hashAlgorithm ?? 'SHA-256' };
   if (p.reference) options.reference = p.reference.id !== undefined ? { id: p.reference.id } : {};
   if (p.signatureParent !== undefined) options.signatureParent = p.signatureParent;

@@ -1,30 +1,5 @@
-// A few DER encoders for the one extension @peculiar/x509 has no class for: NameConstraints (RFC 5280 §4.2.1.10).
-
-function len(n: number): Uint8Array {
-  if (n < 0x80) return Uint8Array.of(n);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
-  return Uint8Array.of(0x80 | bytes.length, ...bytes);
-}
-
-export function tlv(tag: number, content: Uint8Array): Uint8Array {
-  const l = len(content.length);
-  const out = new Uint8Array(1 + l.length + content.length);
-  out[0] = tag;
-  out.set(l, 1);
-  out.set(content, 1 + l.length);
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+// DER of the one extension @peculiar/x509 has no class for: NameConstraints (RFC 5280 §4.2.1.10).
+import { concat, tlv } from '../asn1/index.js';
 
 /** A permitted subtree: an IP address with its mask, or a DNS name. */
 export type Subtree = { ip: Uint8Array; mask: Uint8Array } | { dns: string };
