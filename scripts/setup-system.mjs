@@ -20,6 +20,14 @@ const NEEDS = {
     { pkg: 'xmlsec1', check: ['/usr/bin/xmlsec1'] },
     { pkg: 'openssl', check: ['/usr/bin/openssl'] },
     { pkg: 'chromium', check: ['/usr/bin/chromium'] },
+    // The Linux package and the installer checks (native-tests/installer).
+    { pkg: 'dpkg-dev', check: ['/usr/bin/dpkg-deb', '/usr/bin/dpkg-shlibdeps'] },
+    { pkg: 'binutils', check: ['/usr/bin/strip'] },
+    { pkg: 'lintian', check: ['/usr/bin/lintian'] },
+    { pkg: 'fonts-dejavu-core', check: ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'] },
+    { pkg: 'curl', check: ['/usr/bin/curl'] },
+    { pkg: 'nsis', check: ['/usr/bin/makensis'] },
+    { pkg: 'shellcheck', check: ['/usr/bin/shellcheck'] },
   ],
 };
 

@@ -25,12 +25,12 @@ function printReport(io: CliIo, report: CaReport, json: boolean): void {
 
 export const caCommand: Subcommand = {
   summary: 'Quản lý CA cục bộ / Manage the local CA',
-  usage: 'kyso-agent ca install|uninstall|status [--json] [--data-dir DIR]',
+  usage: 'kyso-agent ca install|uninstall|status [--json] [--data-dir DIR] [--if-needed]',
   async run(argv: string[], io: CliIo): Promise<number> {
-    let values: { json?: boolean; 'data-dir'?: string };
+    let values: { json?: boolean; 'data-dir'?: string; 'if-needed'?: boolean };
     let positionals: string[];
     try {
-      ({ values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' } }, allowPositionals: true, strict: true }));
+      ({ values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, 'data-dir': { type: 'string' }, 'if-needed': { type: 'boolean' } }, allowPositionals: true, strict: true }));
     } catch (e) {
       io.err(`${errorText(e)}\n${this.usage}`);
       return EXIT.usage;
@@ -47,6 +47,15 @@ export const caCommand: Subcommand = {
       if (action === 'status') {
         printReport(io, await caStatus(dataDir, home), json);
         return EXIT.ok;
+      }
+      // `--if-needed` (autostart and the systemd unit run it at every login): nothing to do when every store that
+      // can be used already trusts the current CA.
+      if (action === 'install' && values['if-needed']) {
+        const now = await caStatus(dataDir, home);
+        if (now.caSha256 !== null && now.stores.every((s) => s.status === 'installed' || s.status === 'unavailable')) {
+          if (json) io.out(JSON.stringify(now));
+          return EXIT.ok;
+        }
       }
       await ensurePrivateDir(dataDir);
       const file = createFileLogger({ dir: join(dataDir, 'logs') });

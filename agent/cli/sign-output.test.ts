@@ -1,9 +1,9 @@
 // Unit tests of output naming and the atomic, never-overwriting write.
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { candidateName, nodeOutputFs, outputName, writeNew, type OutputFs } from './sign-output.js';
+import { candidateName, nodeOutputFs, outputDirProblem, outputName, writeNew, type OutputFs } from './sign-output.js';
 
 const bytes = (s: string) => new Uint8Array(Buffer.from(s));
 
@@ -62,5 +62,24 @@ describe('writeNew', () => {
     const failing: OutputFs = { ...nodeOutputFs, link: async () => { throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }); } };
     await expect(writeNew(dir, 'a.pdf', bytes('x'), failing)).rejects.toThrow('ENOSPC');
     expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('outputDirProblem', () => {
+  it('refuses a folder of another user or writable by others without the sticky bit, with a bilingual reason', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kyso-outdir-'));
+    const me = process.getuid!();
+    expect(await outputDirProblem(dir, me, 'linux')).toBeNull();
+    expect(await outputDirProblem(dir, me + 4242, 'linux')).toMatch(/thuộc người dùng khác.*belongs to another user/);
+    await chmod(dir, 0o777);
+    expect(await outputDirProblem(dir, me, 'linux')).toMatch(/người khác có quyền ghi.*others can write/);
+    await chmod(dir, 0o1777);
+    expect(await outputDirProblem(dir, me, 'linux')).toBeNull();
+    expect(await outputDirProblem(dir, me + 1, 'win32')).toBeNull();
+    if (me === 0) {
+      await chmod(dir, 0o755);
+      await chown(dir, 65534, 65534);
+      expect(await outputDirProblem(dir, 0, 'linux')).toMatch(/uid 65534/);
+    }
   });
 });

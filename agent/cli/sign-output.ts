@@ -26,6 +26,21 @@ export function candidateName(preferred: string, n: number): string {
   return `${stem}-${n}${ext}`;
 }
 
+/**
+ * `--out DIR` must be the user's own folder: owned by the user running the command and not writable by others
+ * (unless sticky, where others still cannot replace our files). Otherwise another user could read, swap or
+ * pre-create outputs (docs/security.md). Returns null when fine, else the bilingual reason. POSIX only: Windows
+ * folders are protected by ACLs, which mode bits do not describe.
+ */
+export async function outputDirProblem(dir: string, uid: number | undefined = process.getuid?.(), platform: NodeJS.Platform = process.platform): Promise<string | null> {
+  if (platform === 'win32' || uid === undefined) return null;
+  const st = await fsp.stat(dir);
+  if (!st.isDirectory()) return `--out ${dir}: không phải thư mục / not a folder`;
+  if (st.uid !== uid) return `--out ${dir}: thư mục thuộc người dùng khác (uid ${st.uid}); hãy chọn thư mục của bạn / the folder belongs to another user (uid ${st.uid}); choose a folder of your own`;
+  if (st.mode & 0o002 && !(st.mode & 0o1000)) return `--out ${dir}: người khác có quyền ghi vào thư mục; hãy bỏ quyền ghi (chmod o-w) hoặc chọn thư mục khác / others can write to the folder; remove their write access (chmod o-w) or choose another folder`;
+  return null;
+}
+
 /** The file-system calls the writer needs (a subset of node:fs/promises, so tests can inject failures). */
 export interface OutputFs {
   writeFile(path: string, data: Uint8Array, options: { flag: 'wx'; mode: number }): Promise<void>;

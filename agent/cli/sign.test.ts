@@ -1,5 +1,5 @@
 // Unit tests of a `kyso-agent sign` run with a fake token service and fake document signers.
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -52,6 +52,18 @@ describe('runSign', () => {
     expect(t.documents.pdfOptions[0]).toMatchObject({ fileName: 'a.pdf', level: 'B-B', appearance: { visible: false } });
     expect(await readFile(t.paths[0]!, 'utf8')).toBe('%PDF-1.7 a');
     expect(io.outText() + io.errText() + t.logger.text()).not.toContain('1234');
+  });
+
+  it('run_outDirWritableByOthers_refusedBeforeTheTokenIsOpened', async () => {
+    const t = await setup({ 'a.xml': '<a/>' });
+    await mkdir(t.outDir);
+    await chmod(t.outDir, 0o777);
+    const io = capture('1234\n');
+    const code = await runSign(parseSignArgs(['xml', ...t.paths, '--cert', cert.thumbprintSha256, '--out', t.outDir, '--pin-stdin']), io, t.environment);
+    expect(code).toBe(2);
+    expect(io.errText()).toContain('others can write to the folder');
+    expect(t.tokens.calls.login).toBe(0);
+    expect(await readdir(t.outDir)).toEqual([]);
   });
 
   it('run_wrongPin_stopsAfterOneAttemptWithRetriesLeft', async () => {

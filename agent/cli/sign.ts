@@ -9,7 +9,7 @@ import { createDocumentSigners } from '../signing/index.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
 import { parseSignArgs, SIGN_USAGE, timestampUrl, UsageError, type SignPlan } from './sign-args.js';
 import { signOne } from './sign-formats.js';
-import { nodeOutputFs, outputName, writeNew, type OutputFs } from './sign-output.js';
+import { nodeOutputFs, outputDirProblem, outputName, writeNew, type OutputFs } from './sign-output.js';
 import { promptPinOnTerminal, readPinLine, type PinInput } from './sign-pin.js';
 import { plainProgress, ttyProgress, type Progress, type ProgressSink } from './sign-progress.js';
 
@@ -132,7 +132,9 @@ export async function runSign(plan: SignPlan, io: SignIo, environment: SignEnvir
   let contextPin: Uint8Array | null | undefined;
   const results: ItemResult[] = [];
   try {
-    await mkdir(plan.outDir, { recursive: true });
+    await mkdir(plan.outDir, { recursive: true, mode: 0o700 });
+    const outProblem = await outputDirProblem(plan.outDir);
+    if (outProblem) throw new UsageError(outProblem);
     tokens = await environment.openTokens();
     const tokenService = tokens;
     const cert = await findCertificate(tokenService, plan.thumbprint);

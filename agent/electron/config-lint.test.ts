@@ -61,6 +61,6 @@ describe('electron-builder.yml', () => {
     }
     expect(fuses).toMatchObject({ runAsNode: 'false', enableNodeOptionsEnvironmentVariable: 'false', enableNodeCliInspectArguments: 'false', enableEmbeddedAsarIntegrityValidation: 'true', onlyLoadAppFromAsar: 'true' });
     expect(yml).toMatch(/^appId: \S+/m);
-    for (const target of ['- deb', '- AppImage', '- nsis', '- dmg']) expect(yml).toContain(target);
+    for (const target of ['- deb', '- AppImage', '- nsis', '- pkg']) expect(yml).toContain(target);
   });
 });

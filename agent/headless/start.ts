@@ -7,7 +7,8 @@ import type { LimitOptions } from '../core/policy/limits.js';
 import { OriginAccess, normaliseOrigin } from '../core/policy/origins.js';
 import { SettingsCell } from '../core/settings.js';
 import { createPkcs11TokenService, type ModuleCandidate } from '../pkcs11/index.js';
-import { createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
+import { InflightBudget, createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
+import { MAX_INFLIGHT_BYTES } from '../core/protocol/limits.js';
 import { startVnptListener, VNPT_PORTS } from './vnpt-listener.js';
 // Not '../tls/index.js': it re-exports the CA issuer and with it @peculiar/x509, which only a first start (or a
 // renewal) needs; tls/store loads it on demand. Keeps ~100 ms and several MB out of every start.
@@ -192,8 +193,11 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     });
     cleanup.push(() => dispatcher.close());
 
-    const origins: OriginGate = { normalise: (raw) => normaliseOrigin(raw), classify: (o) => access.classify(o) };
+    const origins: OriginGate = { normalise: (raw) => normaliseOrigin(raw), classify: (o, connection) => access.classify(o, connection) };
+    // One in-flight byte budget for every listener of this agent (THREATS T23).
+    const budget = new InflightBudget(options.serverLimits?.maxInflightBytes ?? MAX_INFLIGHT_BYTES);
     const server = createAgentServer({
+      budget,
       dispatcher,
       origins,
       logger,
@@ -209,7 +213,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
 
     const vnptPorts = policy.policy.compat.vnpt ? (options.vnptPorts ?? VNPT_PORTS) : [];
     const vnpt = vnptPorts.length > 0
-      ? await startVnptListener({ dispatcher, origins, logger, version, credentials: { key: tls.key, cert: tls.cert }, ports: vnptPorts, limits: options.serverLimits })
+      ? await startVnptListener({ dispatcher, origins, logger, version, credentials: { key: tls.key, cert: tls.cert }, ports: vnptPorts, limits: options.serverLimits, budget })
       : null;
     if (vnpt) cleanup.push(() => vnpt.server.close());
     vnptPort = vnpt?.port ?? null;

@@ -2,7 +2,7 @@
 import type { Logger } from '../core/index.js';
 import type { AgentDispatcher } from '../core/dispatcher.js';
 import { createVnptSession } from '../compat/vnpt/index.js';
-import { createAgentServer, type AgentServer, type OriginGate, type ServerLimits, type TlsCredentials } from '../server/index.js';
+import { createAgentServer, type AgentServer, type InflightBudget, type OriginGate, type ServerLimits, type TlsCredentials } from '../server/index.js';
 
 /** The ports the plugin's page script tries, in its order (VNPT-COMPAT.md). */
 export const VNPT_PORTS = [4433, 4434, 4435];
@@ -15,6 +15,8 @@ export interface VnptListenerOptions {
   credentials: TlsCredentials;
   ports: number[];
   limits?: Partial<ServerLimits>;
+  /** The agent's one in-flight byte budget, shared with its main listeners. */
+  budget?: InflightBudget;
 }
 
 /**
@@ -35,6 +37,7 @@ export async function startVnptListener(o: VnptListenerOptions): Promise<{ serve
       ipv6: false,
       httpApi: false,
       limits: o.limits,
+      ...(o.budget ? { budget: o.budget } : {}),
       sockets: {
         '/plugin': {
           transport: 'vnpt',

@@ -68,6 +68,27 @@ describe('checkModulePath', () => {
     chownSync(theirDir, 4242, 4242);
     expect(checkModulePath(join(theirDir, 'c.so'), 'linux', 1000)).toMatchObject({ status: 'refused', reason: 'directory is owned by another user' });
   });
+  it('refusesFilesAndDirectoriesWritableByANonRootGroup_unlessStickyDirectory', () => {
+    const p = file('group.so', 0o664);
+    expect(checkModulePath(p, 'linux')).toMatchObject({ ok: true }); // group root
+    chownSync(p, 0, 4242);
+    expect(checkModulePath(p, 'linux')).toMatchObject({ status: 'refused', reason: 'file is writable by a group' });
+    chmodSync(p, 0o644);
+    expect(checkModulePath(p, 'linux')).toMatchObject({ ok: true });
+    chownSync(p, 0, 80);
+    chmodSync(p, 0o664);
+    expect(checkModulePath(p, 'darwin')).toMatchObject({ ok: true }); // macOS admin
+    expect(checkModulePath(p, 'linux')).toMatchObject({ status: 'refused', reason: 'file is writable by a group' });
+    const shared = join(dir, 'group-dir');
+    mkdirSync(shared);
+    writeFileSync(join(shared, 'd.so'), 'x');
+    chmodSync(join(shared, 'd.so'), 0o644);
+    chownSync(shared, 0, 4242);
+    chmodSync(shared, 0o775);
+    expect(checkModulePath(join(shared, 'd.so'), 'linux')).toMatchObject({ status: 'refused', reason: 'directory is writable by a group' });
+    chmodSync(shared, 0o1775);
+    expect(checkModulePath(join(shared, 'd.so'), 'linux')).toMatchObject({ ok: true });
+  });
   it('followsSymlinks_andJudgesTheTarget', () => {
     const target = file('target.so', 0o666);
     symlinkSync(target, join(dir, 'link.so'));

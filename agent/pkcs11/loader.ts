@@ -24,11 +24,17 @@ export interface LoadedModule {
 
 export type PathCheck = { ok: true; realPath: string } | { ok: false; status: 'refused' | 'notFound'; reason: string };
 
+/** Groups whose members can already replace system libraries: root (gid 0) everywhere, "admin" (80) on macOS. */
+function trustedGroup(gid: number, platform: NodeJS.Platform): boolean {
+  return gid === 0 || (platform === 'darwin' && gid === 80);
+}
+
 /**
  * The loading rules (THREATS.md T11): absolute paths only; the file must exist and be a regular file (after
  * symlinks); it must be owned by root or by the user running the agent and not be writable by others; and no
  * directory on its real path may be writable by others (unless sticky, like /tmp) or owned by another ordinary
- * user — otherwise someone else could swap the library under us. The checked real path is what gets loaded, so a
+ * user; nor may the file or any such directory be writable by a group other than root's (or macOS "admin"),
+ * unless the directory is sticky — otherwise someone else could swap the library under us. The checked real path is what gets loaded, so a
  * symlink switched after the check changes nothing. Mode bits mean nothing on Windows, where only the
  * absolute/regular-file rules apply (System32 ACLs protect the catalog paths).
  */
@@ -50,7 +56,9 @@ export function checkModulePath(p: string, platform: NodeJS.Platform = process.p
   if (!st.isFile()) return { ok: false, status: 'refused', reason: 'not a regular file' };
   if (platform !== 'win32') {
     const trustedOwner = (owner: number): boolean => owner === 0 || (uid !== undefined && owner === uid);
+    const groupWritable = (s: fs.Stats): boolean => (s.mode & 0o020) !== 0 && !trustedGroup(s.gid, platform);
     if (st.mode & 0o002) return { ok: false, status: 'refused', reason: 'file is writable by others' };
+    if (groupWritable(st)) return { ok: false, status: 'refused', reason: 'file is writable by a group' };
     if (!trustedOwner(st.uid)) return { ok: false, status: 'refused', reason: 'file is owned by another user' };
     for (let dir = path.dirname(realPath); ; dir = path.dirname(dir)) {
       let d: fs.Stats;
@@ -60,6 +68,7 @@ export function checkModulePath(p: string, platform: NodeJS.Platform = process.p
         return { ok: false, status: 'refused', reason: 'cannot inspect directory' };
       }
       if (d.mode & 0o002 && !(d.mode & 0o1000)) return { ok: false, status: 'refused', reason: 'directory is writable by others' };
+      if (groupWritable(d) && !(d.mode & 0o1000)) return { ok: false, status: 'refused', reason: 'directory is writable by a group' };
       // A sticky directory protects entries from other users, but not from its own owner: it must be trusted too.
       if (!trustedOwner(d.uid)) return { ok: false, status: 'refused', reason: 'directory is owned by another user' };
       if (path.dirname(dir) === dir) break;

@@ -55,7 +55,7 @@ export const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** JSON-RPC error text with id null, for answers the transport gives before the dispatcher sees anything. */
-export function transportError(reason: 'ORIGIN_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE' | 'PARSE_ERROR' | 'RATE_LIMITED' | 'INTERNAL'): string {
+export function transportError(reason: 'ORIGIN_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE' | 'PARSE_ERROR' | 'RATE_LIMITED' | 'BUSY' | 'INTERNAL'): string {
   return JSON.stringify({ jsonrpc: '2.0', id: null, error: toWireError(new AgentError(reason)) });
 }
 

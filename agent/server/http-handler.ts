@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConnectionContext } from '../core/index.js';
 import { REFUSAL_BODY, SECURITY_HEADERS, checkOrigin, corsAllowed, hostAllowed, printable, selfOrigins, transportError } from './guard.js';
+import { BudgetClaim } from './budget.js';
 import type { ServerRuntime } from './runtime.js';
 
 const RPC_PATH = '/v1/rpc';
@@ -113,28 +114,49 @@ export function createHttpHandler(rt: ServerRuntime, scheme: 'https' | 'http', p
 
 /** One JSON-RPC request per POST; the request's AbortSignal follows the client connection. */
 function handleRpc(rt: ServerRuntime, req: IncomingMessage, res: ServerResponse, origin: string): void {
-  const cap = rt.limits.maxPayloadBytes;
+  // THREATS T22: the origin's approval picks the cap before a byte of the body is read.
+  const cap = rt.payloadCap(origin);
   const declared = Number(req.headers['content-length'] ?? '0');
   if (Number.isFinite(declared) && declared > cap) {
     tooLarge(rt, req, res, origin);
     return;
   }
+  // THREATS T23: a declared body is claimed whole up front, a chunked one as it grows; both within a timeout.
+  const claim = new BudgetClaim(rt.budget);
+  if (Number.isFinite(declared) && declared > 0 && !claim.resize(declared)) {
+    busy(rt, req, res, origin);
+    return;
+  }
+  const timer = setTimeout(() => {
+    rt.logger.warn('http.body-timeout', { origin });
+    claim.release();
+    req.socket.destroy();
+  }, rt.limits.messageTimeoutMs);
+  timer.unref();
+  const finish = (): void => {
+    clearTimeout(timer);
+    claim.release();
+  };
+  req.once('close', finish);
   const chunks: Buffer[] = [];
   let size = 0;
   let over = false;
   req.on('data', (chunk: Buffer) => {
     if (over) return;
     size += chunk.length;
-    if (size > cap) {
+    const refuse = size > cap ? tooLarge : size > claim.bytes && !claim.resize(size) ? busy : null;
+    if (refuse) {
       over = true;
       chunks.length = 0;
-      tooLarge(rt, req, res, origin);
+      finish();
+      refuse(rt, req, res, origin);
       return;
     }
     chunks.push(chunk);
   });
   req.on('error', () => undefined);
   req.on('end', () => {
+    finish();
     if (over) return;
     const controller = rt.controller();
     res.on('close', () => controller.abort());
@@ -162,6 +184,16 @@ function handleRpc(rt: ServerRuntime, req: IncomingMessage, res: ServerResponse,
       ),
     );
   });
+}
+
+/** 503 with BUSY: the server-wide in-flight budget is full; the client may retry shortly. */
+function busy(rt: ServerRuntime, req: IncomingMessage, res: ServerResponse, origin: string): void {
+  rt.logger.warn('http.inflight-budget', { origin, inUse: rt.budget.inUse() });
+  sendJson(res, 503, transportError('BUSY'), true);
+  req.resume();
+  const timer = setTimeout(() => req.socket.destroy(), 2_000);
+  timer.unref();
+  req.socket.once('close', () => clearTimeout(timer));
 }
 
 /** 413 with PAYLOAD_TOO_LARGE; the rest of the body is drained briefly so the client can read the answer. */

@@ -1,5 +1,6 @@
 // State shared by the listeners of one server: options, in-flight work, connection counts, shutdown flag.
-import type { Dispatcher, Logger } from '../core/index.js';
+import type { ConnectionContext, Dispatcher, Logger } from '../core/index.js';
+import { InflightBudget } from './budget.js';
 import type { Mount, NotificationAttach, OriginGate, ServerLimits, SocketEndpoint } from './types.js';
 
 export class ServerRuntime {
@@ -9,6 +10,8 @@ export class ServerRuntime {
   readonly perOrigin = new Map<string, number>();
   /** AbortControllers of open connections and HTTP requests: shutdown aborts them so waiting dialogs give up. */
   readonly controllers = new Set<AbortController>();
+  /** Bytes of unfinished messages and bodies, shared by every listener of this server. */
+  readonly budget: InflightBudget;
 
   constructor(
     readonly dispatcher: Dispatcher,
@@ -20,7 +23,15 @@ export class ServerRuntime {
     readonly notifications: NotificationAttach | undefined,
     readonly sockets: Record<string, SocketEndpoint>,
     readonly httpApi: boolean,
-  ) {}
+    budget?: InflightBudget,
+  ) {
+    this.budget = budget ?? new InflightBudget(limits.maxInflightBytes);
+  }
+
+  /** The largest message `origin` may send right now: the full cap only once it is approved. */
+  payloadCap(origin: string, connection?: ConnectionContext): number {
+    return this.origins.classify(origin, connection) === 'approved' ? this.limits.maxPayloadBytes : this.limits.maxUnapprovedPayloadBytes;
+  }
 
   /** Remember a request being answered, so shutdown can wait for it. */
   track(p: Promise<unknown>): void {

@@ -1,8 +1,10 @@
 // The agent's listeners: HTTPS + WSS on the TLS port, optional HTTP + WS on the plain port, loopback only.
-import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { createHttpHandler } from './http-handler.js';
+import { cachedPeerCheck, peerUserCheckFor } from './peer-user/index.js';
 import { ServerRuntime } from './runtime.js';
 import { DEFAULT_LIMITS, type AgentServer, type AgentServerOptions, type ListeningPorts, type TlsCredentials } from './types.js';
 import { WS_PATH, WsGateway } from './ws-handler.js';
@@ -42,8 +44,13 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
   const sockets = options.sockets ?? {
     [WS_PATH]: { transport: 'ws' as const, notifications: true, open: (ctx) => ({ handle: (text: string) => options.dispatcher.handle(text, ctx) }) },
   };
-  const rt = new ServerRuntime(options.dispatcher, options.origins, options.logger, limits, options.mounts ?? [], options.version, options.notifications, sockets, options.httpApi ?? true);
+  const rt = new ServerRuntime(options.dispatcher, options.origins, options.logger, limits, options.mounts ?? [], options.version, options.notifications, sockets, options.httpApi ?? true, options.budget);
   const gateway = new WsGateway(rt);
+  const ownUser = cachedPeerCheck(options.peerUser ?? peerUserCheckFor());
+  const refusePeer = (socket: Socket): void => {
+    options.logger.warn('server.peer-refused', { remotePort: socket.remotePort ?? 0 });
+    socket.destroy();
+  };
   const listeners: Listener[] = [];
   let tlsServers: HttpsServer[] = [];
 
@@ -53,8 +60,15 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       kind === 'tls' && credentials
         ? createHttpsServer({ key: credentials.key, cert: credentials.cert, minVersion: 'TLSv1.2' })
         : createHttpServer();
-    server.on('request', createHttpHandler(rt, scheme, portRef));
-    server.on('upgrade', gateway.upgradeHandler(portRef));
+    // THREATS T25: nothing is answered, upgraded or prompted before the peer is known to be the agent's own user.
+    const onRequest = createHttpHandler(rt, scheme, portRef);
+    const onUpgrade = gateway.upgradeHandler(portRef);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      void ownUser(req.socket).then((ok) => (ok ? onRequest(req, res) : refusePeer(req.socket)));
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void ownUser(socket as Socket).then((ok) => (ok ? onUpgrade(req, socket, head) : refusePeer(socket as Socket)));
+    });
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       else socket.destroy();
@@ -62,7 +76,8 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     server.on('tlsClientError', () => undefined);
     // Slow-loris bounds; long-running signing requests are answered well within these.
     server.headersTimeout = 10_000;
-    server.requestTimeout = 0;
+    // A request (headers + body) must arrive within the message timeout (THREATS T23); answers may take longer.
+    server.requestTimeout = limits.messageTimeoutMs;
     server.keepAliveTimeout = 5_000;
     return server;
   }

@@ -1,7 +1,9 @@
 // What the transport needs from the rest of the agent: origin gate, dispatcher, mounts, limits, listeners.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConnectionContext, Dispatcher, Logger } from '../core/index.js';
-import { MAX_CONNECTIONS_PER_ORIGIN, MAX_FRAME_BYTES } from '../core/protocol/limits.js';
+import type { InflightBudget } from './budget.js';
+import type { PeerUserCheck } from './peer-user/index.js';
+import { MAX_CONNECTIONS_PER_ORIGIN, MAX_FRAME_BYTES, MAX_INFLIGHT_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES } from '../core/protocol/limits.js';
 
 /** How the origin policy sees a normalised origin (core's `classify`). */
 export type OriginClass = 'blocked' | 'approved' | 'pairable' | 'unknown';
@@ -10,8 +12,11 @@ export type OriginClass = 'blocked' | 'approved' | 'pairable' | 'unknown';
 export interface OriginGate {
   /** Normalised `scheme://host[:port]`, or null when the header is not a usable origin (then refused). */
   normalise(raw: string): string | null;
-  /** Re-evaluated on every request: approvals and blocks take effect without a restart. */
-  classify(origin: string): OriginClass;
+  /**
+   * Re-evaluated on every request and every WebSocket frame header: approvals and blocks take effect without a
+   * restart. `connection` lets an "allow once" grant of that WebSocket count.
+   */
+  classify(origin: string, connection?: ConnectionContext): OriginClass;
 }
 
 /** A sub-tree of paths served by another part of the agent (the browser-hosted dialogs under '/ui/'). */
@@ -44,8 +49,14 @@ export interface SocketEndpoint {
 }
 
 export interface ServerLimits {
-  /** Largest WebSocket message and HTTP body in bytes (64 MiB documents base64-encoded in JSON fit). */
+  /** Largest WebSocket message and HTTP body in bytes from an approved origin (64 MiB documents in base64 fit). */
   maxPayloadBytes: number;
+  /** Largest message from an origin that is not approved, decided before anything is buffered (THREATS T22). */
+  maxUnapprovedPayloadBytes: number;
+  /** Bytes of unfinished messages and bodies across every connection and listener (THREATS T23). */
+  maxInflightBytes: number;
+  /** An unfinished WebSocket message or HTTP body older than this is dropped with its connection. */
+  messageTimeoutMs: number;
   /** Open WebSocket connections one origin may hold at a time. */
   maxConnectionsPerOrigin: number;
   /** How long `close()` waits for in-flight requests before aborting them. */
@@ -55,6 +66,10 @@ export interface ServerLimits {
 /** Core's protocol limits: 64 MiB of document is ~85.4 MiB of base64, the frame cap leaves room for the JSON. */
 export const DEFAULT_LIMITS: ServerLimits = {
   maxPayloadBytes: MAX_FRAME_BYTES,
+  maxUnapprovedPayloadBytes: MAX_UNAPPROVED_MESSAGE_BYTES,
+  maxInflightBytes: MAX_INFLIGHT_BYTES,
+  // Loopback moves 96 MiB in well under a second; a minute only ever hits a stalled or hostile sender.
+  messageTimeoutMs: 60_000,
   maxConnectionsPerOrigin: MAX_CONNECTIONS_PER_ORIGIN,
   shutdownGraceMs: 5_000,
 };
@@ -85,6 +100,10 @@ export interface AgentServerOptions {
   sockets?: Record<string, SocketEndpoint>;
   /** Serve the HTTP API (discovery, /v1/rpc, mounts). Default true; the VNPT-compatible listener has none. */
   httpApi?: boolean;
+  /** In-flight byte budget to share with other servers of this agent (one per agent); default: one of its own. */
+  budget?: InflightBudget;
+  /** Who may connect (THREATS T25); default: only the agent's own OS user, by the check for this OS. */
+  peerUser?: PeerUserCheck;
 }
 
 /** Where the server ended up listening. */

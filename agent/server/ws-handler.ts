@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ConnectionContext } from '../core/index.js';
+import { BudgetClaim } from './budget.js';
 import { REFUSAL_BODY, checkOrigin, hostAllowed, printable, rawResponse, transportError } from './guard.js';
 import type { ServerRuntime } from './runtime.js';
 import type { SocketEndpoint } from './types.js';
@@ -18,6 +19,14 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Close code for "message too big" (RFC 6455) and the reason the peer sees with it. */
 export const CLOSE_TOO_LARGE = 1009;
 export const CLOSE_TOO_LARGE_REASON = 'PAYLOAD_TOO_LARGE';
+/** Close code "try again later" (RFC 6455) when the server-wide in-flight budget is full. */
+export const CLOSE_BUSY = 1013;
+export const CLOSE_BUSY_REASON = 'BUSY';
+/** Close code "policy violation": an unfinished message outlived the timeout. */
+const CLOSE_POLICY = 1008;
+
+/** Per connection: whether the budget refused the message being received, and how to release its claim. */
+const FRAME_STATE = new WeakMap<WebSocket, { busy: boolean; done(): void }>();
 
 function reject(socket: Duplex, bytes: Buffer): void {
   socket.on('error', () => undefined);
@@ -91,9 +100,12 @@ export class WsGateway {
     const rt = this.rt;
     const controller = rt.controller();
     // ws closes oversize frames with 1009 and no reason text: give the peer the stable reason too.
+    // When the in-flight budget (not the message's own size) refused it, the peer sees 1013 BUSY instead.
     const close = ws.close.bind(ws);
     ws.close = (code?: number, reason?: string | Buffer): void => {
-      close(code, code === CLOSE_TOO_LARGE && (reason === undefined || reason.length === 0) ? CLOSE_TOO_LARGE_REASON : reason);
+      const state = FRAME_STATE.get(ws);
+      if (code === CLOSE_TOO_LARGE && state?.busy) close(CLOSE_BUSY, CLOSE_BUSY_REASON);
+      else close(code, code === CLOSE_TOO_LARGE && (reason === undefined || reason.length === 0) ? CLOSE_TOO_LARGE_REASON : reason);
     };
     const ctx: ConnectionContext = {
       origin,
@@ -103,6 +115,11 @@ export class WsGateway {
         if (ws.readyState === WebSocket.OPEN) ws.send(message);
       },
     };
+    if (!this.capFrames(ws, origin, ctx)) {
+      rt.logger.error('ws.receiver-unsupported', { origin });
+      ws.terminate();
+      return;
+    }
     const frames = endpoint.open(ctx);
     let detach: () => void = () => undefined;
     try {
@@ -113,6 +130,7 @@ export class WsGateway {
     rt.logger.info('ws.open', { origin });
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      FRAME_STATE.get(ws)?.done();
       let text: string;
       try {
         // ws hands over a Buffer (binaryType 'nodebuffer'): use it as is, no copy of a frame of up to 64 MiB.
@@ -139,6 +157,7 @@ export class WsGateway {
       rt.logger.warn('ws.error', { origin, code: err.code ?? err.name });
     });
     ws.once('close', (code: number) => {
+      FRAME_STATE.get(ws)?.done();
       controller.abort();
       try {
         detach();
@@ -147,6 +166,51 @@ export class WsGateway {
       }
       rt.logger.info('ws.close', { origin, code });
     });
+  }
+
+  /**
+   * THREATS T22/T23: the size a message may reach is decided at each frame header, before its payload is buffered:
+   * the origin's current approval picks the cap (tiny until approved), and the declared size is claimed from the
+   * server-wide in-flight budget. ws checks `receiver._maxPayload` against the message's declared total at every
+   * data frame header; it is replaced here by a getter that makes that decision (ws pinned; the native tests
+   * fail if its receiver changes). An unfinished message older than `messageTimeoutMs` closes the connection.
+   */
+  private capFrames(ws: WebSocket, origin: string, ctx: ConnectionContext): boolean {
+    const rt = this.rt;
+    const receiver = (ws as unknown as { _receiver?: { _maxPayload?: unknown; _totalPayloadLength?: unknown } })._receiver;
+    if (!receiver || typeof receiver._maxPayload !== 'number' || typeof receiver._totalPayloadLength !== 'number') return false;
+    const claim = new BudgetClaim(rt.budget);
+    let timer: NodeJS.Timeout | undefined;
+    const state = {
+      busy: false,
+      done: () => {
+        claim.release();
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+      },
+    };
+    FRAME_STATE.set(ws, state);
+    Object.defineProperty(receiver, '_maxPayload', {
+      configurable: true,
+      get(this: { _totalPayloadLength: number }): number {
+        const declared = this._totalPayloadLength;
+        const cap = rt.payloadCap(origin, ctx);
+        if (declared > cap) return cap;
+        if (!claim.resize(declared)) {
+          state.busy = true;
+          rt.logger.warn('ws.inflight-budget', { origin, inUse: rt.budget.inUse() });
+          return declared - 1;
+        }
+        timer ??= setTimeout(() => {
+          rt.logger.warn('ws.message-timeout', { origin });
+          ws.close(CLOSE_POLICY, 'TIMEOUT');
+          setTimeout(() => ws.terminate(), 1_000).unref();
+        }, rt.limits.messageTimeoutMs);
+        timer.unref();
+        return cap;
+      },
+    });
+    return true;
   }
 
   /** Close every connection with 1001 (going away). */

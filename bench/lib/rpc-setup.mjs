@@ -24,8 +24,8 @@ export function promptNote() {
   return promptKind() === 'scripted' ? 'prompt: agent/core/testing/scripted-prompt (ScriptedPrompt)' : INSTANT_PROMPT_NOTE;
 }
 
-/** Starts an agent on a fresh demo token; `origins` are allowed by policy. */
-export async function startBenchAgent({ origins = [PORTAL] } = {}) {
+/** Starts an agent on a fresh demo token; `origins` are allowed by policy; `prompt(pin)` overrides the double. */
+export async function startBenchAgent({ origins = [PORTAL], prompt: makePrompt } = {}) {
   const { demoTokenInit } = await import(dist('agent/demo/index.js'));
   const { startAgent } = await import(dist('agent/headless/index.js'));
   const { ScriptedPrompt } = await import(dist('agent/core/testing/scripted-prompt.js'));
@@ -35,7 +35,7 @@ export async function startBenchAgent({ origins = [PORTAL] } = {}) {
   const demo = await demoTokenInit({ dataDir });
   process.env.SOFTHSM2_CONF = demo.conf;
   writeFileSync(join(dir, 'policy.json'), JSON.stringify({ allowedOrigins: origins }));
-  const prompt = promptKind() === 'scripted' ? new ScriptedPrompt({ confirm: { pin: demo.pin } }) : new InstantPrompt(demo.pin);
+  const prompt = makePrompt ? makePrompt(demo.pin) : promptKind() === 'scripted' ? new ScriptedPrompt({ confirm: { pin: demo.pin } }) : new InstantPrompt(demo.pin);
   const agent = await startAgent({
     vnptPorts: [], // the VNPT-compatible listener has its own test; keep 4433 free
     dataDir,

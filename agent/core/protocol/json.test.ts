@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonDepthExceeds, parseJson, serializeError, serializeNotification, serializeResult } from './json.js';
+import { jsonDepthExceeds, jsonShapeExceeds, parseJson, serializeError, serializeNotification, serializeResult } from './json.js';
 import { decodeBase64, encodeBase64, toHex } from './encoding.js';
 
 describe('parseJson', () => {
@@ -10,6 +10,17 @@ describe('parseJson', () => {
   it('parseJson_whenDepthAtLimit_accepts', () => {
     expect(parseJson('['.repeat(32) + ']'.repeat(32)).ok).toBe(true);
     expect(parseJson('['.repeat(33) + ']'.repeat(33)).ok).toBe(false);
+  });
+  it('parseJson_whenWideFlatArray_refusesBeforeBuildingIt', () => {
+    // T22: `[{},{},…]` is two levels deep; the value count stops it during the pre-scan.
+    const wide = '[' + '{},'.repeat(300_000) + '{}]';
+    expect(parseJson(wide)).toMatchObject({ ok: false, reason: 'INVALID_REQUEST', detail: 'more than 200000 values' });
+    expect(parseJson('[' + '1,'.repeat(1000) + '1]').ok).toBe(true);
+  });
+  it('jsonShapeExceeds_skipsLongStringsAndEscapedQuotes', () => {
+    expect(jsonShapeExceeds(JSON.stringify({ a: 'x\\"[,,,,'.repeat(10), b: ',,,' }), 3, 4)).toBeNull();
+    expect(jsonShapeExceeds('[1,2,3,4,5]', 3, 4)).toBe('more than 4 values');
+    expect(jsonShapeExceeds('"unterminated [[[[', 1, 1)).toBeNull();
   });
   it('jsonDepthExceeds_ignoresBracketsInsideStrings', () => {
     expect(jsonDepthExceeds(JSON.stringify({ a: '[[[[[[[[[[\\"{{{{{{' }), 3)).toBe(false);

@@ -10,6 +10,18 @@ export const MAX_DOCUMENT_BASE64_CHARS = Math.ceil(MAX_DOCUMENT_BYTES / 3) * 4;
 export const MAX_FRAME_BYTES = 96 * MiB;
 /** Deepest JSON nesting accepted (objects + arrays). Real requests need 5 or 6. */
 export const MAX_JSON_DEPTH = 32;
+/**
+ * Most values (objects, arrays and array/object members) in one message, counted before parsing (THREATS T22).
+ * A sign.batch of 5000 items with options needs about 100 000.
+ */
+export const MAX_JSON_VALUES = 200_000;
+/**
+ * Largest message an origin that is not approved may send (WebSocket message or HTTP body): enough for agent.info
+ * and session.requestAccess, too small to stall or fill the agent (THREATS T22).
+ */
+export const MAX_UNAPPROVED_MESSAGE_BYTES = 8 * 1024;
+/** Bytes of unfinished messages and bodies all connections and listeners together may hold (THREATS T23). */
+export const MAX_INFLIGHT_BYTES = 512 * MiB;
 /** Prompts (access, picker, confirmation) one origin may open per minute. */
 export const PROMPTS_PER_MINUTE = 10;
 /** Prompts all origins together may open per minute (T6: many subdomains of one site). */

@@ -21,6 +21,44 @@ const cert = { certId: 'c1', status: 'valid', hasPrivateKey: true, issuer: { com
 const req = (previousError?: 'PIN_INCORRECT'): ConfirmRequest => ({ subject: { kind: 'hash', hashHex: '00', hashAlgorithm: 'SHA-256' }, certificate: cert, pin: { required: true, pinpad: false, pinStatus: 'ok', ...(previousError ? { previousError } : {}) } });
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
+describe('heartbeat liveness (T22)', () => {
+  const hb = (heartbeatTimeoutMs: number) => {
+    const shown: Dialog[] = [];
+    const dp = createDialogPrompt({ logger, lang: 'vi', dialogTimeoutMs: 60_000, heartbeatTimeoutMs, presenter: { show: (d) => void shown.push(d), update: () => undefined, close: () => undefined } });
+    return { dp, shown };
+  };
+  const block = (ms: number) => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) { /* the agent busy on one large message */ }
+  };
+
+  it('a busy agent does not cancel the dialog: heartbeats queued while it was busy keep it alive', async () => {
+    const { dp, shown } = hb(300);
+    let settled = '';
+    const p = dp.prompt.requestAccess(ctx()).then(() => (settled = 'answered'), (e: { reason: string }) => (settled = e.reason));
+    await tick();
+    const id = shown[0]!.id;
+    dp.touch(id);
+    block(1_000);
+    // The page's heartbeat sent during the stall is read as I/O, after the timers that are now overdue.
+    setImmediate(() => dp.touch(id));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(settled).toBe('');
+    expect(dp.get(id)).toBeDefined();
+    await dp.answer(id, { page: 'access', decision: 'deny' });
+    await p;
+    expect(settled).toBe('answered');
+  });
+
+  it('a page that really went silent is still cancelled', async () => {
+    const { dp, shown } = hb(100);
+    const p = dp.prompt.requestAccess(ctx());
+    await tick();
+    dp.touch(shown[0]!.id);
+    await expect(p).rejects.toMatchObject({ reason: 'USER_CANCELLED' });
+  });
+});
+
 describe('createDialogPrompt', () => {
   it('times out with USER_TIMEOUT and forgets the token', async () => {
     const { dp, shown } = setup(30);

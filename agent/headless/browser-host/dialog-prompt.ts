@@ -66,6 +66,10 @@ interface Entry extends Dialog {
 type NewState = DialogState extends infer S ? (S extends DialogState ? Omit<S, 'rev'> : never) : never;
 
 const DECISIONS: ReadonlySet<string> = new Set<AccessDecision>(['allowOnce', 'allowAlways', 'deny', 'block']);
+/** A heartbeat deadline reached this late means the agent, not the page, was unresponsive. */
+const BUSY_LATENESS_MS = 200;
+/** After an on-time deadline: time for requests already queued (the page's heartbeats) to be read. */
+const HEARTBEAT_GRACE_MS = 250;
 /** A PIN longer than this is not a PIN (PKCS#11 tokens use 4–16; some allow 64). */
 const MAX_PIN_CHARS = 256;
 
@@ -246,15 +250,33 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
     throw new AnswerRejected(400);
   };
 
+  /**
+   * THREATS T22: silence only counts while the agent could have heard the page. A deadline reached late (the
+   * event loop was busy, e.g. on a large document) re-arms a full window instead of cancelling the user's dialog,
+   * and an on-time deadline still waits a short grace so heartbeats queued during a busy moment are read first.
+   */
+  const armHeartbeat = (e: Entry, ms: number): void => {
+    if (e.heartbeat) clearTimeout(e.heartbeat);
+    const due = Date.now() + ms;
+    e.heartbeat = setTimeout(() => {
+      if (Date.now() - due > BUSY_LATENESS_MS) {
+        logger.info('ui.dialog.heartbeat_busy', { page: e.page, lateMs: Date.now() - due });
+        armHeartbeat(e, ms);
+        return;
+      }
+      e.heartbeat = setTimeout(() => (e.pending ? fail(e, 'USER_CANCELLED', 'heartbeat') : close(e, 'heartbeat')), HEARTBEAT_GRACE_MS);
+      e.heartbeat.unref?.();
+    }, ms);
+    e.heartbeat.unref?.();
+  };
+
   return {
     prompt,
     get: (id) => dialogs.get(id),
     touch(id) {
       const e = dialogs.get(id);
       if (!e || options.heartbeatTimeoutMs === undefined) return;
-      if (e.heartbeat) clearTimeout(e.heartbeat);
-      e.heartbeat = setTimeout(() => (e.pending ? fail(e, 'USER_CANCELLED', 'heartbeat') : close(e, 'heartbeat')), options.heartbeatTimeoutMs);
-      e.heartbeat.unref?.();
+      armHeartbeat(e, options.heartbeatTimeoutMs);
     },
     async answer(id, raw) {
       const e = dialogs.get(id);

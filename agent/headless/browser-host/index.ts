@@ -59,10 +59,17 @@ export interface BrowserPrompt extends UserPrompt {
   closeAll(): void;
 }
 
-/** dist/renderer-bundle whether this file runs from source (agent/…) or from the build (dist/agent/…). */
+/**
+ * dist/renderer-bundle whether this file runs from source (agent/…), from the build (dist/agent/…) or from the
+ * self-contained executable, whose bundle sits beside it (/usr/lib/kyso-agent/renderer-bundle).
+ */
 export function defaultBundleDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '..', '..', '..', 'renderer-bundle'), join(here, '..', '..', '..', 'dist', 'renderer-bundle')];
+  const candidates = [
+    join(here, '..', '..', '..', 'renderer-bundle'),
+    join(here, 'renderer-bundle'),
+    join(here, '..', '..', '..', 'dist', 'renderer-bundle'),
+  ];
   return candidates.find((c) => existsSync(join(c, 'index.html'))) ?? candidates[candidates.length - 1]!;
 }
 

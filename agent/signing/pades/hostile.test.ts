@@ -151,6 +151,20 @@ describe('H2: one decode budget per file', () => {
   });
 });
 
+describe('T23: flat containers', () => {
+  it('open_30MiBFlatArray_invalidAtTheItemCapFastAndSmall', async () => {
+    // Today: 15 million numbers built one by one (8 s, gigabytes). Bounded: refused after 100k items.
+    const junk = `/Junk [${'0 '.repeat(15 * 1024 * 1024)}]`;
+    const pdf = xrefStreamPdf({ plain: new Map<number, Plain>([[1, CATALOG(junk)], [2, PAGES], [3, PAGE]]) });
+    const rss0 = process.memoryUsage().rss;
+    const t0 = performance.now();
+    await expectInvalid(() => describePdf(pdf), /array with more than 100000 items/, 5000);
+    console.log(`30 MiB flat PDF array: refused in ${(performance.now() - t0).toFixed(0)} ms, RSS +${((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(0)} MiB`);
+    const dict = `/D << ${Array.from({ length: 100_001 }, (_, i) => `/k${i} 1`).join(' ')} >>`;
+    await expectInvalid(() => describePdf(xrefStreamPdf({ plain: new Map<number, Plain>([[1, CATALOG(dict)], [2, PAGES], [3, PAGE]]) })), /dictionary with more than 100000 entries/, 5000);
+  });
+});
+
 describe('other numbers from the file', () => {
   it('open_objectStreamHugeN_invalid', async () => {
     const plain = base();

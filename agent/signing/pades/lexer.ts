@@ -22,6 +22,11 @@ export type LengthResolver = (ref: PdfRef) => number | undefined;
 
 /** Maximum nesting of arrays/dicts: deeper input is hostile or broken. */
 const MAX_DEPTH = 100;
+/**
+ * Items in one array or entries in one dictionary (THREATS T23). Real ones (Kids, Widths, W, Nums) hold at most a
+ * few thousand; one flat array of 15 million numbers in a 30 MiB file took 8 s and gigabytes to build.
+ */
+export const MAX_CONTAINER_ITEMS = 100_000;
 
 /** Finds `needle` (ASCII) in buf from `from`, forward; -1 when absent. */
 export function indexOf(buf: Uint8Array, needle: string, from = 0, to = buf.length): number {
@@ -94,6 +99,7 @@ export class Lexer {
         this.skipWhitespace();
         if (this.pos >= b.length) throw new PdfSyntaxError('unterminated array', this.pos);
         if (b[this.pos] === 0x5d) { this.pos++; return arr; }
+        if (arr.length >= MAX_CONTAINER_ITEMS) throw new PdfSyntaxError(`array with more than ${MAX_CONTAINER_ITEMS} items`, this.pos);
         arr.push(this.parseObject(depth + 1));
       }
     }
@@ -178,10 +184,11 @@ export class Lexer {
     const b = this.buf;
     this.pos += 2;
     const dict = new PdfDict();
-    for (;;) {
+    for (let entries = 0; ; entries++) {
       this.skipWhitespace();
       if (this.pos >= b.length) throw new PdfSyntaxError('unterminated dictionary', this.pos);
       if (b[this.pos] === 0x3e && b[this.pos + 1] === 0x3e) { this.pos += 2; break; }
+      if (entries >= MAX_CONTAINER_ITEMS) throw new PdfSyntaxError(`dictionary with more than ${MAX_CONTAINER_ITEMS} entries`, this.pos);
       const key = this.parseObject(depth + 1);
       if (!(key instanceof PdfName)) throw new PdfSyntaxError('dictionary key is not a name', this.pos);
       this.skipWhitespace();

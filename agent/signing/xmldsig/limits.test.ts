@@ -5,7 +5,7 @@ import { canonicalize } from './c14n.js';
 import { parseXml } from './parse.js';
 import { placeSignature } from './profiles.js';
 import { planSignature } from './sign.js';
-import { MAX_ATTRIBUTES, MAX_DEPTH } from './xml-parser.js';
+import { MAX_ATTRIBUTES, MAX_DEPTH, MAX_NODES, MAX_TOTAL_ATTRIBUTES } from './xml-parser.js';
 
 const bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 const invalid = (detail: string): unknown => expect.objectContaining({ reason: 'DOCUMENT_INVALID', data: { detail: expect.stringContaining(detail) } });
@@ -37,9 +37,31 @@ describe('parser limits (H3)', () => {
     expect(ms).toBeLessThan(1000); // was a fatal V8 heap OOM (a scope copy per element)
   });
 
-  it('a depth bomb (1M bare elements) is refused at the cap', () => {
-    const xml = bytes(`${'<a>'.repeat(1_000_000)}${'</a>'.repeat(1_000_000)}`);
+  it('T23: 64 MiB of flat <a/><b/> (16M elements) is DOCUMENT_INVALID at the node cap, within the memory budget', () => {
+    const unit = '<a/><b/>';
+    const xml = bytes(`<r>${unit.repeat(Math.floor((64 * 1024 * 1024 - 7) / unit.length))}</r>`);
+    const rss0 = process.memoryUsage().rss;
+    let peak = rss0;
+    const ms = timed(() => expect(() => parseXml(xml)).toThrow(invalid(`more than ${MAX_NODES} nodes`)));
+    peak = Math.max(peak, process.memoryUsage().rss);
+    console.log(`64 MiB flat XML: refused in ${ms.toFixed(0)} ms, RSS ${(rss0 / 2 ** 20).toFixed(0)} → ${(peak / 2 ** 20).toFixed(0)} MiB`);
+    // Today's code built 16M nodes (4.5 GB, V8 abort); bounded, the tree stays far below the 1 GiB budget.
+    expect(peak - rss0).toBeLessThan(600 * 2 ** 20);
+  });
+
+  it('just under the node cap still parses; attributes are bounded across the document', () => {
+    expect(parseXml(bytes(`<r>${'<a/>'.repeat(MAX_NODES - 1)}</r>`)).doc.root.children).toHaveLength(MAX_NODES - 1);
+    const perEl = 500;
+    const el = `<e${Array.from({ length: perEl }, (_, i) => ` a${i}="1"`).join('')}/>`;
+    const n = Math.floor(MAX_TOTAL_ATTRIBUTES / perEl) + 1;
+    expect(() => parseXml(bytes(`<r>${el.repeat(n)}</r>`))).toThrow(invalid(`more than ${MAX_TOTAL_ATTRIBUTES} attributes in the document`));
+  });
+
+  it('a depth bomb (100k bare elements) is refused at the depth cap; 1M at the node cap', () => {
+    const xml = bytes(`${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}`);
     expect(() => parseXml(xml)).toThrow(invalid(`nested more than ${MAX_DEPTH} deep`));
+    const huge = bytes(`${'<a>'.repeat(1_000_000)}${'</a>'.repeat(1_000_000)}`);
+    expect(() => parseXml(huge)).toThrow(invalid(`more than ${MAX_NODES} nodes`));
   });
 
   it('the deepest allowed document, each level declaring a namespace, parses, canonicalises and is planned', () => {

@@ -15,6 +15,13 @@ export class XmlSyntaxError extends Error {}
 export const MAX_DEPTH = 1000;
 /** Attributes (namespace declarations included) refused beyond this on one element. */
 export const MAX_ATTRIBUTES = 1000;
+/**
+ * Nodes (elements, texts, comments, PIs) and attributes in one document (THREATS T23). Each node costs ~240 bytes
+ * of tree, so 64 MiB of `<a/>` (16 million elements) would need ~4 GB; at these bounds the tree stays under
+ * ~100 MiB (docs/security.md memory budget). Real invoices and declarations have a few thousand nodes.
+ */
+export const MAX_NODES = 200_000;
+export const MAX_TOTAL_ATTRIBUTES = 500_000;
 /** Attribute count from which duplicate names are checked with a Set instead of a scan of the few before. */
 const SET_FROM = 8;
 
@@ -84,6 +91,11 @@ export function parseXmlText(s: string): XDocument {
     }
   };
   let pos = 0;
+  let nodes = 0;
+  let totalAttrs = 0;
+  const countNode = (at: number): void => {
+    if (++nodes > MAX_NODES) fail(`more than ${MAX_NODES} nodes`, at);
+  };
 
   const readName = (): string => {
     // ASCII names (almost all of them) without the regex; anything else goes through the full Name production.
@@ -121,7 +133,10 @@ export function parseXmlText(s: string): XDocument {
     const p = stack[stack.length - 1] as XElement;
     const last = p.children[p.children.length - 1];
     if (last && last.type === TEXT) last.data += data;
-    else p.children.push({ type: TEXT, data, parent: p });
+    else {
+      countNode(pos);
+      p.children.push({ type: TEXT, data, parent: p });
+    }
   };
   const split = (qname: string, at: number): [string, string] => {
     const i = qname.indexOf(':');
@@ -168,6 +183,7 @@ export function parseXmlText(s: string): XDocument {
       if (end === -1) fail('unterminated comment', pos);
       const data = s.slice(pos + 4, end);
       if (data.includes('--') || data.endsWith('-')) fail('"--" inside a comment', pos);
+      countNode(pos);
       const p = parent();
       p.children.push({ type: COMMENT, data: data.replace(/\r\n?/g, '\n'), parent: p });
       pos = end + 3;
@@ -190,6 +206,7 @@ export function parseXmlText(s: string): XDocument {
         pos = end;
       }
       pos += 2;
+      countNode(lt);
       const p = parent();
       p.children.push({ type: PI, target, data, parent: p });
     } else if (c === '!') {
@@ -198,6 +215,7 @@ export function parseXmlText(s: string): XDocument {
       pos++;
       const name = readName();
       if (stack.length >= MAX_DEPTH) fail(`elements nested more than ${MAX_DEPTH} deep`, lt);
+      countNode(lt);
       const attrs: XAttr[] = [];
       let names: Set<string> | null = null;
       let hasNs = false;
@@ -217,6 +235,7 @@ export function parseXmlText(s: string): XDocument {
         if (pos >= s.length) fail(`unterminated start tag <${name}>`, lt);
         if (!ws) fail('whitespace expected between attributes', pos);
         if (attrs.length >= MAX_ATTRIBUTES) fail(`element <${name}> has more than ${MAX_ATTRIBUTES} attributes`, lt);
+        if (++totalAttrs > MAX_TOTAL_ATTRIBUTES) fail(`more than ${MAX_TOTAL_ATTRIBUTES} attributes in the document`, pos);
         const aname = readName();
         skipWs();
         if (s[pos] !== '=') fail(`"=" expected after attribute ${aname}`, pos);
