@@ -8,7 +8,7 @@ import layering from './eslint-rules/layering.js';
  * Adapters import core (and what is written here), never each other; nothing in agent/ imports renderer/ or sdk/.
  */
 const LEAF = ['core', 'asn1'];
-const ADAPTERS = ['pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'demo'];
+const ADAPTERS = ['pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'demo', 'prompt'];
 const LAYERS = {
   core: [],
   // The ASN.1 toolbox: a leaf every adapter may import.
@@ -20,10 +20,13 @@ const LAYERS = {
   compat: LEAF,
   tls: LEAF,
   demo: [...LEAF, 'certs'],
-  // Composition roots: every adapter.
+  // The UserPrompt both roots use (dialog flow, launchers, panels); its contract with the pages is core/ui-contract.
+  prompt: LEAF,
+  // Composition roots: every adapter, never renderer/. headless is also the shared Node runtime (startAgent, data
+  // dir, policy file, log) that the cli and electron roots start; no root imports cli or electron.
   cli: [...LEAF, ...ADAPTERS, 'headless'],
-  headless: [...LEAF, ...ADAPTERS, 'renderer'],
-  electron: [...LEAF, ...ADAPTERS, 'headless', 'renderer'],
+  headless: [...LEAF, ...ADAPTERS],
+  electron: [...LEAF, ...ADAPTERS, 'headless'],
   renderer: ['core'],
   sdk: ['core'],
 };
@@ -57,6 +60,11 @@ export default tseslint.config(
     ignores: ['**/*.test.ts'],
     plugins: { kyso: { rules: { layering } } },
     rules: { 'kyso/layering': ['error', { layers: LAYERS }] },
+  },
+  {
+    // The packaged executable's entry: the tray shell, or the command line when started with --cli.
+    files: ['agent/electron/entry.ts'],
+    rules: { 'kyso/layering': ['error', { layers: { ...LAYERS, electron: [...LAYERS.electron, 'cli'] } }] },
   },
   {
     // core: the ports and the rules. No Node, no DOM libraries, no adapters.

@@ -148,7 +148,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     let vnptPort: number | null = null;
     let prompt = options.prompt;
     if (!prompt && options.ui === 'browser') {
-      const { createBrowserPrompt, createUrlOpener, createAgentPanels, caTrustRows } = await import('./browser-host/index.js');
+      const { createBrowserPrompt, createUrlOpener, createAgentPanels, caTrustRows } = await import('../prompt/index.js');
       const home = options.home ?? env.HOME ?? homedir();
       const browser = createBrowserPrompt({
         // In --dev the dialogs use the plain port, so no certificate needs to be trusted to see them.

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALOG_CSP } from '../../agent/headless/browser-host/index.js';
+import { DIALOG_CSP } from '../../agent/prompt/index.js';
 import { CERTS, SHOTS, promptCtx, startHarness, type Harness } from './harness.js';
 
 let hx: Harness;

@@ -1,7 +1,7 @@
 // PanelProvider over a running agent: sites from the origin access list, settings, diagnostics (doctor's facts), about.
-import type { Lang, ModuleReport } from '../../core/ports.js';
-import type { Cert, Token } from '../../core/types.js';
-import type { AboutInfo, DiagnosticsReport, SettingsAction, SettingsView } from '../../../renderer/bridge.js';
+import type { Lang, ModuleReport } from '../core/ports.js';
+import type { Cert, Token } from '../core/types.js';
+import type { AboutInfo, DiagnosticsReport, SettingsAction, SettingsView } from '../core/ui-contract.js';
 import type { PanelProvider } from './dialog-prompt.js';
 
 /** The parts of a running agent the panels read (RunningAgent satisfies most of it; the settings cell is optional). */

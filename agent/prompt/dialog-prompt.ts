@@ -1,10 +1,10 @@
 // The UserPrompt state machine shared by the browser host and the Electron shell: one dialog per question,
 // lifetime tied to ctx.signal, a timeout, re-use of the confirmation after a wrong PIN, and batch progress.
 import { randomBytes } from 'node:crypto';
-import { AgentError } from '../../core/errors.js';
-import type { AccessDecision, ConfirmRequest, ConfirmResult, Lang, Logger, PromptContext, UserPrompt } from '../../core/ports.js';
-import type { Cert } from '../../core/types.js';
-import type { AboutInfo, DialogAnswer, DialogState, DiagnosticsReport, PageKind, SettingsAction, SettingsView, TokenLabel } from '../../../renderer/bridge.js';
+import { AgentError } from '../core/errors.js';
+import type { AccessDecision, ConfirmRequest, ConfirmResult, Lang, Logger, PromptContext, UserPrompt } from '../core/ports.js';
+import type { Cert } from '../core/types.js';
+import type { AboutInfo, DialogAnswer, DialogState, DiagnosticsReport, PageKind, SettingsAction, SettingsView, TokenLabel } from '../core/ui-contract.js';
 
 /** Where the non-question pages (tray menu / `kyso-agent` links) get their data and apply their actions. */
 export interface PanelProvider {

@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Lang, Logger, UserPrompt } from '../../core/ports.js';
-import type { TokenLabel } from '../../../renderer/bridge.js';
+import type { Lang, Logger, UserPrompt } from '../core/ports.js';
+import type { TokenLabel } from '../core/ui-contract.js';
 import { createDialogPrompt, type DialogPrompt, type PanelProvider } from './dialog-prompt.js';
 import { createUiMount, type UiMount } from './http-mount.js';
 import { createUrlOpener, type OpenUrl } from './open-url.js';
@@ -66,9 +66,9 @@ export interface BrowserPrompt extends UserPrompt {
 export function defaultBundleDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [
-    join(here, '..', '..', '..', 'renderer-bundle'),
+    join(here, '..', '..', 'renderer-bundle'),
     join(here, 'renderer-bundle'),
-    join(here, '..', '..', '..', 'dist', 'renderer-bundle'),
+    join(here, '..', '..', 'dist', 'renderer-bundle'),
   ];
   return candidates.find((c) => existsSync(join(c, 'index.html'))) ?? candidates[candidates.length - 1]!;
 }

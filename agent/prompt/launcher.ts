@@ -5,7 +5,7 @@ import { chmodSync, lstatSync, mkdirSync, readdirSync, unlinkSync } from 'node:f
 import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Logger } from '../../core/ports.js';
+import type { Logger } from '../core/ports.js';
 
 /** A launcher that was never opened by the browser is removed after this long anyway. */
 export const LAUNCHER_TTL_MS = 60_000;

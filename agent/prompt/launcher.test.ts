@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Logger, PromptContext } from '../../core/ports.js';
+import type { Logger, PromptContext } from '../core/ports.js';
 import { createLaunchers, launcherHtml } from './launcher.js';
 import { createBrowserPrompt } from './index.js';
 

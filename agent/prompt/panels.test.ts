@@ -1,6 +1,6 @@
 // The panels over a running agent's parts: CA trust rows for diagnostics, and the settings cell behind the settings page.
 import { describe, expect, it } from 'vitest';
-import { SettingsCell } from '../../core/settings.js';
+import { SettingsCell } from '../core/settings.js';
 import { caTrustRows, createAgentPanels, type PanelSources } from './panels.js';
 
 describe('caTrustRows', () => {

@@ -1,7 +1,7 @@
 // The shared dialog state machine with a fake presenter: timeout, abort, answer validation, PIN re-use, finish.
 import { describe, expect, it } from 'vitest';
-import type { ConfirmRequest, PromptContext } from '../../core/ports.js';
-import type { Cert } from '../../core/types.js';
+import type { ConfirmRequest, PromptContext } from '../core/ports.js';
+import type { Cert } from '../core/types.js';
 import { AnswerRejected, createDialogPrompt, type Dialog } from './dialog-prompt.js';
 
 const logs: string[] = [];

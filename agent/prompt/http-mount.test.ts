@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PromptContext } from '../../core/ports.js';
+import type { PromptContext } from '../core/ports.js';
 import { createDialogPrompt, type Dialog } from './dialog-prompt.js';
 import { DIALOG_COOKIE, createUiMount, dialogCookie } from './http-mount.js';
 

@@ -6,7 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Logger } from '../../core/ports.js';
+import type { Logger } from '../core/ports.js';
 import { AnswerRejected, type Dialog, type DialogPrompt } from './dialog-prompt.js';
 
 /** The CSP of every dialog page: nothing but the agent itself, never framed, never posting forms anywhere. */
