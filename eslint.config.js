@@ -1,4 +1,4 @@
-// Lint, including the layering rule of ../shared/STYLE.md: imports only flow toward core.
+// Lint, including the layering rule of docs/architecture.md: imports only flow toward core.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import layering from './eslint-rules/layering.js';
@@ -44,7 +44,7 @@ function adapter(name) {
 }
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.kyso-test/**', 'sdk/dist/**', 'native-tests/artifacts/**', 'bench/results/**', 'renderer/vendor/**', 'sdk/demo/vendor/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist-bench/**', '.kyso-test/**', 'sdk/dist/**', 'native-tests/artifacts/**', 'bench/results/**', 'renderer/vendor/**', 'sdk/demo/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -3,10 +3,10 @@ import { basename } from 'node:path';
 import { AgentError, isAgentError } from '../core/errors.js';
 import type { Clock, DigestSigner, DocumentSigners } from '../core/ports.js';
 import { pdfOptions, xmlOptions, type PdfOptionParams, type XmlOptionParams } from '../core/signing/index.js';
-import type { SignPlan } from './sign-args.js';
+import type { SignRun } from './sign-args.js';
 
 /** The run's PDF flags as sign.pdf params: PdfSignOptions come from the core's one mapping (pdfOptions). */
-function pdfParams(plan: SignPlan, fileName: string): PdfOptionParams {
+function pdfParams(plan: SignRun, fileName: string): PdfOptionParams {
   const f = plan.pdf;
   const p: PdfOptionParams = { fileName, hashAlgorithm: plan.hashAlgorithm };
   const a: NonNullable<PdfOptionParams['appearance']> = {};
@@ -26,7 +26,7 @@ function pdfParams(plan: SignPlan, fileName: string): PdfOptionParams {
 }
 
 /** The run's XML flags as sign.xml params (XmlSignOptions from the core's xmlOptions). */
-function xmlParams(plan: SignPlan): XmlOptionParams {
+function xmlParams(plan: SignRun): XmlOptionParams {
   const f = plan.xml;
   const p: XmlOptionParams = { profile: f.profile, hashAlgorithm: plan.hashAlgorithm };
   if (f.referenceId !== undefined) p.reference = { id: f.referenceId };
@@ -48,7 +48,7 @@ async function describing<T>(format: string, work: () => Promise<T>): Promise<T>
 }
 
 /** Signs one input with the run's signer; the output bytes, or an AgentError with a stable reason. */
-export async function signOne(plan: SignPlan, path: string, input: Uint8Array, tsa: string | undefined, documents: DocumentSigners, signer: DigestSigner, clock: Clock): Promise<Uint8Array> {
+export async function signOne(plan: SignRun, path: string, input: Uint8Array, tsa: string | undefined, documents: DocumentSigners, signer: DigestSigner, clock: Clock): Promise<Uint8Array> {
   switch (plan.format) {
     case 'pdf': {
       const described = await describing('pdf', () => documents.describePdf(input));

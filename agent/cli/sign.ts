@@ -7,7 +7,7 @@ import { createFileLogger, loadPolicy, planModules, resolveDataDir, resolvePolic
 import { createPkcs11TokenService } from '../pkcs11/index.js';
 import { createDocumentSigners } from '../signing/index.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
-import { parseSignArgs, SIGN_USAGE, timestampUrl, UsageError, type SignPlan } from './sign-args.js';
+import { parseSignArgs, SIGN_USAGE, timestampUrl, UsageError, type SignRun } from './sign-args.js';
 import { signOne } from './sign-formats.js';
 import { nodeOutputFs, outputDirProblem, outputName, writeNew, type OutputFs } from './sign-output.js';
 import { promptPinOnTerminal, readPinLine, type PinInput } from './sign-pin.js';
@@ -85,7 +85,7 @@ async function findCertificate(tokens: TokenService, thumbprint: string): Promis
 }
 
 /** Production wiring: data dir, policy, CLI log file, module discovery as the headless agent does it. */
-export async function defaultSignEnvironment(plan: SignPlan, env: NodeJS.ProcessEnv): Promise<SignEnvironment> {
+export async function defaultSignEnvironment(plan: SignRun, env: NodeJS.ProcessEnv): Promise<SignEnvironment> {
   const dataDir = resolveDataDir(plan.dataDir, env);
   const loaded = await loadPolicy(resolvePolicyPath(plan.policy, env));
   const logger = createFileLogger({ dir: join(dataDir, 'logs', 'cli') });
@@ -106,7 +106,7 @@ export async function defaultSignEnvironment(plan: SignPlan, env: NodeJS.Process
 }
 
 /** Gets the run's PIN: stdin's first line with --pin-stdin, else the terminal with echo off. */
-async function obtainPin(plan: SignPlan, io: SignIo, cert: Cert): Promise<Uint8Array> {
+async function obtainPin(plan: SignRun, io: SignIo, cert: Cert): Promise<Uint8Array> {
   const stdin = io.stdin ?? (process.stdin as unknown as PinInput);
   if (plan.pinStdin) return readPinLine(stdin);
   if (!stdin.isTTY) {
@@ -117,7 +117,7 @@ async function obtainPin(plan: SignPlan, io: SignIo, cert: Cert): Promise<Uint8A
 }
 
 /** Runs a parsed plan. Exit code: 0 all signed, 1 any failure, 2 usage. */
-export async function runSign(plan: SignPlan, io: SignIo, environment: SignEnvironment): Promise<number> {
+export async function runSign(plan: SignRun, io: SignIo, environment: SignEnvironment): Promise<number> {
   const { logger, documents, clock } = environment;
   let tsa: string | undefined;
   try {
@@ -211,7 +211,7 @@ export const signCommand: Subcommand = {
   summary: 'Ký hàng loạt tệp PDF/XML/CMS bằng token, một lần PIN / Batch-sign PDF/XML/CMS files with a token, one PIN',
   usage: SIGN_USAGE,
   async run(argv: string[], io: CliIo): Promise<number> {
-    let plan: SignPlan;
+    let plan: SignRun;
     try {
       plan = parseSignArgs(argv);
     } catch (e) {

@@ -3,7 +3,7 @@ import { AgentError, isAgentError, toWireError, type WireError } from './errors.
 import { agentInfo, type AgentInfo } from './commands/agent-info.js';
 import type { Call, CommandDeps } from './commands/command.js';
 import { commands } from './commands/index.js';
-import { DEFAULT_LIMITS, PromptLimiter, type LimitOptions, type OriginSlot } from './policy/limits.js';
+import { DEFAULT_PROMPT_LIMITS, PromptLimiter, type LimitOptions, type OriginSlot } from './policy/limits.js';
 import { normaliseOrigin, type OriginAccess } from './policy/origins.js';
 import type { Policy } from './policy/policy.js';
 import { originNotAllowed } from './commands/session-request-access.js';
@@ -98,7 +98,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     logger: input.logger,
     version: input.version,
     features: input.features ?? DEFAULT_FEATURES,
-    limiter: new PromptLimiter(input.clock, { ...DEFAULT_LIMITS, ...input.limits }),
+    limiter: new PromptLimiter(input.clock, { ...DEFAULT_PROMPT_LIMITS, ...input.limits }),
   };
   const { logger } = deps;
   const attached = new Set<ConnectionContext>();

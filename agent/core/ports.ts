@@ -80,7 +80,7 @@ export interface TokenService {
    */
   signOffThread?(request: SignDigestRequest, contextPin?: Uint8Array | null, hooks?: SignHooks): Promise<SignatureResult>;
   /**
-   * Optional (additive, review M2): keeps the token logged in for the signatures of one operation even when every
+   * Optional (additive): keeps the token logged in for the signatures of one operation even when every
    * signature needs the PIN (requirePinEveryTime), so a batch asks the PIN once. The returned function ends the
    * hold; when the last hold ends, a service that logs out after each signature logs the token out then.
    * Services that never log out per signature may leave it out.

@@ -79,7 +79,7 @@ export interface RunningAgent {
   access: OriginAccess;
   /** The user's settings (language, PIN session minutes, site decisions): the settings page reads and updates it. */
   settings: SettingsCell;
-  /** The ready line of CONTRACT.md (without newline). */
+  /** The ready line of docs/protocol.md (without newline). */
   readyLine(): string;
   /** Stops accepting, answers in-flight requests, logs out of tokens, finalises modules. Idempotent. */
   stop(): Promise<void>;

@@ -8,7 +8,7 @@ import type { LoginSessions } from './login-session.js';
 import { signingInput } from './mechanisms.js';
 import type { SignMechanism } from './mechanisms.js';
 import { callModule, moduleFailure } from './module-call.js';
-import { findObjects, readKeys, samePublicValue } from './objects.js';
+import { findObjects, readKeys, samePublicValue } from './token-objects.js';
 import type { Pkcs11Api } from './pkcs11-api.js';
 import { ensureSession } from './token-state.js';
 import type { CertEntry } from './token-state.js';

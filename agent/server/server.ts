@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { createHttpHandler } from './http-handler.js';
 import { cachedPeerCheck, peerUserCheckFor } from './peer-user/index.js';
 import { ServerRuntime } from './runtime.js';
-import { DEFAULT_LIMITS, type AgentServer, type AgentServerOptions, type ListeningPorts, type TlsCredentials } from './types.js';
+import { DEFAULT_SERVER_LIMITS, type AgentServer, type AgentServerOptions, type ListeningPorts, type TlsCredentials } from './types.js';
 import { WS_PATH, WsGateway } from './ws-handler.js';
 
 /** Loopback only (THREATS T10): never 0.0.0.0 or ::. */
@@ -40,7 +40,7 @@ function closeServer(server: Server): Promise<void> {
 
 /** Builds the transport. Nothing listens until `start()`. */
 export function createAgentServer(options: AgentServerOptions): AgentServer {
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   const sockets = options.sockets ?? {
     [WS_PATH]: { transport: 'ws' as const, notifications: true, open: (ctx) => ({ handle: (text: string) => options.dispatcher.handle(text, ctx) }) },
   };

@@ -64,7 +64,7 @@ export interface ServerLimits {
 }
 
 /** Core's protocol limits: 64 MiB of document is ~85.4 MiB of base64, the frame cap leaves room for the JSON. */
-export const DEFAULT_LIMITS: ServerLimits = {
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxPayloadBytes: MAX_FRAME_BYTES,
   maxUnapprovedPayloadBytes: MAX_UNAPPROVED_MESSAGE_BYTES,
   maxInflightBytes: MAX_INFLIGHT_BYTES,

@@ -8,7 +8,7 @@ import { REFUSAL_BODY, checkOrigin, hostAllowed, printable, rawResponse, transpo
 import type { ServerRuntime } from './runtime.js';
 import type { SocketEndpoint } from './types.js';
 
-/** The JSON-RPC WebSocket of CONTRACT.md. */
+/** The JSON-RPC WebSocket of docs/protocol.md. */
 export const WS_PATH = '/v1/ws';
 const REFUSED = rawResponse(403, REFUSAL_BODY);
 const NOT_FOUND = rawResponse(404, '{"error":"not found"}');

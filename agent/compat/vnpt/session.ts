@@ -11,7 +11,7 @@ export interface VnptSessionOptions {
   decodeBase64Text: (b64: string) => string;
 }
 
-/** Function ids of VNPT-COMPAT.md that kyso-agent answers. Others get code 5 naming the function. */
+/** Function ids of docs/protocol.md, VNPT-CA Plugin compatibility that kyso-agent answers. Others get code 5 naming the function. */
 export const FN = {
   GetCertInfo: 0, SignXML: 1, SignPDF: 2, SignOFFICE: 3, SignCMS: 4, setLicenseKey: 6, checkPlugin: 7,
   signHash: 9, signArrDataAdvanced: 10, getVersion: 11, checkPluginAdvanced: 13, SetLanguage: 23, CheckToken: 34,

@@ -4,7 +4,7 @@ import type { Lang } from '../ports.js';
 import { httpUrl } from '../protocol/schemas.js';
 import { normaliseOrigin } from './origin-name.js';
 
-/** The admin policy of CONTRACT.md, with every default filled in. Origins are normalised. */
+/** The admin policy of docs/admin.md, with every default filled in. Origins are normalised. */
 export interface Policy {
   allowedOrigins: string[];
   blockedOrigins: string[];

@@ -2,7 +2,7 @@
 import { AgentError } from '../../core/errors.js';
 import { DecodeBudget, decodeStream, FilterError } from './filters.js';
 import { Lexer, PdfSyntaxError, lastIndexOf } from './lexer.js';
-import { PdfDict, PdfName, PdfRef, PdfStream, type PdfObject } from './objects.js';
+import { PdfDict, PdfName, PdfRef, PdfStream, type PdfObject } from './pdf-objects.js';
 
 export type XrefEntry =
   | { type: 0 }

@@ -5,7 +5,7 @@ import { AgentError } from '../../core/errors.js';
 import { PdfFile } from './document.js';
 import { DecodeBudget, decodeStream, MIN_DECODE_BUDGET } from './filters.js';
 import { describePdf } from './index.js';
-import { name, PdfDict, PdfStream } from './objects.js';
+import { name, PdfDict, PdfStream } from './pdf-objects.js';
 import { getPage, listFields } from './pages.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');

@@ -1,5 +1,5 @@
 // PDF tokenizer and object parser over a byte buffer (no copies: streams are views into the input).
-import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
+import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from './pdf-objects.js';
 
 /** Thrown by the parser for malformed syntax; the document layer turns it into DOCUMENT_INVALID. */
 export class PdfSyntaxError extends Error {

@@ -6,7 +6,7 @@ import { createCades } from '../cms/cades.js';
 import { NODE_HASH } from '../algorithms.js';
 import { buildAppearance } from './appearance.js';
 import { asInvalid, invalid, PdfFile } from './document.js';
-import { name, PdfDict, PdfRaw, PdfRef, PdfString, textString } from './objects.js';
+import { name, PdfDict, PdfRaw, PdfRef, PdfString, textString } from './pdf-objects.js';
 import { getPage, listFields, pageCount, type PageInfo } from './pages.js';
 import { IncrementalWriter } from './writer.js';
 

@@ -6,7 +6,7 @@ import { hashFromOid } from '../../asn1/index.js';
 import { NODE_HASH } from '../algorithms.js';
 import { findCert } from '../verify/cms.js';
 import { asInvalid, PdfFile } from './document.js';
-import { decodeTextString, PdfName, PdfString } from './objects.js';
+import { decodeTextString, PdfName, PdfString } from './pdf-objects.js';
 import { signedFields } from './pages.js';
 
 export interface PdfSignatureReport {

@@ -4,7 +4,7 @@ import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import pkcs11js from 'pkcs11js';
 import { describe, expect, it } from 'vitest';
-import { certificateFields, tokenObjectsFor } from './objects.js';
+import { certificateFields, tokenObjectsFor } from './token-contents.js';
 import { generateDemoKey } from './pki.js';
 import { templatesFor } from './softhsm.js';
 
