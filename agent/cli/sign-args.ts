@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HASH_ALGORITHMS, type HashAlgorithm } from '../core/types.js';
 
-export type FileFormat = 'pdf' | 'xml' | 'cms';
-export const FILE_FORMATS: readonly FileFormat[] = ['pdf', 'xml', 'cms'];
+export type FileFormat = 'pdf' | 'xml' | 'cms' | 'office';
+export const FILE_FORMATS: readonly FileFormat[] = ['pdf', 'xml', 'cms', 'office'];
 
 /** PDF flags, already validated (the signing time is added per file). */
 export interface PdfFlags {
@@ -52,6 +52,8 @@ export interface SignRun {
   pdf: PdfFlags;
   xml: XmlFlags;
   cms: CmsFlags;
+  /** office: the signer's comment (SignatureComments). */
+  office: { comment?: string };
 }
 
 /** A usage error: printed with the usage text, exit code 2. */
@@ -63,13 +65,14 @@ export class UsageError extends Error {
 }
 
 export const SIGN_USAGE = [
-  'kyso-agent sign pdf|xml|cms FILE... --cert <SHA-256 thumbprint> --out DIR [--pin-stdin]',
+  'kyso-agent sign pdf|xml|cms|office FILE... --cert <SHA-256 thumbprint> --out DIR [--pin-stdin]',
   '    chung / common: [--hash SHA-256|SHA-384|SHA-512|SHA-1] [--tsa URL] [--data-dir DIR] [--policy FILE]',
   '    pdf: [--level B-B|B-T] [--page N|last] [--rect x,y,w,h] [--invisible] [--text T] [--image PNG|JPEG] [--font-size N]',
   '         [--reason T] [--location T] [--contact T] [--field-name N] [--sub-filter ETSI.CAdES.detached|adbe.pkcs7.detached]',
   '    xml: [--profile enveloped|einvoice|tax] [--reference-id ID] [--signature-parent PATH] [--signature-id ID]',
   '         [--c14n c14n|c14n-with-comments|exc-c14n] [--signing-time | --no-signing-time]',
   '    cms: [--detached | --attached] [--no-signing-time]',
+  '    office (.docx/.xlsx/.pptx): [--comment T]',
 ].join('\n');
 
 const OPTIONS = {
@@ -101,6 +104,7 @@ const OPTIONS = {
   'no-signing-time': { type: 'boolean' },
   detached: { type: 'boolean' },
   attached: { type: 'boolean' },
+  comment: { type: 'string' },
 } as const;
 
 /** Flags that only make sense for one format: given with another one they are a usage error, not silently ignored. */
@@ -108,6 +112,7 @@ const FORMAT_FLAGS: Record<FileFormat, readonly string[]> = {
   pdf: ['level', 'page', 'rect', 'invisible', 'text', 'image', 'font-size', 'reason', 'location', 'contact', 'field-name', 'sub-filter'],
   xml: ['profile', 'reference-id', 'signature-parent', 'signature-id', 'c14n', 'signing-time'],
   cms: ['detached', 'attached'],
+  office: ['comment'],
 };
 
 const XML_NAME = /^[\p{L}_][\p{L}\p{N}_.:-]*$/u;
@@ -176,7 +181,7 @@ export function parseSignArgs(argv: string[], readFile: (path: string) => Uint8A
   }
   const { values: v, positionals } = parsed;
   const [formatArg, ...files] = positionals;
-  if (formatArg === undefined) throw new UsageError('Thiếu định dạng pdf|xml|cms / missing format pdf|xml|cms');
+  if (formatArg === undefined) throw new UsageError('Thiếu định dạng pdf|xml|cms|office / missing format pdf|xml|cms|office');
   const format = oneOf('format', formatArg, FILE_FORMATS);
   if (files.length === 0) throw new UsageError('Thiếu tệp cần ký / no file to sign');
   if (v.cert === undefined) throw new UsageError('Thiếu --cert / --cert is required');
@@ -203,6 +208,7 @@ export function parseSignArgs(argv: string[], readFile: (path: string) => Uint8A
     pdf: { visible: v.invisible !== true },
     xml: { profile: v.profile === undefined ? 'enveloped' : oneOf('profile', v.profile, ['enveloped', 'einvoice', 'tax'] as const) },
     cms: { detached: v.attached !== true, signingTime: v['no-signing-time'] !== true },
+    office: {},
   };
   if (v.tsa !== undefined) plan.tsa = parseTsa(v.tsa);
   if (v['data-dir'] !== undefined) plan.dataDir = v['data-dir'];
@@ -249,13 +255,14 @@ export function parseSignArgs(argv: string[], readFile: (path: string) => Uint8A
   if (v.c14n !== undefined) xml.c14n = oneOf('c14n', v.c14n, ['c14n', 'c14n-with-comments', 'exc-c14n'] as const);
   if (v['signing-time']) xml.signingTime = true;
   if (v['no-signing-time']) xml.signingTime = false;
+  if (v.comment !== undefined) plan.office.comment = displayText('comment', v.comment);
   return plan;
 }
 
 /** The timestamp level actually used: --tsa implies B-T; B-T without --tsa takes the policy TSA (or fails). */
 export function timestampUrl(plan: SignRun, policyTsa: string | undefined): string | undefined {
-  if (plan.format === 'xml') {
-    if (plan.tsa !== undefined) throw new UsageError('--tsa: chữ ký XML không hỗ trợ dấu thời gian / XML signatures take no timestamp');
+  if (plan.format === 'xml' || plan.format === 'office') {
+    if (plan.tsa !== undefined) throw new UsageError('--tsa: chữ ký XML/Office không hỗ trợ dấu thời gian / XML and Office signatures take no timestamp');
     return undefined;
   }
   if (plan.format === 'cms') return plan.tsa;

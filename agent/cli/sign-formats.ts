@@ -48,7 +48,7 @@ async function describing<T>(format: string, work: () => Promise<T>): Promise<T>
 }
 
 /** Signs one input with the run's signer; the output bytes, or an AgentError with a stable reason. */
-export async function signOne(plan: SignRun, path: string, input: Uint8Array, tsa: string | undefined, documents: DocumentSigners, signer: DigestSigner, clock: Clock): Promise<Uint8Array> {
+export async function signOne(plan: SignRun, path: string, input: Uint8Array, tsa: string | undefined, documents: DocumentSigners, signer: DigestSigner, clock: Clock, allowMacros = false): Promise<Uint8Array> {
   switch (plan.format) {
     case 'pdf': {
       const described = await describing('pdf', () => documents.describePdf(input));
@@ -61,6 +61,11 @@ export async function signOne(plan: SignRun, path: string, input: Uint8Array, ts
     case 'cms': {
       const options = { hashAlgorithm: plan.hashAlgorithm, detached: plan.cms.detached, signingTime: plan.cms.signingTime ? clock.now() : (false as const), ...(tsa ? { timestamp: { url: tsa } } : {}) };
       return documents.signCms({ data: input }, options, signer);
+    }
+    case 'office': {
+      const fileName = basename(path);
+      await describing('office', () => documents.describeOffice(input, { fileName, allowMacros }));
+      return documents.signOffice(input, { fileName, allowMacros, hashAlgorithm: plan.hashAlgorithm, signingTime: clock.now(), ...(plan.office.comment !== undefined ? { comment: plan.office.comment } : {}) }, signer);
     }
   }
 }

@@ -6,12 +6,13 @@ import type { FileFormat } from './sign-args.js';
 
 /**
  * The preferred output name for an input: `hoso.pdf` → `hoso-signed.pdf`, `hd.xml` → `hd-signed.xml`,
- * `data.docx` → `data.docx.p7m` (attached CMS) or `data.docx.p7s` (detached CMS, next to its content by convention).
+ * `bc.docx` → `bc-signed.docx` (office), `data.docx` → `data.docx.p7m` (attached CMS) or `data.docx.p7s` (detached CMS, next to its content by convention).
  */
 export function outputName(format: FileFormat, inputPath: string, detached = false): string {
   const name = basename(inputPath);
   if (format === 'cms') return `${name}${detached ? '.p7s' : '.p7m'}`;
-  const wanted = `.${format}`;
+  // Office files keep their own extension (.docx, .xlsx, .pptx): it says what the package is.
+  const wanted = format === 'office' ? extname(name) || '.docx' : `.${format}`;
   const has = name.toLowerCase().endsWith(wanted);
   const stem = has ? name.slice(0, -wanted.length) : name;
   // A leading dot would make the output a hidden file.

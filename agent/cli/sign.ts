@@ -1,9 +1,13 @@
-// `kyso-agent sign pdf|xml|cms FILE... --cert … --out DIR`: local batch signing with one PIN for the whole run.
+// `kyso-agent sign pdf|xml|cms|office FILE... --cert … --out DIR`: local batch signing with one PIN for the whole run.
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentError, isAgentError, type Reason } from '../core/errors.js';
 import { digestSignerFor, loginForSigning, type Cert, type Clock, type DocumentSigners, type Logger, type TokenService } from '../core/index.js';
 import { createFileLogger, loadPolicy, planModules, resolveDataDir, resolvePolicyPath } from '../headless/index.js';
+import { createCertificateStatus } from '../certs/status/index.js';
+import { DEFAULT_POLICY, type Policy } from '../core/policy/policy.js';
+import { checkBeforeSigning } from '../core/status/gate.js';
+import type { CertificateStatus } from '../core/status/port.js';
 import { createPkcs11TokenService } from '../pkcs11/index.js';
 import { createDocumentSigners } from '../signing/index.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
@@ -25,10 +29,16 @@ export interface SignEnvironment {
   logger: Logger & { close?(): void };
   /** The policy's TSA, used for `--level B-T` without `--tsa`. */
   policyTsa?: string;
+  /** Policy office.allowMacros (default false). */
+  allowMacros?: boolean;
   openTokens(): Promise<TokenService>;
   documents: DocumentSigners;
   clock: Clock;
   fs?: OutputFs;
+  /** Policy for the status and key-strength checks (default: DEFAULT_POLICY). */
+  policy?: Policy;
+  /** Certificate status before signing (absent: unknown, handled per policy). */
+  status?: CertificateStatus;
 }
 
 export interface ItemResult {
@@ -102,6 +112,9 @@ export async function defaultSignEnvironment(plan: SignRun, env: NodeJS.ProcessE
     },
   };
   if (loaded.policy.tsa) out.policyTsa = loaded.policy.tsa.url;
+  out.policy = loaded.policy;
+  out.status = (await createCertificateStatus({ dataDir, policy: loaded.policy, logger })).service;
+  out.allowMacros = loaded.policy.office.allowMacros;
   return out;
 }
 
@@ -139,6 +152,10 @@ export async function runSign(plan: SignRun, io: SignIo, environment: SignEnviro
     const tokenService = tokens;
     const cert = await findCertificate(tokenService, plan.thumbprint);
     io.err(`Ký bằng / Signing with: ${certLine(cert)}`);
+    // Key strength and certificate status before the PIN: a revoked certificate never reaches C_Sign (T20).
+    const gate = { tokens: tokenService, policy: environment.policy ?? DEFAULT_POLICY, logger, ...(environment.status ? { status: environment.status } : {}) };
+    const notice = await checkBeforeSigning(gate, cert);
+    if (notice) io.err(`Cảnh báo: chưa xác nhận được trạng thái chứng thư số (${notice.detail}) / Warning: the certificate status could not be confirmed`);
     const auth = await tokenService.authState(cert.certId);
     if (auth.pinStatus === 'locked') throw new AgentError('PIN_LOCKED', 'PIN locked', { pinStatus: 'locked' });
     if (auth.loginRequired || auth.alwaysAuthenticate) {
@@ -167,7 +184,7 @@ export async function runSign(plan: SignRun, io: SignIo, environment: SignEnviro
           } catch (e) {
             throw new AgentError('DOCUMENT_INVALID', 'unreadable', { detail: 'không đọc được tệp / cannot read the file' }, errorText(e));
           }
-          const signed = await signOne(plan, file, input, tsa, documents, signer, clock);
+          const signed = await signOne(plan, file, input, tsa, documents, signer, clock, environment.allowMacros === true);
           const output = await writeNew(plan.outDir, outputName(plan.format, file, plan.cms.detached), signed, environment.fs ?? nodeOutputFs);
           result = { file, ok: true, output };
         } catch (e) {

@@ -1,8 +1,8 @@
-// `kyso-agent verify` building blocks: format sniffing, trust files, one report shape for PDF/XML/CMS, text output.
+// `kyso-agent verify` building blocks: format sniffing, trust files, one report shape for PDF/XML/CMS/OOXML, text output.
 import { createHash } from 'node:crypto';
 import { checkChain, type PdfSignatureReport, type SignatureReport } from '../signing/index.js';
 
-export type VerifyFormat = 'pdf' | 'xml' | 'cms';
+export type VerifyFormat = 'pdf' | 'xml' | 'cms' | 'ooxml';
 
 /** One signature as `verify --json` prints it. */
 export interface SignatureView {
@@ -35,6 +35,8 @@ export interface FileView {
 export function sniffFormat(bytes: Uint8Array): { format: VerifyFormat; bytes: Uint8Array } | null {
   const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
   if (head.includes('%PDF-')) return { format: 'pdf', bytes };
+  // A ZIP (Office Open XML), or an OLE/CFB container (an encrypted Office file, refused with its own message).
+  if (head.startsWith('PK\x03\x04') || head.startsWith('\xD0\xCF\x11\xE0')) return { format: 'ooxml', bytes };
   const text = head.replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
   const pem = /-----BEGIN (?:PKCS7|CMS)-----/.exec(text);
   if (pem) {

@@ -1,8 +1,9 @@
-// `kyso-agent verify FILE... [--content FILE] [--json] [--trust PEMFILE...]`: every signature of PDF, XML and CMS files.
+// `kyso-agent verify FILE... [--content FILE] [--json] [--trust PEMFILE...]`: every signature of PDF, XML, CMS and Office (OOXML) files.
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isAgentError } from '../core/errors.js';
-import { verifyCms, verifyPdf, verifyXml, type VerifyOptions } from '../signing/index.js';
+import { basename } from 'node:path';
+import { verifyCms, verifyOffice, verifyPdf, verifyXml, type VerifyOptions } from '../signing/index.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
 import { pdfCmsReports } from './verify-pdf.js';
 import { fileText, readCertificates, sniffFormat, viewOfPdfReport, viewOfReport, type FileView } from './verify-report.js';
@@ -56,7 +57,7 @@ export async function verifyFile(file: string, args: Pick<VerifyArgs, 'content'>
   }
   const sniffed = sniffFormat(bytes);
   if (!sniffed) {
-    view.error = { reason: 'DOCUMENT_INVALID', detail: 'không phải PDF, XML hay CMS / not a PDF, XML or CMS file' };
+    view.error = { reason: 'DOCUMENT_INVALID', detail: 'không phải PDF, XML, CMS hay Office / not a PDF, XML, CMS or Office file' };
     return view;
   }
   view.format = sniffed.format;
@@ -67,6 +68,8 @@ export async function verifyFile(file: string, args: Pick<VerifyArgs, 'content'>
       const reports = await verifyPdf(sniffed.bytes);
       const cms = await pdfCmsReports(sniffed.bytes, options);
       for (const r of reports) view.signatures.push(await viewOfPdfReport(r, anchors, intermediates, r.integrity ? cms.take(r.certificate) : undefined));
+    } else if (sniffed.format === 'ooxml') {
+      view.signatures = (await verifyOffice(sniffed.bytes, basename(file), options)).map(viewOfReport);
     } else if (sniffed.format === 'xml') {
       view.signatures = (await verifyXml(sniffed.bytes, options)).map(viewOfReport);
     } else {

@@ -13,6 +13,7 @@ import { isMethod, METHODS, PUBLIC_METHODS, TOKENS_CHANGED, type Method } from '
 import { parseParams } from './protocol/schemas.js';
 import type { Clock, ConnectionContext, Dispatcher, DocumentSigners, Logger, TokenService, UserPrompt } from './ports.js';
 import type { SettingsCell } from './settings.js';
+import type { CertificateStatus } from './status/port.js';
 import type { Token } from './types.js';
 
 export interface DispatcherDeps {
@@ -31,6 +32,8 @@ export interface DispatcherDeps {
   features?: string[];
   /** Override the prompt rates (benchmarks, tests). Default 10 prompts per origin and 30 overall per minute. */
   limits?: Partial<LimitOptions>;
+  /** Certificate status service (agent/certs); absent: every status is unknown and policy decides. */
+  status?: CertificateStatus;
 }
 
 /**
@@ -100,6 +103,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     features: input.features ?? DEFAULT_FEATURES,
     limiter: new PromptLimiter(input.clock, { ...DEFAULT_PROMPT_LIMITS, ...input.limits }),
   };
+  if (input.status) deps.status = input.status;
   const { logger } = deps;
   const attached = new Set<ConnectionContext>();
   let unsubscribe: (() => void) | undefined;

@@ -6,7 +6,7 @@ export const REASONS = [
   'ORIGIN_NOT_ALLOWED', 'ACCESS_DENIED', 'USER_CANCELLED', 'USER_TIMEOUT', 'BUSY', 'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE', 'TOKEN_NOT_PRESENT', 'TOKEN_REMOVED', 'CERTIFICATE_NOT_FOUND', 'KEY_NOT_FOUND',
   'PIN_INCORRECT', 'PIN_LOCKED', 'PIN_LENGTH_INVALID', 'ALGORITHM_UNSUPPORTED', 'HASH_LENGTH_INVALID',
-  'DOCUMENT_INVALID', 'TSA_FAILED', 'MODULE_ERROR',
+  'DOCUMENT_INVALID', 'TSA_FAILED', 'MODULE_ERROR', 'CERTIFICATE_REVOKED',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 
@@ -33,8 +33,18 @@ export type PinStatus = 'ok' | 'countLow' | 'finalTry' | 'locked';
 export interface ErrorData {
   /** DOCUMENT_INVALID, INVALID_PARAMS, TSA_FAILED…: a human-readable why, safe to show the caller. */
   detail?: string;
+  /**
+   * DOCUMENT_INVALID: a machine-readable kind for the cases a caller can act on (docs/protocol.md):
+   * `password-required` (the PDF needs an open password), `permissions` (its permissions forbid signing),
+   * `damaged-signed` (damaged cross-reference data in a file that already carries signatures).
+   */
+  documentProblem?: 'password-required' | 'permissions' | 'damaged-signed';
   /** PIN_INCORRECT / PIN_LOCKED: what the token reports after the failed attempt. */
   pinStatus?: PinStatus;
+  /** CERTIFICATE_REVOKED: ISO time of the revocation or suspension. */
+  revokedAt?: string;
+  /** CERTIFICATE_REVOKED: RFC 5280 CRLReason name (`certificateHold` for a suspended certificate). */
+  revocationReason?: string;
 }
 
 /**
@@ -76,6 +86,8 @@ export function toWireError(e: unknown): WireError {
     const reasonsWithHiddenDetail: Reason[] = ['INTERNAL', 'MODULE_ERROR'];
     const data: WireError['data'] = { reason: e.reason, retriable: e.retriable };
     if (e.data.pinStatus) data.pinStatus = e.data.pinStatus;
+    if (e.data.revokedAt !== undefined) data.revokedAt = e.data.revokedAt;
+    if (e.data.revocationReason !== undefined) data.revocationReason = e.data.revocationReason;
     if (e.data.detail !== undefined && !reasonsWithHiddenDetail.includes(e.reason)) data.detail = e.data.detail;
     const message = reasonsWithHiddenDetail.includes(e.reason) ? e.reason : e.message;
     return { code: reasonCode(e.reason), message, data };

@@ -1,5 +1,6 @@
 // Interfaces the core owns and the composition roots fill with real parts (or tests with fakes).
 import type { AgentError, PinStatus } from './errors.js';
+import type { StatusNotice } from './status/gate.js';
 import type { Cert, EcdsaFormat, HashAlgorithm, SignScheme, SignSubject, Token } from './types.js';
 
 // ───────────────────────────── tokens ─────────────────────────────
@@ -141,6 +142,8 @@ export interface ConfirmRequest {
   subject: SignSubject;
   certificate: Cert;
   pin: PinRequest;
+  /** Set when the certificate's status could not be confirmed good (policy signing.revocationCheck "warn"). */
+  certificateStatus?: StatusNotice;
 }
 
 /** `pin` is a fresh buffer the caller zeroes after use. Absent when no PIN was required or on PIN-pad. */
@@ -185,6 +188,28 @@ export interface DocumentDescription {
   sha256Hex: string;
   pageCount?: number;
   existingSignatures?: number;
+  /**
+   * PDF: the file was damaged and what gets signed is a repaired copy (why, in English: e.g. bytes before the
+   * header removed, cross-reference data rebuilt by scanning). Shown in the dialog and returned in the result.
+   */
+  repaired?: string;
+}
+
+/** What describeOffice adds: the document type and, for Word, the first lines of text. */
+export interface OfficeDescription extends DocumentDescription {
+  kind: 'docx' | 'xlsx' | 'pptx';
+  existingSignatures: number;
+  preview?: string[];
+}
+
+export interface OfficeSignOptions {
+  /** Its extension must match the content; macro-enabled names are refused unless allowMacros. */
+  fileName: string;
+  /** policy office.allowMacros. */
+  allowMacros: boolean;
+  hashAlgorithm: HashAlgorithm;
+  comment?: string;
+  signingTime: Date;
 }
 
 /**
@@ -221,6 +246,9 @@ export interface DocumentSigners {
   describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<Described<XmlPlan>>;
   signXml(plan: XmlPlan, signer: DigestSigner): Promise<Uint8Array>;
   signCms(input: CmsInput, options: CmsSignOptions, signer: DigestSigner): Promise<Uint8Array>;
+  /** OOXML (.docx/.xlsx/.pptx): refuses encrypted, malformed, oversized and (unless allowed) macro files. */
+  describeOffice(document: Uint8Array, options: Pick<OfficeSignOptions, 'fileName' | 'allowMacros'>): Promise<OfficeDescription>;
+  signOffice(document: Uint8Array, options: OfficeSignOptions, signer: DigestSigner): Promise<Uint8Array>;
 }
 
 export interface TimestampOptions {

@@ -70,7 +70,15 @@ export interface CertFilter {
 /** What the signing dialog shows as "what is signed". */
 export type SignSubject =
   | { kind: 'hash'; hashHex: string; hashAlgorithm: HashAlgorithm; label?: string }
-  | { kind: 'document'; format: 'cms' | 'pdf' | 'xml'; fileName: string; size: number; sha256Hex: string; pageCount?: number; existingSignatures?: number; profile?: string }
+  | {
+      kind: 'document'; format: 'cms' | 'pdf' | 'xml' | 'office'; fileName: string; size: number; sha256Hex: string; pageCount?: number; existingSignatures?: number; profile?: string;
+      /** office: the document type (docx, xlsx, pptx). */
+      officeKind?: 'docx' | 'xlsx' | 'pptx';
+      /** office .docx: the first lines of text, so the user sees what they sign. */
+      preview?: string[];
+      /** PDF: what is signed is a repaired copy of a damaged file, and why (docs/protocol.md). */
+      repaired?: string;
+    }
   | {
       kind: 'batch';
       label: string;

@@ -1,6 +1,7 @@
 // The dialog contract the agent's prompt and the renderer's pages share: page states, answers, settings and panels.
 import type { AccessDecision, Lang, PinRequest } from './ports.js';
 import type { ModuleReport } from './ports.js';
+import type { StatusNotice } from './status/gate.js';
 import type { Cert, SignSubject, Token } from './types.js';
 
 /** A token as the picker groups certificates under it (label only; never a path). */
@@ -75,6 +76,8 @@ export type DialogState =
       subject: SignSubject;
       certificate: Cert;
       pin: PinRequest;
+      /** The certificate's status could not be confirmed good (policy signing.revocationCheck "warn"). */
+      certificateStatus?: StatusNotice;
       /** 1 for the first confirmation, 2… when the same operation asks again after a wrong PIN. */
       round: number;
       /** ask: waiting for the user; working: approved, the agent is signing (progress may follow). */

@@ -10,7 +10,7 @@ import type { Identifiers } from '../core/types.js';
 /** Names of the end-entity certificates the generator makes (same list as native-tests/fixtures/types.ts). */
 export const CERT_NAMES = ['citizen', 'company', 'ecPerson', 'rsa3072', 'expired', 'notYetValid', 'noKey', 'tokenB', 'nss'] as const;
 export type DemoCertName = (typeof CERT_NAMES)[number];
-export type DemoKeyAlgorithm = 'RSA-2048' | 'RSA-3072' | 'EC-P256';
+export type DemoKeyAlgorithm = 'RSA-1024' | 'RSA-2048' | 'RSA-3072' | 'EC-P256';
 
 /** A key pair made in software, with its PKCS#8 PEM (what gets written to disk and imported into tokens). */
 export interface DemoKey {
@@ -70,7 +70,7 @@ export async function generateDemoKey(algorithm: DemoKeyAlgorithm): Promise<Demo
       else resolve({ publicKey, privateKey });
     };
     if (algorithm === 'EC-P256') generateKeyPair('ec', { namedCurve: 'prime256v1' }, done);
-    else generateKeyPair('rsa', { modulusLength: algorithm === 'RSA-3072' ? 3072 : 2048, publicExponent: 0x10001 }, done);
+    else generateKeyPair('rsa', { modulusLength: Number(algorithm.slice(4)), publicExponent: 0x10001 }, done);
   });
   const spki = new Uint8Array(pair.publicKey.export({ format: 'der', type: 'spki' }));
   const pkcs8Pem = pair.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -96,7 +96,7 @@ function keyIdOf(spki: Uint8Array): Uint8Array {
   return new Uint8Array(createHash('sha1').update(spki.subarray(i + 1, i + bitLen)).digest());
 }
 
-async function importForSigning(key: DemoKey): Promise<{ signingKey: CryptoKey; publicKey: CryptoKey; alg: RsaHashedImportParams | EcKeyImportParams }> {
+export async function importForSigning(key: DemoKey): Promise<{ signingKey: CryptoKey; publicKey: CryptoKey; alg: RsaHashedImportParams | EcKeyImportParams }> {
   const alg: RsaHashedImportParams | EcKeyImportParams = key.algorithm === 'EC-P256'
     ? { name: 'ECDSA', namedCurve: 'P-256' }
     : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
@@ -106,12 +106,12 @@ async function importForSigning(key: DemoKey): Promise<{ signingKey: CryptoKey; 
   return { signingKey, publicKey, alg };
 }
 
-function signingAlgorithm(issuerKey: DemoKey): Algorithm | EcdsaParams {
+export function signingAlgorithm(issuerKey: DemoKey): Algorithm | EcdsaParams {
   return issuerKey.algorithm === 'EC-P256' ? { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams : { name: 'RSASSA-PKCS1-v1_5' };
 }
 
 /** Random positive 16-byte serial, first byte in 0x10..0x7f so it never needs a sign-padding zero. */
-function randomSerialHex(): string {
+export function randomSerialHex(): string {
   const b = randomBytes(16);
   b[0] = (b[0]! & 0x6f) | 0x10;
   return b.toString('hex');
@@ -122,7 +122,7 @@ const utf8 = (v: string): { utf8String: string } => ({ utf8String: v });
 const UID = '0.9.2342.19200300.100.1.1';
 
 /** C=VN, ST, L, [O], CN, UID… in the order VNPT-CA and Viettel-CA encode it; Vietnamese text as UTF8String. */
-function vnName(p: { cn: string; o?: string; st?: string; l?: string; uids?: string[] }): x509.Name {
+export function vnName(p: { cn: string; o?: string; st?: string; l?: string; uids?: string[] }): x509.Name {
   const rdns: NameSpec = [{ C: [{ printableString: 'VN' }] }];
   if (p.st) rdns.push({ ST: [utf8(p.st)] });
   if (p.l) rdns.push({ L: [utf8(p.l)] });
@@ -168,12 +168,12 @@ const END_ENTITIES: readonly EndEntitySpec[] = [
   { name: 'nss', algorithm: 'RSA-2048', cn: 'BÙI VĂN NAM', st: 'Nghệ An', l: 'Thành phố Vinh', uids: ['mst:2901234567'], identifiers: { taxCode: '2901234567' }, from: -1, to: 730, usages: SIGN, token: 'NSS' },
 ];
 
-function pemOf(der: Uint8Array): string {
+export function pemOf(der: Uint8Array): string {
   const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
-async function writePrivate(file: string, text: string): Promise<void> {
+export async function writePrivate(file: string, text: string): Promise<void> {
   await writeFile(file, text, { mode: 0o600 });
 }
 
@@ -269,7 +269,7 @@ export async function generatePki(outDir: string, options: { now?: Date } = {}):
   };
 }
 
-function hex(b: Uint8Array): string {
+export function hex(b: Uint8Array): string {
   return Buffer.from(b).toString('hex');
 }
 

@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, type DocumentSigners, type Logger, type TokenService, type UserPrompt } from '../core/index.js';
+import { createCertificateStatus } from '../certs/status/index.js';
 import { createDispatcher, type AgentDispatcher } from '../core/dispatcher.js';
 import type { LimitOptions } from '../core/policy/limits.js';
 import { OriginAccess, normaliseOrigin } from '../core/policy/origins.js';
@@ -98,6 +99,8 @@ function lazyDocumentSigners(): DocumentSigners {
     describeXml: async (...a) => (await get()).describeXml(...a),
     signXml: async (...a) => (await get()).signXml(...a),
     signCms: async (...a) => (await get()).signCms(...a),
+    describeOffice: async (...a) => (await get()).describeOffice(...a),
+    signOffice: async (...a) => (await get()).signOffice(...a),
   };
 }
 
@@ -179,7 +182,9 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       cleanup.push(() => browser.closeAll());
       prompt = browser;
     }
+    const status = await createCertificateStatus({ dataDir, policy: policy.policy, logger });
     const dispatcher = createDispatcher({
+      status: status.service,
       tokens: tokenService,
       prompt: prompt ?? noUiPrompt(logger),
       documents: options.documents ?? lazyDocumentSigners(),

@@ -129,4 +129,13 @@ describe('createDialogPrompt', () => {
     dp.prompt.finish(c);
     expect(closed).toEqual([shown[0]!.id]);
   });
+
+  it('carries an unknown certificate status into the confirmation page state', async () => {
+    const { dp, shown } = setup();
+    const c = ctx();
+    void dp.prompt.confirmSigning(c, { ...req(), certificateStatus: { status: 'unknown', detail: 'OCSP failed: unreachable' } }).catch(() => undefined);
+    await tick();
+    expect(dp.get(shown[0]!.id)?.state).toMatchObject({ page: 'confirm', certificateStatus: { status: 'unknown', detail: 'OCSP failed: unreachable' } });
+    dp.closeAll();
+  });
 });

@@ -190,7 +190,7 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
         bump(e, { subject: request.subject, certificate: request.certificate, pin: request.pin, round, phase: 'ask', progress: undefined } as Partial<DialogState>);
       } else {
         round = 1;
-        e = create({ page: 'confirm', lang: ctx.lang, origin: ctx.origin, subject: request.subject, certificate: request.certificate, pin: request.pin, round, phase: 'ask' }, ctx);
+        e = create({ page: 'confirm', lang: ctx.lang, origin: ctx.origin, subject: request.subject, certificate: request.certificate, pin: request.pin, round, phase: 'ask', ...(request.certificateStatus ? { certificateStatus: request.certificateStatus } : {}) }, ctx);
         confirmBySignal.set(ctx.signal, e);
       }
       const a = await ask(e, round, round === 1);

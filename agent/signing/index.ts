@@ -2,12 +2,14 @@
 import type { DocumentSigners } from '../core/ports.js';
 import { createCades } from './cms/cades.js';
 import { describePdf, signDescribedPdf } from './pades/index.js';
+import { describeOffice, signOffice } from './ooxml/index.js';
 import { describeXml, signDescribedXml } from './xmldsig/index.js';
 
 export { createCades, type CadesOptions } from './cms/cades.js';
 export { requestTimestamp, parseTimestampToken, type TimestampToken } from './tsa/client.js';
 export { verifyCms, verifyXml, checkChain, type SignatureReport, type TimestampReport, type VerifyOptions } from './verify/index.js';
 export { verifyPdf, type PdfSignatureReport } from './pades/index.js';
+export { verifyOffice } from './ooxml/index.js';
 
 /** The DocumentSigners the composition roots hand to the core. */
 export function createDocumentSigners(): DocumentSigners {
@@ -17,5 +19,7 @@ export function createDocumentSigners(): DocumentSigners {
     describeXml,
     signXml: signDescribedXml,
     signCms: (input, options, signer) => createCades(input, options, signer),
+    describeOffice,
+    signOffice,
   };
 }

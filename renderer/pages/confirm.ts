@@ -96,19 +96,25 @@ function subjectBlock(subject: SignSubject): HTMLElement {
     );
   }
   const pdf = subject.format === 'pdf';
+  const office = subject.format === 'office';
+  const formatLabel = office && subject.officeKind ? subject.officeKind.toUpperCase() : subject.format.toUpperCase();
   return h(
     'div',
     { 'data-testid': 'subject-document' },
     facts([
       [t('fileName'), h('strong', { class: 'file-name' }, subject.fileName)],
-      [t('format'), subject.profile ? `${subject.format.toUpperCase()} (${subject.profile})` : subject.format.toUpperCase()],
+      [t('format'), subject.profile ? `${formatLabel} (${subject.profile})` : formatLabel],
       [t('fileSize'), formatSize(subject.size)],
       [t('sha256'), shaBlock(subject.sha256Hex)],
       pdf && subject.pageCount !== undefined ? [t('pageCount'), String(subject.pageCount)] : null,
-      pdf && subject.existingSignatures !== undefined
+      (pdf || office) && subject.existingSignatures !== undefined
         ? [t('existingSignatures'), subject.existingSignatures === 0 ? t('noExistingSignatures') : String(subject.existingSignatures)]
         : null,
     ]),
+    // A .docx's first lines: the user sees which document it is, not only its name and hash.
+    subject.preview && subject.preview.length > 0
+      ? h('div', { class: 'preview', 'data-testid': 'document-preview' }, h('p', { class: 'label' }, t('documentPreview')), h('blockquote', {}, ...subject.preview.map((line) => h('p', {}, line))))
+      : null,
   );
 }
 
@@ -180,6 +186,9 @@ export function confirmPage(state: ConfirmState, ctx: PageContext): Page {
     subjectBlock(state.subject),
     h('h2', {}, t('certificate')),
     certSummary(state.certificate),
+    state.certificateStatus
+      ? h('p', { class: 'warning', role: 'alert', 'data-testid': 'status-unknown' }, t('statusUnknown'), h('span', { class: 'muted small' }, ` (${state.certificateStatus.detail})`))
+      : null,
     pinArea,
     prog.root,
     h('div', { class: 'actions' }, locked ? null : signBtn, cancelBtn),

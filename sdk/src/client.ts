@@ -8,7 +8,7 @@ import { HttpTransport, WsTransport } from './transport.js';
 import type { CallOptions, FetchFunction, RpcNotification, RpcTransport, WebSocketConstructor } from './transport.js';
 import type {
   AgentInfo, BatchItem, BatchResult, Cert, CertFilter, ClientEvents, HashSignature, SignBatchParams, SignCmsParams,
-  SignHashParams, SignPdfParams, SignXmlParams, Token,
+  SignHashParams, SignOfficeParams, SignPdfParams, SignXmlParams, Token,
 } from './types.js';
 
 export interface ConnectOptions {
@@ -98,6 +98,10 @@ async function wireParams(kind: BatchItem['kind'], p: Record<string, unknown>): 
   if (kind === 'xml') {
     out.xml = await xmlToBase64(p.xml as BinaryInput);
   }
+  if (kind === 'office') {
+    out.document = await inputToBase64(p.document as BinaryInput);
+    out.fileName = p.fileName ?? fileNameOf(p.document as BinaryInput, '');
+  }
   return out;
 }
 
@@ -115,6 +119,8 @@ function readResult(kind: BatchItem['kind'], r: unknown): SignedData | HashSigna
       return SignedData.fromBase64(o.pdf ?? '', 'application/pdf');
     case 'xml':
       return SignedData.fromBase64(o.xml ?? '', 'application/xml');
+    case 'office':
+      return SignedData.fromBase64(o.document ?? '', 'application/vnd.openxmlformats-officedocument');
   }
 }
 
@@ -212,6 +218,11 @@ export class KysoAgentClient {
   /** XMLDSig with a profile: 'enveloped', 'einvoice' (Circular 78/2021) or 'tax' (HTKK). */
   async signXml(params: SignXmlParams, options?: CallOptions): Promise<SignedData> {
     return readResult('xml', await this.call('sign.xml', await wireParams('xml', { ...params }), options, true)) as SignedData;
+  }
+
+  /** Signs a Word, Excel or PowerPoint file (.docx/.xlsx/.pptx) as Office does; earlier signatures stay valid. */
+  async signOffice(params: SignOfficeParams, options?: CallOptions): Promise<SignedData> {
+    return readResult('office', await this.call('sign.office', await wireParams('office', { ...params }), options, true)) as SignedData;
   }
 
   /** Several signatures with one confirmation and at most one PIN. Each item succeeds or fails on its own. */

@@ -14,6 +14,10 @@ export interface KysoErrorData {
   retriable?: boolean;
   detail?: string;
   pinStatus?: PinStatus;
+  /** CERTIFICATE_REVOKED: ISO time of revocation/suspension. */
+  revokedAt?: string;
+  /** CERTIFICATE_REVOKED: RFC 5280 reason name. */
+  revocationReason?: string;
   [key: string]: unknown;
 }
 
@@ -71,6 +75,15 @@ export class DocumentInvalidError extends KysoError {
   }
 }
 export class TsaFailedError extends KysoError {}
+/** The certificate is revoked or suspended (`revocationReason` "certificateHold"); it cannot sign. */
+export class CertificateRevokedError extends KysoError {
+  get revokedAt(): string | undefined {
+    return this.data.revokedAt;
+  }
+  get revocationReason(): string | undefined {
+    return this.data.revocationReason;
+  }
+}
 export class ModuleError extends KysoError {}
 /** The agent could not be reached. `hint` says what discovery saw (see docs/sdk.md). */
 export class AgentUnavailableError extends KysoError {
@@ -114,6 +127,7 @@ const TABLE: Record<Exclude<AnyReason, 'AGENT_UNAVAILABLE'>, [ErrorClass, string
   HASH_LENGTH_INVALID: [HashLengthInvalidError, 'HashLengthInvalidError'],
   DOCUMENT_INVALID: [DocumentInvalidError, 'DocumentInvalidError'],
   TSA_FAILED: [TsaFailedError, 'TsaFailedError'],
+  CERTIFICATE_REVOKED: [CertificateRevokedError, 'CertificateRevokedError'],
   MODULE_ERROR: [ModuleError, 'ModuleError'],
   TIMEOUT: [TimeoutError, 'TimeoutError'],
   CONNECTION_LOST: [ConnectionLostError, 'ConnectionLostError'],

@@ -25,6 +25,7 @@ const TEXT: Record<string, [vi: string, en: string]> = {
   ALGORITHM_UNSUPPORTED: ['Token không hỗ trợ thuật toán ký này.', 'The token does not support this signing algorithm.'],
   DOCUMENT_INVALID: ['Tài liệu không hợp lệ hoặc bị hỏng.', 'The document is invalid or damaged.'],
   TSA_FAILED: ['Không lấy được dấu thời gian. Vui lòng thử lại.', 'Could not get a timestamp. Please try again.'],
+  CERTIFICATE_REVOKED: ['Chứng thư số đã bị thu hồi hoặc tạm dừng; không thể dùng để ký.', 'The certificate is revoked or suspended; it cannot be used to sign.'],
   MODULE_ERROR: ['Trình điều khiển token báo lỗi. Thử rút và cắm lại token.', 'The token driver reported an error. Try re-inserting the token.'],
   TIMEOUT: ['kyso-agent không phản hồi kịp. Vui lòng thử lại.', 'kyso-agent did not answer in time. Please try again.'],
   CONNECTION_LOST: ['Mất kết nối với kyso-agent. Vui lòng thử lại.', 'The connection to kyso-agent was lost. Please try again.'],

@@ -99,11 +99,24 @@ export interface SignXmlParams {
   fileName?: string;
 }
 
+export interface SignOfficeParams {
+  certId: string;
+  /** A .docx, .xlsx or .pptx package. */
+  document: BinaryInput;
+  /** Shown in the dialog; its extension must match the content. Defaults to the File's name. */
+  fileName?: string;
+  /** SHA-256 by default; SHA-1 only for legacy systems that ask for it. */
+  hashAlgorithm?: HashAlgorithm;
+  /** The signer's comment, shown by Office as the purpose of the signature. */
+  comment?: string;
+}
+
 export type BatchItem =
   | { kind: 'hash'; params: Omit<SignHashParams, 'certId'> }
   | { kind: 'cms'; params: Omit<SignCmsParams, 'certId'> }
   | { kind: 'pdf'; params: Omit<SignPdfParams, 'certId'> }
-  | { kind: 'xml'; params: Omit<SignXmlParams, 'certId'> };
+  | { kind: 'xml'; params: Omit<SignXmlParams, 'certId'> }
+  | { kind: 'office'; params: Omit<SignOfficeParams, 'certId'> };
 
 export interface SignBatchParams {
   certId: string;

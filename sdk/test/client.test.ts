@@ -27,6 +27,7 @@ const defaultHandler: Handler = (method, params) => {
       return { pdf: Buffer.from(signed).toString('base64') };
     }
     case 'sign.xml': return { xml: (params as { xml: string }).xml };
+    case 'sign.office': return { document: (params as { document: string }).document };
     default: throw new RpcFailure({ code: -32601, message: 'METHOD_NOT_FOUND', data: { reason: 'METHOD_NOT_FOUND', retriable: false } });
   }
 };
@@ -167,6 +168,16 @@ describe('calls', () => {
     const xml = '<HDon><DLHDon Id="x">Hóa đơn</DLHDon></HDon>';
     const out = await client.signXml({ certId: 'c1', xml, profile: 'einvoice' });
     expect(out.text()).toBe(xml);
+    client.close();
+  });
+
+  it('signOffice_sendsDocumentAndFileName', async () => {
+    const a = await agent();
+    const client = await KysoAgent.connect(opts(a));
+    const out = await client.signOffice({ certId: 'c1', document: new Uint8Array([0x50, 0x4b, 3, 4]), fileName: 'tờ trình.docx', comment: 'Đồng ý', hashAlgorithm: 'SHA-1' });
+    expect(a.calls[0]!.method).toBe('sign.office');
+    expect(a.calls[0]!.params).toEqual({ certId: 'c1', document: 'UEsDBA==', fileName: 'tờ trình.docx', comment: 'Đồng ý', hashAlgorithm: 'SHA-1' });
+    expect([...out.bytes]).toEqual([0x50, 0x4b, 3, 4]);
     client.close();
   });
 

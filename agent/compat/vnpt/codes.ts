@@ -38,6 +38,7 @@ export function vnptCodeFor(reason: Reason): number {
     case 'ALGORITHM_UNSUPPORTED':
     case 'TSA_FAILED':
     case 'MODULE_ERROR':
+    case 'CERTIFICATE_REVOKED':
       return VNPT.SIGN_FAILED;
     default:
       return VNPT.UNKNOWN;

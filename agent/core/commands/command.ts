@@ -6,6 +6,7 @@ import type { Policy } from '../policy/policy.js';
 import type { Method } from '../protocol/methods.js';
 import type { ParamsOf } from '../protocol/schemas.js';
 import type { SettingsCell } from '../settings.js';
+import type { CertificateStatus } from '../status/port.js';
 
 /** The dispatcher's dependencies after defaults are applied. */
 export interface CommandDeps {
@@ -20,6 +21,8 @@ export interface CommandDeps {
   version: string;
   features: string[];
   limiter: PromptLimiter;
+  /** Certificate status (OCSP/CRL) before signing; absent: status unknown, handled per policy. */
+  status?: CertificateStatus;
 }
 
 /** One JSON-RPC call in progress. */

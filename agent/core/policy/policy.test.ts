@@ -9,16 +9,30 @@ describe('parsePolicy', () => {
     const r = parsePolicy(JSON.stringify({
       allowedOrigins: ['HTTPS://Portal.Example:443'], blockedOrigins: ['https://bad.example'], allowPairing: false,
       modules: [{ name: 'VNPT', path: '/usr/lib/vnpt.so' }, { name: 'Win', path: 'C:\\Windows\\System32\\x.dll' }, { name: 'NSS', path: '/usr/lib/libsoftokn3.so', libraryParameters: "configdir='sql:/x'" }],
-      plainPort: true, compat: { vnpt: false }, signing: { requirePinEveryTime: true, pinSessionMinutes: 10, allowHashOnly: false },
+      plainPort: true, compat: { vnpt: false }, signing: { requirePinEveryTime: true, pinSessionMinutes: 10, allowHashOnly: false, revocationCheck: 'require', minRsaBits: 3072 },
+      trust: { anchors: ['/etc/kyso/anchor.pem'], fetchPrivateAddresses: true },
       tsa: { url: 'http://tsa.example/tsr' }, language: 'en',
     }));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.policy.allowedOrigins).toEqual(['https://portal.example']);
-    expect(r.policy.signing).toEqual({ requirePinEveryTime: true, pinSessionMinutes: 10, allowHashOnly: false });
+    expect(r.policy.signing).toEqual({ requirePinEveryTime: true, pinSessionMinutes: 10, allowHashOnly: false, revocationCheck: 'require', minRsaBits: 3072 });
+    expect(r.policy.trust).toEqual({ anchors: ['/etc/kyso/anchor.pem'], fetchPrivateAddresses: true });
     expect(r.policy.tsa).toEqual({ url: 'http://tsa.example/tsr' });
     expect(r.policy.compat.vnpt).toBe(false);
     expect(r.policy.modules[2]).toEqual({ name: 'NSS', path: '/usr/lib/libsoftokn3.so', libraryParameters: "configdir='sql:/x'" });
+  });
+  it('trust and status settings default to warn, 2048 bits, no anchors, no private addresses; bad values are refused', () => {
+    const d = parsePolicy('{}');
+    expect(d.ok && d.policy.signing.revocationCheck).toBe('warn');
+    expect(d.ok && d.policy.signing.minRsaBits).toBe(2048);
+    expect(d.ok && d.policy.trust).toEqual({ anchors: [], fetchPrivateAddresses: false });
+    const bad = parsePolicy(JSON.stringify({ signing: { revocationCheck: 'maybe', minRsaBits: 512 }, trust: { anchors: ['rel.pem'] } }));
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.errors.join('\n')).toMatch(/signing\.revocationCheck/);
+    expect(bad.errors.join('\n')).toMatch(/signing\.minRsaBits/);
+    expect(bad.errors.join('\n')).toMatch(/trust\.anchors\.0: must be an absolute path/);
   });
   it('errors name the path and the why', () => {
     const r = parsePolicy(JSON.stringify({ allowedOrigins: ['portal.example'], modules: [{ name: 'x', path: 'relative.so' }], allowPairng: true, signing: { pinSessionMinutes: -1 } }));

@@ -14,10 +14,22 @@ export interface Policy {
   modules: { name: string; path: string; libraryParameters?: string }[];
   plainPort: boolean;
   compat: { vnpt: boolean };
-  signing: { requirePinEveryTime: boolean; pinSessionMinutes: number; allowHashOnly: boolean };
+  signing: {
+    requirePinEveryTime: boolean; pinSessionMinutes: number; allowHashOnly: boolean;
+    /** Certificate status before signing: unknown status refuses (require), warns in the dialog (warn) or is not checked (off). */
+    revocationCheck: RevocationCheck;
+    /** Smallest RSA modulus accepted for signing (Circular 15/2025/TT-BKHCN: 2048). */
+    minRsaBits: number;
+  };
   tsa?: { url: string };
+  /** Extra trust anchors (absolute paths of PEM/DER files) and whether URLs may point at private addresses. */
+  trust: { anchors: string[]; fetchPrivateAddresses: boolean };
+  /** Macro-enabled Office files (.docm/.xlsm/.pptm, VBA projects) may be signed only when allowed (T21). */
+  office: { allowMacros: boolean };
   language: Lang;
 }
+
+export type RevocationCheck = 'require' | 'warn' | 'off';
 
 export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   allowedOrigins: [],
@@ -26,7 +38,9 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   modules: [],
   plainPort: false,
   compat: { vnpt: true },
-  signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true },
+  signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true, revocationCheck: 'warn' as RevocationCheck, minRsaBits: 2048 },
+  trust: { anchors: [], fetchPrivateAddresses: false },
+  office: { allowMacros: false },
   language: 'vi',
 });
 
@@ -60,8 +74,15 @@ const policySchema = z.strictObject({
     requirePinEveryTime: z.boolean().optional(),
     pinSessionMinutes: z.number().int().min(0).max(480).optional(),
     allowHashOnly: z.boolean().optional(),
+    revocationCheck: z.enum(['require', 'warn', 'off']).optional(),
+    minRsaBits: z.number().int().min(1024).max(16384).optional(),
   }).optional(),
   tsa: z.strictObject({ url: httpUrl }).optional(),
+  trust: z.strictObject({
+    anchors: z.array(absolutePath).max(1000).optional(),
+    fetchPrivateAddresses: z.boolean().optional(),
+  }).optional(),
+  office: z.strictObject({ allowMacros: z.boolean().optional() }).optional(),
   language: z.enum(['vi', 'en']).optional(),
 });
 
@@ -102,7 +123,11 @@ export function parsePolicy(text: string): PolicyParseResult {
       requirePinEveryTime: p.signing?.requirePinEveryTime ?? d.signing.requirePinEveryTime,
       pinSessionMinutes: p.signing?.pinSessionMinutes ?? d.signing.pinSessionMinutes,
       allowHashOnly: p.signing?.allowHashOnly ?? d.signing.allowHashOnly,
+      revocationCheck: p.signing?.revocationCheck ?? d.signing.revocationCheck,
+      minRsaBits: p.signing?.minRsaBits ?? d.signing.minRsaBits,
     },
+    trust: { anchors: p.trust?.anchors ?? [], fetchPrivateAddresses: p.trust?.fetchPrivateAddresses ?? d.trust.fetchPrivateAddresses },
+    office: { allowMacros: p.office?.allowMacros ?? d.office.allowMacros },
     language: p.language ?? d.language,
   };
   if (p.tsa) policy.tsa = { url: p.tsa.url };

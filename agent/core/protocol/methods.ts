@@ -5,7 +5,7 @@ export const AGENT_NAME = 'kyso-agent';
 
 export const METHODS = [
   'agent.info', 'session.requestAccess', 'tokens.list', 'tokens.refresh', 'certificates.list', 'certificates.select',
-  'sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.batch',
+  'sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.office', 'sign.batch',
 ] as const;
 export type Method = (typeof METHODS)[number];
 

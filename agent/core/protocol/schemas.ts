@@ -129,6 +129,15 @@ const xmlShape = {
   fileName: fileName.optional(),
 };
 
+const officeShape = {
+  document: base64(MAX_DOCUMENT_BYTES),
+  /** Shown in the dialog; its extension must match the content (.docx, .xlsx, .pptx). */
+  fileName,
+  hashAlgorithm: hashAlgorithm.optional(),
+  /** The signer's comment (SignatureComments), as Office's "Purpose for signing this document". */
+  comment: displayText(500).optional(),
+};
+
 function cmsRefine(value: { data?: Uint8Array | undefined; hash?: Uint8Array | undefined; detached?: boolean | undefined; hashAlgorithm?: HashAlgorithm | undefined }, ctx: z.RefinementCtx): void {
   if ((value.data === undefined) === (value.hash === undefined)) {
     ctx.addIssue({ code: 'custom', path: ['data'], message: 'exactly one of data or hash is required' });
@@ -145,17 +154,20 @@ export const hashItemSchema = z.strictObject(hashShape).superRefine(checkHashLen
 export const cmsItemSchema = z.strictObject(cmsShape).superRefine(cmsRefine);
 export const pdfItemSchema = z.strictObject(pdfShape);
 export const xmlItemSchema = z.strictObject(xmlShape);
+export const officeItemSchema = z.strictObject(officeShape);
 
 export const signHashSchema = z.strictObject({ certId, ...hashShape }).superRefine(checkHashLength);
 export const signCmsSchema = z.strictObject({ certId, ...cmsShape }).superRefine(cmsRefine);
 export const signPdfSchema = z.strictObject({ certId, ...pdfShape });
 export const signXmlSchema = z.strictObject({ certId, ...xmlShape });
+export const signOfficeSchema = z.strictObject({ certId, ...officeShape });
 
 export const batchItemSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('hash'), params: hashItemSchema }),
   z.strictObject({ kind: z.literal('cms'), params: cmsItemSchema }),
   z.strictObject({ kind: z.literal('pdf'), params: pdfItemSchema }),
   z.strictObject({ kind: z.literal('xml'), params: xmlItemSchema }),
+  z.strictObject({ kind: z.literal('office'), params: officeItemSchema }),
 ]);
 
 export const signBatchSchema = z.strictObject({
@@ -175,6 +187,7 @@ export const paramSchemas = {
   'sign.cms': signCmsSchema,
   'sign.pdf': signPdfSchema,
   'sign.xml': signXmlSchema,
+  'sign.office': signOfficeSchema,
   'sign.batch': signBatchSchema,
 } satisfies Record<Method, z.ZodType>;
 
@@ -183,12 +196,14 @@ export type SignHashParams = z.output<typeof signHashSchema>;
 export type SignCmsParams = z.output<typeof signCmsSchema>;
 export type SignPdfParams = z.output<typeof signPdfSchema>;
 export type SignXmlParams = z.output<typeof signXmlSchema>;
+export type SignOfficeParams = z.output<typeof signOfficeSchema>;
 export type SignBatchParams = z.output<typeof signBatchSchema>;
 export type BatchItem = z.output<typeof batchItemSchema>;
 export type HashItemParams = z.output<typeof hashItemSchema>;
 export type CmsItemParams = z.output<typeof cmsItemSchema>;
 export type PdfItemParams = z.output<typeof pdfItemSchema>;
 export type XmlItemParams = z.output<typeof xmlItemSchema>;
+export type OfficeItemParams = z.output<typeof officeItemSchema>;
 
 const clip = (s: string, n = 64) => (s.length > n ? `${s.slice(0, n)}…` : s);
 

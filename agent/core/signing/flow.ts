@@ -2,7 +2,8 @@
 import { AgentError, isAgentError } from '../errors.js';
 import type { Call } from '../commands/command.js';
 import type { OriginSlot } from '../policy/limits.js';
-import type { AuthState, PinRequest } from '../ports.js';
+import type { AuthState, ConfirmRequest, PinRequest } from '../ports.js';
+import { checkBeforeSigning, type StatusNotice } from '../status/gate.js';
 import type { Cert, SignSubject } from '../types.js';
 import { approvedKey, loginForSigning, signDigestWith, throwIfAborted, type ApprovedKey } from './key.js';
 
@@ -53,14 +54,18 @@ export async function runSigning<T>(call: Call, cert: Cert, subject: SignSubject
   const { tokens, prompt, logger } = call.deps;
   const ctx = call.promptContext;
   throwIfAborted(ctx.signal);
-  slotOf(call).prompt();
+  const slot = slotOf(call);
+  // Key strength and certificate status come before the dialog: a revoked certificate never reaches C_Sign (T20).
+  const statusNotice = await checkBeforeSigning(call.deps, cert, ctx.signal);
+  throwIfAborted(ctx.signal);
+  slot.prompt();
   let contextPin: Uint8Array | null | undefined;
   let releaseLogin: (() => Promise<void>) | undefined;
   try {
     const auth = await tokens.authState(cert.certId);
     if (auth.pinStatus === 'locked') throw new AgentError('PIN_LOCKED', 'The token PIN is locked', { pinStatus: 'locked' });
     releaseLogin = tokens.holdLogin?.(auth.tokenId);
-    contextPin = await confirmAndLogin(call, cert, subject, auth);
+    contextPin = await confirmAndLogin(call, cert, subject, auth, statusNotice);
     const beforeSign = (): void => throwIfAborted(ctx.signal);
     const signDigest = signDigestWith(tokens, cert, contextPin, { beforeSign, offThread: options.offThread === true });
     return await work(approvedKey(tokens, cert, signDigest));
@@ -74,14 +79,16 @@ export async function runSigning<T>(call: Call, cert: Cert, subject: SignSubject
 }
 
 /** The dialog loop. Returns the context PIN for always-authenticate keys (null: PIN-pad), else undefined. */
-async function confirmAndLogin(call: Call, cert: Cert, subject: SignSubject, auth: AuthState): Promise<Uint8Array | null | undefined> {
+async function confirmAndLogin(call: Call, cert: Cert, subject: SignSubject, auth: AuthState, statusNotice?: StatusNotice): Promise<Uint8Array | null | undefined> {
   const { tokens, prompt } = call.deps;
   const pin: PinRequest = { required: auth.loginRequired || auth.alwaysAuthenticate, pinpad: auth.pinpad, pinStatus: auth.pinStatus };
   let lastError: AgentError | undefined;
   for (let round = 0; ; round++) {
     if (round === MAX_DIALOG_ROUNDS && lastError) throw lastError;
     throwIfAborted(call.promptContext.signal);
-    const answer = await prompt.confirmSigning(call.promptContext, { subject, certificate: cert, pin: { ...pin } });
+    const request: ConfirmRequest = { subject, certificate: cert, pin: { ...pin } };
+    if (statusNotice) request.certificateStatus = statusNotice;
+    const answer = await prompt.confirmSigning(call.promptContext, request);
     if (!answer.approved) throw lastError ?? new AgentError('USER_CANCELLED', 'The user cancelled');
     const typed = answer.pin;
     try {

@@ -1,6 +1,6 @@
 // A DocumentSigners fake: checks a magic prefix (DOCUMENT_INVALID otherwise), hashes the bytes and asks the signer.
 import { AgentError } from '../errors.js';
-import type { CmsInput, CmsSignOptions, Described, DigestSigner, DocumentSigners, PdfPlan, PdfSignOptions, XmlPlan, XmlSignOptions } from '../ports.js';
+import type { CmsInput, CmsSignOptions, Described, DigestSigner, DocumentSigners, OfficeDescription, OfficeSignOptions, PdfPlan, PdfSignOptions, XmlPlan, XmlSignOptions } from '../ports.js';
 import { sha256Hex, toHex } from '../protocol/encoding.js';
 import type { HashAlgorithm } from '../types.js';
 
@@ -12,7 +12,8 @@ async function digest(algorithm: HashAlgorithm, bytes: Uint8Array): Promise<Uint
 }
 
 export class FakeDocuments implements DocumentSigners {
-  readonly calls = { describePdf: 0, signPdf: 0, describeXml: 0, signXml: 0, signCms: 0 };
+  readonly calls = { describePdf: 0, signPdf: 0, describeXml: 0, signXml: 0, signCms: 0, describeOffice: 0, signOffice: 0 };
+  readonly officeOptions: OfficeSignOptions[] = [];
   readonly pdfOptions: PdfSignOptions[] = [];
   readonly xmlOptions: XmlSignOptions[] = [];
   readonly cmsOptions: CmsSignOptions[] = [];
@@ -48,6 +49,21 @@ export class FakeDocuments implements DocumentSigners {
     this.cmsOptions.push(options);
     const d = 'hash' in input ? input.hash : await digest(options.hashAlgorithm, input.data);
     return concat(Uint8Array.of(0x30), await signer.sign(d, options.hashAlgorithm));
+  }
+
+  /** A "package" is anything starting with PK; a fileName ending in m (docm…) is refused unless macros are allowed. */
+  async describeOffice(document: Uint8Array, options: Pick<OfficeSignOptions, 'fileName' | 'allowMacros'>): Promise<OfficeDescription> {
+    this.calls.describeOffice++;
+    if (text.decode(document.subarray(0, 2)) !== 'PK') throw new AgentError('DOCUMENT_INVALID', 'Not an Office file', { detail: 'not a ZIP package' });
+    if (/m$/i.test(options.fileName) && !options.allowMacros) throw new AgentError('DOCUMENT_INVALID', 'Macros', { detail: 'macro-enabled files are refused by policy' });
+    return { size: document.length, sha256Hex: await sha256Hex(document), kind: 'docx', existingSignatures: 0, preview: ['first line'] };
+  }
+
+  async signOffice(document: Uint8Array, options: OfficeSignOptions, signer: DigestSigner): Promise<Uint8Array> {
+    this.calls.signOffice++;
+    this.officeOptions.push(options);
+    const signature = await signer.sign(await digest(options.hashAlgorithm, document), options.hashAlgorithm);
+    return concat(document, enc.encode(`sig ${toHex(signature)}`));
   }
 }
 

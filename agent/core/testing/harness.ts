@@ -3,6 +3,7 @@ import type { ConnectionContext, Clock, Logger, LogFields } from '../ports.js';
 import { createDispatcher, type AgentDispatcher } from '../dispatcher.js';
 import { OriginAccess } from '../policy/origins.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
+import type { CertificateStatus } from '../status/port.js';
 import type { LimitOptions } from '../policy/limits.js';
 import { SettingsCell, type Settings } from '../settings.js';
 import { FakeDocuments } from './fake-documents.js';
@@ -42,11 +43,13 @@ export class MemoryLogger implements Logger {
 }
 
 export interface TestAgentOptions {
-  policy?: Partial<Policy>;
+  policy?: Partial<Omit<Policy, 'signing'>> & { signing?: Partial<Policy['signing']> };
   settings?: Partial<Settings>;
   tokens?: FakeTokenOptions;
   prompt?: PromptScript;
   limits?: Partial<LimitOptions>;
+  /** A scripted certificate-status service (absent: none, every status is unknown). */
+  status?: CertificateStatus;
 }
 
 export interface TestAgent {
@@ -82,6 +85,7 @@ export function createTestAgent(options: TestAgentOptions = {}): TestAgent {
   const documents = new FakeDocuments();
   const dispatcher = createDispatcher({
     tokens, prompt, documents, access, policy, clock, logger, version: '0.1.0-test', ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.status ? { status: options.status } : {}),
   });
   let nextId = 1;
   return {

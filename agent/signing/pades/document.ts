@@ -1,8 +1,10 @@
 // A parsed PDF file: the xref chain (tables, streams, hybrid, incremental updates), object lookup incl. object streams.
 import { AgentError } from '../../core/errors.js';
+import { mapStrings, PdfCrypt } from './crypt.js';
 import { DecodeBudget, decodeStream, FilterError } from './filters.js';
 import { Lexer, PdfSyntaxError, lastIndexOf } from './lexer.js';
-import { PdfDict, PdfName, PdfRef, PdfStream, type PdfObject } from './pdf-objects.js';
+import { scanObjects } from './repair.js';
+import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from './pdf-objects.js';
 
 export type XrefEntry =
   | { type: 0 }
@@ -42,6 +44,10 @@ export class PdfFile {
   readonly size: number;
   /** PDF header version, e.g. "1.7". */
   readonly version: string;
+  /** The standard security handler when the file is encrypted (opened with the empty user password). */
+  readonly crypt: PdfCrypt | undefined;
+  /** Number of the /Encrypt dictionary's object: never decrypted itself. */
+  private encryptNum = -1;
   private readonly entries = new Map<number, XrefEntry>();
   private readonly cache = new Map<number, PdfObject>();
   private readonly objStms = new Map<number, ObjStm>();
@@ -55,12 +61,31 @@ export class PdfFile {
   /** What this file may still inflate, over all its streams (H2). */
   private readonly budget: DecodeBudget;
 
-  private constructor(readonly buf: Uint8Array) {
+  /** Why what is read is a repaired copy (header offset, rebuilt cross-reference data); undefined for a sound file. */
+  repaired: string | undefined;
+  /** The object table was rebuilt by scanning: the file must be written out whole before an update is added. */
+  readonly rebuilt: boolean;
+
+  private constructor(readonly buf: Uint8Array, scan?: string) {
     this.budget = new DecodeBudget(buf.length);
     const head = Buffer.from(buf.buffer, buf.byteOffset, Math.min(1024, buf.length)).toString('latin1');
     const m = /%PDF-(\d\.\d)/.exec(head);
     if (!m) throw invalid('thiếu tiêu đề %PDF / missing %PDF header');
     this.version = m[1]!;
+    this.repaired = scan;
+    this.rebuilt = scan !== undefined;
+    if (scan !== undefined) {
+      const found = scanObjects(buf);
+      for (const [num, o] of found.objects) this.addEntry(num, { type: 1, offset: o.offset, gen: o.gen });
+      if (!(found.trailer.get('Root') instanceof PdfRef)) throw invalid('không tìm thấy /Root khi quét / no catalog found by scanning');
+      this.trailer = found.trailer;
+      this.startxref = 0;
+      this.lastXrefIsStream = false;
+      this.size = this.nextObjectNumber;
+      this.crypt = this.openCrypt();
+      for (const n of found.objStms) this.addObjStmEntries(n);
+      return;
+    }
     const sx = lastIndexOf(buf, 'startxref');
     if (sx < 0 || sx < buf.length - 4096) throw invalid('tệp bị cắt cụt, thiếu startxref / truncated file: missing startxref');
     const l = new Lexer(buf, sx + 'startxref'.length);
@@ -73,24 +98,129 @@ export class PdfFile {
     this.trailer = trailer;
     this.lastXrefIsStream = isStream;
     this.size = size;
+    this.crypt = this.openCrypt();
   }
 
-  /** Parses the file; DOCUMENT_INVALID (with detail) for anything we cannot read or must refuse. */
-  static open(buf: Uint8Array): PdfFile {
+  /** Scanned object streams: their objects become type-2 entries unless a direct definition was found. */
+  private addObjStmEntries(stmNum: number): void {
+    try {
+      const stm = this.getObject(stmNum);
+      if (!(stm instanceof PdfStream)) return;
+      const n = this.resolve(stm.dict.get('N'));
+      const first = this.resolve(stm.dict.get('First'));
+      if (!isCount(n) || !isCount(first)) return;
+      const data = decodeStream(stm, (o) => this.resolve(o), this.budget);
+      const l = new Lexer(data.subarray(0, first), 0);
+      for (let i = 0; i < n; i++) {
+        const on = l.readInt(), oo = l.readInt();
+        if (on === null || oo === null) return;
+        if (!this.entries.has(on)) this.addEntry(on, { type: 2, stream: stmNum, index: i });
+      }
+    } catch {
+      // An unreadable object stream: its objects stay missing, like in the repairing readers.
+    }
+  }
+
+  /** Whether every in-use classic entry points at its own `num gen obj` (cheap: no parsing). */
+  private entriesPointAtObjects(): boolean {
+    for (const [num, e] of this.entries) {
+      if (e.type !== 1) continue;
+      if (e.offset >= this.buf.length) return false;
+      const head = Buffer.from(this.buf.buffer, this.buf.byteOffset + e.offset, Math.min(32, this.buf.length - e.offset)).toString('latin1');
+      const m = /^[\0\t\n\f\r ]*(\d+)\s+(\d+)\s+obj/.exec(head);
+      if (!m || Number(m[1]) !== num) return false;
+    }
+    return true;
+  }
+
+  /** Object numbers with an in-use entry, ascending (the full rewrite of a repaired file). */
+  objectNumbers(): number[] {
+    return [...this.entries].filter(([, e]) => e.type !== 0).map(([n]) => n).sort((a, b) => a - b);
+  }
+
+  /** Generation of an object's entry (0 for compressed objects). */
+  generationOf(num: number): number {
+    const e = this.entries.get(num);
+    return e?.type === 1 ? e.gen : 0;
+  }
+
+  private openCrypt(): PdfCrypt | undefined {
+    const e = this.trailer.get('Encrypt');
+    if (e === undefined || e === null) return undefined;
+    if (e instanceof PdfRef) this.encryptNum = e.num;
+    const enc = this.dict(e);
+    if (!enc) throw invalid('/Encrypt sai / bad /Encrypt dictionary');
+    const id = this.resolve(this.trailer.get('ID'));
+    const id0 = Array.isArray(id) && id[0] instanceof PdfString ? id[0].bytes : undefined;
+    const crypt = PdfCrypt.open(enc, id0, (o) => this.resolve(o));
+    // Objects read before the key was known (e.g. an indirect /Length) are plain numbers: only those may stay cached.
+    for (const [k, v] of this.cache) if (typeof v !== 'number' && k !== this.encryptNum) this.cache.delete(k);
+    this.objStms.clear();
+    this.failed.clear();
+    return crypt;
+  }
+
+  /** Decrypts a top-level object read from the file (xref streams and the /Encrypt dictionary are never encrypted). */
+  private decrypt(num: number, gen: number, v: PdfObject): PdfObject {
+    const c = this.crypt;
+    if (!c || num === this.encryptNum) return v;
+    if (v instanceof PdfStream) {
+      const type = v.dict.get('Type');
+      const t = type instanceof PdfName ? type.name : '';
+      if (t === 'XRef' || (t === 'Metadata' && !c.encryptMetadata)) return v;
+      return new PdfStream(mapStrings(v.dict, (b) => c.decryptString(num, gen, b)) as PdfDict, c.decryptStream(num, gen, v.data));
+    }
+    return mapStrings(v, (b) => c.decryptString(num, gen, b));
+  }
+
+  /**
+   * Parses the file; DOCUMENT_INVALID (with detail) for anything we cannot read or must refuse. Bytes before
+   * `%PDF-` are dropped (offsets count from the header). Damaged cross-reference data in a file that still ends
+   * with `startxref … %%EOF` is rebuilt by scanning: `repaired` then says why.
+   */
+  static open(input: Uint8Array): PdfFile {
+    const h = headerOffset(input);
+    const buf = h > 0 ? input.subarray(h) : input;
+    const prefix = h > 0 ? `${h} bytes before %PDF- removed` : undefined;
     let file: PdfFile;
     try {
       file = new PdfFile(buf);
+      if (!file.entriesPointAtObjects()) throw invalid('mục xref trỏ sai chỗ / xref entries point at the wrong bytes');
+      PdfFile.checkRoot(file);
+      if (prefix) file.repaired = prefix;
     } catch (e) {
-      throw asInvalid(e);
+      const err = asInvalid(e);
+      if (err.data.documentProblem || /encryption/.test(err.data.detail ?? '') || !endsWithEof(buf)) throw err;
+      try {
+        file = new PdfFile(buf, [prefix, `cross-reference data rebuilt by scanning (${err.data.detail ?? 'damaged'})`].filter(Boolean).join('; '));
+        PdfFile.checkRoot(file);
+      } catch (e2) {
+        const again = asInvalid(e2);
+        throw again.data.documentProblem ? again : err;
+      }
     }
-    if (file.trailer.has('Encrypt')) throw invalid('PDF được mã hoá / encrypted PDF not supported');
+    return file;
+  }
+
+  private static checkRoot(file: PdfFile): void {
     try {
       const root = file.resolve(file.trailer.get('Root'));
       if (!(root instanceof PdfDict)) throw invalid('thiếu /Root / no document catalog');
     } catch (e) {
       throw asInvalid(e);
     }
-    return file;
+  }
+
+  /**
+   * Refuses files whose permissions forbid adding a signature (neither annotations nor form filling allowed), as
+   * Acrobat does; the detail names the permissions.
+   */
+  assertSignable(): void {
+    const c = this.crypt;
+    if (!c || c.allowsSigning) return;
+    throw new AgentError('DOCUMENT_INVALID',
+      'Quyền của tệp PDF không cho phép ký (cấm điền biểu mẫu và chú thích) / the PDF\'s permissions forbid signing (no form filling, no annotations)',
+      { detail: `encrypted PDF permissions forbid signing: ${c.describePermissions()}`, documentProblem: 'permissions' });
   }
 
   private readChain(start: number): { trailer: PdfDict; isStream: boolean; size: number } {
@@ -246,7 +376,7 @@ export class PdfFile {
         if (e.offset >= this.buf.length) throw invalid(`offset đối tượng ${num} sai / object offset out of range`);
         const got = new Lexer(this.buf, e.offset, (r) => this.lengthOf(r)).parseIndirect();
         if (got.num !== num) throw invalid(`xref trỏ sai đối tượng ${num} / xref points to the wrong object`);
-        value = got.value;
+        value = this.decrypt(num, got.gen, got.value);
       } else {
         value = this.fromObjStm(num, e.stream, e.index);
       }
@@ -319,6 +449,18 @@ export class PdfFile {
     if (!(r instanceof PdfRef)) throw invalid('/Root không phải tham chiếu / /Root is not a reference');
     return r;
   }
+}
+
+/** Position of `%PDF-` in the first KiB (0 when absent: the constructor reports the missing header). */
+function headerOffset(buf: Uint8Array): number {
+  const i = Buffer.from(buf.buffer, buf.byteOffset, Math.min(1024, buf.length)).indexOf('%PDF-', 0, 'latin1');
+  return i > 0 ? i : 0;
+}
+
+/** A file that still ends in `%%EOF` after a `startxref` (not truncated): only those are repaired. */
+function endsWithEof(buf: Uint8Array): boolean {
+  const tail = Buffer.from(buf.buffer, buf.byteOffset + Math.max(0, buf.length - 2048), Math.min(2048, buf.length)).toString('latin1');
+  return /startxref[\s\S]*%%EOF\s*$/.test(tail);
 }
 
 /** Maps parser failures to DOCUMENT_INVALID; AgentErrors pass through. */

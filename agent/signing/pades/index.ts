@@ -1,9 +1,9 @@
 // PAdES: describe, sign (one incremental update) and verify PDF files.
 import { createHash } from 'node:crypto';
-import type { Described, DigestSigner, PdfPlan, PdfSignOptions } from '../../core/ports.js';
-import { asInvalid, invalid, PdfFile } from './document.js';
+import type { Described, DigestSigner, DocumentDescription, PdfPlan, PdfSignOptions } from '../../core/ports.js';
+import { asInvalid, invalid, type PdfFile } from './document.js';
 import { pageCount, signedFields } from './pages.js';
-import { MAX_INPUT, signPdf, signPdfFile } from './sign.js';
+import { MAX_INPUT, openForSigning, signPdf, signPdfFile } from './sign.js';
 
 export { signPdf } from './sign.js';
 export { verifyPdf, type PdfSignatureReport } from './verify.js';
@@ -14,14 +14,17 @@ export { verifyPdf, type PdfSignatureReport } from './verify.js';
  */
 export async function describePdf(pdf: Uint8Array): Promise<Described<PdfPlan>> {
   if (pdf.length > MAX_INPUT) throw invalid('tệp quá lớn / file too large');
-  const file = PdfFile.open(pdf);
+  // The same checks as signing (permissions, damaged and signed), so refusals come before the dialog; the file
+  // opened here is the one signed (the plan).
+  const file = openForSigning(pdf);
   try {
-    const description = {
+    const description: DocumentDescription = {
       size: pdf.length,
       sha256Hex: createHash('sha256').update(pdf).digest('hex'),
       pageCount: pageCount(file),
       existingSignatures: signedFields(file).length,
     };
+    if (file.repaired) description.repaired = file.repaired;
     return { description, plan: new ParsedPdf(pdf, file) };
   } catch (e) {
     throw asInvalid(e);

@@ -96,16 +96,25 @@ describe('xref chain', () => {
     expect(f.startxref).toBe(x);
   });
 
-  it('open_loopingPrev_documentInvalid', () => {
+  it('open_loopingPrev_rebuiltByScanning', () => {
     const pdf = classicPdf(PAGES).toString('latin1');
     const x = /startxref\n(\d+)/.exec(pdf)![1];
     const looped = Buffer.from(pdf.replace('/Root 1 0 R', `/Root 1 0 R /Prev ${x}`), 'latin1');
-    expect(() => PdfFile.open(looped)).toThrow(AgentError);
+    const f = PdfFile.open(looped);
+    expect(f.rebuilt).toBe(true);
+    expect(f.repaired).toMatch(/xref chain loops/);
+  });
+
+  it('open_damagedAndTruncated_refusedNotRebuilt', () => {
+    const pdf = classicPdf(PAGES).toString('latin1');
+    const noEof = Buffer.from(pdf.replace(/%%EOF\s*$/, ''), 'latin1');
+    const broken = Buffer.from(noEof.toString('latin1').replace(/startxref\n\d+/, 'startxref\n5'), 'latin1');
+    expect(() => PdfFile.open(broken)).toThrow(AgentError);
   });
 
   it('open_encryptOrMissingStartxref_documentInvalidWithDetail', () => {
     const enc = classicPdf(PAGES, '/Encrypt << /Filter /Standard >> ');
-    expect(() => PdfFile.open(enc)).toThrow(/encrypted/);
+    expect(() => PdfFile.open(enc)).toThrow(/unsupported PDF encryption/);
     try { PdfFile.open(enc.subarray(0, 60)); } catch (e) { expect((e as AgentError).data.detail).toMatch(/startxref/); return; }
     throw new Error('no error');
   });

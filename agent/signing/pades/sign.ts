@@ -7,7 +7,8 @@ import { NODE_HASH } from '../algorithms.js';
 import { buildAppearance } from './appearance.js';
 import { asInvalid, invalid, PdfFile } from './document.js';
 import { name, PdfDict, PdfRaw, PdfRef, PdfString, textString } from './pdf-objects.js';
-import { getPage, listFields, pageCount, type PageInfo } from './pages.js';
+import { getPage, listFields, pageCount, signedFields, type PageInfo } from './pages.js';
+import { rewriteFull } from './repair.js';
 import { IncrementalWriter } from './writer.js';
 
 const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
@@ -63,15 +64,39 @@ function appendToArray(file: PdfFile, w: IncrementalWriter, owner: PdfDict, key:
 }
 
 /**
+ * Opens the input for an update. Rebuilt cross-reference data: with earlier signatures refused (a rewrite would
+ * break them), else the repaired file written out whole is what gets signed.
+ */
+export function openForSigning(pdf: Uint8Array): PdfFile {
+  const file = PdfFile.open(pdf);
+  file.assertSignable();
+  if (!file.rebuilt) return file;
+  let signed: number;
+  try {
+    signed = signedFields(file).length;
+  } catch (e) {
+    throw asInvalid(e);
+  }
+  if (signed > 0) {
+    throw new AgentError('DOCUMENT_INVALID',
+      'Tệp PDF bị hỏng bảng tham chiếu và đã có chữ ký: sửa tệp sẽ làm hỏng các chữ ký đó / the PDF\'s cross-reference data is damaged and it already carries signatures: repairing it would break them',
+      { detail: `damaged cross-reference data in a signed file (${signed} signature(s)): not repaired`, documentProblem: 'damaged-signed' });
+  }
+  const whole = PdfFile.open(rewriteFull(file));
+  whole.repaired = file.repaired;
+  return whole;
+}
+
+/**
  * Signs a PDF with one incremental update. The input bytes are kept unchanged at the start of the output, so
  * earlier signatures stay valid.
  */
 export async function signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array> {
   if (pdf.length > MAX_INPUT) throw invalid('tệp quá lớn / file too large');
-  return signPdfFile(PdfFile.open(pdf), options, signer);
+  return signPdfFile(openForSigning(pdf), options, signer);
 }
 
-/** {@link signPdf} of a file already parsed (by describePdf): the document is read once. */
+/** {@link signPdf} of a file already opened for signing (by describePdf): the document is read once. */
 export async function signPdfFile(file: PdfFile, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array> {
   const subFilter = options.subFilter ?? 'ETSI.CAdES.detached';
   const timestamped = options.level === 'B-T';

@@ -1,6 +1,7 @@
 // The incremental update: new/rewritten objects appended after the input bytes, with an xref table or xref stream.
 import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import { mapStrings, type PdfCrypt } from './crypt.js';
 import type { PdfFile } from './document.js';
 import { name, PdfDict, PdfRef, PdfString, serialize, type PdfObject } from './pdf-objects.js';
 
@@ -21,6 +22,23 @@ export interface BuiltUpdate {
 export function flateStream(dict: PdfDict, raw: Uint8Array): NewStream {
   dict.set('Filter', name('FlateDecode'));
   return { dict, data: deflateSync(raw) };
+}
+
+/**
+ * `num gen obj … endobj` for one object or stream. With `crypt` (an encrypted input) its strings and stream data are
+ * encrypted with the file's key; the signature's /Contents is a raw placeholder and is never encrypted.
+ */
+export function objectBytes(num: number, gen: number, value: PdfObject | NewStream, crypt: PdfCrypt | undefined): Buffer[] {
+  const enc = (o: PdfObject): PdfObject => (crypt ? mapStrings(o, (b) => crypt.encryptString(num, gen, b)) : o);
+  if (!isNewStream(value)) return [Buffer.from(`${num} ${gen} obj\n${serialize(enc(value))}\nendobj\n`, 'latin1')];
+  const dict = enc(value.dict) as PdfDict;
+  const data = crypt ? crypt.encryptStream(num, gen, value.data) : value.data;
+  dict.set('Length', data.length);
+  return [
+    Buffer.from(`${num} ${gen} obj\n${serialize(dict)}\nstream\n`, 'latin1'),
+    Buffer.from(data.buffer, data.byteOffset, data.length),
+    Buffer.from('\nendstream\nendobj\n', 'latin1'),
+  ];
 }
 
 export class IncrementalWriter {
@@ -51,17 +69,12 @@ export class IncrementalWriter {
     if (last !== 0x0a && last !== 0x0d) push(Buffer.from('\n'));
     const offsets = new Map<number, number>();
     const nums = [...this.objects.keys()].sort((a, b) => a - b);
+    // An encrypted input: the update's strings and streams are encrypted with the file's key (the signature's
+    // /Contents is a raw placeholder, never encrypted).
     for (const num of nums) {
       const { gen, value } = this.objects.get(num)!;
       offsets.set(num, offset);
-      if (isNewStream(value)) {
-        value.dict.set('Length', value.data.length);
-        push(Buffer.from(`${num} ${gen} obj\n${serialize(value.dict)}\nstream\n`, 'latin1'));
-        push(Buffer.from(value.data.buffer, value.data.byteOffset, value.data.length));
-        push(Buffer.from('\nendstream\nendobj\n', 'latin1'));
-      } else {
-        push(Buffer.from(`${num} ${gen} obj\n${serialize(value)}\nendobj\n`, 'latin1'));
-      }
+      for (const b of objectBytes(num, gen, value, this.file.crypt)) push(b);
     }
     const trailer = this.trailerBase();
     const xrefOffset = offset;
@@ -100,6 +113,8 @@ export class IncrementalWriter {
     t.set('Size', this.next);
     t.set('Root', old.get('Root') ?? null);
     if (old.has('Info')) t.set('Info', old.get('Info')!);
+    // Same /Encrypt and ID[0]: the file key depends on both.
+    if (old.has('Encrypt')) t.set('Encrypt', old.get('Encrypt')!);
     const id = this.file.resolve(old.get('ID'));
     const fresh = new PdfString(createHash('md5').update(`${Date.now()}:${this.file.buf.length}:${Math.random()}`).digest());
     const id0 = Array.isArray(id) && id[0] instanceof PdfString ? id[0] : fresh;

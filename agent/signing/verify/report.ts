@@ -13,8 +13,8 @@ export interface TimestampReport {
 }
 
 export interface SignatureReport {
-  format: 'cms' | 'xml';
-  /** Signature Id (XML) or signer index (CMS). */
+  format: 'cms' | 'xml' | 'ooxml';
+  /** Signature Id (XML), signer index (CMS) or signature part name (OOXML). */
   id: string;
   /** Common name of the signer certificate. */
   signer?: string;

@@ -3,6 +3,7 @@
 import type { FormatKind, SignFormat } from '../format.js';
 import { cmsFormat } from './cms.js';
 import { hashFormat } from './hash.js';
+import { officeFormat } from './office.js';
 import { pdfFormat } from './pdf.js';
 import { xmlFormat } from './xml.js';
 
@@ -11,4 +12,5 @@ export const SIGN_FORMATS = {
   cms: cmsFormat,
   pdf: pdfFormat,
   xml: xmlFormat,
+  office: officeFormat,
 } satisfies { [K in FormatKind]: SignFormat<K> };

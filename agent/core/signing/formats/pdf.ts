@@ -15,13 +15,15 @@ export const pdfFormat: SignFormat<'pdf'> = async (p, call) => {
   const subject: ItemSubject = { kind: 'document', format: 'pdf', fileName: p.fileName, size: description.size, sha256Hex: description.sha256Hex };
   if (description.pageCount !== undefined) subject.pageCount = description.pageCount;
   if (description.existingSignatures !== undefined) subject.existingSignatures = description.existingSignatures;
+  if (description.repaired !== undefined) subject.repaired = description.repaired;
   return {
     kind: 'pdf',
     subject,
     async sign(key) {
       const options = pdfOptions(p, level, timestamp?.url, call.deps.clock.now());
       const pdf = await call.deps.documents.signPdf(plan, options, await key.digestSigner());
-      return { pdf: encodeBase64(pdf) };
+      // A repaired input (damaged file) is said so in the result as in the dialog.
+      return description.repaired ? { pdf: encodeBase64(pdf), repaired: description.repaired } : { pdf: encodeBase64(pdf) };
     },
   };
 };

@@ -1,0 +1,105 @@
+// Native (T20): signing on SoftHSM2 with the status PKI — revoked and suspended certificates are refused with
+// CERTIFICATE_REVOKED before any C_Sign; unknown status warns or refuses per policy; 1024-bit RSA is refused.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CertificateStatusService } from '../../agent/certs/status/service.js';
+import { createDispatcher, type AgentDispatcher } from '../../agent/core/dispatcher.js';
+import { OriginAccess } from '../../agent/core/policy/origins.js';
+import { DEFAULT_POLICY, type Policy } from '../../agent/core/policy/policy.js';
+import { SettingsCell } from '../../agent/core/settings.js';
+import { FakeDocuments } from '../../agent/core/testing/fake-documents.js';
+import { ScriptedPrompt } from '../../agent/core/testing/scripted-prompt.js';
+import type { StatusCertName } from '../../agent/demo/status-pki.js';
+import { FaultInjector } from '../../agent/pkcs11/fault-injection.js';
+import { createPkcs11TokenService, defaultPkcs11Factory, type Pkcs11TokenService } from '../../agent/pkcs11/index.js';
+import { provisionStatusToken, startStatusFixture, STATUS_TOKEN, type StatusFixture } from '../fixtures/status.js';
+import { capturingLogger, systemClock } from '../pkcs11/helpers.js';
+
+const ORIGIN = 'https://portal.example';
+let f: StatusFixture;
+let svc: Pkcs11TokenService;
+const faults = new FaultInjector();
+const certIds = new Map<StatusCertName, string>();
+
+beforeAll(async () => {
+  f = await startStatusFixture();
+  const { module } = await provisionStatusToken(f);
+  svc = createPkcs11TokenService({ modules: [{ name: 'SoftHSM2', path: module, source: 'env' }], clock: systemClock, logger: capturingLogger(), pkcs11Factory: faults.factory(defaultPkcs11Factory) });
+  for (const cert of await svc.listCertificates()) {
+    const name = Object.values(f.pki.certs).find((c) => c.thumbprintSha256 === cert.thumbprintSha256)?.name;
+    if (name) certIds.set(name, cert.certId);
+  }
+});
+afterAll(async () => {
+  await svc?.close();
+  await f?.close();
+});
+
+function agent(signing: Partial<Policy['signing']> = {}): { dispatcher: AgentDispatcher; prompt: ScriptedPrompt; sign: (name: StatusCertName) => Promise<{ result?: unknown; error?: { data: Record<string, unknown> } }> } {
+  const policy: Policy = { ...DEFAULT_POLICY, allowedOrigins: [ORIGIN], signing: { ...DEFAULT_POLICY.signing, ...signing }, trust: { anchors: [], fetchPrivateAddresses: true } };
+  const settings = SettingsCell.inMemory();
+  const prompt = new ScriptedPrompt({ pin: STATUS_TOKEN.pin, confirm: 'approve' });
+  // The test policy allows loopback explicitly (trust.fetchPrivateAddresses); the test root is the one anchor.
+  const status = new CertificateStatusService({ anchors: () => [f.pki.root.der], allowPrivate: policy.trust.fetchPrivateAddresses, timeoutMs: 2000 });
+  const dispatcher = createDispatcher({
+    tokens: svc, prompt, documents: new FakeDocuments(), access: new OriginAccess(policy, settings, systemClock), settings, policy, clock: systemClock,
+    logger: capturingLogger(), version: 'test', status,
+  });
+  const connection = { origin: ORIGIN, transport: 'ws' as const, signal: new AbortController().signal };
+  let id = 1;
+  const hash = createHash('sha256').update('status test').digest('base64');
+  return {
+    dispatcher, prompt,
+    sign: async (name) => JSON.parse((await dispatcher.handle(JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'sign.hash', params: { certId: certIds.get(name), hash, hashAlgorithm: 'SHA-256' } }), connection))!),
+  };
+}
+
+describe('status before signing on SoftHSM2', () => {
+  it('good_signs_withoutAStatusNotice', async () => {
+    const a = agent();
+    const before = faults.calls('C_Sign');
+    const r = await a.sign('good');
+    expect(r.error).toBeUndefined();
+    expect(faults.calls('C_Sign')).toBe(before + 1);
+    expect(a.prompt.confirmRequests[0]!.certificateStatus).toBeUndefined();
+  });
+
+  it.each([
+    ['revoked', 'keyCompromise'],
+    ['suspended', 'certificateHold'],
+    ['crlRevoked', 'superseded'],
+  ] as const)('%s_isCertificateRevoked_beforeAnyDialogOrC_Sign', async (name, reason) => {
+    const a = agent();
+    const before = faults.calls('C_Sign');
+    const r = await a.sign(name);
+    const plan = f.pki.certs[name].plan;
+    expect(r.error?.data).toMatchObject({ reason: 'CERTIFICATE_REVOKED', revocationReason: reason, revokedAt: plan.status === 'revoked' ? plan.revokedAt.toISOString() : '' });
+    expect(faults.calls('C_Sign')).toBe(before);
+    expect(a.prompt.calls.confirmSigning).toBe(0);
+  });
+
+  it('unreachableResponder_warnPolicy_dialogSaysSo_andSigns', async () => {
+    const a = agent({ revocationCheck: 'warn' });
+    const r = await a.sign('unreachable');
+    expect(r.error).toBeUndefined();
+    expect(a.prompt.confirmRequests[0]!.certificateStatus).toMatchObject({ status: 'unknown' });
+    expect(a.prompt.confirmRequests[0]!.certificateStatus!.detail).toMatch(/unreachable/);
+  });
+
+  it('unreachableResponder_requirePolicy_refusedBeforeC_Sign', async () => {
+    const a = agent({ revocationCheck: 'require' });
+    const before = faults.calls('C_Sign');
+    const r = await a.sign('unreachable');
+    expect(r.error?.data).toMatchObject({ reason: 'CERTIFICATE_NOT_FOUND' });
+    expect(String(r.error?.data.detail)).toMatch(/^certificate status unknown: .*unreachable/);
+    expect(faults.calls('C_Sign')).toBe(before);
+  });
+
+  it('rsa1024KeyOnTheToken_isRefused_ALGORITHM_UNSUPPORTED', async () => {
+    const a = agent();
+    const before = faults.calls('C_Sign');
+    const r = await a.sign('weak1024');
+    expect(r.error?.data).toMatchObject({ reason: 'ALGORITHM_UNSUPPORTED', detail: 'RSA key of 1024 bits is below the minimum of 2048 bits' });
+    expect(faults.calls('C_Sign')).toBe(before);
+  });
+});
