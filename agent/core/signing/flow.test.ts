@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AgentError } from './errors.js';
-import { encodeBase64 } from './protocol/encoding.js';
-import { makeCert } from './testing/certs.js';
-import { createTestAgent, type TestAgentOptions } from './testing/harness.js';
+import { AgentError } from '../errors.js';
+import { encodeBase64 } from '../protocol/encoding.js';
+import { makeCert } from '../testing/certs.js';
+import { createTestAgent, type TestAgentOptions } from '../testing/harness.js';
 
 const ORIGIN = 'https://portal.example';
 const digest = new Uint8Array(32).fill(9);
