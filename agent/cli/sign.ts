@@ -1,15 +1,22 @@
 // `kyso-agent sign pdf|xml|cms|office FILE... --cert … --out DIR`: local batch signing with one PIN for the whole run.
+import { COMMAND_TEXTS } from './texts.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentError, isAgentError, type Reason } from '../core/errors.js';
-import { digestSignerFor, loginForSigning, type Cert, type Clock, type DocumentSigners, type Logger, type TokenService } from '../core/index.js';
-import { createFileLogger, loadPolicy, planModules, resolveDataDir, resolvePolicyPath } from '../headless/index.js';
+import type { Clock, DocumentSigners, Logger, TokenService } from '../core/ports.js';
+import { digestSignerFor, loginForSigning } from '../core/signing/key.js';
+import type { Cert } from '../core/types.js';
+// The headless runtime's parts one by one, not its index: `sign` must not load the agent's server, TLS and UI.
+import { resolveDataDir, resolvePolicyPath } from '../headless/data-dir.js';
+import { createFileLogger } from '../headless/file-logger.js';
+import { planModules } from '../headless/modules.js';
+import { loadPolicy } from '../headless/policy-file.js';
 import { createCertificateStatus } from '../certs/status/index.js';
 import { DEFAULT_POLICY, type Policy } from '../core/policy/policy.js';
 import { checkBeforeSigning } from '../core/status/gate.js';
 import type { CertificateStatus } from '../core/status/port.js';
 import { createPkcs11TokenService } from '../pkcs11/index.js';
-import { createDocumentSigners } from '../signing/index.js';
+import { createDocumentSigners } from '../signing/document-signers.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
 import { parseSignArgs, SIGN_USAGE, timestampUrl, UsageError, type SignRun } from './sign-args.js';
 import { signOne } from './sign-formats.js';
@@ -225,8 +232,7 @@ export async function runSign(plan: SignRun, io: SignIo, environment: SignEnviro
 }
 
 export const signCommand: Subcommand = {
-  summary: 'Ký hàng loạt tệp PDF/XML/CMS bằng token, một lần PIN / Batch-sign PDF/XML/CMS files with a token, one PIN',
-  usage: SIGN_USAGE,
+  ...COMMAND_TEXTS.sign,
   async run(argv: string[], io: CliIo): Promise<number> {
     let plan: SignRun;
     try {

@@ -1,9 +1,5 @@
 // The signing formats wired as the core's DocumentSigners port: CMS/CAdES, PAdES and XMLDSig.
-import type { DocumentSigners } from '../core/ports.js';
-import { createCades } from './cms/cades.js';
-import { describePdf, signDescribedPdf } from './pades/index.js';
-import { describeOffice, signOffice } from './ooxml/index.js';
-import { describeXml, signDescribedXml } from './xmldsig/index.js';
+export { createDocumentSigners } from './document-signers.js';
 
 export { createCades, type CadesOptions } from './cms/cades.js';
 export { requestTimestamp, parseTimestampToken, type TimestampToken } from './tsa/client.js';
@@ -11,15 +7,3 @@ export { verifyCms, verifyXml, checkChain, type SignatureReport, type TimestampR
 export { verifyPdf, type PdfSignatureReport } from './pades/index.js';
 export { verifyOffice } from './ooxml/index.js';
 
-/** The DocumentSigners the composition roots hand to the core. */
-export function createDocumentSigners(): DocumentSigners {
-  return {
-    describePdf,
-    signPdf: signDescribedPdf,
-    describeXml,
-    signXml: signDescribedXml,
-    signCms: (input, options, signer) => createCades(input, options, signer),
-    describeOffice,
-    signOffice,
-  };
-}
