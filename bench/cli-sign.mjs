@@ -4,7 +4,7 @@
 // Usage: node bench/cli-sign.mjs [--runs N]   → writes bench/results/cli-sign.json
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { arg, root, stats, writeResult } from './lib/rpc-setup.mjs';
@@ -107,6 +107,8 @@ try {
     nodeBaselineWallMs: stats(nodeMs),
     phasesMedianMs: { loadCli: median('loadCliMs'), loadRest: median('loadRestMs'), tokenOpenAndLogin: median('tokenOpenLoginMs'), parse: median('parseMs'), sign: median('signMs'), write: median('writeMs') },
     target: { signPdfWallMs: 350, versionWallMs: 150, helpWallMs: 150 },
+    loadAverage1m: Math.round(loadavg()[0] * 10) / 10,
+    cpus: (await import('node:os')).cpus().length,
     note: 'wall = the whole `node bin/kyso-agent.mjs …` process (median of runs); phases from a child loading the same dist modules; machine load from other processes adds to every figure (nodeBaselineWallMs is `node -e 0`)',
   });
 } finally {
