@@ -28,6 +28,12 @@ const NEEDS = {
     { pkg: 'curl', check: ['/usr/bin/curl'] },
     { pkg: 'nsis', check: ['/usr/bin/makensis'] },
     { pkg: 'shellcheck', check: ['/usr/bin/shellcheck'] },
+    // Office signatures (native-tests/office): LibreOffice opens every signed file; Maven + a JDK build the POI verifier.
+    { pkg: 'libreoffice-writer-nogui', check: ['/usr/bin/soffice', '/usr/lib/libreoffice/program/libswlo.so'] },
+    { pkg: 'libreoffice-calc-nogui', check: ['/usr/lib/libreoffice/program/libsclo.so'] },
+    { pkg: 'libreoffice-impress-nogui', check: ['/usr/lib/libreoffice/program/libslideshowlo.so'] },
+    { pkg: 'maven', check: ['/usr/bin/mvn'] },
+    { pkg: 'openjdk-17-jdk-headless', check: ['/usr/bin/javac'] },
   ],
 };
 

@@ -7,8 +7,9 @@ import { delimiter, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Cert, LogFields, ModuleReport, Token } from '../core/index.js';
 import { DEFAULT_PLAIN_PORT, DEFAULT_TLS_PORT, agentVersion, loadPolicy, planModules, resolveDataDir, resolvePolicyPath, type LoadedPolicy } from '../headless/index.js';
-import { createPkcs11TokenService } from '../pkcs11/index.js';
+import { DRIVER_CATALOG, createPkcs11TokenService } from '../pkcs11/index.js';
 import { caStatus, type CaReport } from '../tls/index.js';
+import { doctorAdvice, vendorSummary, type Advice, type VendorSummary } from './doctor-advice.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
 
 export interface DoctorReport {
@@ -16,7 +17,7 @@ export interface DoctorReport {
   platform: string;
   node: string;
   dataDir: string;
-  policy: { path: string; source: LoadedPolicy['source']; problems: string[]; inForce: LoadedPolicy['policy'] };
+  policy: { path: string; source: LoadedPolicy['source']; problems: string[]; warnings: string[]; inForce: LoadedPolicy['policy'] };
   modules: ModuleReport[];
   tokens: Token[];
   certificates: Array<Pick<Cert, 'certId' | 'tokenId' | 'thumbprintSha256' | 'status' | 'keyAlgorithm' | 'notAfter' | 'identifiers' | 'hasPrivateKey'> & { subject: string; issuer: string }>;
@@ -24,6 +25,10 @@ export interface DoctorReport {
   ports: Array<{ port: number; what: string; inUse: boolean }>;
   ca: CaReport;
   browsers: Array<{ name: string; path: string }>;
+  /** Per catalog vendor: module files found, loaded, tokens seen. */
+  vendors: VendorSummary[];
+  /** The top problems in words with their fix (docs/admin.md lists the codes). */
+  advice: Advice[];
 }
 
 const silent = { info: (_e: string, _f?: LogFields) => undefined, warn: (_e: string, _f?: LogFields) => undefined, error: (_e: string, _f?: LogFields) => undefined };
@@ -72,13 +77,15 @@ export async function collectDoctor(dataDirFlag: string | undefined, policyFlag:
     platform: `${process.platform}-${process.arch}`,
     node: process.version,
     dataDir,
-    policy: { path: policy.path, source: policy.source, problems: policy.problems, inForce: policy.policy },
+    policy: { path: policy.path, source: policy.source, problems: policy.problems, warnings: policy.warnings, inForce: policy.policy },
     modules: [],
     tokens: [],
     certificates: [],
     ports: [],
     ca: await caStatus(dataDir, env.HOME ?? homedir()),
     browsers: findBrowsers(env),
+    vendors: [],
+    advice: [],
   };
   // Module discovery points SOFTHSM2_CONF at the demo token (SoftHSM2 reads it from the process environment).
   const plan = await planModules(dataDir, policy.policy, silent, process.env);
@@ -106,6 +113,8 @@ export async function collectDoctor(dataDirFlag: string | undefined, policyFlag:
   for (const [port, what] of [[DEFAULT_TLS_PORT, 'TLS (wss/https)'], [DEFAULT_PLAIN_PORT, 'plain (ws/http, --dev)'], [4433, 'VNPT-CA compatible']] as const) {
     report.ports.push({ port, what, inUse: await portInUse(port) });
   }
+  report.vendors = vendorSummary(DRIVER_CATALOG.vendors.map((v) => v.displayName), report.modules, report.tokens);
+  report.advice = doctorAdvice(report);
   return report;
 }
 
@@ -139,6 +148,13 @@ function printText(io: CliIo, r: DoctorReport): void {
   io.out('\nTrình duyệt / Browsers:');
   if (r.browsers.length === 0) io.out('  (không tìm thấy / none found)');
   for (const b of r.browsers) io.out(`  ${b.name}: ${b.path}`);
+  const present = r.vendors.filter((v) => v.found > 0);
+  io.out('\nDriver theo nhà cung cấp / Drivers by vendor:');
+  if (present.length === 0) io.out('  (không có driver nào trong danh mục / no catalog driver on this machine)');
+  for (const v of present) io.out(`  ${v.vendor}: ${v.loaded}/${v.found} nạp được / loaded, ${v.tokens} token`);
+  io.out('\nViệc cần làm / What to do next:');
+  if (r.advice.length === 0) io.out('  Không có vấn đề nào / Nothing to fix.');
+  for (const a of r.advice) io.out(`  • ${a.vi}\n    ${a.en}${a.fix ? `\n    → ${a.fix}` : ''}`);
 }
 
 export const doctorCommand: Subcommand = {

@@ -49,7 +49,7 @@ describe('kyso-agent CLI', () => {
     expect(good.outText).toContain('https://dichvucong.gov.vn');
     const bad = io();
     expect(await run(['policy', 'check', join(dir, 'bad.json')], bad)).toBe(1);
-    expect(bad.errText).toContain('allowedOrigins.0');
+    expect(bad.errText).toContain('$.allowedOrigins[0]');
     expect(bad.errText).toContain('surprise');
     expect(await run(['policy', 'check'], io())).toBe(2);
   });

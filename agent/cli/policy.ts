@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import extensionIds from '../../extension/ids.json' with { type: 'json' };
 import { parsePolicy } from '../core/policy/policy.js';
 import { loadPolicy, resolvePolicyPath } from '../headless/index.js';
+import { policyJsonSchema } from './policy-schema.js';
 import { BROWSER_FAMILIES, browserPolicy, browserPolicyReg, policyLocation, type BrowserFamily } from './browser-policy.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
 
@@ -23,6 +24,7 @@ async function check(file: string, io: CliIo): Promise<number> {
     for (const line of r.errors) io.err(`  - ${line}`);
     return EXIT.failure;
   }
+  for (const w of r.warnings) io.err(`  ! ${w} — bỏ qua / ignored`);
   io.out('Chính sách hợp lệ / Policy is valid:');
   io.out(JSON.stringify(r.policy, null, 2));
   return EXIT.ok;
@@ -64,6 +66,10 @@ export const policyCommand: Subcommand = {
     const [action, ...rest] = argv;
     if (action === 'check' && rest.length === 1) return check(rest[0]!, io);
     if (action === 'export-browser') return exportBrowser(rest, io, this.usage);
+    if (action === 'schema' && rest.length === 0) {
+      io.out(JSON.stringify(policyJsonSchema(), null, 2));
+      return EXIT.ok;
+    }
     io.err(this.usage);
     return EXIT.usage;
   },

@@ -23,7 +23,7 @@ export const COMMAND_TEXTS = {
   },
   policy: {
     summary: 'Chính sách quản trị / Admin policy: check, export browser policies',
-    usage: 'kyso-agent policy check FILE | policy export-browser --for chrome|edge|firefox [--policy FILE] [--format json|reg]',
+    usage: 'kyso-agent policy check FILE | policy schema | policy export-browser --for chrome|edge|firefox [--policy FILE] [--format json|reg]',
   },
   sign: {
     summary: 'Ký hàng loạt tệp PDF/XML/CMS bằng token, một lần PIN / Batch-sign PDF/XML/CMS files with a token, one PIN',

@@ -34,6 +34,8 @@ export interface FileView {
 /** PDF by its header, XML by its first character, else a DER (or PEM) CMS SignedData; null when none fits. */
 export function sniffFormat(bytes: Uint8Array): { format: VerifyFormat; bytes: Uint8Array } | null {
   const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  // DER SEQUENCE with a long length first: an attached CMS may carry a PDF, whose header is then in the first KiB.
+  if (bytes[0] === 0x30 && bytes[1]! >= 0x81 && bytes[1]! <= 0x86) return { format: 'cms', bytes };
   if (head.includes('%PDF-')) return { format: 'pdf', bytes };
   // A ZIP (Office Open XML), or an OLE/CFB container (an encrypted Office file, refused with its own message).
   if (head.startsWith('PK\x03\x04') || head.startsWith('\xD0\xCF\x11\xE0')) return { format: 'ooxml', bytes };

@@ -50,7 +50,7 @@ export interface AgentDispatcher extends Dispatcher {
   close(): void;
 }
 
-const DEFAULT_FEATURES = ['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.batch', 'tokens.changed'];
+const DEFAULT_FEATURES = ['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.office', 'sign.batch', 'tokens.changed'];
 /**
  * Methods that hold the origin's operation slot from before their params are decoded to the end: every sign.*
  * (docs/security.md T6). The dispatcher is the only place a slot is taken.

@@ -23,7 +23,7 @@ function fakeAgent(): RunningAgent {
   return {
     version: '0.1.0', tlsPort: 14433, plainPort: null, vnptPort: null, logger: silent,
     access: { list: () => ({ approved: ['https://a.example'], blocked: [] }), revoke: async () => undefined },
-    policy: { path: '/etc/kyso-agent/policy.json', source: 'default', problems: [], policy: { signing: { requirePinEveryTime: false, pinSessionMinutes: 5 } } },
+    policy: { path: '/etc/kyso-agent/policy.json', source: 'default', problems: [], warnings: [], policy: { signing: { requirePinEveryTime: false, pinSessionMinutes: 5 } } },
     tokens,
     stop: vi.fn(async () => undefined),
   } as unknown as RunningAgent;

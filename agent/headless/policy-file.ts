@@ -8,6 +8,8 @@ export interface LoadedPolicy {
   /** 'file': parsed from path; 'default': no file there; 'safest': the file is broken (see problems). */
   source: 'file' | 'default' | 'safest';
   problems: string[];
+  /** Settings the agent ignored (unknown keys), with their JSON path. */
+  warnings: string[];
 }
 
 function clonePolicy(p: Readonly<Policy>): Policy {
@@ -20,10 +22,10 @@ export async function loadPolicy(path: string): Promise<LoadedPolicy> {
     text = await readFile(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { policy: clonePolicy(DEFAULT_POLICY), path, source: 'default', problems: [] };
-    return { policy: clonePolicy(SAFEST_POLICY), path, source: 'safest', problems: [`cannot read the policy file (${code ?? 'error'})`] };
+    if (code === 'ENOENT') return { policy: clonePolicy(DEFAULT_POLICY), path, source: 'default', problems: [], warnings: [] };
+    return { policy: clonePolicy(SAFEST_POLICY), path, source: 'safest', problems: [`cannot read the policy file (${code ?? 'error'})`], warnings: [] };
   }
   const r = parsePolicy(text);
-  if (r.ok) return { policy: r.policy, path, source: 'file', problems: [] };
-  return { policy: clonePolicy(SAFEST_POLICY), path, source: 'safest', problems: r.errors };
+  if (r.ok) return { policy: r.policy, path, source: 'file', problems: [], warnings: r.warnings };
+  return { policy: clonePolicy(SAFEST_POLICY), path, source: 'safest', problems: r.errors, warnings: [] };
 }

@@ -60,5 +60,12 @@ describe('kyso-agent doctor --json', () => {
     expect(certs.get(k.pki.certs.tokenB.thumbprintSha256)).toBeDefined();
     expect(certs.get(k.pki.certs.nss.thumbprintSha256)).toBeDefined();
     expect(certs.get(k.pki.certs.ecPerson.thumbprintSha256)?.keyAlgorithm).toBe('EC-P256');
+
+    // What to do next, from the real outcome: the planted module is refused with a fix, the fresh HOME has no CA.
+    const advice = new Map(report.advice.map((a) => [a.code, a]));
+    expect(advice.get('DRIVER_REFUSED')?.fix).toContain(planted);
+    expect(advice.get('CA_NOT_TRUSTED')?.fix).toBe('kyso-agent ca install');
+    expect(advice.has('NO_DRIVER')).toBe(false);
+    expect(report.vendors.map((v) => v.vendor)).toEqual(expect.arrayContaining(['VNPT-CA', 'Viettel-CA', 'BKAV-CA']));
   });
 });

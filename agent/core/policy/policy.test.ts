@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, parsePolicy, SAFEST_POLICY } from './policy.js';
+import { DEFAULT_POLICY, jsonPath, parsePolicy, SAFEST_POLICY } from './policy.js';
 
 describe('parsePolicy', () => {
   it('empty object gives the defaults', () => {
-    expect(parsePolicy('{}')).toEqual({ ok: true, policy: { ...DEFAULT_POLICY } });
+    expect(parsePolicy('{}')).toEqual({ ok: true, warnings: [], policy: { ...DEFAULT_POLICY } });
   });
   it('full policy is read and origins normalised', () => {
     const r = parsePolicy(JSON.stringify({
@@ -32,16 +32,33 @@ describe('parsePolicy', () => {
     if (bad.ok) return;
     expect(bad.errors.join('\n')).toMatch(/signing\.revocationCheck/);
     expect(bad.errors.join('\n')).toMatch(/signing\.minRsaBits/);
-    expect(bad.errors.join('\n')).toMatch(/trust\.anchors\.0: must be an absolute path/);
+    expect(bad.errors.join('\n')).toContain('$.trust.anchors[0]: must be an absolute path');
   });
   it('errors name the path and the why', () => {
     const r = parsePolicy(JSON.stringify({ allowedOrigins: ['portal.example'], modules: [{ name: 'x', path: 'relative.so' }], allowPairng: true, signing: { pinSessionMinutes: -1 } }));
     expect(r.ok).toBe(false);
     if (r.ok) return;
-    expect(r.errors.join('\n')).toMatch(/allowedOrigins\.0: not an origin/);
-    expect(r.errors.join('\n')).toMatch(/modules\.0\.path: must be an absolute path/);
+    expect(r.errors.join('\n')).toContain('$.allowedOrigins[0]: not an origin');
+    expect(r.errors.join('\n')).toContain('$.modules[0].path: must be an absolute path');
     expect(r.errors.join('\n')).toMatch(/unknown setting "allowPairng"/);
-    expect(r.errors.join('\n')).toMatch(/signing\.pinSessionMinutes/);
+    expect(r.errors.join('\n')).toContain('$.signing.pinSessionMinutes');
+  });
+  it('unknown settings alone are ignored with a warning naming their JSON path', () => {
+    const r = parsePolicy(JSON.stringify({ allowPairing: false, allowPairng: true, signing: { pinSessionMinutes: 2, pinMinutes: 9 }, future: { x: 1 } }));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.policy.allowPairing).toBe(false);
+    expect(r.policy.signing.pinSessionMinutes).toBe(2);
+    expect(r.warnings).toEqual(expect.arrayContaining([
+      '$: unknown setting "allowPairng", "future" (ignored)',
+      '$.signing: unknown setting "pinMinutes" (ignored)',
+    ]));
+    expect(r.warnings).toHaveLength(2);
+  });
+  it('jsonPath writes dots, indexes and quoted odd names', () => {
+    expect(jsonPath([])).toBe('$');
+    expect(jsonPath(['modules', 3, 'path'])).toBe('$.modules[3].path');
+    expect(jsonPath(['a b'])).toBe('$["a b"]');
   });
   it('broken JSON and non-objects are errors', () => {
     expect(parsePolicy('{').ok).toBe(false);

@@ -62,7 +62,8 @@ const absolutePath = z.string().min(1).max(4096).refine((p) => p.startsWith('/')
   message: 'must be an absolute path',
 });
 
-const policySchema = z.strictObject({
+/** The policy file's schema; docs/policy.schema.json is generated from it (JSON Schema, checked by a test). */
+export const policySchema = z.strictObject({
   allowedOrigins: z.array(origin).max(10_000).optional(),
   blockedOrigins: z.array(origin).max(10_000).optional(),
   allowPairing: z.boolean().optional(),
@@ -86,7 +87,19 @@ const policySchema = z.strictObject({
   language: z.enum(['vi', 'en']).optional(),
 });
 
-export type PolicyParseResult = { ok: true; policy: Policy } | { ok: false; errors: string[] };
+export type PolicyParseResult = { ok: true; policy: Policy; warnings: string[] } | { ok: false; errors: string[] };
+
+/** `$.signing.pinSessionMinutes`, `$.modules[0].path`: where a problem is, as admins' JSON tools write it. */
+export function jsonPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : /^[A-Za-z_$][\w$]*$/.test(String(k)) ? `${acc}.${String(k)}` : `${acc}[${JSON.stringify(String(k))}]`), '$');
+}
+
+/** Removes the keys at `path` + `keys` from a parsed JSON value (in place). */
+function dropKeys(json: unknown, path: readonly PropertyKey[], keys: readonly string[]): void {
+  let at: unknown = json;
+  for (const k of path) at = (at as Record<PropertyKey, unknown> | undefined)?.[k];
+  if (typeof at === 'object' && at !== null) for (const k of keys) delete (at as Record<string, unknown>)[k];
+}
 
 /** Parses a policy file's text. Errors are one line each, `path: why`, for `kyso-agent policy check` and doctor. */
 export function parsePolicy(text: string): PolicyParseResult {
@@ -99,14 +112,25 @@ export function parsePolicy(text: string): PolicyParseResult {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, errors: ['the policy must be a JSON object'] };
   }
-  const r = policySchema.safeParse(json);
+  // Unknown settings are ignored with a warning (a newer policy on an older agent keeps working); every other
+  // problem is an error and the agent falls back to the safest policy.
+  const warnings: string[] = [];
+  let r = policySchema.safeParse(json);
+  for (let round = 0; !r.success && round < 8; round++) {
+    const unknown = r.error.issues.filter((i) => i.code === 'unrecognized_keys');
+    if (unknown.length === 0 || unknown.length !== r.error.issues.length) break;
+    for (const i of unknown) {
+      warnings.push(`${jsonPath(i.path)}: unknown setting ${i.keys.map((k) => JSON.stringify(k.slice(0, 64))).join(', ')} (ignored)`);
+      dropKeys(json, i.path, i.keys);
+    }
+    r = policySchema.safeParse(json);
+  }
   if (!r.success) {
     return {
       ok: false,
       errors: r.error.issues.map((i) => {
-        const where = i.path.length ? i.path.join('.') : '(top level)';
-        if (i.code === 'unrecognized_keys') return `${where}: unknown setting ${i.keys.map((k) => JSON.stringify(k.slice(0, 64))).join(', ')}`;
-        return `${where}: ${i.message}`;
+        if (i.code === 'unrecognized_keys') return `${jsonPath(i.path)}: unknown setting ${i.keys.map((k) => JSON.stringify(k.slice(0, 64))).join(', ')}`;
+        return `${jsonPath(i.path)}: ${i.message}`;
       }),
     };
   }
@@ -131,5 +155,5 @@ export function parsePolicy(text: string): PolicyParseResult {
     language: p.language ?? d.language,
   };
   if (p.tsa) policy.tsa = { url: p.tsa.url };
-  return { ok: true, policy };
+  return { ok: true, policy, warnings };
 }

@@ -9,6 +9,7 @@ import { NODE_HASH } from '../algorithms.js';
 import { parseTimestampToken } from '../tsa/client.js';
 import { OID } from '../cms/attributes.js';
 import { checkChain, commonName } from './chain.js';
+import { SPLIT_ABOVE, splitAttached } from './cms-split.js';
 import { cmsScheme, publicKeyOf, verifyData } from './crypto.js';
 import type { SignatureReport, TimestampReport, VerifyOptions } from './report.js';
 
@@ -106,6 +107,11 @@ async function verifySignerInfo(si: pkijs.SignerInfo, cert: pkijs.Certificate, c
  * Unparsable input → DOCUMENT_INVALID; a bad signature is a report with integrity false, not an error.
  */
 export async function verifyCms(cms: Uint8Array, content?: Uint8Array, options: VerifyOptions = {}): Promise<SignatureReport[]> {
+  // Large attached content: parse the SignedData without it and hash the content where it lies.
+  if (cms.length > SPLIT_ABOVE) {
+    const split = splitAttached(cms);
+    if (split) return verifyCms(split.detached, split.content, options);
+  }
   let ci: pkijs.ContentInfo;
   let sd: pkijs.SignedData;
   try {
