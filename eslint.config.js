@@ -8,7 +8,7 @@ import layering from './eslint-rules/layering.js';
  * Adapters import core (and what is written here), never each other; nothing in agent/ imports renderer/ or sdk/.
  */
 const LEAF = ['core', 'asn1'];
-const ADAPTERS = ['pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'demo', 'prompt'];
+const ADAPTERS = ['pkcs11', 'certs', 'signing', 'server', 'compat', 'tls', 'relay', 'demo', 'prompt'];
 const LAYERS = {
   core: [],
   // The ASN.1 toolbox: a leaf every adapter may import.
@@ -19,6 +19,8 @@ const LAYERS = {
   server: LEAF,
   compat: LEAF,
   tls: LEAF,
+  // relay writes its key and manifests with tls's atomic, private-file helpers.
+  relay: [...LEAF, 'tls'],
   demo: [...LEAF, 'certs'],
   // The UserPrompt both roots use (dialog flow, launchers, panels); its contract with the pages is core/ui-contract.
   prompt: LEAF,
@@ -77,6 +79,16 @@ export default tseslint.config(
     },
   },
   ...['asn1', ...ADAPTERS].map((name) => adapter(name)),
+  {
+    // The extension runs in browsers: it bundles only the pure relay protocol of core, nothing else of the agent.
+    files: ['extension/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [noElectron],
+        patterns: [{ regex: '^(?!.*/agent/core/protocol/relay\\.js$).*(/agent/|^node:)', message: 'the extension bundles only agent/core/protocol/relay' }, { group: ['**/sdk/**', '**/renderer/**'], message: 'layering' }],
+      }],
+    },
+  },
   {
     files: ['agent/cli/**/*.ts', 'agent/headless/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [noElectron], patterns: [noTests] }] },

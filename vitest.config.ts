@@ -10,6 +10,10 @@ export default defineConfig({
           name: 'unit',
           include: ['agent/**/*.test.ts', 'renderer/**/*.test.ts', 'sdk/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
+          // Some unit tests parse tens of MiB (parser bounds); on a loaded 2-core CI machine 5 s is not enough.
+          // Never a speed assertion: speed lives in the benchmarks.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

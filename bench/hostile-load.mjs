@@ -5,7 +5,7 @@
 // Usage: node bench/hostile-load.mjs [--n 300] [--senders 3]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Client, PORTAL, arg, certIdFor, digest, root, startBenchAgent, stats, writeResult } from './lib/rpc-setup.mjs';
@@ -28,6 +28,9 @@ class HoldingPrompt extends InstantPrompt {
     });
   }
 }
+
+const ms = (ns) => Math.round(ns / 1e5) / 10;
+const cpuShare = (u, wallMs) => Math.round(((u.user + u.system) / 1000 / wallMs) * 100) / 100;
 
 async function sample(client, n) {
   const out = [];
@@ -54,7 +57,13 @@ try {
   const dialog = client.call('sign.hash', { certId, hash: digest(1).toString('base64'), hashAlgorithm: 'SHA-256' });
   while (!bench.prompt.held) await new Promise((r) => setTimeout(r, 10));
 
+  const quietDelay = monitorEventLoopDelay({ resolution: 10 });
+  quietDelay.enable();
+  let cpu = process.cpuUsage();
+  let wall = performance.now();
   const quiet = stats(await sample(client, N));
+  quietDelay.disable();
+  const quietCpu = cpuShare(process.cpuUsage(cpu), performance.now() - wall);
 
   for (let w = 0; w < SENDERS; w++) {
     const child = spawn(process.execPath, [join(root, 'bench', 'lib', 'hostile-sender.mjs'), String(agent.tlsPort), caFile, String(w)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -70,7 +79,10 @@ try {
   delay.enable();
   let rssPeak = process.memoryUsage().rss;
   const rssTimer = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
+  cpu = process.cpuUsage();
+  wall = performance.now();
   const attacked = stats(await sample(client, N));
+  const attackCpu = cpuShare(process.cpuUsage(cpu), performance.now() - wall);
   clearInterval(rssTimer);
   delay.disable();
   for (const s of senders) s.child.kill('SIGTERM');
@@ -89,7 +101,10 @@ try {
     ratioP99: Math.round((attacked.p99 / quiet.p99) * 100) / 100,
     framesSent: reports.reduce((a, r) => a + r.sent, 0),
     connectionsClosedByAgent: reports.reduce((a, r) => a + r.closes, 0),
-    agentUnderAttack: { rssPeakMiB: Math.round(rssPeak / 2 ** 20), eventLoopDelayMaxMs: Math.round(delay.max / 1e5) / 10, eventLoopDelayP99Ms: Math.round(delay.percentile(99) / 1e5) / 10 },
+    agentQuiet: { cpuShare: quietCpu, eventLoopDelayMaxMs: ms(quietDelay.max), eventLoopDelayP99Ms: ms(quietDelay.percentile(99)) },
+    agentUnderAttack: { cpuShare: attackCpu, rssPeakMiB: Math.round(rssPeak / 2 ** 20), eventLoopDelayMaxMs: ms(delay.max), eventLoopDelayP99Ms: ms(delay.percentile(99)) },
+    machine: { cores: availableParallelism(), loadAverage1m: Math.round(loadavg()[0] * 10) / 10 },
+    note: 'the senders run on the same cores: on a loaded machine their own TLS work competes with the agent for CPU; cpuShare is the agent process CPU time / wall time',
     portalDialogSurvived: !cancelled && signed.result !== undefined,
     target: { ratioP99: 2, portalDialogSurvived: true },
     date: new Date().toISOString(),

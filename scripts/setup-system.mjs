@@ -34,6 +34,8 @@ const NEEDS = {
     { pkg: 'libreoffice-impress-nogui', check: ['/usr/lib/libreoffice/program/libslideshowlo.so'] },
     { pkg: 'maven', check: ['/usr/bin/mvn'] },
     { pkg: 'openjdk-17-jdk-headless', check: ['/usr/bin/javac'] },
+    // The extension's store zips are read back with an independent unzip (native-tests/extension).
+    { pkg: 'unzip', check: ['/usr/bin/unzip'] },
   ],
 };
 

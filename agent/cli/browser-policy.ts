@@ -2,11 +2,12 @@
 // the portals the admin approved may reach the agent on loopback without a Local Network Access prompt, the
 // companion extension is force-installed, and only our native-messaging host is allowed. docs/admin.md shows them.
 import type { Policy } from '../core/policy/policy.js';
+import { HOST_NAME } from '../relay/extension-ids.js';
 
 export type BrowserFamily = 'chrome' | 'edge' | 'firefox';
 export const BROWSER_FAMILIES: readonly BrowserFamily[] = ['chrome', 'edge', 'firefox'];
 
-export const HOST_NAME = 'vn.kyso.agent';
+export { HOST_NAME };
 /** Update URLs of the stores the extension is published in (listings: docs/extension.md). */
 export const CHROME_UPDATE_URL = 'https://clients2.google.com/service/update2/crx';
 export const EDGE_UPDATE_URL = 'https://edge.microsoft.com/extensionwebstorebase/v1/crx';

@@ -8,7 +8,9 @@ import { parseArgs } from 'node:util';
 import type { Cert, LogFields, ModuleReport, Token } from '../core/index.js';
 import { DEFAULT_PLAIN_PORT, DEFAULT_TLS_PORT, agentVersion, loadPolicy, planModules, resolveDataDir, resolvePolicyPath, type LoadedPolicy } from '../headless/index.js';
 import { DRIVER_CATALOG, createPkcs11TokenService } from '../pkcs11/index.js';
+import { channelLocation, selectBrowsers, status as integrationStatus, type BrowserStatus } from '../relay/index.js';
 import { caStatus, type CaReport } from '../tls/index.js';
+import { integrationContext } from './browser-integration.js';
 import { doctorAdvice, vendorSummary, type Advice, type VendorSummary } from './doctor-advice.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
 
@@ -29,6 +31,8 @@ export interface DoctorReport {
   vendors: VendorSummary[];
   /** The top problems in words with their fix (docs/admin.md lists the codes). */
   advice: Advice[];
+  /** The extension route: host registration per browser, and whether an agent answers on the relay channel. */
+  extension: { hosts: BrowserStatus[]; relayPath: string; relayListening: boolean; ids: string[] };
 }
 
 const silent = { info: (_e: string, _f?: LogFields) => undefined, warn: (_e: string, _f?: LogFields) => undefined, error: (_e: string, _f?: LogFields) => undefined };
@@ -86,7 +90,16 @@ export async function collectDoctor(dataDirFlag: string | undefined, policyFlag:
     browsers: findBrowsers(env),
     vendors: [],
     advice: [],
+    extension: { hosts: [], relayPath: '', relayListening: false, ids: policy.policy.extension.ids },
   };
+  const integration = { ...(await integrationContext({ ...env, KYSO_AGENT_HOME: dataDir })), policyIds: policy.policy.extension.ids };
+  report.extension.hosts = await integrationStatus(integration, selectBrowsers(integration));
+  report.extension.relayPath = channelLocation(dataDir, process.platform, { uid: process.getuid?.() ?? -1, name: env.USERNAME ?? env.USER ?? '' }).path;
+  report.extension.relayListening = await new Promise<boolean>((resolve) => {
+    const s = connect(report.extension.relayPath);
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
   // Module discovery points SOFTHSM2_CONF at the demo token (SoftHSM2 reads it from the process environment).
   const plan = await planModules(dataDir, policy.policy, silent, process.env);
   const service = createPkcs11TokenService({ modules: plan.modules, clock: { now: () => new Date() }, logger: silent });
@@ -155,6 +168,13 @@ function printText(io: CliIo, r: DoctorReport): void {
   io.out('\nViệc cần làm / What to do next:');
   if (r.advice.length === 0) io.out('  Không có vấn đề nào / Nothing to fix.');
   for (const a of r.advice) io.out(`  • ${a.vi}\n    ${a.en}${a.fix ? `\n    → ${a.fix}` : ''}`);
+  io.out('\nTiện ích trình duyệt / Browser extension (native host vn.kyso.agent):');
+  if (r.extension.hosts.length === 0) io.out('  (chưa đăng ký; chạy / not registered; run: kyso-agent browser-integration install)');
+  for (const h of r.extension.hosts) {
+    io.out(`  ${h.browser}: ${h.registered ? (h.current ? 'đã đăng ký / registered' : 'cần cập nhật / needs update') : 'chưa đăng ký / not registered'} ${h.manifest}`);
+    for (const p of h.problems) io.out(`    ! ${p}`);
+  }
+  io.out(`  Kênh relay / Relay channel: ${r.extension.relayPath} — ${r.extension.relayListening ? 'agent đang nghe / agent listening' : 'không có agent / no agent'}`);
 }
 
 export const doctorCommand: Subcommand = {

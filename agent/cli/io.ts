@@ -4,9 +4,12 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** stdout is a terminal (a person reads it): human summaries instead of machine lines. Default false. */
+  stdoutTerminal?: boolean;
 }
 
 export const processIo: CliIo = {
+  stdoutTerminal: process.stdout.isTTY === true,
   out: (t) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
   err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   env: process.env,

@@ -12,7 +12,8 @@ function io(): CliIo & { outText: string; errText: string } {
 }
 
 describe('kyso-agent CLI', () => {
-  it('help_listsEverySubcommand_vietnameseFirst', async () => {
+  // Loads every subcommand module (their imports are lazy elsewhere): slow on a busy machine, so a longer timeout.
+  it('help_listsEverySubcommand_vietnameseFirst', { timeout: 30_000 }, async () => {
     const i = io();
     expect(await run(['--help'], i)).toBe(0);
     for (const name of Object.keys(SUBCOMMANDS)) expect(i.outText).toContain(name);
@@ -56,5 +57,13 @@ describe('kyso-agent CLI', () => {
 
   it('ca_withUnknownAction_isUsageError', async () => {
     expect(await run(['ca', 'trust-everything'], io())).toBe(2);
+  });
+});
+
+describe('the help texts table', () => {
+  it('names the browsers agent/relay knows, written out so --help loads none of it', async () => {
+    const { BROWSERS } = await import('../relay/index.js');
+    const { COMMAND_TEXTS } = await import('./texts.js');
+    expect(COMMAND_TEXTS['browser-integration'].usage).toContain(`--browser ${BROWSERS.join('|')}`);
   });
 });

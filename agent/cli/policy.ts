@@ -50,7 +50,8 @@ async function exportBrowser(argv: string[], io: CliIo, usage: string): Promise<
     for (const line of loaded.problems) io.err(`  - ${line}`);
     return EXIT.failure;
   }
-  const json = browserPolicy(family, loaded.policy, extensionIds);
+  // Enterprise builds of the extension named in policy `extension.ids` are force-installed too (Chromium-shaped IDs).
+  const json = browserPolicy(family, loaded.policy, extensionIds, loaded.policy.extension.ids.filter((id) => /^[a-p]{32}$/.test(id)));
   if (format === 'reg') {
     io.out(browserPolicyReg(family, json));
   } else {

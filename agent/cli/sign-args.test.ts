@@ -58,7 +58,7 @@ describe('parseSignArgs', () => {
     [base('pdf', '--rect', '1,2,3'), /--rect/],
     [base('pdf', '--page', '0'), /--page/],
     [base('pdf', '--invisible', '--page', '2'), /--invisible/],
-    [base('pdf', '--level', 'B-LT'), /--level/],
+    [base('pdf', '--level', 'B-LTB'), /--level/],
     [base('pdf', '--tsa', 'file:///etc/passwd'), /--tsa/],
     [base('pdf', '--tsa', 'http://u:p@tsa.example'), /--tsa/],
     [base('pdf', '--reason', 'a\u0007b'), /--reason/],
@@ -89,6 +89,8 @@ describe('helpers', () => {
     expect(timestampUrl(parseSignArgs(base('pdf', '--level', 'B-T')), 'http://policy.tsa/')).toBe('http://policy.tsa/');
     expect(() => timestampUrl(parseSignArgs(base('pdf', '--level', 'B-T')), undefined)).toThrow(/B-T/);
     expect(() => timestampUrl(parseSignArgs(base('pdf', '--level', 'B-B', '--tsa', 'http://t/')), undefined)).toThrow(/B-B/);
+    expect(parseSignArgs(base('pdf', '--level', 'B-LTA')).pdf.level).toBe('B-LTA');
+    expect(() => timestampUrl(parseSignArgs(base('pdf', '--level', 'B-LT')), undefined)).toThrow(/--level B-LT needs --tsa/);
     expect(() => timestampUrl(parseSignArgs(base('xml', '--tsa', 'http://t/')), undefined)).toThrow(/XML/);
     expect(timestampUrl(parseSignArgs(base('cms', '--tsa', 'http://t/')), 'http://p/')).toBe('http://t/');
   });

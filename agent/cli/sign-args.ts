@@ -8,7 +8,7 @@ export const FILE_FORMATS: readonly FileFormat[] = ['pdf', 'xml', 'cms', 'office
 
 /** PDF flags, already validated (the signing time is added per file). */
 export interface PdfFlags {
-  level?: 'B-B' | 'B-T';
+  level?: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
   visible: boolean;
   page?: number | 'last';
   rect?: [number, number, number, number];
@@ -67,7 +67,7 @@ export class UsageError extends Error {
 export const SIGN_USAGE = [
   'kyso-agent sign pdf|xml|cms|office FILE... --cert <SHA-256 thumbprint> --out DIR [--pin-stdin]',
   '    chung / common: [--hash SHA-256|SHA-384|SHA-512|SHA-1] [--tsa URL] [--data-dir DIR] [--policy FILE]',
-  '    pdf: [--level B-B|B-T] [--page N|last] [--rect x,y,w,h] [--invisible] [--text T] [--image PNG|JPEG] [--font-size N]',
+  '    pdf: [--level B-B|B-T|B-LT|B-LTA] [--page N|last] [--rect x,y,w,h] [--invisible] [--text T] [--image PNG|JPEG] [--font-size N]',
   '         [--reason T] [--location T] [--contact T] [--field-name N] [--sub-filter ETSI.CAdES.detached|adbe.pkcs7.detached]',
   '    xml: [--profile enveloped|einvoice|tax] [--reference-id ID] [--signature-parent PATH] [--signature-id ID]',
   '         [--c14n c14n|c14n-with-comments|exc-c14n] [--signing-time | --no-signing-time]',
@@ -215,7 +215,7 @@ export function parseSignArgs(argv: string[], readFile: (path: string) => Uint8A
   if (v.policy !== undefined) plan.policy = v.policy;
 
   const pdf = plan.pdf;
-  if (v.level !== undefined) pdf.level = oneOf('level', v.level, ['B-B', 'B-T'] as const);
+  if (v.level !== undefined) pdf.level = oneOf('level', v.level, ['B-B', 'B-T', 'B-LT', 'B-LTA'] as const);
   if (v.page !== undefined) pdf.page = parsePage(v.page);
   if (v.rect !== undefined) pdf.rect = parseRect(v.rect);
   if (v.text !== undefined) {
@@ -272,6 +272,6 @@ export function timestampUrl(plan: SignRun, policyTsa: string | undefined): stri
     return undefined;
   }
   const url = plan.tsa ?? policyTsa;
-  if (url === undefined) throw new UsageError('--level B-T cần --tsa URL (chính sách không có TSA) / --level B-T needs --tsa URL (no policy TSA)');
+  if (url === undefined) throw new UsageError(`--level ${level} cần --tsa URL (chính sách không có TSA) / --level ${level} needs --tsa URL (no policy TSA)`);
   return url;
 }

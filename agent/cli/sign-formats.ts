@@ -3,6 +3,8 @@ import { basename } from 'node:path';
 import { AgentError, isAgentError } from '../core/errors.js';
 import type { Clock, DigestSigner, DocumentSigners } from '../core/ports.js';
 import { pdfOptions, xmlOptions, type PdfOptionParams, type XmlOptionParams } from '../core/signing/index.js';
+import { signPdfAtLevel } from '../core/status/long-term.js';
+import type { CertificateStatus } from '../core/status/port.js';
 import type { SignRun } from './sign-args.js';
 
 /** The run's PDF flags as sign.pdf params: PdfSignOptions come from the core's one mapping (pdfOptions). */
@@ -48,11 +50,15 @@ async function describing<T>(format: string, work: () => Promise<T>): Promise<T>
 }
 
 /** Signs one input with the run's signer; the output bytes, or an AgentError with a stable reason. */
-export async function signOne(plan: SignRun, path: string, input: Uint8Array, tsa: string | undefined, documents: DocumentSigners, signer: DigestSigner, clock: Clock, allowMacros = false): Promise<Uint8Array> {
+export async function signOne(
+  plan: SignRun, path: string, input: Uint8Array, tsa: string | undefined, documents: DocumentSigners, signer: DigestSigner, clock: Clock,
+  allowMacros = false, status?: CertificateStatus,
+): Promise<Uint8Array> {
   switch (plan.format) {
     case 'pdf': {
       const described = await describing('pdf', () => documents.describePdf(input));
-      return documents.signPdf(described.plan, pdfOptions(pdfParams(plan, basename(path)), tsa ? 'B-T' : 'B-B', tsa, clock.now()), signer);
+      const level = tsa ? (plan.pdf.level ?? 'B-T') : 'B-B';
+      return signPdfAtLevel(documents, status, described.plan, pdfOptions(pdfParams(plan, basename(path)), level, tsa, clock.now()), signer);
     }
     case 'xml': {
       const described = await describing('xml', () => documents.describeXml(input, xmlOptions(xmlParams(plan), clock)));

@@ -191,7 +191,7 @@ export async function runSign(plan: SignRun, io: SignIo, environment: SignEnviro
           } catch (e) {
             throw new AgentError('DOCUMENT_INVALID', 'unreadable', { detail: 'không đọc được tệp / cannot read the file' }, errorText(e));
           }
-          const signed = await signOne(plan, file, input, tsa, documents, signer, clock, environment.allowMacros === true);
+          const signed = await signOne(plan, file, input, tsa, documents, signer, clock, environment.allowMacros === true, environment.status);
           const output = await writeNew(plan.outDir, outputName(plan.format, file, plan.cms.detached), signed, environment.fs ?? nodeOutputFs);
           result = { file, ok: true, output };
         } catch (e) {

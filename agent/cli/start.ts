@@ -16,6 +16,7 @@ export const startCommand: Subcommand = {
   async run(argv: string[], io: CliIo): Promise<number> {
     let options: StartOptions;
     let ui: string | undefined;
+    let json = true;
     try {
       const { values } = parseArgs({
         args: argv,
@@ -29,11 +30,13 @@ export const startCommand: Subcommand = {
           policy: { type: 'string' },
           lang: { type: 'string' },
           verbose: { type: 'boolean' },
+          json: { type: 'boolean' },
         },
         strict: true,
         allowPositionals: false,
       });
       ui = values.ui;
+      json = values.json === true || io.stdoutTerminal !== true;
       if (ui !== undefined && ui !== 'electron' && ui !== 'browser') throw new Error(`--ui: "${ui}" (electron | browser)`);
       if (values.lang !== undefined && values.lang !== 'vi' && values.lang !== 'en') throw new Error(`--lang: "${values.lang}" (vi | en)`);
       options = {
@@ -66,7 +69,9 @@ export const startCommand: Subcommand = {
       io.err(`kyso-agent start: ${errorText(e)}`);
       return EXIT.failure;
     }
-    io.out(agent.readyLine());
+    // Machines (a pipe, --json) get the one JSON ready line; a person at a terminal gets a short summary.
+    if (json) io.out(agent.readyLine());
+    else io.out(readySummary(agent));
 
     return new Promise<number>((resolve) => {
       const stop = (signal: string): void => {
@@ -87,3 +92,15 @@ export const startCommand: Subcommand = {
     });
   },
 };
+
+/** The terminal summary of a running agent: where it listens, in both languages. */
+export function readySummary(agent: { tlsPort: number; plainPort: number | null; vnptPort: number | null }): string {
+  const lines = [
+    'kyso-agent đang chạy / is running',
+    `  TLS:   https://127.0.0.1:${agent.tlsPort}`,
+    agent.plainPort !== null ? `  plain: http://127.0.0.1:${agent.plainPort} (--dev)` : null,
+    agent.vnptPort !== null ? `  VNPT-CA Plugin: wss://localhost:${agent.vnptPort}/plugin` : null,
+    '  Ctrl-C: dừng / stop',
+  ];
+  return lines.filter((l) => l !== null).join('\n');
+}

@@ -33,4 +33,13 @@ export const COMMAND_TEXTS = {
     summary: 'Kiểm tra chữ ký PDF/XML/CMS / Verify PDF/XML/CMS signatures',
     usage: VERIFY_USAGE,
   },
+  'browser-integration': {
+    summary: 'Đăng ký cầu nối cho tiện ích trình duyệt / Register the host for the browser extension',
+    // The browsers are agent/relay's BROWSERS, written out so --help loads nothing of the relay (a test compares them).
+    usage: 'kyso-agent browser-integration install|uninstall|status [--browser chrome|chromium|edge|brave|firefox] [--user-data-dir DIR] [--json]',
+  },
+  'native-host': {
+    summary: 'Cầu nối cho tiện ích trình duyệt (trình duyệt tự chạy) / Native-messaging host for the browser extension (run by the browser)',
+    usage: 'kyso-agent native-host <caller origin or add-on id>',
+  },
 } as const satisfies Record<string, { summary: string; usage: string }>;

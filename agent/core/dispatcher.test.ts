@@ -45,6 +45,8 @@ describe('dispatcher: bad input', () => {
     for (const method of ['nope', 'toString', '__proto__', 'constructor', 'hasOwnProperty', 'agent.info ', 'AGENT.INFO']) {
       const r = await raw(JSON.stringify({ jsonrpc: '2.0', id: 7, method }));
       expect(r.error?.data.reason ?? r, method).toBe('METHOD_NOT_FOUND');
+      // The answer does not list what exists (no probing for methods).
+      expect(JSON.stringify(r.error)).not.toMatch(/sign\.pdf|certificates\.list|agent\.info/);
     }
   });
   it('illTypedParams_isInvalidParams', async () => {

@@ -9,8 +9,9 @@ import type { Policy } from './policy/policy.js';
 import { originNotAllowed } from './commands/session-request-access.js';
 import { parseJson, serializeError, serializeNotification, serializeResult, type RpcId } from './protocol/json.js';
 import { MAX_FRAME_BYTES, MAX_ID_LENGTH } from './protocol/limits.js';
-import { isMethod, METHODS, PUBLIC_METHODS, TOKENS_CHANGED, type Method } from './protocol/methods.js';
+import { isMethod, PUBLIC_METHODS, TOKENS_CHANGED, type Method } from './protocol/methods.js';
 import { parseParams } from './protocol/schemas.js';
+import { DocumentBudget, documentClaim } from './protocol/document-budget.js';
 import type { Clock, ConnectionContext, Dispatcher, DocumentSigners, Logger, TokenService, UserPrompt } from './ports.js';
 import type { SettingsCell } from './settings.js';
 import type { CertificateStatus } from './status/port.js';
@@ -30,6 +31,8 @@ export interface DispatcherDeps {
   version: string;
   /** Shown to approved origins in agent.info; default: the sign methods and `tokens.changed`. */
   features?: string[];
+  /** Working memory all document calls may claim at once (tests); default MAX_DOCUMENT_WORK_BYTES. */
+  documentBudgetBytes?: number;
   /** Override the prompt rates (benchmarks, tests). Default 10 prompts per origin and 30 overall per minute. */
   limits?: Partial<LimitOptions>;
   /** Certificate status service (agent/certs); absent: every status is unknown and policy decides. */
@@ -105,6 +108,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
   };
   if (input.status) deps.status = input.status;
   const { logger } = deps;
+  const documentBudget = new DocumentBudget(input.documentBudgetBytes);
   const attached = new Set<ConnectionContext>();
   let unsubscribe: (() => void) | undefined;
 
@@ -130,11 +134,12 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
       const parsed = parseParams(method, params);
       const call: Call = {
         deps, connection, origin,
-        promptContext: { origin, signal: connection.signal, lang: deps.settings.get().language },
+        promptContext: { origin, signal: connection.signal, lang: connection.lang ?? deps.settings.get().language },
         ...(slot ? { slot } : {}),
       };
       const handler = commands[method] as (p: unknown, c: Call) => Promise<unknown>;
-      return handler(parsed, call);
+      // THREATS T23: decoded documents claim their working memory before any of them is parsed.
+      return documentBudget.hold(documentClaim(method, parsed), () => handler(parsed, call));
     };
     // A sign.* call takes its origin's slot before its documents are decoded (BUSY first).
     return holdsSlot(method) ? deps.limiter.withSlot(origin, invoke) : invoke(undefined);
@@ -179,7 +184,9 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
       }
       id = envelope.id;
       if (!isMethod(envelope.method) || !Object.prototype.hasOwnProperty.call(commands, envelope.method)) {
-        throw new AgentError('METHOD_NOT_FOUND', 'Method not found', { detail: `known methods: ${METHODS.join(', ')}` });
+        // No list of methods: a caller learns what exists from agent.info's features and docs/protocol.md, not from
+        // probing (docs/security.md T26).
+        throw new AgentError('METHOD_NOT_FOUND', 'Method not found');
       }
       if (origin === null) throw originNotAllowed();
       const result = await run(envelope.method, envelope.params, connection, origin);

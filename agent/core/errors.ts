@@ -6,7 +6,7 @@ export const REASONS = [
   'ORIGIN_NOT_ALLOWED', 'ACCESS_DENIED', 'USER_CANCELLED', 'USER_TIMEOUT', 'BUSY', 'RATE_LIMITED',
   'PAYLOAD_TOO_LARGE', 'TOKEN_NOT_PRESENT', 'TOKEN_REMOVED', 'CERTIFICATE_NOT_FOUND', 'KEY_NOT_FOUND',
   'PIN_INCORRECT', 'PIN_LOCKED', 'PIN_LENGTH_INVALID', 'ALGORITHM_UNSUPPORTED', 'HASH_LENGTH_INVALID',
-  'DOCUMENT_INVALID', 'TSA_FAILED', 'MODULE_ERROR', 'CERTIFICATE_REVOKED',
+  'DOCUMENT_INVALID', 'TSA_FAILED', 'MODULE_ERROR', 'CERTIFICATE_REVOKED', 'UI_UNAVAILABLE',
 ] as const;
 export type Reason = (typeof REASONS)[number];
 
@@ -26,6 +26,11 @@ const RETRIABLE: ReadonlySet<Reason> = new Set<Reason>([
 export function isRetriable(reason: Reason): boolean {
   return RETRIABLE.has(reason);
 }
+
+/** The wire message of UI_UNAVAILABLE: the caller may show it as is (Vietnamese first, English second). */
+export const UI_UNAVAILABLE_MESSAGE =
+  'Không mở được hộp thoại xác nhận của kyso-agent trên máy này (không có trình duyệt hoặc màn hình). / ' +
+  'kyso-agent could not show its confirmation dialog on this computer (no browser or display).';
 
 export type PinStatus = 'ok' | 'countLow' | 'finalTry' | 'locked';
 

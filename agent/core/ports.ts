@@ -127,6 +127,9 @@ export interface PromptContext {
   lang: Lang;
 }
 
+/** How an operation ended, for the dialog's last words. */
+export type PromptOutcome = 'done' | 'failed';
+
 export type AccessDecision = 'allowOnce' | 'allowAlways' | 'deny' | 'block';
 
 export interface PinRequest {
@@ -144,6 +147,18 @@ export interface ConfirmRequest {
   pin: PinRequest;
   /** Set when the certificate's status could not be confirmed good (policy signing.revocationCheck "warn"). */
   certificateStatus?: StatusNotice;
+  /** Set when something in the subject would be signed with SHA-1: policy `signing.sha1` "warn" or "allow". */
+  legacyHash?: 'warn' | 'allow';
+  /** Extra lines about what is signed (an invoice's totals, the certificate's revocation status…), shown as given. */
+  facts?: ConfirmFact[];
+}
+
+/** One extra line of the confirmation: a bilingual label and a value (already in the user's words). */
+export interface ConfirmFact {
+  label: { vi: string; en: string };
+  value: string;
+  /** "warning" draws it as a warning. */
+  tone?: 'warning';
 }
 
 /** `pin` is a fresh buffer the caller zeroes after use. Absent when no PIN was required or on PIN-pad. */
@@ -161,8 +176,11 @@ export interface UserPrompt {
   confirmSigning(ctx: PromptContext, request: ConfirmRequest): Promise<ConfirmResult>;
   /** Batch progress in the open confirmation; a no-op for hosts without one. */
   progress(ctx: PromptContext, done: number, total: number): void;
-  /** The operation is over (success or failure): close whatever is still open for it. */
-  finish(ctx: PromptContext): void;
+  /**
+   * The operation is over: close whatever is still open for it. `outcome` (when known) lets the window say what
+   * happened ("Đã ký xong" / failed) instead of a bare "closed".
+   */
+  finish(ctx: PromptContext, outcome?: PromptOutcome): void;
 }
 
 // ───────────────────────────── infrastructure ─────────────────────────────
@@ -188,11 +206,24 @@ export interface DocumentDescription {
   sha256Hex: string;
   pageCount?: number;
   existingSignatures?: number;
+  /** PDF: the visible size (points, rotation applied) of the page a stamp was asked for. */
+  stampPage?: { page: number; width: number; height: number };
   /**
    * PDF: the file was damaged and what gets signed is a repaired copy (why, in English: e.g. bytes before the
    * header removed, cross-reference data rebuilt by scanning). Shown in the dialog and returned in the result.
    */
   repaired?: string;
+  /** XML: the business facts the confirmation shows ("what you see is what you sign"). */
+  summary?: DocumentSummary;
+}
+
+/** Facts of a document for the confirmation dialog: Vietnamese label first, then English, and the value. */
+export interface DocumentSummary {
+  /** Which reading produced the facts: an e-invoice, a tax declaration, or any XML (root element and size). */
+  kind: 'einvoice' | 'tax' | 'xml';
+  /** e.g. "HÓA ĐƠN GIÁ TRỊ GIA TĂNG / E-invoice", "Tờ khai thuế / Tax declaration". */
+  title: string;
+  facts: Array<{ label: string; value: string }>;
 }
 
 /** What describeOffice adds: the document type and, for Word, the first lines of text. */
@@ -241,8 +272,14 @@ export interface XmlPlan {
  * Params are the validated JSON-RPC params (docs/protocol.md) with binary fields already decoded.
  */
 export interface DocumentSigners {
-  describePdf(pdf: Uint8Array): Promise<Described<PdfPlan>>;
+  /** `stampPage`: also measure that page (1-based or 'last') for the dialog's stamp description. */
+  describePdf(pdf: Uint8Array, options?: { stampPage?: number | 'last' }): Promise<Described<PdfPlan>>;
   signPdf(plan: PdfPlan, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array>;
+  /**
+   * B-LT / B-LTA on an already signed PDF (the one just signed at B-T, or any signed file): a DSS with `validation`
+   * (and VRI for the newest signature), then for B-LTA a document timestamp. Earlier byte ranges are untouched.
+   */
+  extendPdf?(pdf: Uint8Array, options: PdfExtendOptions): Promise<Uint8Array>;
   describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<Described<XmlPlan>>;
   signXml(plan: XmlPlan, signer: DigestSigner): Promise<Uint8Array>;
   signCms(input: CmsInput, options: CmsSignOptions, signer: DigestSigner): Promise<Uint8Array>;
@@ -258,16 +295,50 @@ export interface TimestampOptions {
 export interface PdfAppearance {
   visible?: boolean;
   page?: number | 'last';
+  /** The same box on several pages (1-based), or on every page: one signature field, one widget per page. */
+  pages?: number[] | 'all';
   rect?: [number, number, number, number];
   text?: string;
   image?: Uint8Array;
   fontSize?: number;
+  /** '#RRGGBB' of the text (default black). */
+  textColor?: string;
+  /** White background under the box (default true). */
+  background?: boolean;
+  /** Thin grey border around the box (default true). */
+  border?: boolean;
+  /** 'text' | 'image' (image only) | 'image-left' (image on the left 40 %) | 'image-top' (image above the text). */
+  layout?: 'text' | 'image' | 'image-left' | 'image-top';
+  /** Shown instead of the certificate's CN on the "Ký bởi" line. */
+  signerName?: string;
+  /** Extra lines of the default text. */
+  organization?: string;
+  position?: string;
+  description?: string;
+  /** Document number and date stamps ("Số:", "Ngày văn bản:"). */
+  documentNumber?: string;
+  documentDate?: string;
+}
+
+/** Long-term validation data written into a PDF's DSS. */
+export interface PdfValidationData {
+  certs: Uint8Array[];
+  ocsps: Uint8Array[];
+  crls: Uint8Array[];
+}
+
+export interface PdfExtendOptions {
+  level: 'B-LT' | 'B-LTA';
+  validation: PdfValidationData;
+  hashAlgorithm: HashAlgorithm;
+  /** B-LTA: the TSA of the document timestamp. */
+  timestamp?: TimestampOptions;
 }
 
 export interface PdfSignOptions {
   fileName: string;
   hashAlgorithm: HashAlgorithm;
-  level: 'B-B' | 'B-T';
+  level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA';
   timestamp?: TimestampOptions;
   appearance?: PdfAppearance;
   reason?: string;
@@ -305,11 +376,14 @@ export interface CmsSignOptions {
 export interface ConnectionContext {
   /** Normalised Origin from the handshake header. Never from the message body. */
   origin: string;
-  transport: 'ws' | 'http' | 'vnpt';
+  /** `extension` / `extension-vnpt`: a page channel relayed by the companion extension and the native host. */
+  transport: 'ws' | 'http' | 'vnpt' | 'extension' | 'extension-vnpt';
   /** Aborted when the socket closes or the HTTP request is abandoned. */
   signal: AbortSignal;
   /** WebSocket only: send a JSON-RPC notification (already serialised by the dispatcher). */
   notify?: (message: string) => void;
+  /** Dialog language chosen for this connection (VNPT SetLanguage); absent: the user's setting. */
+  lang?: Lang;
 }
 
 /** The transport-facing core: takes one raw JSON-RPC text, answers with one serialised text (null for notifications). */

@@ -16,7 +16,7 @@ function approved(a: TestAgent) {
 
 describe('requirePinEveryTime (M2)', () => {
   it('batchOfThree_oneLogin_threeOk_thenTheNextSignAsksThePinAgain', async () => {
-    const a = createTestAgent({ policy: { allowedOrigins: [ORIGIN], signing: { requirePinEveryTime: true, pinSessionMinutes: 5, allowHashOnly: true } }, tokens: { requirePinEveryTime: true } });
+    const a = createTestAgent({ policy: { allowedOrigins: [ORIGIN], signing: { requirePinEveryTime: true, pinSessionMinutes: 5, allowHashOnly: true, sha1: 'warn' } }, tokens: { requirePinEveryTime: true } });
     const { c, certId } = approved(a);
     const r = await a.call(c, 'sign.batch', { certId, label: 'x', items: [hashItem(1), hashItem(2), hashItem(3)] });
     expect((r.result as { results: { ok: boolean }[] }).results.map((x) => x.ok)).toEqual([true, true, true]);
@@ -54,9 +54,16 @@ describe('access prompts across origins (M3)', () => {
   it('globalPromptRate_limitsManyOrigins_untilTheMinutePasses', async () => {
     const a = createTestAgent({ prompt: { access: 'deny' } });
     const reasons: string[] = [];
-    for (let i = 0; i < 31; i++) reasons.push((await a.call(a.connect(`https://s${i}.evil.example`), 'session.requestAccess', {})).error!.data.reason);
+    let message = '';
+    for (let i = 0; i < 31; i++) {
+      const error = (await a.call(a.connect(`https://s${i}.evil.example`), 'session.requestAccess', {})).error!;
+      reasons.push(error.data.reason);
+      message = error.message;
+    }
     expect(reasons.slice(0, 30).every((r) => r === 'ACCESS_DENIED')).toBe(true);
     expect(reasons[30]).toBe('RATE_LIMITED');
+    // Vietnamese first, English second.
+    expect(message).toMatch(/^Có quá nhiều hộp thoại.* \/ Too many prompts/);
     expect(a.prompt.calls.requestAccess).toBe(30);
     a.clock.advance(60_000);
     expect((await a.call(a.connect('https://s99.evil.example'), 'session.requestAccess', {})).error?.data.reason).toBe('ACCESS_DENIED');

@@ -1,4 +1,5 @@
 // The data types of protocol v1 (docs/protocol.md): tokens, certificates, filters, algorithms.
+import type { DocumentSummary } from './ports.js';
 import type { PinStatus } from './errors.js';
 
 export type { PinStatus };
@@ -68,6 +69,28 @@ export interface CertFilter {
 }
 
 /** What the signing dialog shows as "what is signed". */
+/**
+ * What a PDF signature adds that a reader sees (docs/security.md T24): the stamp's page, box, text, image, and how much
+ * of the page it covers; reason and location. `rect` is [x, y, width, height] in points from the page's lower left.
+ */
+export interface PdfStampInfo {
+  visible: boolean;
+  page?: number;
+  rect?: [number, number, number, number];
+  /** Visible page size in points (rotation applied). */
+  pageSize?: [number, number];
+  /** The site's own stamp text; absent: the agent's default lines (signer, time, reason, location). */
+  text?: string;
+  /** A `data:image/png|jpeg;base64,…` preview of the stamp image, or `true` when it is too large to preview. */
+  image?: string | true;
+  reason?: string;
+  location?: string;
+  /** Share of the page the stamp covers (0…1). */
+  coverage?: number;
+  /** Part or all of the stamp lies outside the visible page. */
+  offPage?: boolean;
+}
+
 export type SignSubject =
   | { kind: 'hash'; hashHex: string; hashAlgorithm: HashAlgorithm; label?: string }
   | {
@@ -78,6 +101,14 @@ export type SignSubject =
       preview?: string[];
       /** PDF: what is signed is a repaired copy of a damaged file, and why (docs/protocol.md). */
       repaired?: string;
+      /** XML: the business facts the dialog shows (e-invoice, tax declaration, or root element and size). */
+      summary?: DocumentSummary;
+      /** Digest of the signature to be made. */
+      hashAlgorithm?: HashAlgorithm;
+      /** The page gave no file name: `fileName` is a placeholder the dialog does not show. */
+      unnamed?: true;
+      /** PDF: the visible stamp the signature adds (docs/security.md T24). */
+      stamp?: PdfStampInfo;
     }
   | {
       kind: 'batch';

@@ -1,5 +1,5 @@
 // The dialog contract the agent's prompt and the renderer's pages share: page states, answers, settings and panels.
-import type { AccessDecision, Lang, PinRequest } from './ports.js';
+import type { AccessDecision, ConfirmFact, Lang, PinRequest } from './ports.js';
 import type { ModuleReport } from './ports.js';
 import type { StatusNotice } from './status/gate.js';
 import type { Cert, SignSubject, Token } from './types.js';
@@ -60,6 +60,9 @@ export interface AboutInfo {
   components: Array<{ name: string; version?: string; licence: string }>;
 }
 
+/** How a request's window ended: allowed/denied/blocked (access), chosen (picker), signed, done, cancelled, timeout, failed. */
+export type EndOutcome = 'allowed' | 'denied' | 'blocked' | 'chosen' | 'signed' | 'done' | 'cancelled' | 'timeout' | 'failed';
+
 interface Common {
   lang: Lang;
   /** Bumped by the host on every change, so the page re-renders only when something changed. */
@@ -83,19 +86,28 @@ export type DialogState =
       /** ask: waiting for the user; working: approved, the agent is signing (progress may follow). */
       phase: 'ask' | 'working';
       progress?: Progress;
+      /** SHA-1 somewhere in what is signed: "warn" adds a warning; both name it as legacy. */
+      legacyHash?: 'warn' | 'allow';
+      facts?: ConfirmFact[];
     })
+  /** A request's window after its last question: what happened, while it waits for the site's next question. */
+  | (Common & { page: 'end'; origin: string; outcome: EndOutcome })
   | (Common & { page: 'settings'; settings: SettingsView })
   | (Common & { page: 'diagnostics'; report: DiagnosticsReport })
   | (Common & { page: 'about'; about: AboutInfo });
 
 export type PageKind = DialogState['page'];
 
-/** The user's answer. The PIN travels only here, only to the agent, as a string the host turns into bytes. */
-export type DialogAnswer =
+/**
+ * The user's answer. The PIN travels only here, only to the agent, as a string the host turns into bytes.
+ * `rev`: the state revision the page showed when the user answered (a reused window refuses older ones).
+ */
+export type DialogAnswer = (
   | { page: 'access'; decision: AccessDecision }
   | { page: 'picker'; certId: string | null }
   | { page: 'confirm'; round: number; approved: boolean; pin?: string }
-  | { page: 'settings'; action: SettingsAction };
+  | { page: 'settings'; action: SettingsAction }
+) & { rev?: number };
 
 /** What the Electron preload exposes as `window.kyso` (contextBridge). Same shape as Bridge, minus closures. */
 export interface KysoPreloadApi {

@@ -35,6 +35,8 @@ export interface StatusPki {
   certs: Record<StatusCertName, StatusCert>;
   /** The CA's current CRL (DER), listing revoked, suspended and crlRevoked. */
   crl: Uint8Array;
+  /** The root's CRL about the issuing CA (empty). */
+  rootCrl: Uint8Array;
 }
 
 const DAY = 86_400_000;
@@ -96,6 +98,7 @@ export async function generateStatusPki(outDir: string, options: { baseUrl: stri
       new x509.SubjectKeyIdentifierExtension(hex(caKey!.keyId)),
       new x509.AuthorityKeyIdentifierExtension(hex(rootKey!.keyId)),
       new x509.AuthorityInfoAccessExtension({ caIssuers: `${base}/root.cer` }),
+      new x509.CRLDistributionPointsExtension([`${base}/root.crl`]),
     ],
   });
   const responderPub = await importForSigning(responderKey!);
@@ -148,6 +151,10 @@ export async function generateStatusPki(outDir: string, options: { baseUrl: stri
     issuer: caName, thisUpdate: at(-1), nextUpdate: at(6), signingAlgorithm: signingAlgorithm(caKey!), signingKey: ca.signingKey,
     entries: Object.values(certs).flatMap((c) => (c.plan.status === 'revoked' ? [{ serialNumber: c.serialHex, revocationDate: c.plan.revokedAt, reason: c.plan.reason }] : [])),
   });
+  // The root's CRL (nothing revoked): long-term signatures need revocation data for the issuing CA too.
+  const rootCrl = await x509.X509CrlGenerator.create({
+    issuer: rootName, thisUpdate: at(-1), nextUpdate: at(30), signingAlgorithm: signingAlgorithm(rootKey!), signingKey: root.signingKey, entries: [],
+  });
   const rootDer = new Uint8Array(rootCert.rawData);
   const caDer = new Uint8Array(caCert.rawData);
   await Promise.all([
@@ -159,6 +166,6 @@ export async function generateStatusPki(outDir: string, options: { baseUrl: stri
     root: { der: rootDer, pem: pemOf(rootDer), key: rootKey!, certFile: join(outDir, 'root.pem') },
     ca: { der: caDer, pem: pemOf(caDer), key: caKey!, certFile: join(outDir, 'ca.pem') },
     responder: { der: new Uint8Array(responderCert.rawData), key: responderKey! },
-    certs, crl: new Uint8Array(crl.rawData),
+    certs, crl: new Uint8Array(crl.rawData), rootCrl: new Uint8Array(rootCrl.rawData),
   };
 }

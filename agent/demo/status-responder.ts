@@ -15,8 +15,8 @@ export interface StatusResponder {
   hits: Record<string, number>;
   /** Serves this PKI from now on (the PKI needs the URL first, so it comes after listen). */
   serve(pki: StatusPki): void;
-  /** Test knobs: answer `tryLater`, or drop the nonce from responses. */
-  options: { tryLater: boolean; echoNonce: boolean };
+  /** Test knobs: answer `tryLater`, drop the nonce, sign with the CA itself instead of the delegated responder. */
+  options: { tryLater: boolean; echoNonce: boolean; signer: 'responder' | 'ca' };
   close(): Promise<void>;
 }
 
@@ -34,7 +34,7 @@ function ocspStatus(code: number): Uint8Array {
 }
 
 /** Builds a signed BasicOCSPResponse for the request `der`, answering from the PKI's plan. */
-export function answerOcsp(pki: StatusPki, der: Uint8Array, options: { echoNonce: boolean }, now = new Date()): Uint8Array {
+export function answerOcsp(pki: StatusPki, der: Uint8Array, options: { echoNonce: boolean; signer: 'responder' | 'ca' }, now = new Date()): Uint8Array {
   const parsed = asn1js.fromBER(der);
   if (parsed.offset === -1) return ocspStatus(1);
   const tbs = kids(parsed.result as unknown as Node)[0];
@@ -56,20 +56,21 @@ export function answerOcsp(pki: StatusPki, der: Uint8Array, options: { echoNonce
     else if (cert.plan.status === 'good') status = new asn1js.Primitive({ idBlock: { tagClass: 3, tagNumber: 0 } });
     else status = ctx(1, [genTime(cert.plan.revokedAt), ctx(0, [new asn1js.Enumerated({ value: cert.plan.reason })])]);
     singles.push(new asn1js.Sequence({
-      value: [asn1js.fromBER(certId.valueBeforeDecodeView).result, status, genTime(new Date(now.getTime() - 60_000)), ctx(0, [genTime(new Date(now.getTime() + 3_600_000))])],
+      value: [asn1js.fromBER(certId.valueBeforeDecodeView).result, status, genTime(now), ctx(0, [genTime(new Date(now.getTime() + 3_600_000))])],
     }));
   }
-  const responderKeyHash = createHash('sha1').update(caPublicKeyBits(pki.responder.der)).digest();
+  const signer = options.signer === 'ca' ? { der: pki.ca.der, key: pki.ca.key } : pki.responder;
+  const responderKeyHash = createHash('sha1').update(caPublicKeyBits(signer.der)).digest();
   const data: asn1js.AsnType[] = [ctx(2, [new asn1js.OctetString({ valueHex: responderKeyHash })]), genTime(now), new asn1js.Sequence({ value: singles })];
   if (nonceExt && options.echoNonce) data.push(ctx(1, [new asn1js.Sequence({ value: [asn1js.fromBER(nonceExt.valueBeforeDecodeView).result] })]));
   const tbsData = new asn1js.Sequence({ value: data }).toBER();
-  const signature = cryptoSign('sha256', new Uint8Array(tbsData), pki.responder.key.privateKey);
+  const signature = cryptoSign('sha256', new Uint8Array(tbsData), signer.key.privateKey);
   const basic = new asn1js.Sequence({
     value: [
       asn1js.fromBER(tbsData).result,
       new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.1.11' }), new asn1js.Null()] }),
       new asn1js.BitString({ valueHex: signature }),
-      ctx(0, [new asn1js.Sequence({ value: [asn1js.fromBER(pki.responder.der).result] })]),
+      ctx(0, [new asn1js.Sequence({ value: [asn1js.fromBER(signer.der).result] })]),
     ],
   });
   return new Uint8Array(new asn1js.Sequence({
@@ -91,7 +92,7 @@ function caPublicKeyBits(certDer: Uint8Array): Uint8Array {
 export async function startStatusResponder(port = 0): Promise<StatusResponder> {
   let pki: StatusPki | undefined;
   const hits: Record<string, number> = {};
-  const options = { tryLater: false, echoNonce: true };
+  const options: StatusResponder['options'] = { tryLater: false, echoNonce: true, signer: 'responder' };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const key = path.startsWith('/ocsp') ? '/ocsp' : path;
@@ -109,6 +110,7 @@ export async function startStatusResponder(port = 0): Promise<StatusResponder> {
         return send('application/ocsp-response', answerOcsp(pki, body, options));
       }
       if (path === '/ca.crl') return send('application/pkix-crl', pki.crl);
+      if (path === '/root.crl') return send('application/pkix-crl', pki.rootCrl);
       if (path === '/ca.cer') return send('application/pkix-cert', pki.ca.der);
       if (path === '/root.cer') return send('application/pkix-cert', pki.root.der);
       res.writeHead(404).end();

@@ -123,16 +123,19 @@ describe('runElectron', () => {
     await expect(Promise.resolve().then(() => fake.ipcMain.handlers.get('kyso:answer')!({ sender: { id: 999, mainFrame: {} }, senderFrame: {} }, { page: 'access', decision: 'allowAlways' }))).rejects.toThrow();
     await fake.ipcMain.handlers.get('kyso:answer')!(event, { page: 'access', decision: 'allowOnce' });
     await expect(asked).resolves.toBe('allowOnce');
-    expect(win.destroyed).toBe(true);
+    // One window per request: it stays on its last words and takes the same site's next question.
+    expect(win.destroyed).toBe(false);
+    expect(await fake.ipcMain.handlers.get('kyso:state')!(event)).toMatchObject({ page: 'end', outcome: 'allowed' });
 
-    const again = shell.dialogs.prompt.requestAccess(ctx);
-    await vi.waitFor(() => expect(fake.FakeBrowserWindow.all.length).toBe(2));
-    fake.FakeBrowserWindow.all[1]!.userClose();
+    const again = shell.dialogs.prompt.requestAccess({ ...ctx, signal: new AbortController().signal });
+    await vi.waitFor(async () => expect(await fake.ipcMain.handlers.get('kyso:state')!(event)).toMatchObject({ page: 'access' }));
+    expect(fake.FakeBrowserWindow.all.length).toBe(1);
+    win.userClose();
     await expect(again).rejects.toMatchObject({ reason: 'USER_CANCELLED' });
 
     // Tray → diagnostics opens a window; quitting stops the agent.
     (fake.Tray.last!.menu!.template.find((i) => i.id === 'diagnostics')!.click as () => void)();
-    await vi.waitFor(() => expect(fake.FakeBrowserWindow.all.length).toBe(3));
+    await vi.waitFor(() => expect(fake.FakeBrowserWindow.all.length).toBe(2));
     const prevent = vi.fn();
     fake.app.emit('before-quit', { preventDefault: prevent });
     expect(prevent).toHaveBeenCalled();

@@ -1,4 +1,5 @@
-// DialogPresenter over BrowserWindows: one small always-on-top window per dialog; closing it cancels the question.
+// DialogPresenter over BrowserWindows: one small always-on-top window per request (allow → pick → confirm move
+// through it as state updates); closing it cancels the question.
 import type { BrowserWindow } from 'electron';
 import type { Dialog, DialogPresenter, DialogPrompt } from '../prompt/dialog-prompt.js';
 import type { WindowBindings } from './ipc.js';
@@ -36,6 +37,12 @@ export function createWindowPresenter(preload: string): WindowPresenter {
     update(dialog) {
       const win = windows.get(dialog.id);
       if (win && !win.isDestroyed()) win.webContents.send('kyso:update', dialog.state);
+    },
+    reveal(dialog) {
+      const win = windows.get(dialog.id);
+      if (!win || win.isDestroyed()) return;
+      win.show();
+      win.focus();
     },
     close(dialog) {
       const win = windows.get(dialog.id);

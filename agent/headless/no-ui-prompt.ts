@@ -1,5 +1,5 @@
-// The UserPrompt of an agent with no dialog host: every question is answered USER_CANCELLED, and logged.
-import { AgentError, type Logger, type UserPrompt } from '../core/index.js';
+// The UserPrompt of an agent with no dialog host: every question is answered UI_UNAVAILABLE at once, and logged.
+import { AgentError, UI_UNAVAILABLE_MESSAGE, type Logger, type UserPrompt } from '../core/index.js';
 
 /**
  * Used when no UI (Electron or browser-hosted dialogs) is available. It never approves anything: a headless
@@ -8,7 +8,7 @@ import { AgentError, type Logger, type UserPrompt } from '../core/index.js';
 export function noUiPrompt(logger: Logger): UserPrompt {
   const refuse = (what: string, origin: string): never => {
     logger.warn('prompt.no-ui', { what, origin, detail: 'no UI available' });
-    throw new AgentError('USER_CANCELLED', 'No UI available to ask the user');
+    throw new AgentError('UI_UNAVAILABLE', UI_UNAVAILABLE_MESSAGE);
   };
   return {
     requestAccess: async (ctx) => refuse('requestAccess', ctx.origin),

@@ -5,12 +5,15 @@ import { type Clock, type DocumentSigners, type Logger, type TokenService, type 
 import { createCertificateStatus } from '../certs/status/index.js';
 import { createDispatcher, type AgentDispatcher } from '../core/dispatcher.js';
 import type { LimitOptions } from '../core/policy/limits.js';
-import { OriginAccess, normaliseOrigin } from '../core/policy/origins.js';
+import { OriginAccess, originGate } from '../core/policy/origins.js';
 import { SettingsCell } from '../core/settings.js';
 import { createPkcs11TokenService, type ModuleCandidate } from '../pkcs11/index.js';
 import { InflightBudget, createAgentServer, type AgentServer, type Mount, type OriginGate, type ServerLimits } from '../server/index.js';
 import { MAX_INFLIGHT_BYTES } from '../core/protocol/limits.js';
 import { startVnptListener, VNPT_PORTS } from './vnpt-listener.js';
+import { osFamily, statusCertificateChecks, vnptPdfVerifier } from './vnpt-ports.js';
+import { createVnptSession } from '../compat/vnpt/index.js';
+import { startRelayChannel, type RelayChannel } from '../relay/index.js';
 // Not '../tls/index.js': it re-exports the CA issuer and with it @peculiar/x509, which only a first start (or a
 // renewal) needs; tls/store loads it on demand. Keeps ~100 ms and several MB out of every start.
 import { ensurePrivateDir } from '../tls/atomic-file.js';
@@ -60,6 +63,8 @@ export interface StartOptions {
    * `compat.vnpt` is on); an empty list turns it off.
    */
   vnptPorts?: number[];
+  /** The local channel the browser extension's native host relays to (default on; docs/extension.md). */
+  relay?: boolean;
   /** Echo log lines on stderr. */
   logEcho?: boolean;
   clock?: Clock;
@@ -69,6 +74,8 @@ export interface RunningAgent {
   tlsPort: number;
   plainPort: number | null;
   vnptPort: number | null;
+  /** The relay channel (socket path / pipe name) or null when off or owned by another agent of this user. */
+  relayPath: string | null;
   dataDir: string;
   version: string;
   policy: LoadedPolicy;
@@ -177,6 +184,8 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
           lang: () => settings.get().language,
         }),
         tokenLabels: async () => (await tokenService.listTokens()).map((t) => ({ tokenId: t.tokenId, label: t.label, manufacturer: t.manufacturer })),
+        // The log has it (ui.unavailable); in --dev the person at the terminal sees why nothing opened.
+        ...(options.dev ? { onUnavailable: (detail: string) => void process.stderr.write(`kyso-agent: no dialog window could be shown (UI_UNAVAILABLE): ${detail}\n`) } : {}),
       });
       mounts.push(browser.mount);
       cleanup.push(() => browser.closeAll());
@@ -198,7 +207,8 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     });
     cleanup.push(() => dispatcher.close());
 
-    const origins: OriginGate = { normalise: (raw) => normaliseOrigin(raw), classify: (o, connection) => access.classify(o, connection) };
+    // The handshake header must be exactly what a browser sends (docs/protocol.md "Origins").
+    const origins: OriginGate = originGate(access, () => policy.policy.allowPairing);
     // One in-flight byte budget for every listener of this agent (THREATS T23).
     const budget = new InflightBudget(options.serverLimits?.maxInflightBytes ?? MAX_INFLIGHT_BYTES);
     const server = createAgentServer({
@@ -217,11 +227,41 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     cleanup.push(() => server.close());
 
     const vnptPorts = policy.policy.compat.vnpt ? (options.vnptPorts ?? VNPT_PORTS) : [];
+    const anchors = (): Uint8Array[] => status.anchors.map((a) => a.der);
+    // The VNPT session's ports, the same for the compat listener and the extension's VNPT channels.
+    const vnptSession = {
+      checks: statusCertificateChecks({ status: status.service, anchors, revocationCheck: () => policy.policy.signing.revocationCheck }),
+      verifyPdf: vnptPdfVerifier(anchors),
+      logout: (tokenId?: string) => tokenService.logout(tokenId),
+      computer: { os: osFamily(process.platform), version },
+    };
     const vnpt = vnptPorts.length > 0
-      ? await startVnptListener({ dispatcher, origins, logger, version, credentials: { key: tls.key, cert: tls.cert }, ports: vnptPorts, limits: options.serverLimits, budget })
+      ? await startVnptListener({
+        dispatcher, origins, logger, version, credentials: { key: tls.key, cert: tls.cert }, ports: vnptPorts, limits: options.serverLimits, budget,
+        session: vnptSession,
+      })
       : null;
     if (vnpt) cleanup.push(() => vnpt.server.close());
     vnptPort = vnpt?.port ?? null;
+
+    // The extension route: page channels relayed by the native host reach the same dispatcher and VNPT sessions.
+    let relay: RelayChannel | null = null;
+    if (options.relay !== false) {
+      const decodeBase64Text = (b: string): string => Buffer.from(b, 'base64').toString('utf8');
+      relay = await startRelayChannel({
+        dataDir,
+        version,
+        logger,
+        origins,
+        kinds: new Set(policy.policy.compat.vnpt ? ['rpc', 'vnpt'] : ['rpc']),
+        open: (kind, ctx) => (kind === 'rpc' ? { handle: (text: string) => dispatcher.handle(text, ctx) } : createVnptSession({ ...vnptSession, dispatcher, decodeBase64Text }, ctx)),
+        attach: (ctx) => dispatcher.attach(ctx),
+      }).catch((e: unknown) => {
+        logger.error('relay.failed', { detail: errorText(e) });
+        return null;
+      });
+      if (relay) cleanup.push(() => relay!.close());
+    }
     logger.info('agent.ready', { tlsPort: ports.tlsPort, plainPort: ports.plainPort, vnptPort: vnpt?.port ?? null });
 
     let stopping: Promise<void> | null = null;
@@ -229,6 +269,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       tlsPort: ports.tlsPort!,
       plainPort: ports.plainPort,
       vnptPort: vnpt?.port ?? null,
+      relayPath: relay?.location.path ?? null,
       dataDir,
       version,
       policy,
@@ -245,6 +286,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
           logger.info('agent.stopping', {});
           await server.close().catch((e) => logger.error('agent.stop-server', { detail: errorText(e) }));
           await vnpt?.server.close().catch((e) => logger.error('agent.stop-vnpt', { detail: errorText(e) }));
+          await relay?.close().catch((e) => logger.error('agent.stop-relay', { detail: errorText(e) }));
           dispatcher.close();
           await tokenService.logout().catch(() => undefined);
           await tokenService.close().catch((e) => logger.error('agent.stop-tokens', { detail: errorText(e) }));

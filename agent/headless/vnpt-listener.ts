@@ -1,11 +1,12 @@
 // Hosts the VNPT-CA Plugin compatible listener (wss://localhost:4433/plugin, then 4434, 4435) over the same core.
 import type { Logger } from '../core/index.js';
 import type { AgentDispatcher } from '../core/dispatcher.js';
-import { createVnptSession } from '../compat/vnpt/index.js';
+import { createVnptSession, type VnptSessionOptions } from '../compat/vnpt/index.js';
 import { createAgentServer, type AgentServer, type InflightBudget, type OriginGate, type ServerLimits, type TlsCredentials } from '../server/index.js';
 
 /** The ports the plugin's page script tries, in its order (docs/protocol.md, VNPT-CA Plugin compatibility). */
 export const VNPT_PORTS = [4433, 4434, 4435];
+const VNPT_UNAPPROVED_FRAME_BYTES = 2 * 1024 * 1024;
 
 export interface VnptListenerOptions {
   dispatcher: AgentDispatcher;
@@ -17,6 +18,8 @@ export interface VnptListenerOptions {
   limits?: Partial<ServerLimits>;
   /** The agent's one in-flight byte budget, shared with its main listeners. */
   budget?: InflightBudget;
+  /** Certificate checks, VerifyPdf, logout and computer facts for the sessions (see VnptSessionOptions). */
+  session?: Omit<VnptSessionOptions, 'dispatcher' | 'decodeBase64Text'>;
 }
 
 /**
@@ -41,7 +44,11 @@ export async function startVnptListener(o: VnptListenerOptions): Promise<{ serve
       sockets: {
         '/plugin': {
           transport: 'vnpt',
-          open: (ctx) => createVnptSession({ dispatcher: o.dispatcher, decodeBase64Text: (b) => Buffer.from(b, 'base64').toString('utf8') }, ctx),
+          // The plugin protocol has no access call of its own: a page's first SignXML may carry the document, and
+          // access is asked then. 2 MiB covers invoices and licence keys; larger first documents need the portal
+          // approved first (policy or an earlier small call). docs/security.md, T22.
+          maxUnapprovedPayloadBytes: VNPT_UNAPPROVED_FRAME_BYTES,
+          open: (ctx) => createVnptSession({ ...o.session, dispatcher: o.dispatcher, decodeBase64Text: (b) => Buffer.from(b, 'base64').toString('utf8') }, ctx),
         },
       },
     });

@@ -7,15 +7,19 @@ import { AnswerRejected, createDialogPrompt, type Dialog } from './dialog-prompt
 const logs: string[] = [];
 const logger = { info: (e: string, f?: object) => logs.push(e + JSON.stringify(f ?? {})), warn: () => undefined, error: () => undefined };
 
-function setup(dialogTimeoutMs = 5000) {
+function setup(dialogTimeoutMs = 5000, extra: { lingerMs?: number; show?: (d: Dialog) => Promise<void> | void; onUnavailable?: (d: string) => void } = {}) {
   const shown: Dialog[] = [];
   const closed: string[] = [];
-  const dp = createDialogPrompt({ logger, lang: 'vi', dialogTimeoutMs, presenter: { show: (d) => void shown.push(d), update: () => undefined, close: (d) => void closed.push(d.id) } });
-  return { dp, shown, closed };
+  const revealed: string[] = [];
+  const dp = createDialogPrompt({
+    logger, lang: 'vi', dialogTimeoutMs, ...(extra.lingerMs !== undefined ? { lingerMs: extra.lingerMs } : {}), ...(extra.onUnavailable ? { onUnavailable: extra.onUnavailable } : {}),
+    presenter: { show: extra.show ?? ((d) => void shown.push(d)), update: () => undefined, close: (d) => void closed.push(d.id), reveal: (d) => void revealed.push(d.id) },
+  });
+  return { dp, shown, closed, revealed };
 }
-const ctx = (): PromptContext & { ac: AbortController } => {
+const ctx = (origin = 'https://a.example'): PromptContext & { ac: AbortController } => {
   const ac = new AbortController();
-  return { origin: 'https://a.example', lang: 'vi', signal: ac.signal, ac };
+  return { origin, lang: 'vi', signal: ac.signal, ac };
 };
 const cert = { certId: 'c1', status: 'valid', hasPrivateKey: true, issuer: { commonName: 'CA' } } as Cert;
 const req = (previousError?: 'PIN_INCORRECT'): ConfirmRequest => ({ subject: { kind: 'hash', hashHex: '00', hashAlgorithm: 'SHA-256' }, certificate: cert, pin: { required: true, pinpad: false, pinStatus: 'ok', ...(previousError ? { previousError } : {}) } });
@@ -60,20 +64,31 @@ describe('heartbeat liveness (T22)', () => {
 });
 
 describe('createDialogPrompt', () => {
-  it('times out with USER_TIMEOUT and forgets the token', async () => {
-    const { dp, shown } = setup(30);
+  it('times out with USER_TIMEOUT, says so in the window, and forgets the token after the linger time', async () => {
+    const { dp, shown, closed } = setup(30, { lingerMs: 40 });
     await expect(dp.prompt.requestAccess(ctx())).rejects.toMatchObject({ reason: 'USER_TIMEOUT' });
+    expect(dp.get(shown[0]!.id)?.state).toMatchObject({ page: 'end', outcome: 'timeout' });
+    await new Promise((r) => setTimeout(r, 80));
     expect(dp.get(shown[0]!.id)).toBeUndefined();
+    expect(closed).toEqual([shown[0]!.id]);
   });
 
-  it('aborting the request rejects USER_CANCELLED and closes the dialog', async () => {
-    const { dp, closed } = setup();
+  it('aborting the request rejects USER_CANCELLED and the window says "cancelled"', async () => {
+    const { dp, shown, closed } = setup(5000, { lingerMs: 0 });
     const c = ctx();
     const p = dp.prompt.requestAccess(c);
     await tick();
     c.ac.abort();
     await expect(p).rejects.toMatchObject({ reason: 'USER_CANCELLED' });
-    expect(closed).toHaveLength(1);
+    expect(closed).toEqual([shown[0]!.id]);
+    const s2 = setup();
+    const c2 = ctx();
+    const p2 = s2.dp.prompt.requestAccess(c2);
+    await tick();
+    c2.ac.abort();
+    await expect(p2).rejects.toMatchObject({ reason: 'USER_CANCELLED' });
+    expect(s2.dp.get(s2.shown[0]!.id)?.state).toMatchObject({ page: 'end', outcome: 'cancelled' });
+    s2.dp.closeAll();
   });
 
   it('tokens are 32 random bytes in base64url and unique', async () => {
@@ -95,6 +110,9 @@ describe('createDialogPrompt', () => {
     await expect(dp.answer(id, { page: 'picker', certId: 'old' })).rejects.toMatchObject({ status: 400 });
     await dp.answer(id, { page: 'picker', certId: 'c1' });
     await expect(p).resolves.toBe(cert);
+    // The window now rests on its last words: a second answer is late.
+    await expect(dp.answer(id, { page: 'picker', certId: 'c1' })).rejects.toMatchObject({ status: 409 });
+    dp.closeAll();
     await expect(dp.answer(id, { page: 'picker', certId: 'c1' })).rejects.toMatchObject({ status: 404 });
   });
 
@@ -117,7 +135,7 @@ describe('createDialogPrompt', () => {
     expect(logs.join('\n')).not.toContain('S3cr3t');
   });
 
-  it('finish closes the working confirmation', async () => {
+  it('finish ends the working confirmation with what happened', async () => {
     const { dp, shown, closed } = setup();
     const c = ctx();
     const p = dp.prompt.confirmSigning(c, { ...req(), pin: { required: false, pinpad: false, pinStatus: 'ok' } });
@@ -126,8 +144,87 @@ describe('createDialogPrompt', () => {
     await expect(p).resolves.toEqual({ approved: true });
     dp.prompt.progress(c, 1, 2);
     expect(dp.get(shown[0]!.id)?.state).toMatchObject({ phase: 'working', progress: { done: 1, total: 2 } });
-    dp.prompt.finish(c);
+    dp.prompt.finish(c, 'done');
+    expect(dp.get(shown[0]!.id)?.state).toMatchObject({ page: 'end', outcome: 'signed' });
+    expect(closed).toEqual([]);
+    dp.closeAll();
     expect(closed).toEqual([shown[0]!.id]);
+  });
+
+  it('one window per request: allow → pick → confirm move through the same dialog, shown once', async () => {
+    const { dp, shown, revealed } = setup();
+    const access = ctx();
+    const pa = dp.prompt.requestAccess(access);
+    await tick();
+    const id = shown[0]!.id;
+    await dp.answer(id, { page: 'access', decision: 'allowOnce' });
+    await expect(pa).resolves.toBe('allowOnce');
+    expect(dp.get(id)?.state).toMatchObject({ page: 'end', outcome: 'allowed' });
+    dp.prompt.finish(access, 'done');
+    const pick = ctx();
+    const pp = dp.prompt.chooseCertificate(pick, [cert], {});
+    await tick();
+    expect(shown).toHaveLength(1);
+    expect(revealed).toEqual([id]);
+    expect(dp.get(id)?.state).toMatchObject({ page: 'picker' });
+    // The page sends the revision it showed with every answer.
+    await dp.answer(id, { page: 'picker', certId: 'c1', rev: dp.get(id)!.state.rev });
+    await expect(pp).resolves.toBe(cert);
+    const sign = ctx();
+    const ps = dp.prompt.confirmSigning(sign, { ...req(), pin: { required: false, pinpad: false, pinStatus: 'ok' } });
+    await tick();
+    expect(shown).toHaveLength(1);
+    const rev = dp.get(id)!.state.rev;
+    await dp.answer(id, { page: 'confirm', round: 1, approved: true, rev });
+    await expect(ps).resolves.toEqual({ approved: true });
+    dp.prompt.finish(sign, 'failed');
+    expect(dp.get(id)?.state).toMatchObject({ page: 'end', outcome: 'failed' });
+    expect(dp.get(id)!.state.rev).toBeGreaterThan(rev);
+    // Another site never gets this window.
+    void dp.prompt.requestAccess(ctx('https://b.example')).catch(() => undefined);
+    await tick();
+    expect(shown).toHaveLength(2);
+    expect(shown[1]!.id).not.toBe(id);
+    dp.closeAll();
+  });
+
+  it('a reused window refuses a late answer made on the previous question (double click, held Enter, retried POST)', async () => {
+    const { dp, shown } = setup();
+    const first = ctx();
+    const p1 = dp.prompt.confirmSigning(first, { ...req(), pin: { required: false, pinpad: false, pinStatus: 'ok' } });
+    await tick();
+    const id = shown[0]!.id;
+    const firstRev = dp.get(id)!.state.rev;
+    await dp.answer(id, { page: 'confirm', round: 1, approved: true, rev: firstRev });
+    await expect(p1).resolves.toEqual({ approved: true });
+    dp.prompt.finish(first, 'done');
+    // The same site's next document arrives in the same window…
+    const second = ctx();
+    const p2 = dp.prompt.confirmSigning(second, { ...req(), pin: { required: false, pinpad: false, pinStatus: 'ok' } });
+    await tick();
+    expect(shown).toHaveLength(1);
+    expect(dp.get(id)?.state).toMatchObject({ page: 'confirm', round: 1 });
+    // …and the first page's approval, replayed or sent twice, does not sign it: with its old revision or none.
+    await expect(dp.answer(id, { page: 'confirm', round: 1, approved: true, rev: firstRev })).rejects.toMatchObject({ status: 409 });
+    await expect(dp.answer(id, { page: 'confirm', round: 1, approved: true })).rejects.toMatchObject({ status: 409 });
+    let settled = false;
+    void p2.then(() => (settled = true), () => (settled = true));
+    await tick();
+    expect(settled).toBe(false);
+    // An answer made on the page the user sees now is taken.
+    await dp.answer(id, { page: 'confirm', round: 1, approved: false, rev: dp.get(id)!.state.rev });
+    await expect(p2).resolves.toEqual({ approved: false });
+    dp.closeAll();
+  });
+
+  it('a window that cannot be shown answers UI_UNAVAILABLE (not retriable) at once, and reports it', async () => {
+    const unavailable: string[] = [];
+    const { dp } = setup(60_000, { show: () => Promise.reject(new Error('no display')), onUnavailable: (d) => void unavailable.push(d) });
+    const err = await dp.prompt.requestAccess(ctx()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ reason: 'UI_UNAVAILABLE', retriable: false });
+    expect((err as Error).message).toMatch(/Không mở được.*could not show/);
+    expect(unavailable).toEqual(['no display']);
+    expect(dp.openCount()).toBe(0);
   });
 
   it('carries an unknown certificate status into the confirmation page state', async () => {

@@ -46,6 +46,10 @@ export interface BrowserPromptOptions {
   tokenLabels?: () => Promise<TokenLabel[]>;
   /** Data and actions of the settings / diagnostics / about pages. */
   panels?: PanelProvider;
+  /** How long a request's tab stays on its last words, ready for the site's next question (0: close at once). */
+  lingerMs?: number;
+  /** No tab could be opened (the caller got UI_UNAVAILABLE). */
+  onUnavailable?: (detail: string) => void;
 }
 
 /** A UserPrompt backed by browser pages, with the '/ui/' mount the server must install. */
@@ -84,6 +88,8 @@ export function createBrowserPrompt(options: BrowserPromptOptions): BrowserPromp
     heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? 5000,
     ...(options.tokenLabels ? { tokenLabels: options.tokenLabels } : {}),
     ...(options.panels ? { panels: options.panels } : {}),
+    ...(options.lingerMs !== undefined ? { lingerMs: options.lingerMs } : {}),
+    ...(options.onUnavailable ? { onUnavailable: options.onUnavailable } : {}),
     presenter: {
       // The URL carries the capability: never logged, and with a launch folder never on the opener's command line.
       show: async (d) => {
@@ -114,7 +120,7 @@ export function createBrowserPrompt(options: BrowserPromptOptions): BrowserPromp
     chooseCertificate: (ctx, certs, o) => p.chooseCertificate(ctx, certs, o),
     confirmSigning: (ctx, r) => p.confirmSigning(ctx, r),
     progress: (ctx, done, total) => p.progress(ctx, done, total),
-    finish: (ctx) => p.finish(ctx),
+    finish: (ctx, outcome) => p.finish(ctx, outcome),
     mount,
     dialogs,
     async openPanel(page) {

@@ -18,11 +18,12 @@ export function selfOrigins(scheme: 'https' | 'http', port: number): Set<string>
   return new Set([`${scheme}://127.0.0.1:${port}`, `${scheme}://localhost:${port}`, `${scheme}://[::1]:${port}`]);
 }
 
-export type OriginVerdict = { ok: true; origin: string; cls: OriginClass } | { ok: false; why: 'missing' | 'null' | 'invalid' | 'blocked' };
+export type OriginVerdict = { ok: true; origin: string; cls: OriginClass } | { ok: false; why: 'missing' | 'null' | 'invalid' | 'blocked' | 'not-pairable' };
 
 /**
  * THREATS T2: the origin comes from the handshake/request header only, never from a message body. Missing,
- * "null", several values or unparseable → refused; blocked → refused. Approval is the dispatcher's business.
+ * "null", several values or unparseable → refused; blocked → refused; with pairing off, not approved → refused.
+ * Approval itself is the dispatcher's business.
  */
 export function checkOrigin(headers: IncomingHttpHeaders, gate: OriginGate): OriginVerdict {
   const raw = headers.origin;
@@ -37,6 +38,9 @@ export function checkOrigin(headers: IncomingHttpHeaders, gate: OriginGate): Ori
   if (origin === null) return { ok: false, why: 'invalid' };
   const cls = gate.classify(origin);
   if (cls === 'blocked') return { ok: false, why: 'blocked' };
+  // Pairing off: an origin not already approved can never become approved, so it never gets a socket or an
+  // answer that tells it an agent is here (no fingerprinting); same bytes as every other refusal.
+  if (cls === 'unknown' && gate.pairingAllowed?.() === false) return { ok: false, why: 'not-pairable' };
   return { ok: true, origin, cls };
 }
 

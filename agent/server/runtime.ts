@@ -29,8 +29,8 @@ export class ServerRuntime {
   }
 
   /** The largest message `origin` may send right now: the full cap only once it is approved. */
-  payloadCap(origin: string, connection?: ConnectionContext): number {
-    return this.origins.classify(origin, connection) === 'approved' ? this.limits.maxPayloadBytes : this.limits.maxUnapprovedPayloadBytes;
+  payloadCap(origin: string, connection?: ConnectionContext, unapprovedCap = this.limits.maxUnapprovedPayloadBytes): number {
+    return this.origins.classify(origin, connection) === 'approved' ? this.limits.maxPayloadBytes : Math.min(unapprovedCap, this.limits.maxPayloadBytes);
   }
 
   /** Remember a request being answered, so shutdown can wait for it. */

@@ -17,6 +17,11 @@ export interface OriginGate {
    * restart. `connection` lets an "allow once" grant of that WebSocket count.
    */
   classify(origin: string, connection?: ConnectionContext): OriginClass;
+  /**
+   * false: no origin can be approved from here on (policy `allowPairing: false`), so an `unknown` origin is
+   * refused at the door like a blocked one (THREATS T4). Absent: pairing is allowed.
+   */
+  pairingAllowed?(): boolean;
 }
 
 /** A sub-tree of paths served by another part of the agent (the browser-hosted dialogs under '/ui/'). */
@@ -46,6 +51,11 @@ export interface SocketEndpoint {
   open(ctx: ConnectionContext): FrameHandler;
   /** Push tokens.changed notifications to this endpoint's connections. Default false. */
   notifications?: boolean;
+  /**
+   * Largest message from an origin that is not approved yet, when this endpoint's protocol needs more than the
+   * server's `maxUnapprovedPayloadBytes` (the VNPT plugin protocol's first call may carry the document).
+   */
+  maxUnapprovedPayloadBytes?: number;
 }
 
 export interface ServerLimits {

@@ -25,6 +25,15 @@ export const CLOSE_BUSY_REASON = 'BUSY';
 /** Close code "policy violation": an unfinished message outlived the timeout. */
 const CLOSE_POLICY = 1008;
 
+/** Ends the socket under `ws` after its close frame is flushed, and destroys it at once after that. */
+function dropAfterClose(ws: WebSocket): void {
+  const sock = (ws as unknown as { _socket?: Duplex })._socket;
+  if (!sock || sock.destroyed) return;
+  sock.once('finish', () => sock.destroy());
+  sock.end();
+  setTimeout(() => sock.destroy(), 1_000).unref();
+}
+
 /** Per connection: whether the budget refused the message being received, and how to release its claim. */
 const FRAME_STATE = new WeakMap<WebSocket, { busy: boolean; done(): void }>();
 
@@ -106,6 +115,9 @@ export class WsGateway {
       const state = FRAME_STATE.get(ws);
       if (code === CLOSE_TOO_LARGE && state?.busy) close(CLOSE_BUSY, CLOSE_BUSY_REASON);
       else close(code, code === CLOSE_TOO_LARGE && (reason === undefined || reason.length === 0) ? CLOSE_TOO_LARGE_REASON : reason);
+      // A refused message: do not keep reading (and decrypting) the rest of it while waiting for the peer's close
+      // frame, which sits behind those megabytes: send ours, end, and drop the socket once it is flushed.
+      if (code === CLOSE_TOO_LARGE) dropAfterClose(ws);
     };
     const ctx: ConnectionContext = {
       origin,
@@ -115,7 +127,7 @@ export class WsGateway {
         if (ws.readyState === WebSocket.OPEN) ws.send(message);
       },
     };
-    if (!this.capFrames(ws, origin, ctx)) {
+    if (!this.capFrames(ws, origin, ctx, endpoint.maxUnapprovedPayloadBytes)) {
       rt.logger.error('ws.receiver-unsupported', { origin });
       ws.terminate();
       return;
@@ -175,7 +187,7 @@ export class WsGateway {
    * data frame header; it is replaced here by a getter that makes that decision (ws pinned; the native tests
    * fail if its receiver changes). An unfinished message older than `messageTimeoutMs` closes the connection.
    */
-  private capFrames(ws: WebSocket, origin: string, ctx: ConnectionContext): boolean {
+  private capFrames(ws: WebSocket, origin: string, ctx: ConnectionContext, unapprovedCap?: number): boolean {
     const rt = this.rt;
     const receiver = (ws as unknown as { _receiver?: { _maxPayload?: unknown; _totalPayloadLength?: unknown } })._receiver;
     if (!receiver || typeof receiver._maxPayload !== 'number' || typeof receiver._totalPayloadLength !== 'number') return false;
@@ -194,7 +206,7 @@ export class WsGateway {
       configurable: true,
       get(this: { _totalPayloadLength: number }): number {
         const declared = this._totalPayloadLength;
-        const cap = rt.payloadCap(origin, ctx);
+        const cap = rt.payloadCap(origin, ctx, unapprovedCap);
         if (declared > cap) return cap;
         if (!claim.resize(declared)) {
           state.busy = true;

@@ -51,7 +51,8 @@ describe('DocumentSigners xml', () => {
   it('describes, signs and verifies an e-invoice; bad input is DOCUMENT_INVALID', async () => {
     const signers = createDocumentSigners();
     const d = await signers.describeXml(invoice, { profile: 'einvoice', hashAlgorithm: 'SHA-256' });
-    expect(d.description).toEqual({ size: invoice.length, sha256Hex: createHash('sha256').update(invoice).digest('hex') });
+    expect(d.description).toMatchObject({ size: invoice.length, sha256Hex: createHash('sha256').update(invoice).digest('hex') });
+    expect(d.description.summary?.facts).toEqual(expect.arrayContaining([{ label: 'Số hoá đơn / Number', value: '7' }, { label: 'Người bán / Seller', value: 'Công ty A' }]));
     const seller = { profile: 'einvoice', hashAlgorithm: 'SHA-256', signatureId: 'seller' } as const;
     const out = await signers.signXml((await signers.describeXml(invoice, seller)).plan, ec);
     const text = new TextDecoder().decode(out);

@@ -34,7 +34,8 @@ async function scriptedPrompt(pin) {
 }
 
 /** Starts an agent on a fresh demo token; `origins` are allowed by policy; `prompt(pin)` overrides the double. */
-export async function startBenchAgent({ origins = [PORTAL], prompt: makePrompt } = {}) {
+/** `extra` adds start options. */
+export async function startBenchAgent({ origins = [PORTAL], prompt: makePrompt, extra = {} } = {}) {
   const { demoTokenInit } = await import(dist('agent/demo/index.js'));
   const { startAgent } = await import(dist('agent/headless/index.js'));
   const { InstantPrompt } = await import('./instant-prompt.mjs');
@@ -53,6 +54,7 @@ export async function startBenchAgent({ origins = [PORTAL], prompt: makePrompt }
     prompt,
     promptLimits: { promptsPerMinute: 1e9 },
     modules: [{ name: 'KYSO DEMO', path: demo.module, source: 'demo' }],
+    ...extra,
   });
   const citizen = demo.certificates.find((c) => c.name === 'citizen');
   return {

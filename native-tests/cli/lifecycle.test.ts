@@ -115,8 +115,9 @@ describe('kyso-agent start', () => {
     try {
       expect(agent.ready.plainPort).toBeNull();
       const ca = await readFile(join(dir, 'data', 'tls', 'ca.pem'), 'utf8');
+      // No pairing: a site not on the allowlist is refused at the door (403, the bytes of every refusal).
       const r = await discovery(agent.ready.tlsPort, ca, 'https://stranger.example');
-      expect(r.status).toBe(200);
+      expect(r.status).toBe(403);
       expect(r.acao).toBeUndefined();
     } finally {
       expect(await agent.stop()).toBe(0);

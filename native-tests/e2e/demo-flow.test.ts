@@ -52,9 +52,21 @@ async function pressSign(page: Page, screenshot?: string): Promise<void> {
   await page.locator('#menu [data-method=token]').click();
 }
 
+let dialogPage: Page | null = null;
+
+/**
+ * The agent's dialog window. One window carries a site's whole conversation (allow → pick → confirm → last words)
+ * and takes the same site's next question while it stays open (docs/security.md "One window per request"), so the
+ * tests keep the tab the agent opened, as a person would, instead of closing it after each step.
+ */
+async function dialog(): Promise<Page> {
+  if (!dialogPage || dialogPage.isClosed()) dialogPage = await e2e.openDialog();
+  return dialogPage;
+}
+
 /** Picks the certificate whose subject CN is `cn` in the agent's picker dialog. */
 async function pickCertificate(cn: string, screenshot?: string): Promise<void> {
-  const picker = await e2e.openDialog();
+  const picker = await dialog();
   // The picker, not another dialog (an unexpected "allow site?" would fail here).
   await picker.getByTestId('cert-list').waitFor();
   const option = picker.locator('[role=option]').filter({ hasText: cn });
@@ -63,7 +75,6 @@ async function pickCertificate(cn: string, screenshot?: string): Promise<void> {
   await option.click();
   if (screenshot) await shot(picker, screenshot);
   await picker.getByTestId('choose').click();
-  await picker.close();
 }
 
 /** Draws the signature box on the rendered page (fractions of the canvas) and presses "Áp dụng". */
@@ -83,14 +94,15 @@ async function placeSignature(page: Page, from: [number, number], to: [number, n
 
 /** Confirms in the agent's signing dialog, typing the PIN when the token asks for one (no open PIN session). */
 async function confirmWithPin(fileName: string, pin: string, screenshot?: string): Promise<boolean> {
-  const confirm = await e2e.openDialog();
+  const confirm = await dialog();
+  await confirm.getByTestId('sign').waitFor();
   await expect.poll(() => confirm.locator('body').textContent()).toContain(fileName);
   const asksPin = (await confirm.getByTestId('pin').count()) > 0;
   if (asksPin) await confirm.getByTestId('pin').fill(pin);
   if (screenshot) await shot(confirm, screenshot);
   // The button arms itself ~800 ms after the dialog gains focus; click() waits for it.
   await confirm.getByTestId('sign').click();
-  await confirm.close();
+  await confirm.locator('[data-testid=end]').waitFor();
   return asksPin;
 }
 
@@ -112,11 +124,11 @@ describe('e2e: demo portal flow with the agent\'s browser dialogs', () => {
 
     // First signature: token A, citizen certificate. The origin is unknown: the agent asks first.
     await pressSign(page, 'demo-2-menu');
-    const access = await e2e.openDialog();
-    expect(await access.getByTestId('question').textContent()).toContain(origin);
+    const access = await dialog();
+    // The origin stands once, in the window's fixed request bar.
+    expect(await access.getByTestId('request-bar').textContent()).toContain(origin);
     await shot(access, 'demo-3-allow-site');
     await access.getByTestId('allow-always').click();
-    await access.close();
     await pickCertificate(citizen.commonName, 'demo-4-picker');
     await placeSignature(page, [0.55, 0.72], [0.92, 0.86], 'demo-5-place');
     expect(await confirmWithPin('don-de-nghi.pdf', fx.softhsm.tokens.A.pin, 'demo-6-confirm-pin')).toBe(true);

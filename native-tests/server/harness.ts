@@ -5,7 +5,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { connect as netConnect } from 'node:net';
 import WebSocket from 'ws';
 import type { ConnectionContext, Dispatcher, LogFields, Logger } from '../../agent/core/index.js';
-import { OriginAccess, normaliseOrigin } from '../../agent/core/policy/origins.js';
+import { OriginAccess, originGate } from '../../agent/core/policy/origins.js';
 import { DEFAULT_POLICY, type Policy } from '../../agent/core/policy/policy.js';
 import { SettingsCell } from '../../agent/core/settings.js';
 import { createAgentServer, type AgentServer, type ServerLimits } from '../../agent/server/index.js';
@@ -60,7 +60,7 @@ export async function startHarness(opts: { dispatcher?: Dispatcher; policy?: Par
   const access = new OriginAccess(policy, SettingsCell.inMemory(), { now: () => new Date() });
   const server = createAgentServer({
     dispatcher: opts.dispatcher ?? echoDispatcher,
-    origins: { normalise: (raw) => normaliseOrigin(raw), classify: (o) => access.classify(o) },
+    origins: originGate(access, () => policy.allowPairing),
     logger,
     version: '0.0.0-test',
     tls: { port: 0, credentials: { key: tls.leafKeyPem, cert: tls.leafPem } },

@@ -88,6 +88,20 @@ describe('T23: one in-flight budget, and no unfinished message lives forever', (
   });
 });
 
+describe('timeouts bound the request, not the answer', () => {
+  it('a request whose answer takes longer than the message timeout (a dialog) is not cut', async () => {
+    const sock = connect(h.plainPort, '127.0.0.1');
+    sock.on('error', () => undefined);
+    let closedEarly = false;
+    sock.once('close', () => (closedEarly = true));
+    const body = '{"jsonrpc":"2.0","id":1,"method":"slow"}';
+    sock.write(`POST /v1/rpc HTTP/1.1\r\nHost: 127.0.0.1:${h.plainPort}\r\nOrigin: ${ALLOWED}\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    await new Promise((r) => setTimeout(r, 2_500)); // > messageTimeoutMs (800 ms) and Node's request-timeout check
+    expect(closedEarly).toBe(false);
+    sock.destroy();
+  });
+});
+
 describe('T25: another local user gets nothing', () => {
   const curl = (asNobody: boolean): Promise<{ code: number; out: string }> =>
     new Promise((resolve) => {

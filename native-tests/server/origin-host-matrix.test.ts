@@ -18,8 +18,10 @@ const ORIGINS: Array<[string, string | undefined, Expect]> = [
   ['empty', '', 'refused'],
   ['blocked by policy', BLOCKED, 'refused'],
   ['allowed exactly', ALLOWED, 'approved'],
-  ['allowed, upper case', 'HTTPS://PORTAL.EXAMPLE.VN', 'approved'],
-  ['allowed, explicit default port', 'https://portal.example.vn:443', 'approved'],
+  // Browsers send lower case and never the default port: anything else is not a browser posing as the portal.
+  ['allowed, upper case', 'HTTPS://PORTAL.EXAMPLE.VN', 'refused'],
+  ['allowed, explicit default port', 'https://portal.example.vn:443', 'refused'],
+  ['allowed, trailing slash', `${ALLOWED}/`, 'refused'],
   ['http instead of https', 'http://portal.example.vn', 'unknown'],
   ['other port', 'https://portal.example.vn:8443', 'pairable'],
   ['suffix attack', 'https://portal.example.vn.evil', 'pairable'],
@@ -166,20 +168,38 @@ describe('CORS and headers', () => {
     expect(r.headers['access-control-allow-methods']).toContain('POST');
   });
 
-  it('no CORS for https origins once pairing is off; security headers everywhere', async () => {
-    // Same server: pairing on → a pairable origin gets CORS.
+  it('pairing off: an origin not on the allowlist is refused at the door with the bytes of every refusal', async () => {
+    // Same server: pairing on → a pairable origin gets CORS and its socket.
     const on = await httpCall(h, 'https', 'GET', '/.well-known/kyso-agent', { Host: `127.0.0.1:${h.tlsPort}`, Origin: 'https://new.example' });
     expect(on.headers['access-control-allow-origin']).toBe('https://new.example');
+    const onWs = await wsTry(h, 'wss', { Host: `127.0.0.1:${h.tlsPort}`, Origin: 'https://new.example' });
+    expect(onWs.opened).toBe(true);
+    if (onWs.opened) onWs.ws.close();
     const off = await startHarness({ policy: { allowPairing: false } });
     try {
-      const r = await httpCall(off, 'https', 'GET', '/.well-known/kyso-agent', { Host: `127.0.0.1:${off.tlsPort}`, Origin: 'https://new.example' });
+      const rpc = (origin: string): string => `POST /v1/rpc HTTP/1.1\r\nHost: 127.0.0.1:${off.tlsPort}\r\nOrigin: ${origin}\r\nContent-Type: application/json\r\nContent-Length: 49\r\nConnection: close\r\n\r\n{"jsonrpc":"2.0","id":1,"method":"agent.info"}   `;
+      const upgrade = (origin: string): string => `GET /v1/ws HTTP/1.1\r\nHost: 127.0.0.1:${off.tlsPort}\r\nOrigin: ${origin}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+      for (const make of [rpc, upgrade]) {
+        const stranger = await rawExchange(off, 'https', make('https://new.example'));
+        const blocked = await rawExchange(off, 'https', make(BLOCKED));
+        expect(stranger.toString('latin1')).toMatch(/^HTTP\/1\.1 403 /);
+        expect(stranger.equals(blocked)).toBe(true);
+      }
+      // Insecure origins are never pairable: refused at the door too once pairing is off.
+      expect((await httpCall(off, 'https', 'GET', '/.well-known/kyso-agent', { Host: `127.0.0.1:${off.tlsPort}`, Origin: 'http://new.example' })).status).toBe(403);
+      // The allowlist still gets in, with security headers and no Server banner.
+      const r = await httpCall(off, 'https', 'GET', '/.well-known/kyso-agent', { Host: `127.0.0.1:${off.tlsPort}`, Origin: ALLOWED });
       expect(r.status).toBe(200);
-      expect(r.headers['access-control-allow-origin']).toBeUndefined();
+      expect(r.headers['access-control-allow-origin']).toBe(ALLOWED);
       expect(r.headers['x-content-type-options']).toBe('nosniff');
       expect(r.headers['cache-control']).toBe('no-store');
       expect(r.headers.server).toBeUndefined();
+      const ws = await wsTry(off, 'wss', { Host: `127.0.0.1:${off.tlsPort}`, Origin: ALLOWED });
+      expect(ws.opened).toBe(true);
+      if (ws.opened) ws.ws.close();
     } finally {
       await off.server.close();
     }
   });
+
 });

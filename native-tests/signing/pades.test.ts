@@ -74,7 +74,7 @@ describe('signPdf', () => {
     await qpdfCheck(out);
     const text = await pdftotext(out, 2);
     expect(text).toContain('Ký bởi: NGUYỄN VĂN AN');
-    expect(text).toContain('Ngày ký: 04/03/2025 12:06');
+    expect(text).toContain('Ngày ký: 04/03/2025 12:06:07 GMT+7');
     expect(text).toContain('Lý do: Nộp hồ sơ');
     expect(await pdftotext(out, 1)).not.toContain('Ký bởi');
   });

@@ -40,7 +40,7 @@ describe.each(C14NS)('xmlsec1 verifies our signatures (%s)', (c14n) => {
     const text = Buffer.from(out).toString('utf8');
     expect(text.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
     expect(text).toMatch(/<DSCKS><NBan><Signature Id="seller" xmlns="http:\/\/www.w3.org\/2000\/09\/xmldsig#">/);
-    expect(text).toContain('<SigningTime>2025-03-20T10:04:05</SigningTime>');
+    expect(text).toContain('<SigningTime>2025-03-20T10:04:05+07:00</SigningTime>');
     const r = await xmlsecVerify(out, ['Id@DLHDon']);
     expect(r.out).toContain('OK');
     expect(r.code).toBe(0);

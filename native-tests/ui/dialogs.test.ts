@@ -58,9 +58,11 @@ const pdfRequest = (overrides: Partial<ConfirmRequest['pin']> = {}): ConfirmRequ
   pin: { required: true, pinpad: false, pinStatus: 'ok', ...overrides },
 });
 
+const PICKER_ORDER = ['c-viettel', 'c-citizen', 'c-expired', 'c-company'];
+
 const TEXT = {
-  vi: { question: 'muốn dùng chữ ký số của bạn', sign: 'Ký', wrong: 'PIN không đúng', locked: 'đã bị khóa', pinpad: 'Nhập PIN trên thiết bị đọc', closed: 'Hộp thoại đã đóng' },
-  en: { question: 'wants to use your digital signature', sign: 'Sign', wrong: 'Wrong PIN', locked: 'is locked', pinpad: 'Enter the PIN on the reader', closed: 'This dialog is closed' },
+  vi: { question: 'Trang web này muốn dùng chữ ký số của bạn', sign: 'Ký', wrong: 'PIN không đúng', locked: 'đã bị khóa', pinpad: 'Nhập PIN trên thiết bị đọc', closed: 'Hộp thoại đã đóng' },
+  en: { question: 'This site wants to use your digital signature', sign: 'Sign', wrong: 'Wrong PIN', locked: 'is locked', pinpad: 'Enter the PIN on the reader', closed: 'This dialog is closed' },
 } as const;
 
 describe.each(['vi', 'en'] as const)('dialogs in %s', (lang) => {
@@ -68,24 +70,31 @@ describe.each(['vi', 'en'] as const)('dialogs in %s', (lang) => {
 
   it('allow site: shows the exact origin and approves with the keyboard only', async () => {
     const { page, context, result } = await open(() => hx.host.requestAccess(promptCtx(lang)), lang);
-    await expect(page.getByTestId('question').textContent()).resolves.toBe(`https://dichvucong.gov.vn ${tx.question}`);
+    await expect(page.getByTestId('question').textContent()).resolves.toBe(tx.question);
+    // The exact origin is named once, in the fixed request bar.
+    await expect(page.getByTestId('request-bar').textContent()).resolves.toContain('https://dichvucong.gov.vn');
+    expect(await page.getByText('https://dichvucong.gov.vn', { exact: true }).count()).toBe(1);
     await shot(page, `access-${lang}`);
     const d = await armDelay(page, 'allow-once');
     expect(d.disabledAtFocus).toBe(true);
     expect(d.waitedMs).toBeGreaterThanOrEqual(780);
+    // Deny is the first Tab stop; Allow once the second. Focus moving onto it starts the guard again.
     await page.getByRole('heading', { level: 1 }).focus();
     await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('deny');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('allow-once');
+    await page.waitForFunction(() => document.querySelector('[data-testid=allow-once]')?.getAttribute('aria-disabled') === 'false');
     await page.keyboard.press('Enter');
     await expect(result).resolves.toBe('allowOnce');
-    await page.getByTestId('done').waitFor();
     await context.close();
   });
 
   it('allow site: block, and a punycode look-alike shows both forms and a warning', async () => {
     const { page, context, result } = await open(() => hx.host.requestAccess(promptCtx(lang, 'https://xn--pple-43d.com')), lang);
     await expect(page.getByTestId('origin-raw').textContent()).resolves.toBe('https://xn--pple-43d.com');
-    // The question itself names the exact origin, never the decoded look-alike.
-    await expect(page.getByTestId('question').textContent()).resolves.toContain('https://xn--pple-43d.com');
+    // The request bar names the exact origin first-class; the decoded look-alike only as a labelled second form.
+    await expect(page.getByTestId('request-bar').textContent()).resolves.toContain('https://xn--pple-43d.com');
     await expect(page.locator('.origin').textContent()).resolves.toContain('https://аpple.com');
     expect(await page.getByTestId('lookalike').isVisible()).toBe(true);
     await shot(page, `access-lookalike-${lang}`);
@@ -96,7 +105,12 @@ describe.each(['vi', 'en'] as const)('dialogs in %s', (lang) => {
 
   it('picker: groups by token, marks expired unselectable, filters, shows details, picks with arrows + Enter', async () => {
     const { page, context, result } = await open(() => hx.host.chooseCertificate(promptCtx(lang), CERTS, { lastChoice: 'c-company' }), lang);
-    expect(await page.locator('.group-label').allTextContents()).toEqual(lang === 'vi' ? ['Thiết bị: VNPT-CA Token', 'Thiết bị: Viettel-CA Token'] : ['Token: VNPT-CA Token', 'Token: Viettel-CA Token']);
+    expect(await page.locator('.group-label').allTextContents()).toEqual(lang === 'vi' ? ['Chứng thư cá nhân', 'Chứng thư tổ chức'] : ['Personal certificates', 'Organisation certificates']);
+    // Stable order: personal, usable first, by holder name; then organisation. The token is named on each entry.
+    expect(await page.locator('[role=option]').evaluateAll((els) => els.map((e) => e.getAttribute('data-cert-id')))).toEqual(PICKER_ORDER);
+    await expect(page.locator('[data-cert-id=c-viettel] [data-testid=cert-token]').textContent()).resolves.toBe(lang === 'vi' ? 'Thiết bị: Viettel-CA Token' : 'Token: Viettel-CA Token');
+    // The company's name once, not twice.
+    expect(((await page.locator('[data-cert-id=c-company]').textContent()) ?? '').split('CÔNG TY TNHH KYSO DEMO').length - 1).toBe(1);
     // The last choice is preselected.
     expect(await page.locator('[role=option][aria-selected=true]').getAttribute('data-cert-id')).toBe('c-company');
     await page.getByTestId('details-toggle').click();
@@ -118,7 +132,15 @@ describe.each(['vi', 'en'] as const)('dialogs in %s', (lang) => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     const chosen = await result;
-    expect(chosen?.certId).toBe('c-company');
+    expect(chosen?.certId).toBe('c-citizen');
+    await context.close();
+  });
+
+  it('picker: the order does not depend on the order the tokens report', async () => {
+    const { page, context, result } = await open(() => hx.host.chooseCertificate(promptCtx(lang), [...CERTS].reverse(), {}), lang);
+    expect(await page.locator('[role=option]').evaluateAll((els) => els.map((e) => e.getAttribute('data-cert-id')))).toEqual(PICKER_ORDER);
+    await page.keyboard.press('Escape');
+    await expect(result).resolves.toBeNull();
     await context.close();
   });
 
@@ -193,6 +215,22 @@ describe.each(['vi', 'en'] as const)('dialogs in %s', (lang) => {
     await context.close();
   });
 
+  it('sign: a Word file shows its type, existing signatures and first lines of text', async () => {
+    const subject = {
+      kind: 'document' as const, format: 'office' as const, officeKind: 'docx' as const, fileName: 'Tờ trình dự toán.docx', size: 48_213,
+      sha256Hex: '37d49d0729722fa01150782d40da62bf9c90e85b03fc0c88109219cb69eb2c4b', existingSignatures: 1,
+      preview: ['CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'Tờ trình phê duyệt dự toán năm 2026'],
+    };
+    const { page, context, result } = await open(() => hx.host.confirmSigning(promptCtx(lang), { ...pdfRequest(), subject }), lang);
+    const preview = await page.getByTestId('document-preview').textContent();
+    for (const line of subject.preview) expect(preview).toContain(line);
+    expect(await page.getByTestId('subject-document').textContent()).toContain('DOCX');
+    await shot(page, `confirm-office-${lang}`);
+    await page.getByTestId('cancel').click();
+    await expect(result).resolves.toEqual({ approved: false });
+    await context.close();
+  });
+
   it('sign: PIN-pad shows the reader hint and returns no PIN', async () => {
     const { page, context, result } = await open(() => hx.host.confirmSigning(promptCtx(lang), { ...pdfRequest({ pinpad: true }), subject: { kind: 'hash', hashHex: 'ab'.repeat(32), hashAlgorithm: 'SHA-256', label: 'Hồ sơ 123' } }), lang);
     await expect(page.getByTestId('pinpad-hint').textContent()).resolves.toBe(tx.pinpad);
@@ -236,17 +274,25 @@ describe.each(['vi', 'en'] as const)('dialogs in %s', (lang) => {
     await context.close();
   });
 
-  it('sign: a long batch lists the first 50 items in a scrollable box and counts the rest', async () => {
+  it('sign: a long batch lists every item in a scrollable, searchable box, the count in the title', async () => {
     const ctx = promptCtx(lang);
     const items = Array.from({ length: 57 }, (_, i) =>
       i === 55 ? { kind: 'hash' as const, hashHex: 'ee'.repeat(32), hashAlgorithm: 'SHA-256' as const } : { kind: 'document' as const, format: 'pdf' as const, fileName: `Tệp ${i + 1}.pdf`, size: 1000 + i, sha256Hex: 'ab'.repeat(32) },
     );
     const subject = { kind: 'batch' as const, label: 'Lô lớn', count: items.length, kinds: ['pdf', 'hash'], items };
     const { page, context, result } = await open(() => hx.host.confirmSigning(ctx, { subject, certificate: CERTS[1]!, pin: { required: false, pinpad: false, pinStatus: 'ok' } }), lang);
-    expect(await page.getByTestId('batch-item').count()).toBe(50);
-    await expect(page.getByTestId('batch-more').textContent()).resolves.toBe(lang === 'vi' ? 'và 7 mục khác' : 'and 7 more');
-    // The hash beyond the first 50 is still announced.
+    expect(await page.getByTestId('batch-item').count()).toBe(57);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(lang === 'vi' ? 'Ký hàng loạt: 57 mục' : 'Batch signing: 57 items');
+    expect(await page.getByText(lang === 'vi' ? 'Ký hàng loạt: 57 mục' : 'Batch signing: 57 items').count()).toBe(1);
+    expect(await page.getByTestId('batch-more').count()).toBe(0);
     expect(await page.getByTestId('batch-hash-warning').isVisible()).toBe(true);
+    // The last item is there (scrolled to), and the search finds one item among all.
+    await page.getByText('Tệp 57.pdf').scrollIntoViewIfNeeded();
+    expect(await page.getByText('Tệp 57.pdf').isVisible()).toBe(true);
+    await page.getByTestId('batch-search').fill('tệp 54.');
+    expect(await page.locator('[data-testid=batch-item]:visible').count()).toBe(1);
+    await expect(page.getByTestId('batch-shown').textContent()).resolves.toBe(lang === 'vi' ? 'Đang hiện 1/57 mục' : 'Showing 1 of 57 items');
+    await page.getByTestId('batch-search').fill('');
     const box = await page.getByTestId('batch-items').evaluate((el) => [el.scrollHeight > el.clientHeight, getComputedStyle(el).overflowY]);
     expect(box).toEqual([true, 'auto']);
     await page.getByTestId('cancel').click();

@@ -75,6 +75,13 @@ async function openDialog(): Promise<{ page: Page; context: BrowserContext; url:
   return { page, context, url: page.url(), launch };
 }
 
+/** Closes a dialog tab the way a user does, and waits until the agent stops counting it as a tab to re-use. */
+async function closeTab(page: Page, context: BrowserContext): Promise<void> {
+  await page.close({ runBeforeUnload: true });
+  await context.close();
+  await new Promise((r) => setTimeout(r, 2600));
+}
+
 async function makePdf(title: string): Promise<string> {
   const doc = await PDFDocument.create();
   doc.addPage([595, 842]).drawText(title, { x: 60, y: 760, size: 16 });
@@ -135,18 +142,20 @@ describe('sign.pdf end to end through the browser-hosted dialogs', () => {
     const access = client.call('session.requestAccess', {});
     const allow = await openDialog();
     expect(allow.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${agent.plainPort}/ui/[A-Za-z0-9_-]{43}$`));
-    await expect(allow.page.getByTestId('question').textContent()).resolves.toContain(PORTAL);
+    await expect(allow.page.getByTestId('request-bar').textContent()).resolves.toContain(PORTAL);
     await allow.page.getByTestId('allow-always').click();
     expect((await access).result).toEqual({ granted: true });
-    await allow.context.close();
+    await allow.page.locator('[data-testid=end][data-outcome=allowed]').waitFor();
 
     const { certificates } = await client.ok<{ certificates: Array<{ certId: string; thumbprintSha256: string }> }>('certificates.list', {});
     certId = certificates.find((c) => c.thumbprintSha256 === citizen.thumbprintSha256)!.certId;
     expect(certId).toBeTruthy();
 
-    // Dialog 2: sign.pdf → the confirmation page. Nothing has touched the key yet.
+    // The same tab: sign.pdf → the confirmation page, no second $BROWSER run. Nothing has touched the key yet.
     const sign = startSign('Tờ khai e2e.pdf', await makePdf('To khai e2e'));
-    const { page, context } = await openDialog();
+    const { page, context } = allow;
+    await page.getByTestId('pin').waitFor();
+    expect(page.url()).toBe(allow.url);
     await expect(page.locator('body').textContent()).resolves.toContain('Tờ khai e2e.pdf');
     await expect(page.locator('body').textContent()).resolves.toContain(citizen.commonName);
     await page.waitForTimeout(300);
@@ -162,7 +171,10 @@ describe('sign.pdf end to end through the browser-hosted dialogs', () => {
     const reply = await sign.reply;
     expect(reply.error).toBeUndefined();
     expect(await p11Calls('C_Sign')).toBeGreaterThanOrEqual(1);
-    await context.close();
+    // The tab says what happened, and $BROWSER ran once for the whole request.
+    await page.locator('[data-testid=end][data-outcome=signed]').waitFor();
+    expect((await readFile(join(dir, 'urls.txt'), 'utf8')).split('\n').filter(Boolean)).toHaveLength(1);
+    await closeTab(page, context);
 
     const file = join(dir, 'signed.pdf');
     await writeFile(file, Buffer.from(reply.result!.pdf as string, 'base64'));
@@ -191,7 +203,7 @@ describe('sign.pdf end to end through the browser-hosted dialogs', () => {
     expect(reply.error).toBeUndefined();
     expect(await p11Calls('C_Login')).toBe(loginsBefore + 2);
     expect(await p11Calls('C_Sign')).toBe(signsBefore + 1);
-    await context.close();
+    await closeTab(page, context);
     const file = join(dir, 'signed-2.pdf');
     await writeFile(file, Buffer.from(reply.result!.pdf as string, 'base64'));
     const { stdout } = await run('pdfsig', [file]).catch((e: { stdout: string }) => ({ stdout: e.stdout }));

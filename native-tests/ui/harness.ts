@@ -43,7 +43,11 @@ export function buildBundle(): string {
   return out;
 }
 
-export async function startHarness(opts: { dialogTimeoutMs?: number; heartbeatTimeoutMs?: number } = {}): Promise<Harness> {
+/**
+ * `lingerMs` defaults to 0 here (a request's window closes when it ends) so tests that reuse an origin never land in
+ * a previous test's window; the one-window tests set it.
+ */
+export async function startHarness(opts: { dialogTimeoutMs?: number; heartbeatTimeoutMs?: number; lingerMs?: number; open?: (url: string) => Promise<void> } = {}): Promise<Harness> {
   const bundleDir = buildBundle();
   mkdirSync(SHOTS, { recursive: true });
   const logs: LogLine[] = [];
@@ -79,6 +83,7 @@ export async function startHarness(opts: { dialogTimeoutMs?: number; heartbeatTi
   const host = createBrowserPrompt({
     baseUrl: () => `http://127.0.0.1:${port}`,
     open: async (url) => {
+      if (opts.open) await opts.open(url);
       const w = waiting.shift();
       if (w) w(url);
       else opened.push(url);
@@ -87,6 +92,7 @@ export async function startHarness(opts: { dialogTimeoutMs?: number; heartbeatTi
     lang: () => settings.lang,
     dialogTimeoutMs: opts.dialogTimeoutMs ?? 30_000,
     heartbeatTimeoutMs: opts.heartbeatTimeoutMs ?? 5000,
+    lingerMs: opts.lingerMs ?? 0,
     bundleDir,
     tokenLabels: async () => [{ tokenId: 'tokA', label: 'VNPT-CA Token' }, { tokenId: 'tokB', label: 'Viettel-CA Token' }],
     panels,

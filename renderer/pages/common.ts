@@ -38,6 +38,14 @@ export function originBlock(origin: string): HTMLElement {
   );
 }
 
+/**
+ * The fixed bar at the top of every question window: which site asks. It stays put while the window moves from
+ * allow → pick → confirm, so the origin is always in the same place (and shown once per page).
+ */
+export function requestBar(origin: string): HTMLElement {
+  return h('div', { class: 'request-bar', role: 'region', 'aria-label': t('requestFrom'), 'data-testid': 'request-bar' }, h('p', { class: 'muted small' }, t('requestFrom')), originBlock(origin));
+}
+
 /** A definition list from label/value pairs (values may be nodes). */
 export function facts(rows: Array<[string, string | Node] | null | false>, cls = 'facts'): HTMLDListElement {
   const dl = h('dl', { class: cls });
@@ -55,7 +63,8 @@ export function certSummary(cert: Cert): HTMLElement {
     { class: 'cert-summary' },
     h('p', { class: 'cert-name' }, cert.subject.commonName),
     facts([
-      cert.subject.organization ? [t('organization'), cert.subject.organization] : null,
+      // An organisation's own certificate names it once (the holder line above).
+      cert.subject.organization && cert.subject.organization !== cert.subject.commonName ? [t('organization'), cert.subject.organization] : null,
       ...identifierPairs(cert),
       [t('issuer'), cert.issuer.commonName],
       [t('validity'), t('validFromTo', { from: formatDate(cert.notBefore), to: formatDate(cert.notAfter) })],

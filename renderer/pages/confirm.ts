@@ -4,8 +4,9 @@ import type { SignSubject } from '../../agent/core/types.js';
 import type { DialogState, Progress } from '../bridge.js';
 import { armAfterFocus, h, uid } from '../dom.js';
 import { formatSize, formatSizeShort, groupHex } from '../format.js';
-import { t } from '../i18n.js';
-import { certSummary, facts, header, originBlock, type Page, type PageContext } from './common.js';
+import { getLang, t, type MessageKey } from '../i18n.js';
+import { stampBlock } from './stamp.js';
+import { certSummary, facts, header, type Page, type PageContext } from './common.js';
 
 type ConfirmState = Extract<DialogState, { page: 'confirm' }>;
 
@@ -27,9 +28,26 @@ function shaBlock(hex: string): HTMLElement {
 }
 
 type ItemSubject = Exclude<SignSubject, { kind: 'batch' }>;
+type DocSubject = Extract<SignSubject, { kind: 'document' }>;
 
-/** How many batch items are drawn; the rest are counted ("and K more") so a huge batch stays a light page. */
-export const BATCH_LIST_MAX = 50;
+const PROFILE_TEXT: Record<string, MessageKey> = { einvoice: 'profileEinvoice', tax: 'profileTax', enveloped: 'profileEnveloped' };
+
+/** "XML — Hóa đơn điện tử" rather than the protocol's profile word. */
+function formatName(d: Pick<DocSubject, 'format' | 'profile' | 'officeKind'>): string {
+  const name = d.format === 'office' && d.officeKind ? d.officeKind.toUpperCase() : d.format.toUpperCase();
+  const key = d.profile ? PROFILE_TEXT[d.profile] : undefined;
+  return key ? `${name} — ${t(key)}` : d.profile ? `${name} (${d.profile})` : name;
+}
+
+/** The document's name, or a plain "the site gave no name" instead of a placeholder like data.bin. */
+function fileLabel(d: DocSubject): HTMLElement {
+  return d.unnamed ? h('em', { class: 'muted', 'data-testid': 'unnamed' }, t('unnamedFile')) : h('strong', { class: 'file-name' }, d.fileName);
+}
+
+/** The signature's digest algorithm; SHA-1 marked as legacy. */
+function algorithmText(algorithm: string): Array<string | HTMLElement> {
+  return algorithm === 'SHA-1' ? [algorithm, h('span', { class: 'badge bad', 'data-testid': 'sha1-legacy' }, t('sha1Legacy'))] : [algorithm];
+}
 
 /** One batch item: a document by name, format, size and SHA-256 prefix, or a hash clearly marked as such. */
 function batchItem(item: ItemSubject): HTMLElement {
@@ -40,35 +58,58 @@ function batchItem(item: ItemSubject): HTMLElement {
       h('span', { class: 'badge bad' }, t('batchHashBadge')),
       // The label is the site's own words (it could name any file): quoted, never styled like a file name.
       item.label ? h('span', { class: 'item-label' }, ` “${item.label}”`) : null,
-      h('div', { class: 'muted small' }, `${item.hashAlgorithm} `, h('code', {}, `${groupHex(item.hashHex.slice(0, 16))} …`)),
+      h('div', { class: 'muted small' }, ...algorithmText(item.hashAlgorithm), ' ', h('code', {}, `${groupHex(item.hashHex.slice(0, 16))} …`)),
     );
   }
-  const format = item.profile ? `${item.format.toUpperCase()} (${item.profile})` : item.format.toUpperCase();
   return h(
     'li',
     { class: 'batch-item', 'data-testid': 'batch-item', 'data-kind': 'document' },
-    h('strong', { class: 'file-name' }, item.fileName),
-    h('div', { class: 'muted small' }, `${format} · ${formatSizeShort(item.size)} · SHA-256 `, h('code', {}, `${groupHex(item.sha256Hex.slice(0, 16))} …`)),
+    fileLabel(item),
+    h(
+      'div',
+      { class: 'muted small' },
+      `${formatName(item)} · ${formatSizeShort(item.size)} · SHA-256 `,
+      h('code', {}, `${groupHex(item.sha256Hex.slice(0, 16))} …`),
+      ...(item.hashAlgorithm ? [` · ${t('signatureHash')}: `, ...algorithmText(item.hashAlgorithm)] : []),
+    ),
   );
 }
 
-/** The scrollable list of what a batch signs: the first BATCH_LIST_MAX items, a count of the rest, a hash warning. */
+/** What a batch item is found by in the search box. */
+function itemText(item: ItemSubject): string {
+  return (item.kind === 'hash' ? `${item.label ?? ''} ${item.hashHex}` : `${item.fileName} ${item.format} ${item.sha256Hex}`).toLocaleLowerCase();
+}
+
+/** Every item a batch signs, in a scrollable, searchable list (with a hash-only warning counted over all of them). */
 function batchItems(items: ItemSubject[]): HTMLElement {
   const headingId = uid('batchitems');
+  const searchId = uid('batchsearch');
   const hashes = items.filter((i) => i.kind === 'hash').length;
-  const rest = items.length - BATCH_LIST_MAX;
+  const rows = items.map(batchItem);
+  const texts = items.map(itemText);
+  const shown = h('p', { class: 'muted small', role: 'status', 'data-testid': 'batch-shown' });
+  const search = h('input', { type: 'search', id: searchId, autocomplete: 'off', 'data-testid': 'batch-search' });
+  const apply = () => {
+    const q = search.value.trim().toLocaleLowerCase();
+    let n = 0;
+    rows.forEach((row, i) => {
+      const hit = !q || texts[i]!.includes(q);
+      row.hidden = !hit;
+      if (hit) n++;
+    });
+    shown.textContent = q ? t('batchShown', { shown: n, count: items.length }) : '';
+  };
+  search.addEventListener('input', apply);
   return h(
     'div',
     {},
     hashes > 0 ? h('p', { class: 'warning', 'data-testid': 'batch-hash-warning' }, t('batchHashWarning', { count: hashes })) : null,
-    h('p', { class: 'label', id: headingId }, t('batchItems')),
+    h('p', { class: 'label', id: headingId }, t('batchItems', { count: items.length })),
+    items.length > 5 ? h('label', { for: searchId, class: 'small' }, t('batchSearch')) : null,
+    items.length > 5 ? search : null,
+    shown,
     // Focusable so the list scrolls with the keyboard; labelled so a screen reader announces what it is.
-    h(
-      'div',
-      { class: 'batch-list', role: 'region', tabindex: 0, 'aria-labelledby': headingId, 'data-testid': 'batch-items' },
-      h('ol', {}, ...items.slice(0, BATCH_LIST_MAX).map(batchItem)),
-      rest > 0 ? h('p', { class: 'more', 'data-testid': 'batch-more' }, t('batchMore', { count: rest })) : null,
-    ),
+    h('div', { class: 'batch-list', role: 'region', tabindex: 0, 'aria-labelledby': headingId, 'data-testid': 'batch-items' }, h('ol', {}, ...rows)),
   );
 }
 
@@ -78,7 +119,7 @@ function subjectBlock(subject: SignSubject): HTMLElement {
       'div',
       { 'data-testid': 'subject-hash' },
       subject.label ? facts([[t('label'), subject.label]]) : null,
-      h('p', { class: 'label' }, t('hashTitle', { algorithm: subject.hashAlgorithm })),
+      h('p', { class: 'label' }, t('hashTitle', { algorithm: subject.hashAlgorithm }), subject.hashAlgorithm === 'SHA-1' ? algorithmText('SHA-1')[1]! : null),
       h('code', { class: 'hash-full', 'data-testid': 'hash-hex' }, groupHex(subject.hashHex)),
       h('p', { class: 'warning' }, t('hashWarning')),
     );
@@ -87,7 +128,7 @@ function subjectBlock(subject: SignSubject): HTMLElement {
     return h(
       'div',
       { 'data-testid': 'subject-batch' },
-      h('p', { class: 'label' }, t('batchTitle', { count: subject.count })),
+      // The count is in the page title: not repeated here.
       facts([
         [t('label'), subject.label],
         [t('batchKinds'), [...new Set(subject.kinds)].map((k) => k.toUpperCase()).join(', ')],
@@ -97,20 +138,25 @@ function subjectBlock(subject: SignSubject): HTMLElement {
   }
   const pdf = subject.format === 'pdf';
   const office = subject.format === 'office';
-  const formatLabel = office && subject.officeKind ? subject.officeKind.toUpperCase() : subject.format.toUpperCase();
   return h(
     'div',
     { 'data-testid': 'subject-document' },
     facts([
-      [t('fileName'), h('strong', { class: 'file-name' }, subject.fileName)],
-      [t('format'), subject.profile ? `${formatLabel} (${subject.profile})` : formatLabel],
+      [t('fileName'), fileLabel(subject)],
+      [t('format'), formatName(subject)],
       [t('fileSize'), formatSize(subject.size)],
       [t('sha256'), shaBlock(subject.sha256Hex)],
+      subject.hashAlgorithm ? [t('signatureHash'), h('span', { 'data-testid': 'signature-hash' }, ...algorithmText(subject.hashAlgorithm))] : null,
       pdf && subject.pageCount !== undefined ? [t('pageCount'), String(subject.pageCount)] : null,
       (pdf || office) && subject.existingSignatures !== undefined
         ? [t('existingSignatures'), subject.existingSignatures === 0 ? t('noExistingSignatures') : String(subject.existingSignatures)]
         : null,
+      pdf && subject.repaired ? [t('repaired'), h('strong', { 'data-testid': 'repaired' }, subject.repaired)] : null,
     ]),
+    // What an invoice or tax declaration says: the facts the user signs.
+    subject.summary && subject.summary.facts.length > 0
+      ? h('div', { class: 'summary', 'data-testid': 'document-summary' }, facts(subject.summary.facts.map((f) => [f.label, f.value])))
+      : null,
     // A .docx's first lines: the user sees which document it is, not only its name and hash.
     subject.preview && subject.preview.length > 0
       ? h('div', { class: 'preview', 'data-testid': 'document-preview' }, h('p', { class: 'label' }, t('documentPreview')), h('blockquote', {}, ...subject.preview.map((line) => h('p', {}, line))))
@@ -180,10 +226,14 @@ export function confirmPage(state: ConfirmState, ctx: PageContext): Page {
     'form',
     { class: 'dialog', 'aria-labelledby': 'dialog-title', autocomplete: 'off', novalidate: true },
     header(state.subject.kind === 'batch' ? t('batchTitle', { count: state.subject.count }) : t('confirmTitle')),
-    h('h2', {}, t('confirmFrom')),
-    originBlock(state.origin),
     h('h2', {}, t('whatIsSigned')),
     subjectBlock(state.subject),
+    state.subject.kind === 'document' && state.subject.stamp ? stampBlock(state.subject.stamp, state.certificate) : null,
+    state.legacyHash === 'warn' ? h('p', { class: 'warning', 'data-testid': 'sha1-warning' }, t('sha1Warning')) : null,
+    // Facts other parts of the agent add (invoice totals, revocation status…): label in the user's language.
+    state.facts && state.facts.length > 0
+      ? h('dl', { class: 'facts', 'data-testid': 'extra-facts' }, ...state.facts.flatMap((f) => [h('dt', {}, getLang() === 'vi' ? f.label.vi : f.label.en), h('dd', f.tone === 'warning' ? { class: 'warning' } : {}, f.value)]))
+      : null,
     h('h2', {}, t('certificate')),
     certSummary(state.certificate),
     state.certificateStatus

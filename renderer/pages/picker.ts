@@ -1,10 +1,12 @@
-// Certificate picker: grouped by token, filterable, keyboard-driven listbox, details view, last choice preselected.
+// Certificate picker: personal / organisation groups in a stable order (picker-order.ts), filterable, keyboard-driven
+// listbox, details view, the site's last choice preselected.
 import type { Cert } from '../../agent/core/types.js';
 import type { DialogState } from '../bridge.js';
 import { h, uid } from '../dom.js';
 import { formatDate, groupHex, identifierPairs } from '../format.js';
 import { t } from '../i18n.js';
-import { facts, header, originBlock, type Page, type PageContext } from './common.js';
+import { facts, header, type Page, type PageContext } from './common.js';
+import { certKind, orderCertificates } from './picker-order.js';
 
 type PickerState = Extract<DialogState, { page: 'picker' }>;
 
@@ -29,10 +31,11 @@ export function pickerPage(state: PickerState, ctx: PageContext): Page {
   const chooseBtn = h('button', { type: 'button', class: 'primary', 'data-testid': 'choose' }, t('choose'));
   const cancelBtn = h('button', { type: 'button', 'data-testid': 'cancel' }, t('cancel'));
   const tokenLabel = new Map(state.tokens.map((tk) => [tk.tokenId, tk.label]));
-  const optionId = new Map<string, string>(state.certificates.map((c) => [c.certId, uid('cert')]));
+  const certificates = orderCertificates(state.certificates);
+  const optionId = new Map<string, string>(certificates.map((c) => [c.certId, uid('cert')]));
 
   let visible: Cert[] = [];
-  const initial = state.certificates.find((c) => c.certId === state.lastChoice && selectable(c)) ?? state.certificates.find(selectable) ?? state.certificates[0];
+  const initial = certificates.find((c) => c.certId === state.lastChoice && selectable(c)) ?? certificates.find(selectable) ?? certificates[0];
   let active: Cert | undefined = initial;
   let showDetails = false;
 
@@ -57,15 +60,15 @@ export function pickerPage(state: PickerState, ctx: PageContext): Page {
 
   const renderList = () => {
     const q = filter.value.trim().toLocaleLowerCase();
-    visible = state.certificates.filter((c) => !q || haystack(c).includes(q));
+    visible = certificates.filter((c) => !q || haystack(c).includes(q));
     if (!active || !visible.includes(active)) active = visible.find(selectable) ?? visible[0];
     list.replaceChildren();
-    if (state.certificates.length === 0) list.append(h('p', { class: 'empty' }, t('noCertificates')));
+    if (certificates.length === 0) list.append(h('p', { class: 'empty' }, t('noCertificates')));
     else if (visible.length === 0) list.append(h('p', { class: 'empty' }, t('noMatch')));
     const groups = new Map<string, Cert[]>();
-    for (const c of visible) groups.set(c.tokenId, [...(groups.get(c.tokenId) ?? []), c]);
-    for (const [tokenId, certs] of groups) {
-      const label = t('tokenGroup', { label: tokenLabel.get(tokenId) ?? tokenId });
+    for (const c of visible) groups.set(certKind(c), [...(groups.get(certKind(c)) ?? []), c]);
+    for (const [kind, certs] of groups) {
+      const label = t(kind === 'personal' ? 'groupPersonal' : 'groupOrganisation');
       const gid = uid('group');
       const group = h('div', { role: 'group', 'aria-labelledby': gid, class: 'cert-group' }, h('div', { id: gid, class: 'group-label' }, label));
       for (const c of certs) group.append(optionFor(c));
@@ -104,9 +107,11 @@ export function pickerPage(state: PickerState, ctx: PageContext): Page {
         ondblclick: () => choose(),
       },
       h('div', { class: 'cert-name' }, c.subject.commonName, ...badges),
-      c.subject.organization ? h('div', {}, c.subject.organization) : null,
+      // An organisation certificate's holder usually is the organisation: its name once, not twice.
+      c.subject.organization && c.subject.organization !== c.subject.commonName ? h('div', {}, c.subject.organization) : null,
       ids ? h('div', {}, ids) : null,
       h('div', { class: 'muted' }, `${t('issuer')}: ${c.issuer.commonName} · ${t('validity')}: ${t('validFromTo', { from: formatDate(c.notBefore), to: formatDate(c.notAfter) })}`),
+      h('div', { class: 'muted small', 'data-testid': 'cert-token' }, t('tokenGroup', { label: tokenLabel.get(c.tokenId) ?? c.tokenId })),
     );
     return opt;
   };
@@ -160,8 +165,6 @@ export function pickerPage(state: PickerState, ctx: PageContext): Page {
     'section',
     { class: 'dialog', 'aria-labelledby': 'dialog-title' },
     header(state.title ?? t('pickerTitle')),
-    h('p', { class: 'muted' }, t('pickerFor', { origin: '' }).trim()),
-    originBlock(state.origin),
     h('label', { for: filter.id }, t('filterLabel')),
     filter,
     h('p', { id: helpId, class: 'muted small' }, t('pickerHelp')),

@@ -2,8 +2,9 @@
 import { SignedData, inputToBase64, toBase64 } from './bytes.js';
 import type { BinaryInput } from './bytes.js';
 import { discover } from './discovery.js';
+import { ExtensionTransport, detectExtension } from './extension.js';
 import type { Endpoint } from './discovery.js';
-import { ConnectionLostError, KysoError, fromWireError } from './errors.js';
+import { AgentUnavailableError, ConnectionLostError, KysoError, fromWireError } from './errors.js';
 import { HttpTransport, WsTransport } from './transport.js';
 import type { CallOptions, FetchFunction, RpcNotification, RpcTransport, WebSocketConstructor } from './transport.js';
 import type {
@@ -28,6 +29,13 @@ export interface ConnectOptions {
   handshakeTimeoutMs?: number;
   /** Use the plain port when TLS fails (default true; browsers treat 127.0.0.1 as a secure context). */
   allowPlain?: boolean;
+  /**
+   * Use the kyso-agent browser extension when the page has it (default true): its relay is not subject to Local
+   * Network Access. wss and POST /v1/rpc remain the fallbacks.
+   */
+  extension?: boolean;
+  /** How long the extension may take to open its channel (it may be starting the agent; default 35 s). */
+  extensionTimeoutMs?: number;
   /** Injected implementations (tests, non-browser hosts). Default: the global ones. */
   fetch?: FetchFunction;
   WebSocket?: WebSocketConstructor;
@@ -35,7 +43,8 @@ export interface ConnectOptions {
 
 /** How the client currently talks to the agent. */
 export interface ConnectionInfo {
-  transport: 'ws' | 'http';
+  /** 'extension': through the companion extension (secure, no port of its own: `port` is 0). */
+  transport: 'ws' | 'http' | 'extension';
   secure: boolean;
   port: number;
   /** TLS failed and the plain port is used: the per-machine CA is probably not trusted by this browser. */
@@ -61,6 +70,8 @@ function resolvedOptions(o: ConnectOptions) {
     promptTimeoutMs: o.promptTimeoutMs ?? 60_000,
     handshakeTimeoutMs: o.handshakeTimeoutMs ?? 3000,
     allowPlain: o.allowPlain ?? true,
+    extension: o.extension ?? true,
+    extensionTimeoutMs: o.extensionTimeoutMs ?? 35_000,
     slowRetryMs: 5000,
     fetch: fetchFn as FetchFunction,
     WebSocket: o.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket,
@@ -143,6 +154,8 @@ export class KysoAgentClient {
 
   /** The current connection, or null while disconnected. */
   get connection(): ConnectionInfo | null {
+    const t = this.transport;
+    if (t instanceof ExtensionTransport && t.alive) return { transport: 'extension', secure: true, port: 0, tlsFailed: false, ...(t.agentVersion ? { agentVersion: t.agentVersion } : {}) };
     if (!this.transport?.alive || !this.endpoint) return null;
     const e = this.endpoint;
     const info: ConnectionInfo = { transport: this.transport.kind, secure: e.secure, port: e.port, tlsFailed: e.tlsFailed };
@@ -264,7 +277,27 @@ export class KysoAgentClient {
 
   private async establish(): Promise<RpcTransport> {
     const o = this.opts;
-    const endpoint = await discover(o);
+    let extension: 'absent' | 'noAgent' | undefined;
+    if (o.extension && o.transport === 'auto' && typeof window !== 'undefined') {
+      // The extension first: when it is there, nothing depends on the browser letting the page reach loopback.
+      if (await detectExtension()) {
+        try {
+          const t = await ExtensionTransport.open(o.extensionTimeoutMs, (n) => this.notify(n), () => this.dropped());
+          this.transport = t;
+          this.emit('connected', { transport: 'extension', secure: true, port: 0 });
+          return t;
+        } catch {
+          extension = 'noAgent';
+        }
+      } else extension = 'absent';
+    }
+    let endpoint: Endpoint;
+    try {
+      endpoint = await discover(o);
+    } catch (e) {
+      if (e instanceof AgentUnavailableError && extension) e.extension = extension;
+      throw e;
+    }
     this.endpoint = endpoint;
     let transport: RpcTransport | null = null;
     if (o.transport !== 'http' && o.WebSocket) {

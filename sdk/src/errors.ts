@@ -85,9 +85,16 @@ export class CertificateRevokedError extends KysoError {
   }
 }
 export class ModuleError extends KysoError {}
+/** The agent could not show its dialog (no display, no browser): retrying will not help until that changes. */
+export class UiUnavailableError extends KysoError {}
 /** The agent could not be reached. `hint` says what discovery saw (see docs/sdk.md). */
 export class AgentUnavailableError extends KysoError {
   readonly hint: UnavailableHint;
+  /**
+   * The companion extension, seen from the page: 'absent' (installing it avoids Local Network Access altogether),
+   * 'noAgent' (installed, but its relay found no kyso-agent: install or repair kyso-agent). Unset: not checked.
+   */
+  extension?: 'absent' | 'noAgent';
   constructor(hint: UnavailableHint, message?: string) {
     super('AGENT_UNAVAILABLE', message ?? `kyso-agent unavailable (${hint})`, 0, true);
     this.hint = hint;
@@ -129,6 +136,7 @@ const TABLE: Record<Exclude<AnyReason, 'AGENT_UNAVAILABLE'>, [ErrorClass, string
   TSA_FAILED: [TsaFailedError, 'TsaFailedError'],
   CERTIFICATE_REVOKED: [CertificateRevokedError, 'CertificateRevokedError'],
   MODULE_ERROR: [ModuleError, 'ModuleError'],
+  UI_UNAVAILABLE: [UiUnavailableError, 'UiUnavailableError'],
   TIMEOUT: [TimeoutError, 'TimeoutError'],
   CONNECTION_LOST: [ConnectionLostError, 'ConnectionLostError'],
   ABORTED: [AbortedError, 'AbortedError'],

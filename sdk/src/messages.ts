@@ -25,17 +25,25 @@ const TEXT: Record<string, [vi: string, en: string]> = {
   ALGORITHM_UNSUPPORTED: ['Token không hỗ trợ thuật toán ký này.', 'The token does not support this signing algorithm.'],
   DOCUMENT_INVALID: ['Tài liệu không hợp lệ hoặc bị hỏng.', 'The document is invalid or damaged.'],
   TSA_FAILED: ['Không lấy được dấu thời gian. Vui lòng thử lại.', 'Could not get a timestamp. Please try again.'],
+  UI_UNAVAILABLE: ['kyso-agent không mở được hộp thoại xác nhận trên máy này. Hãy mở kyso-agent trong phiên làm việc có màn hình rồi thử lại.', 'kyso-agent could not show its confirmation dialog on this computer. Run kyso-agent in a desktop session with a display, then try again.'],
   CERTIFICATE_REVOKED: ['Chứng thư số đã bị thu hồi hoặc tạm dừng; không thể dùng để ký.', 'The certificate is revoked or suspended; it cannot be used to sign.'],
   MODULE_ERROR: ['Trình điều khiển token báo lỗi. Thử rút và cắm lại token.', 'The token driver reported an error. Try re-inserting the token.'],
   TIMEOUT: ['kyso-agent không phản hồi kịp. Vui lòng thử lại.', 'kyso-agent did not answer in time. Please try again.'],
   CONNECTION_LOST: ['Mất kết nối với kyso-agent. Vui lòng thử lại.', 'The connection to kyso-agent was lost. Please try again.'],
+};
+const EXTENSION_TEXT: Record<'absent' | 'noAgent', [vi: string, en: string]> = {
+  absent: [' Hoặc cài tiện ích kyso-agent cho trình duyệt: trang web sẽ ký được mà không cần quyền truy cập mạng cục bộ.', ' Or install the kyso-agent browser extension: the site can then sign without local network access.'],
+  noAgent: [' Tiện ích kyso-agent đã có nhưng chưa kết nối được kyso-agent: hãy cài (lại) kyso-agent.', ' The kyso-agent extension is installed but cannot reach kyso-agent: (re)install kyso-agent.'],
 };
 const FALLBACK: [string, string] = ['Đã xảy ra lỗi khi ký số.', 'Something went wrong while signing.'];
 
 /** A sentence to show the user for an error thrown by the SDK. */
 export function describeError(error: unknown, lang: Lang = 'vi'): string {
   const i = lang === 'vi' ? 0 : 1;
-  if (error instanceof AgentUnavailableError) return (TEXT[error.hint] ?? FALLBACK)[i];
+  if (error instanceof AgentUnavailableError) {
+    const extra = error.extension && error.hint !== 'certificateNotTrusted' ? EXTENSION_TEXT[error.extension][i] : '';
+    return (TEXT[error.hint] ?? FALLBACK)[i] + extra;
+  }
   if (error instanceof PinIncorrectError && error.pinStatus === 'finalTry') return TEXT.PIN_INCORRECT_finalTry![i];
   if (error instanceof KysoError) return (TEXT[error.reason] ?? FALLBACK)[i];
   return FALLBACK[i];

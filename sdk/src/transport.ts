@@ -28,7 +28,7 @@ export interface CallOptions {
 }
 
 export interface RpcTransport {
-  readonly kind: 'ws' | 'http';
+  readonly kind: 'ws' | 'http' | 'extension';
   /** False once the connection is known to be gone; the client then reconnects on the next call. */
   readonly alive: boolean;
   call(method: string, params: unknown, options: Required<Pick<CallOptions, 'timeoutMs'>> & CallOptions): Promise<unknown>;

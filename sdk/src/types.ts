@@ -134,5 +134,5 @@ export interface ClientEvents {
   /** The connection dropped (agent stopped or restarted). The next call reconnects. */
   disconnected: undefined;
   /** A (re)connection was established. */
-  connected: { transport: 'ws' | 'http'; secure: boolean; port: number };
+  connected: { transport: 'ws' | 'http' | 'extension'; secure: boolean; port: number };
 }

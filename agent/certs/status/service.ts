@@ -45,7 +45,7 @@ export class CertificateStatusService implements CertificateStatus {
   async check(query: StatusQuery): Promise<StatusReport> {
     const now = this.now();
     const key = createHash('sha256').update(query.certificate).digest('hex');
-    const cached = await this.cache.get(key, now);
+    const cached = query.fresh ? undefined : await this.cache.get(key, now);
     if (cached) return cached;
     let report: StatusReport;
     try {
@@ -125,6 +125,7 @@ export class CertificateStatusService implements CertificateStatus {
           continue; // some responders only index one CertID hash
         }
         evidence.ocspResponses.push(got.body);
+        if (query.allSources) await this.addCrls(cert, issuer, now, evidence.crls, query.signal);
         const report: StatusReport = { status: verdict.status, source: 'ocsp', fromCache: false, checkedAt: verdict.producedAt.toISOString(), evidence };
         if (verdict.nextUpdate) report.nextUpdate = verdict.nextUpdate.toISOString();
         if (verdict.revokedAt) report.revokedAt = verdict.revokedAt.toISOString();
@@ -152,6 +153,16 @@ export class CertificateStatusService implements CertificateStatus {
       return report;
     }
     return { ...unknown(now, problems.join('; ') || 'no status source answered'), evidence };
+  }
+
+  /** Best effort: the CRLs that verify, added to `into` (for long-term validation data). */
+  private async addCrls(cert: CertInfo, issuer: CertInfo, now: Date, into: Uint8Array[], signal?: AbortSignal): Promise<void> {
+    for (const url of cert.crlUrls) {
+      const got = await this.fetch({ url, method: 'GET', accept: 'application/pkix-crl', ...(signal ? { signal } : {}) }, this.limits(MAX_CRL_BYTES));
+      if (!got.ok) continue;
+      const verdict = await checkCrl(got.body, cert, issuer, now);
+      if (verdict.ok) into.push(verdict.der);
+    }
   }
 
   private issuerFetcher(signal: AbortSignal | undefined, problems: string[]): IssuerFetcher {

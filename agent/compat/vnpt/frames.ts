@@ -1,5 +1,7 @@
 // The VNPT-CA Plugin wire format: one JSON request frame in, one `<result>*<funcCallback>` text frame out.
 
+import { parseJson } from '../../core/protocol/json.js';
+
 /** A request as the VNPT page script sends it. `domain` is what the page claims and is never trusted. */
 export interface VnptRequest {
   functionID: number;
@@ -16,12 +18,10 @@ const CALLBACK_RE = /^[A-Za-z_$][A-Za-z0-9_$.]*$/;
  * non-strings); returns null when the frame cannot be answered at all (not JSON, no usable callback).
  */
 export function parseVnptFrame(text: string): VnptRequest | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
+  // Bounded parse (depth and value count checked before any object is built, THREATS T22).
+  const parsed = parseJson(text);
+  if (!parsed.ok) return null;
+  const value = parsed.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
   const o = value as Record<string, unknown>;
   const id = typeof o.functionID === 'string' ? Number.parseInt(o.functionID, 10) : o.functionID;

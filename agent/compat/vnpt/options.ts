@@ -1,17 +1,17 @@
-// Maps the VNPT plugin's PdfSigner / XmlSigner option objects onto kyso-agent's sign.pdf / sign.xml params.
+// Reads the VNPT page script's option objects (XmlSigner, CmsSigner, OfficeSigner, hash options) into sign.* params.
+// PdfSigner, the largest, lives in pdf-options.ts. Field names are the script's (docs/vnpt-compat.md).
+
+import { parseJson } from '../../core/protocol/json.js';
 
 /** Reads a JSON option object sent as text; anything unreadable counts as "no options". */
 export function parseOptions(text: string | undefined): Record<string, unknown> {
   if (!text) return {};
-  try {
-    const v: unknown = JSON.parse(text);
-    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
+  const parsed = parseJson(text);
+  const v = parsed.ok ? parsed.value : null;
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-/** Case-insensitive lookup over several names a script version may use for one option. */
+/** Case-insensitive lookup over several names a script version may use for one option; null/"" count as absent. */
 export function pick(o: Record<string, unknown>, ...names: string[]): unknown {
   const lower = new Map(Object.keys(o).map((k) => [k.toLowerCase(), k]));
   for (const n of names) {
@@ -21,54 +21,30 @@ export function pick(o: Record<string, unknown>, ...names: string[]): unknown {
   return undefined;
 }
 
-const num = (v: unknown): number | undefined => {
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
+export const num = (v: unknown): number | undefined => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
   return Number.isFinite(n) ? n : undefined;
 };
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+/** The script sends flags as booleans, but portals also write "true"/"1"/1. */
+export const flag = (v: unknown): boolean | undefined =>
+  typeof v === 'boolean' ? v : v === 'true' || v === '1' || v === 1 ? true : v === 'false' || v === '0' || v === 0 ? false : undefined;
 
-/** VNPT names hash algorithms "SHA1", "sha256", "SHA-256"…; unknown names fall back to the given default. */
-export function hashAlgorithm(v: unknown, fallback: 'SHA-1' | 'SHA-256'): 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512' {
-  const s = typeof v === 'string' ? v.toUpperCase().replace(/[^A-Z0-9]/g, '') : '';
-  if (s === 'SHA1') return 'SHA-1';
-  if (s === 'SHA256') return 'SHA-256';
-  if (s === 'SHA384') return 'SHA-384';
-  if (s === 'SHA512') return 'SHA-512';
-  return fallback;
+export type HashName = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+const STRENGTH: Record<HashName, number> = { 'SHA-1': 1, 'SHA-256': 2, 'SHA-384': 3, 'SHA-512': 4 };
+
+/**
+ * VNPT names hash algorithms "SHA1", "sha256", "SHA-256", and signature methods "RSAwithSHA256" or XML-DSig URIs
+ * ("…#rsa-sha256"): the digest size in the name decides. Unknown names give undefined.
+ */
+export function hashName(v: unknown): HashName | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = /SHA-?(1|256|384|512)(?![0-9])/i.exec(v);
+  return m ? (`SHA-${m[1]}` as HashName) : undefined;
 }
 
-/** PdfSigner → the appearance and text params of sign.pdf. No rectangle given → an invisible signature. */
-export function pdfParams(o: Record<string, unknown>): Record<string, unknown> {
-  const llx = num(pick(o, 'llx')), lly = num(pick(o, 'lly')), urx = num(pick(o, 'urx')), ury = num(pick(o, 'ury'));
-  const params: Record<string, unknown> = {};
-  const reason = str(pick(o, 'Description', 'Reason'));
-  const location = str(pick(o, 'Location'));
-  if (reason) params.reason = reason;
-  if (location) params.location = location;
-  const tsa = str(pick(o, 'TsaUrl'));
-  if (tsa) {
-    params.timestamp = { url: tsa };
-    params.level = 'B-T';
-  }
-  if (llx === undefined || lly === undefined || urx === undefined || ury === undefined || urx <= llx || ury <= lly) {
-    params.appearance = { visible: false };
-    return params;
-  }
-  const page = num(pick(o, 'page', 'Page'));
-  const sigType = num(pick(o, 'SigType')) ?? 0;
-  const image = str(pick(o, 'ImageBase64'));
-  const appearance: Record<string, unknown> = {
-    visible: true,
-    page: page !== undefined && page >= 1 ? Math.floor(page) : 1,
-    rect: [llx, lly, urx - llx, ury - lly],
-  };
-  const signer = str(pick(o, 'Signer'));
-  const position = str(pick(o, 'SignerPosition'));
-  const lines = [signer ? `Ký bởi: ${signer}` : undefined, position].filter((l): l is string => Boolean(l));
-  if (sigType !== 2 && lines.length > 0) appearance.text = lines.join('\n');
-  if ((sigType === 1 || sigType === 2) && image) appearance.image = image;
-  params.appearance = appearance;
-  return params;
+export function hashAlgorithm(v: unknown, fallback: HashName): HashName {
+  return hashName(v) ?? fallback;
 }
 
 /** The profile follows the document: e-invoices are `<HDon>`, HTKK tax declarations `<HSoThueDTu>`. */
@@ -79,15 +55,54 @@ export function xmlProfile(xmlText: string): 'einvoice' | 'tax' | 'enveloped' {
   return 'enveloped';
 }
 
-/** XmlSigner → sign.xml params (VNPT defaults to SHA-1 for legacy tax/e-invoice systems). */
+const XML_NAME = /^[A-Za-z_][\w.-]{0,127}$/;
+
+/** The Id attribute of the first element named `tag` (any prefix), from the document text. */
+function idOfTag(xmlText: string, tag: string): string | undefined {
+  if (!XML_NAME.test(tag)) return undefined;
+  const m = new RegExp(`<(?:[A-Za-z_][\\w.-]*:)?${tag.replaceAll('.', '\\.')}\\s[^>]*?\\b(?:Id|ID|id)\\s*=\\s*["']([^"']+)["']`).exec(xmlText);
+  return m?.[1];
+}
+
+/**
+ * Thrown for an option or document type the agent cannot honour: answered with this bilingual text and `code`
+ * (1 "bad input" for options, 5 "not supported" for whole features).
+ */
+export class UnsupportedOption extends Error {
+  constructor(message: string, readonly code: number = 1) {
+    super(message);
+    this.name = 'UnsupportedOption';
+  }
+}
+
+/**
+ * XmlSigner → sign.xml params. DigestMethod and SignatureMethod name one algorithm for both in kyso-agent; when
+ * they differ the stronger wins. The script's own default is SHA-1 (legacy tax/e-invoice systems), so absent
+ * names mean SHA-1 as with the plugin.
+ */
 export function xmlParams(o: Record<string, unknown>, xmlText: string): Record<string, unknown> {
+  const type = str(pick(o, 'SigningType'));
+  if (type && type.toLowerCase() !== 'enveloped') {
+    throw new UnsupportedOption(`Kiểu ký XML "${type}" chưa được hỗ trợ / XML signing type "${type}" is not supported (Enveloped only)`);
+  }
+  const named = [pick(o, 'DigestMethod'), pick(o, 'SignatureMethod'), pick(o, 'HashAlgorithm', 'DigestAlgorithm')]
+    .map(hashName).filter((h): h is HashName => h !== undefined);
+  const hash = named.reduce<HashName>((best, h) => (STRENGTH[h] > STRENGTH[best] ? h : best), named[0] ?? 'SHA-1');
   const profile = xmlProfile(xmlText);
-  const params: Record<string, unknown> = { profile, hashAlgorithm: hashAlgorithm(pick(o, 'HashAlgorithm', 'DigestAlgorithm', 'HashAlg'), 'SHA-1') };
-  const id = str(pick(o, 'NodeToSign', 'TagSigning', 'ReferenceId', 'SigningTagId', 'Id'));
-  if (id && profile === 'enveloped') params.reference = { id };
-  const parent = str(pick(o, 'ParentNodePath', 'ParentNode', 'TagSaveResult'));
-  if (parent && profile === 'enveloped') params.signatureParent = parent;
-  const sigId = str(pick(o, 'SignatureId', 'SigningId'));
-  if (sigId) params.signatureId = sigId;
+  const params: Record<string, unknown> = { profile, hashAlgorithm: hash };
+  if (profile === 'enveloped') {
+    // NodeToSign: the Id of the element to sign ("#id" or "id"); TagSigning: its tag name (its Id attribute is used).
+    const node = str(pick(o, 'NodeToSign'))?.replace(/^#/, '');
+    const tag = str(pick(o, 'TagSigning'));
+    const id = node && XML_NAME.test(node) ? node : tag ? idOfTag(xmlText, tag) : undefined;
+    if (id) params.reference = { id };
+    const parent = str(pick(o, 'TagSaveResult', 'ParrentTagSigning'));
+    if (parent && XML_NAME.test(parent.replace(/^.*:/, ''))) params.signatureParent = parent;
+  }
   return params;
+}
+
+/** CmsSigner / OfficeSigner → the hash algorithm (the script defaults the field itself to "SHA1"). */
+export function digestOf(o: Record<string, unknown>, fallback: HashName = 'SHA-256'): HashName {
+  return hashAlgorithm(pick(o, 'DigestAlgorithm', 'HashAlgorithm', 'DigestMethod'), fallback);
 }

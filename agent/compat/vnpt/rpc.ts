@@ -3,7 +3,7 @@ import type { ConnectionContext, Dispatcher, Reason } from '../../core/index.js'
 
 /** A JSON-RPC error returned by the dispatcher, kept with its stable reason. */
 export class RpcFailure extends Error {
-  constructor(readonly reason: Reason, message: string) {
+  constructor(readonly reason: Reason, message: string, readonly detail?: string) {
     super(message);
     this.name = 'RpcFailure';
   }
@@ -11,7 +11,7 @@ export class RpcFailure extends Error {
 
 interface RpcReply {
   result?: unknown;
-  error?: { message?: string; data?: { reason?: Reason } };
+  error?: { message?: string; data?: { reason?: Reason; detail?: string } };
 }
 
 export type RpcCall = <T>(method: string, params?: Record<string, unknown>) => Promise<T>;
@@ -23,7 +23,7 @@ export function rpcClient(dispatcher: Dispatcher, ctx: ConnectionContext): RpcCa
     const raw = await dispatcher.handle(JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }), ctx);
     if (raw === null) throw new RpcFailure('INTERNAL', 'no reply');
     const reply = JSON.parse(raw) as RpcReply;
-    if (reply.error) throw new RpcFailure(reply.error.data?.reason ?? 'INTERNAL', reply.error.message ?? 'error');
+    if (reply.error) throw new RpcFailure(reply.error.data?.reason ?? 'INTERNAL', reply.error.message ?? 'error', reply.error.data?.detail);
     return reply.result as T;
   };
 }

@@ -1,7 +1,9 @@
 // The VNPT-compatible session, played the way the plugin's page script plays it, over a scripted dispatcher.
 import { describe, expect, it } from 'vitest';
 import type { Cert, ConnectionContext, Dispatcher } from '../../core/index.js';
-import { createVnptSession, FN } from './session.js';
+import { createVnptSession } from './session.js';
+import { FN } from './functions.js';
+import type { CertificateChecks } from './cert-checks.js';
 import { parseVnptFrame } from './frames.js';
 
 const cert: Cert = {
@@ -83,7 +85,7 @@ describe('VNPT-compatible session', () => {
   it('SignPDF maps the PdfSigner rectangle and SigType onto sign.pdf and answers {code:0,data}', async () => {
     const d = fakeDispatcher(ok);
     const s = createVnptSession({ dispatcher: d, decodeBase64Text: decode }, ctx);
-    const opts = JSON.stringify({ page: 2, llx: 100, lly: 50, urx: 300, ury: 120, SigType: 1, ImageBase64: 'iVBO', Signer: 'NGUYỄN VĂN AN' });
+    const opts = JSON.stringify({ page: 2, llx: 100, lly: 50, urx: 300, ury: 120, SigType: 1, ImageBase64: 'iVBO', Signer: 'NGUYỄN VĂN AN', SigSigningTimeVisible: false });
     const [result] = (await s.handle(frame(FN.SignPDF, ['JVBERi0=', opts])))!.split('*');
     expect(JSON.parse(result!)).toEqual({ code: 0, data: 'UERGU0lHTkVE', error: '' });
     const call = d.calls.find((c) => c.method === 'sign.pdf')!;
@@ -112,15 +114,151 @@ describe('VNPT-compatible session', () => {
     expect(d.calls.find((c) => c.method === 'sign.hash')!.params.hashAlgorithm).toBe('SHA-256');
   });
 
-  it('signArrDataAdvanced: one sign.batch, result is a JSON string literal of the per-item results', async () => {
+  it('signArrDataAdvanced: one sign.batch; JSON text of an array of JSON strings, one per item', async () => {
     const d = fakeDispatcher(ok);
     const s = createVnptSession({ dispatcher: d, decodeBase64Text: decode }, ctx);
     const arr = JSON.stringify([JSON.stringify({ data: 'JVBERi0=', type: 'pdf', sigOptions: '{}' }), JSON.stringify({ data: 'JVBERi0=', type: 'pdf' }), JSON.stringify({ data: 'UEs=', type: 'docx' })]);
     const [result] = (await s.handle(frame(FN.signArrDataAdvanced, [arr, '', '0', '1'])))!.split('*');
-    const items = JSON.parse(JSON.parse(result!)) as Array<{ code: number; data: string; serial: string }>;
-    expect(items.map((i) => i.code)).toEqual([0, 1, 1]);
-    expect(items[0]).toMatchObject({ data: 'UERG', serial: '0A1B2C' });
-    expect(d.calls.filter((c) => c.method === 'sign.batch')).toHaveLength(1);
+    // VNPT's sample page: JSON.parse(JSON.parse(r)[0]).
+    expect(JSON.parse(JSON.parse(result!)[0])).toMatchObject({ code: 0, data: 'UERG', serial: '0A1B2C', error: '' });
+    const items = (JSON.parse(result!) as string[]).map((t) => JSON.parse(t) as { code: number; error: string });
+    // The scripted batch answers two results: the docx item (through the sign.office hook) gets none → code 5.
+    expect(items.map((i) => i.code)).toEqual([0, 1, 5]);
+    const batch = d.calls.filter((c) => c.method === 'sign.batch');
+    expect(batch).toHaveLength(1);
+    expect((batch[0]!.params.items as Array<{ kind: string; params: Record<string, unknown> }>)[2]).toEqual({ kind: 'office', params: { document: 'UEs=', fileName: 'document.docx', hashAlgorithm: 'SHA-256' } });
+    // A type the plugin does not know is refused per item with a bilingual text.
+    const odd = JSON.stringify([JSON.stringify({ data: 'YQ==', type: 'odt' })]);
+    const [oddResult] = (await s.handle(frame(FN.signArrDataAdvanced, [odd, '', '0', '1'])))!.split('*');
+    expect(JSON.parse(JSON.parse(oddResult!)[0]).error).toMatch(/odt.*\/ .*odt/);
+  });
+
+  it('signArrDataAdvanced with one item also reads as JSON.parse(JSON.parse(r)) (the single-item portals)', async () => {
+    const d = fakeDispatcher((m, p) => (m === 'sign.batch' ? { result: { results: [{ ok: true, result: { cms: 'Q01T' } }] } } : ok(m, p)));
+    const s = createVnptSession({ dispatcher: d, decodeBase64Text: decode }, ctx);
+    const arr = JSON.stringify([JSON.stringify({ data: 'MTIzNDU2Nzg5MA==', type: 'cmsdetached', sigOptions: JSON.stringify({ DigestAlgorithm: 'SHA256' }) })]);
+    const [result] = (await s.handle(frame(FN.signArrDataAdvanced, [arr, '0A1B2C', '1', '0'])))!.split('*');
+    expect(JSON.parse(JSON.parse(result!))).toMatchObject({ code: 0, data: 'Q01T', serial: '0A1B2C' });
+    expect(d.calls.find((c) => c.method === 'sign.batch')!.params.items).toEqual([{ kind: 'cms', params: { data: 'MTIzNDU2Nzg5MA==', detached: true, hashAlgorithm: 'SHA-256' } }]);
+  });
+
+  it('signArrDataAdvanced clearPINCache logs the chosen token out before the batch; ClearPinCache logs out', async () => {
+    const events: string[] = [];
+    const d = fakeDispatcher((m, p) => {
+      events.push(m);
+      return m === 'sign.batch' ? { result: { results: [{ ok: true, result: { signature: 'U0lH' } }] } } : ok(m, p);
+    });
+    const s = createVnptSession({ dispatcher: d, decodeBase64Text: decode, logout: async (id) => void events.push(`logout:${id ?? '*'}`) }, ctx);
+    const arr = JSON.stringify([JSON.stringify({ data: Buffer.alloc(32).toString('base64'), type: 'hash' })]);
+    await s.handle(frame(FN.signArrDataAdvanced, [arr, '', '1', '1']));
+    expect(events.indexOf('logout:t1')).toBeGreaterThan(-1);
+    expect(events.indexOf('logout:t1')).toBeLessThan(events.indexOf('sign.batch'));
+    events.length = 0;
+    await s.handle(frame(FN.signArrDataAdvanced, [arr, '', '0', '1']));
+    expect(events).not.toContain('logout:t1');
+    expect(JSON.parse((await s.handle(frame(FN.ClearPinCache, ['0'])))!.split('*')[0]!).code).toBe(0);
+    expect(events).toContain('logout:*');
+  });
+
+  it('a cancelled batch answers code 11 for every item, in the same array-of-strings shape', async () => {
+    const s = createVnptSession({ dispatcher: fakeDispatcher((m, p) => (m === 'sign.batch' ? { error: { reason: 'USER_CANCELLED' } } : ok(m, p))), decodeBase64Text: decode }, ctx);
+    const arr = JSON.stringify([JSON.stringify({ data: 'JVBERi0=', type: 'pdf' }), JSON.stringify({ data: 'JVBERi0=', type: 'pdf' })]);
+    const [result] = (await s.handle(frame(FN.signArrDataAdvanced, [arr, '', '0', '1'])))!.split('*');
+    expect((JSON.parse(result!) as string[]).map((t) => JSON.parse(t).code)).toEqual([11, 11]);
+  });
+
+  it('XmlSigner DigestMethod/SignatureMethod SHA256 sign with SHA-256; TagSigning names the element by its Id', async () => {
+    const d = fakeDispatcher(ok);
+    const s = createVnptSession({ dispatcher: d, decodeBase64Text: decode }, ctx);
+    const xml = Buffer.from('<?xml version="1.0"?><HoSo><NoiDung Id="nd1">x</NoiDung><ChuKy/></HoSo>').toString('base64');
+    const opts = JSON.stringify({ TagSigning: 'NoiDung', TagSaveResult: 'ChuKy', SigningType: 'Enveloped', DigestMethod: 'SHA256', SignatureMethod: 'RSAwithSHA256' });
+    await s.handle(frame(FN.SignXML, [xml, opts]));
+    expect(d.calls.find((c) => c.method === 'sign.xml')!.params).toMatchObject({ profile: 'enveloped', hashAlgorithm: 'SHA-256', reference: { id: 'nd1' }, signatureParent: 'ChuKy' });
+  });
+
+  it('PdfSigner shows signer, description and the signing time; the old-plugin shape is read the same way', async () => {
+    const now = new Date(2026, 11, 3, 16, 5, 9);
+    const d = fakeDispatcher(ok);
+    const s = createVnptSession({ dispatcher: d, decodeBase64Text: decode, now: () => now }, ctx);
+    const current = { page: 1, llx: 10, lly: 10, urx: 210, ury: 90, SigTextSize: 9, Description: 'Phê duyệt hồ sơ', SigningTime: '16:00:00 03/12/2026', SigType: 0 };
+    await s.handle(frame(FN.SignPDF, ['JVBERi0=', JSON.stringify(current)]));
+    const a = d.calls.filter((c) => c.method === 'sign.pdf').at(-1)!.params.appearance as { text: string; fontSize: number };
+    expect(a.text.split('\n')).toEqual(['Ký bởi: NGUYỄN VĂN AN', 'Phê duyệt hồ sơ', 'Ngày ký: 16:00:00 03/12/2026']);
+    expect(a.fontSize).toBe(9);
+    // PdfSigner_oldVersion: "ImageBase6" beside ImageBase64, visibility flags as booleans; a back-dated time is not shown.
+    const old = { page: 1, llx: 0, lly: 0, urx: 150, ury: 75, SigTextSize: 9, Signer: 'Nguyễn Văn An', SigningTime: '08:00:00 01/01/2020', Description: 'Đồng ý', ImageBase6: null, ImageBase64: 'iVBO', OnlyDescription: false, SigType: 1, SigVisible: true, SigSignerVisible: true, SigEmailVisible: true, SigPositionVisible: false, SigSigningTimeVisible: true };
+    await s.handle(frame(FN.SignPDF, ['JVBERi0=', JSON.stringify(old)]));
+    const b = d.calls.filter((c) => c.method === 'sign.pdf').at(-1)!.params.appearance as { text: string; image: string; rect: number[] };
+    expect(b.text.split('\n')).toEqual(['Ký bởi: Nguyễn Văn An', 'Đồng ý', 'Ngày ký: 16:05:09 03/12/2026']);
+    expect(b).toMatchObject({ image: 'iVBO', rect: [0, 0, 150, 75] });
+    // SigVisible false → invisible; IsEncyptFile → refused with code 1 (never an unencrypted file the portal did not expect).
+    await s.handle(frame(FN.SignPDF, ['JVBERi0=', JSON.stringify({ ...current, SigVisible: false })]));
+    expect(d.calls.filter((c) => c.method === 'sign.pdf').at(-1)!.params.appearance).toEqual({ visible: false });
+    const enc = JSON.parse((await s.handle(frame(FN.SignPDF, ['JVBERi0=', JSON.stringify({ ...current, IsEncyptFile: true })])))!.split('*')[0]!);
+    expect(enc.code).toBe(1);
+  });
+
+  it('certificate checks answer bare numbers: 0 valid, 2 expired, 3 not yet valid, 7 untrusted, 6 revocation unknown, 8 unknown certificate', async () => {
+    const seen: string[] = [];
+    const checks: CertificateChecks = {
+      validity: async (der) => (der[0] === 1 ? 'expired' : der[0] === 2 ? 'notYetValid' : 'valid'),
+      validate: async (der) => (der[0] === 3 ? 'untrusted' : 'valid'),
+      revocation: async (_der, _at, source) => (seen.push(source.via), 'revocationUnknown'),
+    };
+    const s = createVnptSession({ dispatcher: fakeDispatcher(ok), decodeBase64Text: decode, checks }, ctx);
+    const b64 = (n: number) => Buffer.from([n, 0]).toString('base64');
+    const call = async (fn: number, args: string[]) => (await s.handle(frame(fn, args)))!.split('*')[0];
+    expect(await call(FN.ValidateCertificateBase64, [b64(0), '', ''])).toBe('0');
+    expect(await call(FN.ValidateCertificateBase64, [b64(3), '', ''])).toBe('7');
+    expect(await call(FN.CheckValidTimeBase64, [b64(1), '03/12/2026 10:00:00'])).toBe('2');
+    expect(await call(FN.CheckValidTimeBase64, [b64(2), ''])).toBe('3');
+    expect(await call(FN.CheckValidTimeBase64, [b64(2), 'not a time'])).toBe('1');
+    expect(await call(FN.CheckOCSPBase64, [b64(0), '', 'http://10.0.0.1/ocsp'])).toBe('6');
+    expect(await call(FN.CheckCRLBase64, [b64(0), '', '', ''])).toBe('6');
+    expect(seen).toEqual(['ocsp', 'crl']);
+    // By serial: the tokens' certificate (der "MIIB" → first byte 0x30) or 8 when no certificate has that serial.
+    expect(await call(FN.ValidateCertificate, ['0A1B2C', '', ''])).toBe('0');
+    expect(await call(FN.CheckValidTime, ['FFFF', ''])).toBe('8');
+  });
+
+  it('XmlSigner ValidateBefore refuses to sign with a certificate that fails ValidateCertificate (code 3, nothing signed)', async () => {
+    const d = fakeDispatcher(ok);
+    const checks: CertificateChecks = { validity: async () => 'valid', validate: async () => 'expired', revocation: async () => 'revocationUnknown' };
+    const s = createVnptSession({ dispatcher: d, decodeBase64Text: decode, checks }, ctx);
+    const xml = Buffer.from('<a Id="x"/>').toString('base64');
+    const r = JSON.parse((await s.handle(frame(FN.SignXML, [xml, JSON.stringify({ ValidateBefore: true })])))!.split('*')[0]!);
+    expect(r.code).toBe(3);
+    expect(r.error).toMatch(/mã 2.*code 2/);
+    expect(d.calls.map((c) => c.method)).not.toContain('sign.xml');
+    await s.handle(frame(FN.SignXML, [xml, JSON.stringify({ ValidateBefore: false })]));
+    expect(d.calls.map((c) => c.method)).toContain('sign.xml');
+  });
+
+  it('SetLanguage switches the dialog language of this connection only', async () => {
+    const own: ConnectionContext = { ...ctx };
+    const s = createVnptSession({ dispatcher: fakeDispatcher(ok), decodeBase64Text: decode }, own);
+    expect(JSON.parse((await s.handle(frame(FN.SetLanguage, ['en_US'])))!.split('*')[0]!).code).toBe(0);
+    expect(own.lang).toBe('en');
+    await s.handle(frame(FN.SetLanguage, ['vi_vn']));
+    expect(own.lang).toBe('vi');
+    expect(ctx.lang).toBeUndefined();
+  });
+
+  it('prompt-limit refusals reach the portal in Vietnamese and English', async () => {
+    const s = createVnptSession({ dispatcher: fakeDispatcher((m, p) => (m === 'sign.hash' ? { error: { reason: 'RATE_LIMITED', message: 'RATE_LIMITED' } } : ok(m, p))), decodeBase64Text: decode }, ctx);
+    const r = JSON.parse((await s.handle(frame(FN.signHash, [Buffer.alloc(32).toString('base64')])))!.split('*')[0]!);
+    expect(r.error).toMatch(/quá nhiều yêu cầu.* \/ .*too many requests/);
+  });
+
+  it('SignOFFICE goes to sign.office with the Office type read from the package; GetComputerInfo tells OS family and version only', async () => {
+    const d = fakeDispatcher((m, p) => (m === 'sign.office' ? { result: { document: 'T0ZG' } } : ok(m, p)));
+    const s = createVnptSession({ dispatcher: d, decodeBase64Text: decode, computer: { os: 'Linux', version: '1.2.3' } }, ctx);
+    const xlsx = Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.from('xl/workbook.xml')]).toString('base64');
+    const signed = JSON.parse((await s.handle(frame(FN.SignOFFICE, [xlsx])))!.split('*')[0]!);
+    expect(signed).toEqual({ code: 0, data: 'T0ZG', error: '' });
+    expect(d.calls.find((c) => c.method === 'sign.office')!.params).toMatchObject({ certId: 'c1', fileName: 'document.xlsx', hashAlgorithm: 'SHA-256' });
+    const info = JSON.parse((await s.handle(frame(FN.GetComputerInfo, [''])))!.split('*')[0]!);
+    expect(JSON.parse(info.data)).toEqual({ os: 'Linux', version: '1.2.3' });
   });
 
   it('GetAllCertificates asks for every certificate with a filter the strict schema accepts', async () => {
@@ -128,7 +266,7 @@ describe('VNPT-compatible session', () => {
     const s = createVnptSession({ dispatcher: d, decodeBase64Text: decode }, ctx);
     const [result] = (await s.handle(frame(FN.GetAllCertificatesBase64)))!.split('*');
     expect(JSON.parse(JSON.parse(result!).data)[0]).toMatchObject({ subjectCN: 'NGUYỄN VĂN AN', base64: 'MIIB' });
-    expect(d.calls.find((c) => c.method === 'certificates.list')!.params).toEqual({ filter: { onlyValid: false } });
+    expect(d.calls.find((c) => c.method === 'certificates.list')!.params).toEqual({ filter: { onlyValid: false, onlyWithPrivateKey: false } });
   });
 
   it('getVersion tells the version only to origins agent.info tells it to', async () => {

@@ -1,66 +1,146 @@
 // One VNPT-compatible connection: function ids → kyso-agent JSON-RPC calls, answers in the plugin's formats.
-import type { Cert, ConnectionContext, Dispatcher, Reason } from '../../core/index.js';
-import { VNPT, vnptCodeFor } from './codes.js';
+// Transport-independent: a frame's text and the connection's origin in, the reply frame's text out. The wss listener
+// and the browser extension's relay both drive it the same way (docs/vnpt-compat.md "Driving a session").
+import type { Cert, ConnectionContext, Dispatcher } from '../../core/index.js';
+import { decodeBase64 } from '../../core/index.js';
+import { runCheck, checkTime, type CertificateChecks, type CheckKind } from './cert-checks.js';
+import { CERT, VNPT, vnptCodeFor, vnptErrorText } from './codes.js';
 import { formatVnptReply, parseVnptFrame, vnptResult, type VnptRequest } from './frames.js';
-import { hashAlgorithm, parseOptions, pdfParams, pick, xmlParams } from './options.js';
+import { FN, NAMES } from './functions.js';
+import { UnsupportedOption } from './options.js';
 import { RpcFailure, rpcClient, type RpcCall } from './rpc.js';
+import { signHandlers } from './sign.js';
+
+/** One signature of a PDF as VerifyPdf reports it (docs/vnpt-compat.md). */
+export interface VnptPdfSignature {
+  signer: string | null;
+  signingTime: string | null;
+  /** The signed bytes are unchanged and the signature verifies with the signer's key. */
+  valid: boolean;
+  coversWholeDocument: boolean;
+  /** Chain to the configured anchors: true/false, null when no anchors are configured. */
+  trusted: boolean | null;
+}
 
 export interface VnptSessionOptions {
   dispatcher: Dispatcher;
   /** Decodes base64 to UTF-8 text (injected: core-free adapters avoid assuming Buffer). */
   decodeBase64Text: (b64: string) => string;
+  /** Certificate checks 14–22; absent → those functions answer the plugin's "unknown error" code. */
+  checks?: CertificateChecks;
+  /** VerifyPdf (42); absent → not supported. */
+  verifyPdf?: (pdf: Uint8Array, checkRevocation: boolean) => Promise<VnptPdfSignature[]>;
+  /** Logs token sessions out (all tokens when no id): ClearPinCache and signArrDataAdvanced's clearPINCache. */
+  logout?: (tokenId?: string) => Promise<void>;
+  /** GetComputerInfo: OS family ("Windows", "macOS", "Linux") and the agent's version, nothing identifying. */
+  computer?: { os: string; version: string };
+  now?: () => Date;
 }
 
-/** Function ids of docs/protocol.md, VNPT-CA Plugin compatibility that kyso-agent answers. Others get code 5 naming the function. */
-export const FN = {
-  GetCertInfo: 0, SignXML: 1, SignPDF: 2, SignOFFICE: 3, SignCMS: 4, setLicenseKey: 6, checkPlugin: 7,
-  signHash: 9, signArrDataAdvanced: 10, getVersion: 11, checkPluginAdvanced: 13, SetLanguage: 23, CheckToken: 34,
-  SetGetCertFromUsbToken: 35, SetGetCertByPkcs11: 36, SetShowCertListDialog: 37, GetAllCertificates: 45,
-  GetAllCertificatesBase64: 47,
-} as const;
-const NAMES = new Map<number, string>(Object.entries(FN).map(([k, v]) => [v, k]));
 
-type Handler = (args: string[]) => Promise<string>;
+export type Handler = (args: string[]) => Promise<string>;
+
+/** What the handler files share about one connection. */
+export interface SessionCore {
+  rpc: RpcCall;
+  opts: VnptSessionOptions;
+  now(): Date;
+  ensureAccess(): Promise<void>;
+  chooseCertificate(serial?: string): Promise<Cert>;
+  /** Every certificate of the present tokens, expired and key-less ones included. */
+  allCertificates(): Promise<Cert[]>;
+  /** A failure as the plugin's `{code, data, error}` object (bilingual error text). */
+  failure(e: unknown): { code: number; data: string; error: string };
+}
 
 /** The plugin's certificate object, as GetCertInfo returns it. */
-function certInfo(c: Cert): Record<string, string> {
+export function certInfo(c: Cert): Record<string, string> {
   return { serial: c.serialNumber.toUpperCase(), subjectCN: c.subject.commonName, issuerCN: c.issuer.commonName, notBefore: c.notBefore, notAfter: c.notAfter, base64: c.der };
 }
 
 const sameSerial = (a: string, b: string): boolean => a.replace(/^0+/, '').toLowerCase() === b.replace(/^0+/, '').toLowerCase();
-const hashByLength: Record<number, 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512'> = { 20: 'SHA-1', 32: 'SHA-256', 48: 'SHA-384', 64: 'SHA-512' };
+
+/** The plugin's language names ("vi_vn", "en_US", "la_lao"); Lao dialogs do not exist, so Lao reads Vietnamese. */
+function languageOf(name: string): 'vi' | 'en' | undefined {
+  const n = name.toLowerCase();
+  if (n.startsWith('en')) return 'en';
+  if (n.startsWith('vi') || n.startsWith('la')) return 'vi';
+  return undefined;
+}
 
 /**
- * Creates the per-connection handler. The origin in `ctx` comes from the WebSocket handshake; the frame's `domain`
- * field is ignored. Access approval, dialogs, limits and PIN handling are the core's, reached through JSON-RPC.
+ * Creates the per-connection handler. The origin in `ctx` comes from the WebSocket handshake (or the browser's
+ * sender.origin when the extension relays); the frame's `domain` field is ignored. Access approval, dialogs,
+ * limits and PIN handling are the core's, reached through JSON-RPC.
  */
 export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionContext): { handle(text: string): Promise<string | null> } {
   const rpc: RpcCall = rpcClient(opts.dispatcher, ctx);
+  const now = opts.now ?? (() => new Date());
   let accessGranted = false;
   /** The certificate the page chose with GetCertInfo: later Sign* calls of the connection use it, like the plugin. */
   let chosen: Cert | undefined;
 
-  async function ensureAccess(): Promise<void> {
-    if (accessGranted) return;
-    await rpc('session.requestAccess');
-    accessGranted = true;
+  const core: SessionCore = {
+    rpc,
+    opts,
+    now,
+    async ensureAccess() {
+      if (accessGranted) return;
+      await rpc('session.requestAccess');
+      accessGranted = true;
+    },
+    async allCertificates() {
+      await core.ensureAccess();
+      return (await rpc<{ certificates: Cert[] }>('certificates.list', { filter: { onlyValid: false, onlyWithPrivateKey: false } })).certificates;
+    },
+    async chooseCertificate(serial?: string) {
+      await core.ensureAccess();
+      if (serial) {
+        const { certificates } = await rpc<{ certificates: Cert[] }>('certificates.list', {});
+        const found = certificates.find((c) => sameSerial(c.serialNumber, serial));
+        if (found) return (chosen = found);
+      }
+      if (chosen) return chosen;
+      const { certificate } = await rpc<{ certificate: Cert }>('certificates.select', {});
+      return (chosen = certificate);
+    },
+    failure(e: unknown) {
+      if (e instanceof RpcFailure) return { code: vnptCodeFor(e.reason), data: '', error: vnptErrorText(e.reason, e.detail) };
+      if (e instanceof UnsupportedOption) return { code: e.code, data: '', error: e.message };
+      return { code: VNPT.UNKNOWN, data: '', error: vnptErrorText('INTERNAL') };
+    },
+  };
+  const fail = (e: unknown): string => JSON.stringify(core.failure(e));
+
+  /** A certificate named by serial (one of the tokens') or given as base64 DER; null when neither works. */
+  async function certificateArg(value: string | undefined, base64: boolean): Promise<Uint8Array | null> {
+    if (!value) return null;
+    if (base64) return decodeBase64(value.replace(/-----[^-]+-----|\s/g, ''));
+    const found = (await core.allCertificates()).find((c) => sameSerial(c.serialNumber, value));
+    return found ? decodeBase64(found.der) : null;
   }
 
-  async function chooseCertificate(serial?: string): Promise<Cert> {
-    await ensureAccess();
-    if (serial) {
-      const { certificates } = await rpc<{ certificates: Cert[] }>('certificates.list', {});
-      const found = certificates.find((c) => sameSerial(c.serialNumber, serial));
-      if (found) return (chosen = found);
+  const check = (kind: CheckKind, base64: boolean): Handler => async (args) => {
+    // The checks answer bare numbers only: without a checker, the plugin's "unknown error".
+    if (!opts.checks) return String(CERT.ERROR);
+    try {
+      await core.ensureAccess();
+      const der = await certificateArg(args[0], base64);
+      // CheckCRL's 4th argument: a CRL the page already has (data, never a URL to fetch).
+      const crl = kind === 'crl' && args[3] ? decodeBase64(args[3]) ?? undefined : undefined;
+      return await runCheck(opts.checks, kind, der, checkTime(args[1], now()), base64 ? 'document' : 'token', crl);
+    } catch {
+      // Not approved, cancelled…: the checks answer numbers only.
+      return String(CERT.ERROR);
     }
-    if (chosen) return chosen;
-    const { certificate } = await rpc<{ certificate: Cert }>('certificates.select', {});
-    return (chosen = certificate);
-  }
+  };
 
-  const fail = (e: unknown): string => {
-    if (e instanceof RpcFailure) return vnptResult(vnptCodeFor(e.reason), '', e.message);
-    return vnptResult(VNPT.UNKNOWN, '', 'internal error');
+  const simple = (fn: () => Promise<string>): Handler => async () => {
+    try {
+      return await fn();
+    } catch (e) {
+      return fail(e);
+    }
   };
 
   const handlers = new Map<number, Handler>([
@@ -69,111 +149,62 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
     [FN.setLicenseKey, async () => vnptResult(1)],
     // The agent's version only for approved origins (agent.info decides, THREATS T4); others get the protocol line.
     [FN.getVersion, async () => (await rpc<{ version?: string }>('agent.info').catch(() => ({ version: undefined }))).version ?? '1.0'],
+    // Where the plugin finds certificates and whether it shows its list: the agent always uses its own tokens and picker.
     [FN.SetGetCertFromUsbToken, async () => vnptResult(VNPT.OK)],
     [FN.SetGetCertByPkcs11, async () => vnptResult(VNPT.OK)],
     [FN.SetShowCertListDialog, async () => vnptResult(VNPT.OK)],
+    [FN.SetLanguage, async (args) => {
+      const lang = languageOf(args[0] ?? '');
+      if (!lang) return vnptResult(VNPT.BAD_INPUT, '', 'Ngôn ngữ không được hỗ trợ / Language not supported');
+      ctx.lang = lang;
+      return vnptResult(VNPT.OK);
+    }],
     [FN.GetCertInfo, async (args) => {
       try {
-        return JSON.stringify(certInfo(await chooseCertificate(args[1] || undefined)));
+        return JSON.stringify(certInfo(await core.chooseCertificate(args[1] || undefined)));
       } catch (e) {
         if (e instanceof RpcFailure && (e.reason === 'USER_CANCELLED' || e.reason === 'USER_TIMEOUT')) return '';
         return fail(e);
       }
     }],
-    [FN.CheckToken, async () => {
+    [FN.CheckToken, simple(async () => {
+      await core.ensureAccess();
+      const { tokens } = await rpc<{ tokens: unknown[] }>('tokens.list');
+      return tokens.length > 0 ? vnptResult(VNPT.OK, '1') : vnptResult(VNPT.NO_CERTIFICATE, '0', vnptErrorText('TOKEN_NOT_PRESENT'));
+    })],
+    [FN.GetAllCertificates, simple(async () => vnptResult(VNPT.OK, JSON.stringify((await core.allCertificates()).map((c) => ({ ...certInfo(c), base64: undefined })))))],
+    [FN.GetAllCertificatesBase64, simple(async () => vnptResult(VNPT.OK, JSON.stringify((await core.allCertificates()).map(certInfo))))],
+    [FN.GetComputerInfo, simple(async () => {
+      await core.ensureAccess();
+      return vnptResult(VNPT.OK, JSON.stringify({ os: opts.computer?.os ?? 'unknown', version: opts.computer?.version ?? '' }));
+    })],
+    [FN.ClearPinCache, simple(async () => {
+      await core.ensureAccess();
+      if (!opts.logout) return vnptResult(VNPT.UNKNOWN, '', vnptErrorText('METHOD_NOT_FOUND'));
+      await opts.logout();
+      return vnptResult(VNPT.OK);
+    })],
+    [FN.VerifyPdf, async (args) => {
       try {
-        await ensureAccess();
-        const { tokens } = await rpc<{ tokens: unknown[] }>('tokens.list');
-        return tokens.length > 0 ? vnptResult(VNPT.OK, '1') : vnptResult(VNPT.NO_CERTIFICATE, '0', 'no token');
-      } catch (e) { return fail(e); }
+        if (!opts.verifyPdf) return vnptResult(VNPT.UNKNOWN, '', vnptErrorText('METHOD_NOT_FOUND'));
+        await core.ensureAccess();
+        const pdf = decodeBase64(args[0] ?? '');
+        if (!pdf) return vnptResult(VNPT.BAD_INPUT, '', vnptErrorText('DOCUMENT_INVALID'));
+        return vnptResult(VNPT.OK, JSON.stringify(await opts.verifyPdf(pdf, args[1] === '1')));
+      } catch (e) {
+        return fail(e);
+      }
     }],
-    [FN.GetAllCertificates, (args) => allCertificates(args, false)],
-    [FN.GetAllCertificatesBase64, (args) => allCertificates(args, true)],
-    [FN.SignXML, async (args) => {
-      try {
-        const xml = args[0] ?? '';
-        const cert = await chooseCertificate();
-        const params = xmlParams(parseOptions(args[1]), opts.decodeBase64Text(xml));
-        const { xml: out } = await rpc<{ xml: string }>('sign.xml', { certId: cert.certId, xml, ...params });
-        return vnptResult(VNPT.OK, out);
-      } catch (e) { return fail(e); }
-    }],
-    [FN.SignPDF, async (args) => {
-      try {
-        const cert = await chooseCertificate();
-        const params = pdfParams(parseOptions(args[1]));
-        const { pdf } = await rpc<{ pdf: string }>('sign.pdf', { certId: cert.certId, pdf: args[0] ?? '', fileName: 'document.pdf', ...params });
-        return vnptResult(VNPT.OK, pdf);
-      } catch (e) { return fail(e); }
-    }],
-    // SignCMS returns the signed document: an attached SignedData.
-    [FN.SignCMS, async (args) => {
-      try {
-        const cert = await chooseCertificate();
-        const { cms } = await rpc<{ cms: string }>('sign.cms', { certId: cert.certId, data: args[0] ?? '', detached: false });
-        return vnptResult(VNPT.OK, cms);
-      } catch (e) { return fail(e); }
-    }],
-    [FN.signHash, async (args) => {
-      try {
-        const o = parseOptions(args[0]);
-        const given = pick(o, 'hash', 'data');
-        const hash = typeof given === 'string' ? given : (args[0] ?? '');
-        const named = pick(o, 'DigestAlgorithm', 'HashAlgorithm');
-        const alg = named ? hashAlgorithm(named, 'SHA-256') : hashByLength[Math.floor((hash.replace(/=+$/, '').length * 3) / 4)] ?? 'SHA-256';
-        const cert = await chooseCertificate();
-        const { signature } = await rpc<{ signature: string }>('sign.hash', { certId: cert.certId, hash, hashAlgorithm: alg });
-        return vnptResult(VNPT.OK, signature);
-      } catch (e) { return fail(e); }
-    }],
-    [FN.signArrDataAdvanced, (args) => signArray(args)],
+    [FN.ValidateCertificate, check('validate', false)],
+    [FN.ValidateCertificateBase64, check('validate', true)],
+    [FN.CheckValidTime, check('validity', false)],
+    [FN.CheckValidTimeBase64, check('validity', true)],
+    [FN.CheckOCSP, check('ocsp', false)],
+    [FN.CheckOCSPBase64, check('ocsp', true)],
+    [FN.CheckCRL, check('crl', false)],
+    [FN.CheckCRLBase64, check('crl', true)],
+    ...signHandlers(core),
   ]);
-
-  async function allCertificates(_args: string[], base64: boolean): Promise<string> {
-    try {
-      await ensureAccess();
-      const { certificates } = await rpc<{ certificates: Cert[] }>('certificates.list', { filter: { onlyValid: false } });
-      const list = certificates.map((c) => (base64 ? certInfo(c) : { ...certInfo(c), base64: undefined }));
-      return vnptResult(VNPT.OK, JSON.stringify(list));
-    } catch (e) { return fail(e); }
-  }
-
-  /** signArrDataAdvanced: one confirmation for the array through sign.batch; the result is a JSON string literal. */
-  async function signArray(args: string[]): Promise<string> {
-    try {
-      const raw: unknown = JSON.parse(args[0] ?? '[]');
-      const entries = (Array.isArray(raw) ? raw : [raw]).map((e) => (typeof e === 'string' ? parseOptions(e) : (e as Record<string, unknown>)));
-      const cert = await chooseCertificate(args[1] || undefined);
-      const items = entries.map((e) => batchItem(e));
-      const { results } = await rpc<{ results: Array<{ ok: boolean; result?: Record<string, string>; error?: { message: string; data: { reason: Reason } } }> }>(
-        'sign.batch', { certId: cert.certId, label: `${items.length} tài liệu / documents`, items: items.filter((i) => i !== null) });
-      let k = 0;
-      const out = items.map((item) => {
-        if (item === null) return { code: VNPT.BAD_INPUT, data: '', serial: cert.serialNumber.toUpperCase(), error: 'type not supported' };
-        const r = results[k++];
-        if (!r?.ok || !r.result) return { code: r?.error ? vnptCodeFor(r.error.data.reason) : VNPT.UNKNOWN, data: '', serial: cert.serialNumber.toUpperCase(), error: r?.error?.message ?? '' };
-        const data = r.result.pdf ?? r.result.xml ?? r.result.cms ?? r.result.signature ?? '';
-        return { code: VNPT.OK, data, serial: cert.serialNumber.toUpperCase(), error: '' };
-      });
-      return JSON.stringify(JSON.stringify(out.length === 1 ? out[0] : out));
-    } catch (e) {
-      return JSON.stringify(fail(e));
-    }
-  }
-
-  function batchItem(e: Record<string, unknown>): { kind: string; params: Record<string, unknown> } | null {
-    const data = typeof e.data === 'string' ? e.data : '';
-    const type = typeof e.type === 'string' ? e.type.toLowerCase() : '';
-    const o = typeof e.sigOptions === 'string' ? parseOptions(e.sigOptions) : (e.sigOptions as Record<string, unknown> | undefined) ?? {};
-    switch (type) {
-      case 'pdf': return { kind: 'pdf', params: { pdf: data, fileName: 'document.pdf', ...pdfParams(o) } };
-      case 'xml': return { kind: 'xml', params: { xml: data, ...xmlParams(o, opts.decodeBase64Text(data)) } };
-      case 'cmsdetached': return { kind: 'cms', params: { data, detached: true } };
-      case 'txt': return { kind: 'cms', params: { data, detached: false } };
-      case 'hash': return { kind: 'hash', params: { hash: data, hashAlgorithm: hashAlgorithm(pick(o, 'DigestAlgorithm', 'HashAlgorithm'), 'SHA-256') } };
-      default: return null; // docx/xlsx/pptx: OOXML signing is not implemented
-    }
-  }
 
   return {
     async handle(text: string): Promise<string | null> {

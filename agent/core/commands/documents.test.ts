@@ -21,7 +21,7 @@ describe('sign.pdf / sign.xml / sign.cms', () => {
     const out = new TextDecoder().decode(decodeBase64((r.result as { pdf: string }).pdf)!);
     expect(out.startsWith(PDF)).toBe(true);
     expect(a.prompt.confirmRequests[0]!.subject).toEqual({
-      kind: 'document', format: 'pdf', fileName: 'hợp đồng.pdf', size: PDF.length, sha256Hex: await sha256Hex(enc.encode(PDF)), pageCount: 1, existingSignatures: 0,
+      kind: 'document', format: 'pdf', fileName: 'hợp đồng.pdf', size: PDF.length, sha256Hex: await sha256Hex(enc.encode(PDF)), pageCount: 1, existingSignatures: 0, hashAlgorithm: 'SHA-256', stamp: { visible: true, rect: [10, 10, 200, 60], reason: 'Đồng ý' },
     });
     expect(a.documents.pdfOptions[0]).toMatchObject({ level: 'B-B', hashAlgorithm: 'SHA-256', reason: 'Đồng ý', appearance: { page: 'last', rect: [10, 10, 200, 60] } });
     expect(a.documents.pdfOptions[0]!.signingTime.toISOString()).toBe(a.clock.now().toISOString());
@@ -96,9 +96,10 @@ describe('sign.batch', () => {
       kind: 'batch', label: 'Hóa đơn tháng 3', count: 5, kinds: ['hash', 'pdf', 'xml', 'cms'],
       items: [
         { kind: 'hash', hashHex: '01'.repeat(32), hashAlgorithm: 'SHA-256' },
-        { kind: 'document', format: 'pdf', fileName: 'a.pdf', size: PDF.length, sha256Hex: await sha(PDF), pageCount: 1, existingSignatures: 0 },
-        { kind: 'document', format: 'xml', fileName: 'document.xml', size: 4, sha256Hex: await sha('<a/>'), profile: 'enveloped' },
-        { kind: 'document', format: 'cms', fileName: 'data.bin', size: 1, sha256Hex: await sha('x') },
+        { kind: 'document', format: 'pdf', fileName: 'a.pdf', size: PDF.length, sha256Hex: await sha(PDF), pageCount: 1, existingSignatures: 0, hashAlgorithm: 'SHA-256', stamp: { visible: true, rect: [36, 36, 220, 60] } },
+        // No name from the page: marked unnamed, so the dialog says so instead of showing a placeholder.
+        { kind: 'document', format: 'xml', fileName: 'document.xml', size: 4, sha256Hex: await sha('<a/>'), profile: 'enveloped', hashAlgorithm: 'SHA-256', unnamed: true },
+        { kind: 'document', format: 'cms', fileName: 'data.bin', size: 1, sha256Hex: await sha('x'), hashAlgorithm: 'SHA-256', unnamed: true },
         { kind: 'hash', hashHex: '02'.repeat(32), hashAlgorithm: 'SHA-256' },
       ],
     });

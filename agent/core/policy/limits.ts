@@ -137,10 +137,10 @@ export class PromptLimiter {
     const now = this.clock.now().getTime();
     const window = this.recent.get(origin) ?? new RateWindow();
     if (!window.admits(now, this.options.promptsPerMinute)) {
-      throw new AgentError('RATE_LIMITED', 'Too many prompts from this site; wait a minute');
+      throw new AgentError('RATE_LIMITED', 'Trang web này đã mở quá nhiều hộp thoại; hãy đợi một phút. / Too many prompts from this site; wait a minute.');
     }
     if (access && !this.global.admits(now, this.globalLimit)) {
-      throw new AgentError('RATE_LIMITED', 'Too many prompts; wait a minute');
+      throw new AgentError('RATE_LIMITED', 'Có quá nhiều hộp thoại; hãy đợi một phút. / Too many prompts; wait a minute.');
     }
     this.recent.set(origin, window);
     window.record(now);

@@ -48,6 +48,18 @@ function normaliseUncached(raw: string): string | null {
   return normalised;
 }
 
+/**
+ * An Origin header exactly as browsers serialise it (lower case, no default port, no trailing slash), else null.
+ * Browsers never send `https://Portal.Example:443`; a client that does is not a browser, and is refused rather than
+ * taken for the approved portal (docs/protocol.md "Origins", docs/security.md T26). Policy entries keep the
+ * lenient {@link normaliseOrigin}. A trailing tab or space never reaches here: HTTP removes it (optional whitespace
+ * around a field value), so `Origin: https://portal.example<TAB>` is the same header as without it.
+ */
+export function headerOrigin(raw: string | null | undefined): string | null {
+  const origin = normaliseOrigin(raw);
+  return origin !== null && origin === raw ? origin : null;
+}
+
 /** True for origins browsers treat as secure contexts: https, and http on loopback names. */
 export function isSecureOrigin(origin: string): boolean {
   if (origin.startsWith('https://')) return true;

@@ -99,3 +99,15 @@ describe('OriginAccess', () => {
     expect(access.list().blocked).toEqual(['https://p.example']);
   });
 });
+
+describe('headerOrigin', () => {
+  it('accepts only the exact form browsers send; policy entries stay lenient', async () => {
+    const { headerOrigin } = await import('./origin-name.js');
+    expect(headerOrigin('https://portal.example.vn')).toBe('https://portal.example.vn');
+    expect(headerOrigin('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');
+    for (const bad of ['https://portal.example.vn:443', 'http://portal.example.vn:80', 'HTTPS://Portal.Example.VN', 'https://portal.example.vn/', 'https://portal.example.vn\t', ' https://portal.example.vn', 'https://portal.example.vn/x']) {
+      expect(headerOrigin(bad)).toBeNull();
+    }
+    expect(normaliseOrigin('https://portal.example.vn:443')).toBe('https://portal.example.vn');
+  });
+});

@@ -1,10 +1,10 @@
 // Who may talk to the agent: admin policy + the user's approvals/blocks + per-connection "allow once" grants.
 import type { Clock, ConnectionContext } from '../ports.js';
 import type { SettingsCell } from '../settings.js';
-import { isSecureOrigin, normaliseOrigin } from './origin-name.js';
+import { headerOrigin, isSecureOrigin, normaliseOrigin } from './origin-name.js';
 import type { Policy } from './policy.js';
 
-export { normaliseOrigin, isSecureOrigin };
+export { headerOrigin, normaliseOrigin, isSecureOrigin };
 
 /**
  * - `blocked`: refused (policy or user block, or not a valid origin at all). Upgrades and requests are refused.
@@ -117,4 +117,21 @@ export class OriginAccess {
     this.onceHttp.set(origin, now);
     return true;
   }
+}
+
+/**
+ * The origin gate every transport uses: the handshake header exactly as a browser sends it (headerOrigin), then the
+ * access class. One function so each composition root and test harness gate the same way.
+ */
+export function originGate(access: Pick<OriginAccess, 'classify'>, pairingAllowed?: () => boolean): {
+  normalise(raw: string): string | null;
+  classify(origin: string, connection?: ConnectionContext): ReturnType<OriginAccess['classify']>;
+  pairingAllowed?: () => boolean;
+} {
+  return {
+    normalise: (raw) => headerOrigin(raw),
+    classify: (o, connection) => access.classify(o, connection),
+    // With pairing off, an origin that is not allowed is refused at the door (docs/protocol.md).
+    ...(pairingAllowed ? { pairingAllowed } : {}),
+  };
 }

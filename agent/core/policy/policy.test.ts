@@ -9,15 +9,16 @@ describe('parsePolicy', () => {
     const r = parsePolicy(JSON.stringify({
       allowedOrigins: ['HTTPS://Portal.Example:443'], blockedOrigins: ['https://bad.example'], allowPairing: false,
       modules: [{ name: 'VNPT', path: '/usr/lib/vnpt.so' }, { name: 'Win', path: 'C:\\Windows\\System32\\x.dll' }, { name: 'NSS', path: '/usr/lib/libsoftokn3.so', libraryParameters: "configdir='sql:/x'" }],
-      plainPort: true, compat: { vnpt: false }, signing: { requirePinEveryTime: true, pinSessionMinutes: 10, allowHashOnly: false, revocationCheck: 'require', minRsaBits: 3072 },
+      plainPort: true, compat: { vnpt: false }, signing: { requirePinEveryTime: true, pinSessionMinutes: 10, allowHashOnly: false, revocationCheck: 'require', minRsaBits: 3072, sha1: 'refuse' },
       trust: { anchors: ['/etc/kyso/anchor.pem'], fetchPrivateAddresses: true },
       tsa: { url: 'http://tsa.example/tsr' }, language: 'en',
     }));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.policy.allowedOrigins).toEqual(['https://portal.example']);
-    expect(r.policy.signing).toEqual({ requirePinEveryTime: true, pinSessionMinutes: 10, allowHashOnly: false, revocationCheck: 'require', minRsaBits: 3072 });
+    expect(r.policy.signing).toEqual({ requirePinEveryTime: true, pinSessionMinutes: 10, allowHashOnly: false, revocationCheck: 'require', minRsaBits: 3072, sha1: 'refuse' });
     expect(r.policy.trust).toEqual({ anchors: ['/etc/kyso/anchor.pem'], fetchPrivateAddresses: true });
+    expect(parsePolicy('{"signing":{"sha1":"maybe"}}').ok).toBe(false);
     expect(r.policy.tsa).toEqual({ url: 'http://tsa.example/tsr' });
     expect(r.policy.compat.vnpt).toBe(false);
     expect(r.policy.modules[2]).toEqual({ name: 'NSS', path: '/usr/lib/libsoftokn3.so', libraryParameters: "configdir='sql:/x'" });

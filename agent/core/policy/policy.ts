@@ -4,6 +4,9 @@ import type { Lang } from '../ports.js';
 import { httpUrl } from '../protocol/schemas.js';
 import { normaliseOrigin } from './origin-name.js';
 
+/** What the agent does with SHA-1 (docs/admin.md, docs/security.md T26). */
+export type Sha1Policy = 'allow' | 'warn' | 'refuse';
+
 /** The admin policy of docs/admin.md, with every default filled in. Origins are normalised. */
 export interface Policy {
   allowedOrigins: string[];
@@ -20,12 +23,16 @@ export interface Policy {
     revocationCheck: RevocationCheck;
     /** Smallest RSA modulus accepted for signing (Circular 15/2025/TT-BKHCN: 2048). */
     minRsaBits: number;
+    /** SHA-1 signatures: allow (named, flagged legacy), warn (default: plus a warning), refuse (ALGORITHM_UNSUPPORTED). */
+    sha1: Sha1Policy;
   };
   tsa?: { url: string };
   /** Extra trust anchors (absolute paths of PEM/DER files) and whether URLs may point at private addresses. */
   trust: { anchors: string[]; fetchPrivateAddresses: boolean };
   /** Macro-enabled Office files (.docm/.xlsm/.pptm, VBA projects) may be signed only when allowed (T21). */
   office: { allowMacros: boolean };
+  /** Extra companion-extension IDs (an enterprise build) the native host accepts (docs/extension.md). */
+  extension: { ids: string[] };
   language: Lang;
 }
 
@@ -38,9 +45,10 @@ export const DEFAULT_POLICY: Readonly<Policy> = Object.freeze({
   modules: [],
   plainPort: false,
   compat: { vnpt: true },
-  signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true, revocationCheck: 'warn' as RevocationCheck, minRsaBits: 2048 },
+  signing: { requirePinEveryTime: false, pinSessionMinutes: 5, allowHashOnly: true, revocationCheck: 'warn' as RevocationCheck, minRsaBits: 2048, sha1: 'warn' as Sha1Policy },
   trust: { anchors: [], fetchPrivateAddresses: false },
   office: { allowMacros: false },
+  extension: { ids: [] },
   language: 'vi',
 });
 
@@ -77,6 +85,7 @@ export const policySchema = z.strictObject({
     allowHashOnly: z.boolean().optional(),
     revocationCheck: z.enum(['require', 'warn', 'off']).optional(),
     minRsaBits: z.number().int().min(1024).max(16384).optional(),
+    sha1: z.enum(['allow', 'warn', 'refuse']).optional(),
   }).optional(),
   tsa: z.strictObject({ url: httpUrl }).optional(),
   trust: z.strictObject({
@@ -84,6 +93,10 @@ export const policySchema = z.strictObject({
     fetchPrivateAddresses: z.boolean().optional(),
   }).optional(),
   office: z.strictObject({ allowMacros: z.boolean().optional() }).optional(),
+  // Chromium IDs are 32 letters a–p; Firefox add-on ids look like an e-mail address or a {GUID}.
+  extension: z.strictObject({
+    ids: z.array(z.string().regex(/^([a-p]{32}|[A-Za-z0-9._+-]{1,80}@[A-Za-z0-9.-]{1,80}|\{[0-9A-Fa-f-]{36}\})$/, 'not an extension id (32 letters a–p, or a Firefox add-on id)')).max(20).optional(),
+  }).optional(),
   language: z.enum(['vi', 'en']).optional(),
 });
 
@@ -149,9 +162,11 @@ export function parsePolicy(text: string): PolicyParseResult {
       allowHashOnly: p.signing?.allowHashOnly ?? d.signing.allowHashOnly,
       revocationCheck: p.signing?.revocationCheck ?? d.signing.revocationCheck,
       minRsaBits: p.signing?.minRsaBits ?? d.signing.minRsaBits,
+      sha1: p.signing?.sha1 ?? d.signing.sha1,
     },
     trust: { anchors: p.trust?.anchors ?? [], fetchPrivateAddresses: p.trust?.fetchPrivateAddresses ?? d.trust.fetchPrivateAddresses },
     office: { allowMacros: p.office?.allowMacros ?? d.office.allowMacros },
+    extension: { ids: [...(p.extension?.ids ?? [])] },
     language: p.language ?? d.language,
   };
   if (p.tsa) policy.tsa = { url: p.tsa.url };

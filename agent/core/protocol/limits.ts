@@ -20,8 +20,17 @@ export const MAX_JSON_VALUES = 200_000;
  * and session.requestAccess, too small to stall or fill the agent (THREATS T22).
  */
 export const MAX_UNAPPROVED_MESSAGE_BYTES = 8 * 1024;
-/** Bytes of unfinished messages and bodies all connections and listeners together may hold (THREATS T23). */
-export const MAX_INFLIGHT_BYTES = 512 * MiB;
+/**
+ * Bytes of unfinished messages and bodies all connections and listeners together may hold (THREATS T23): two
+ * maximum messages at once, plus small ones.
+ */
+export const MAX_INFLIGHT_BYTES = 256 * MiB;
+/**
+ * Working memory all document calls together may claim (decoded bytes × format factor, see
+ * document-budget.ts): one maximum XML (64 MiB × 5) or two maximum PDFs at once. With the in-flight budget and
+ * the agent's own ~150 MiB this keeps the agent under 1 GiB RSS (docs/security.md).
+ */
+export const MAX_DOCUMENT_WORK_BYTES = 512 * MiB;
 /** Prompts (access, picker, confirmation) one origin may open per minute. */
 export const PROMPTS_PER_MINUTE = 10;
 /** Prompts all origins together may open per minute (T6: many subdomains of one site). */

@@ -128,7 +128,7 @@ describe('sign.hash and the shared signing flow', () => {
   });
 
   it('policyForbidsHashOnly_isAccessDeniedWithDetail', async () => {
-    const { a, signHash } = setup({ policy: { signing: { allowHashOnly: false, requirePinEveryTime: false, pinSessionMinutes: 5 } } });
+    const { a, signHash } = setup({ policy: { signing: { allowHashOnly: false, requirePinEveryTime: false, pinSessionMinutes: 5, sha1: 'warn' } } });
     expect((await signHash()).error?.data).toMatchObject({ reason: 'ACCESS_DENIED', detail: 'policy signing.allowHashOnly is false' });
     expect(a.prompt.calls.confirmSigning).toBe(0);
   });
@@ -139,5 +139,21 @@ describe('sign.hash and the shared signing flow', () => {
     const r = await a.call(c, 'sign.hash', hashParams(ec.certId, { ecdsaFormat: 'raw' }));
     expect((r.result as { scheme: string }).scheme).toBe('ECDSA');
     expect(a.tokens.signRequests[0]).toMatchObject({ certId: ec.certId, hashAlgorithm: 'SHA-256', ecdsaFormat: 'raw' });
+  });
+
+  it('sha1_isNamedAndWarnedByDefault_allowedQuietly_orRefusedBeforeAnyDialog', async () => {
+    const sha1 = { hash: encodeBase64(new Uint8Array(20).fill(1)), hashAlgorithm: 'SHA-1' };
+    const warn = setup();
+    expect((await warn.signHash(sha1)).result).toMatchObject({ hashAlgorithm: 'SHA-1' });
+    expect(warn.a.prompt.confirmRequests[0]).toMatchObject({ legacyHash: 'warn', subject: { hashAlgorithm: 'SHA-1' } });
+    const allow = setup({ policy: { signing: { allowHashOnly: true, requirePinEveryTime: false, pinSessionMinutes: 5, sha1: 'allow' } } });
+    await allow.signHash(sha1);
+    expect(allow.a.prompt.confirmRequests[0]!.legacyHash).toBe('allow');
+    const refuse = setup({ policy: { signing: { allowHashOnly: true, requirePinEveryTime: false, pinSessionMinutes: 5, sha1: 'refuse' } } });
+    expect((await refuse.signHash(sha1)).error?.data).toMatchObject({ reason: 'ALGORITHM_UNSUPPORTED', detail: expect.stringContaining('signing.sha1') });
+    expect(refuse.a.prompt.calls.confirmSigning).toBe(0);
+    // SHA-256 never carries the legacy flag.
+    await warn.signHash();
+    expect(warn.a.prompt.confirmRequests[1]!.legacyHash).toBeUndefined();
   });
 });

@@ -58,28 +58,52 @@ export async function runSigning<T>(call: Call, cert: Cert, subject: SignSubject
   // Key strength and certificate status come before the dialog: a revoked certificate never reaches C_Sign (T20).
   const statusNotice = await checkBeforeSigning(call.deps, cert, ctx.signal);
   throwIfAborted(ctx.signal);
+  const legacyHash = sha1Decision(call, subject);
   slot.prompt();
   let contextPin: Uint8Array | null | undefined;
   let releaseLogin: (() => Promise<void>) | undefined;
+  let signed = false;
   try {
     const auth = await tokens.authState(cert.certId);
     if (auth.pinStatus === 'locked') throw new AgentError('PIN_LOCKED', 'The token PIN is locked', { pinStatus: 'locked' });
     releaseLogin = tokens.holdLogin?.(auth.tokenId);
-    contextPin = await confirmAndLogin(call, cert, subject, auth, statusNotice);
+    contextPin = await confirmAndLogin(call, cert, subject, auth, statusNotice, legacyHash);
     const beforeSign = (): void => throwIfAborted(ctx.signal);
     const signDigest = signDigestWith(tokens, cert, contextPin, { beforeSign, offThread: options.offThread === true });
-    return await work(approvedKey(tokens, cert, signDigest));
+    const result = await work(approvedKey(tokens, cert, signDigest));
+    signed = true;
+    return result;
   } finally {
     contextPin?.fill(0);
-    prompt.finish(ctx);
+    prompt.finish(ctx, signed ? 'done' : 'failed');
     if (releaseLogin) {
       await releaseLogin().catch((e: unknown) => logger.warn('signing.logout-failed', { detail: e instanceof Error ? e.message : String(e) }));
     }
   }
 }
 
+/** Every digest algorithm the subject would be signed with. */
+function hashAlgorithmsOf(subject: SignSubject): string[] {
+  if (subject.kind === 'batch') return (subject.items ?? []).flatMap(hashAlgorithmsOf);
+  return subject.hashAlgorithm ? [subject.hashAlgorithm] : [];
+}
+
+/**
+ * Policy `signing.sha1` for this subject, before any dialog: "refuse" answers ALGORITHM_UNSUPPORTED; "warn" and
+ * "allow" travel to the dialog, which names SHA-1 as legacy (docs/security.md T26). undefined: no SHA-1 here.
+ */
+function sha1Decision(call: Call, subject: SignSubject): 'warn' | 'allow' | undefined {
+  if (!hashAlgorithmsOf(subject).includes('SHA-1')) return undefined;
+  const rule = call.deps.policy.signing.sha1;
+  if (rule === 'refuse') throw new AgentError('ALGORITHM_UNSUPPORTED', 'SHA-1 is refused by policy', { detail: 'SHA-1 signatures are refused by the admin policy (signing.sha1)' });
+  call.deps.logger.warn('signing.sha1', { origin: call.origin, policy: rule });
+  return rule;
+}
+
 /** The dialog loop. Returns the context PIN for always-authenticate keys (null: PIN-pad), else undefined. */
-async function confirmAndLogin(call: Call, cert: Cert, subject: SignSubject, auth: AuthState, statusNotice?: StatusNotice): Promise<Uint8Array | null | undefined> {
+async function confirmAndLogin(
+  call: Call, cert: Cert, subject: SignSubject, auth: AuthState, statusNotice?: StatusNotice, legacyHash?: 'warn' | 'allow',
+): Promise<Uint8Array | null | undefined> {
   const { tokens, prompt } = call.deps;
   const pin: PinRequest = { required: auth.loginRequired || auth.alwaysAuthenticate, pinpad: auth.pinpad, pinStatus: auth.pinStatus };
   let lastError: AgentError | undefined;
@@ -88,6 +112,7 @@ async function confirmAndLogin(call: Call, cert: Cert, subject: SignSubject, aut
     throwIfAborted(call.promptContext.signal);
     const request: ConfirmRequest = { subject, certificate: cert, pin: { ...pin } };
     if (statusNotice) request.certificateStatus = statusNotice;
+    if (legacyHash) request.legacyHash = legacyHash;
     const answer = await prompt.confirmSigning(call.promptContext, request);
     if (!answer.approved) throw lastError ?? new AgentError('USER_CANCELLED', 'The user cancelled');
     const typed = answer.pin;

@@ -44,6 +44,10 @@ export interface StatusQuery {
    */
   purpose: 'token' | 'document';
   signal?: AbortSignal;
+  /** Skip the cache (the answer is still stored): long-term signatures need answers newer than the signature. */
+  fresh?: boolean;
+  /** Also fetch the CRLs when OCSP answered (long-term signatures embed both where the CA publishes both). */
+  allSources?: boolean;
 }
 
 /** Certificate status service. Never rejects for network or parse trouble: those come back as `unknown`. */

@@ -48,6 +48,8 @@ export interface TestAgentOptions {
   tokens?: FakeTokenOptions;
   prompt?: PromptScript;
   limits?: Partial<LimitOptions>;
+  /** Working memory document calls may claim at once (default MAX_DOCUMENT_WORK_BYTES). */
+  documentBudgetBytes?: number;
   /** A scripted certificate-status service (absent: none, every status is unknown). */
   status?: CertificateStatus;
 }
@@ -85,6 +87,7 @@ export function createTestAgent(options: TestAgentOptions = {}): TestAgent {
   const documents = new FakeDocuments();
   const dispatcher = createDispatcher({
     tokens, prompt, documents, access, policy, clock, logger, version: '0.1.0-test', ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.documentBudgetBytes !== undefined ? { documentBudgetBytes: options.documentBudgetBytes } : {}),
     ...(options.status ? { status: options.status } : {}),
   });
   let nextId = 1;

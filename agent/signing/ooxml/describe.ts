@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { AgentError } from '../../core/errors.js';
 import { descendants, elementChildren, textContent } from '../xmldsig/tree.js';
+import { buildManifest } from './manifest.js';
 import { contentTypeOf, openPackage, parsePartXml, readRelationships, resolveTarget, type OpcPackage, type Relationship } from './opc.js';
 import { ZipError, type ZipLimits } from './zip.js';
 
@@ -85,6 +86,8 @@ export function openOffice(bytes: Uint8Array, options: OfficeReadOptions): Opene
       macros,
       existingSignatures: countSignatures(pkg, rootRels.rels),
     };
+    // What the signature would cover must be workable now, not after the user approved (no digests yet).
+    buildManifest(pkg, null);
     if (kind === 'docx') description.preview = docxPreview(pkg, main);
     return { pkg, rootRels, main, description };
   } catch (e) {

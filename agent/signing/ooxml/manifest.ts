@@ -63,8 +63,11 @@ export function relationshipTransform(relsXml: Uint8Array, sourceIds: ReadonlySe
 
 const b64digest = (hash: HashAlgorithm, data: Uint8Array | string): string => createHash(NODE_HASH[hash]).update(data).digest('base64');
 
-/** The manifest of a new signature over `pkg`, sorted by part name as Office writes it. */
-export function buildManifest(pkg: OpcPackage, hash: HashAlgorithm): ManifestReference[] {
+/**
+ * The manifest of a new signature over `pkg`, sorted by part name as Office writes it. `hash` null: only checks
+ * that a signature can be made (targets inside the package, content types known) without digesting anything.
+ */
+export function buildManifest(pkg: OpcPackage, hash: HashAlgorithm | null): ManifestReference[] {
   const refs: ManifestReference[] = [];
   const digested = new Set<string>();
   for (const e of pkg.entries) {
@@ -86,11 +89,11 @@ export function buildManifest(pkg: OpcPackage, hash: HashAlgorithm): ManifestRef
       digested.add(key);
       const type = contentTypeOf(pkg, part.name);
       if (type === undefined) throw new ZipError(`part ${part.name.slice(0, 80)} has no content type`);
-      refs.push({ uri: `/${part.name}?ContentType=${type}`, digest: b64digest(hash, entryData(part)) });
+      refs.push({ uri: `/${part.name}?ContentType=${type}`, digest: hash ? b64digest(hash, entryData(part)) : '' });
     }
     if (ids.length === 0) continue;
-    const canonical = relationshipTransform(entryData(e), new Set(ids));
-    refs.push({ uri: `/${e.name}?ContentType=${RELS_CONTENT_TYPE}`, digest: b64digest(hash, canonical), sourceIds: ids });
+    const digest = hash ? b64digest(hash, relationshipTransform(entryData(e), new Set(ids))) : '';
+    refs.push({ uri: `/${e.name}?ContentType=${RELS_CONTENT_TYPE}`, digest, sourceIds: ids });
   }
   return refs.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
 }

@@ -118,4 +118,12 @@ describe('refusals', () => {
     const badCrc = writeZip(readZip(docx).map((e) => (e.name === 'word/document.xml' ? { ...e, crc: (e.crc + 1) >>> 0 } : e)));
     expect(refused(badCrc)).toMatch(/CRC/);
   });
+  it('a part first read while signing (styles) with a bad CRC is DOCUMENT_INVALID, not an internal error', async () => {
+    const badStyles = writeZip(readZip(docx).map((e) => (e.name === 'word/styles.xml' ? { ...e, crc: (e.crc + 1) >>> 0 } : e)));
+    await expect(signOffice(badStyles, opts(), rsa)).rejects.toMatchObject({ reason: 'DOCUMENT_INVALID', data: { detail: expect.stringMatching(/CRC/) } });
+  });
+  it('a relationship leading outside the package is refused before any dialog', () => {
+    const escape = makeDocx(['x'], { 'word/_rels/document.xml.rels': '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="../../../etc/passwd"/></Relationships>' });
+    expect(refused(escape)).toMatch(/outside the package/);
+  });
 });

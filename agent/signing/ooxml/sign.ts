@@ -12,11 +12,11 @@ import { ecdsaDerToRaw } from '../../asn1/index.js';
 import { canonicalize } from '../xmldsig/c14n.js';
 import { parseXml } from '../xmldsig/parse.js';
 import { attr, descendants, type XElement } from '../xmldsig/tree.js';
-import { openOffice, signatureParts, type OfficeReadOptions } from './describe.js';
+import { officeInvalid, openOffice, signatureParts, type OfficeReadOptions } from './describe.js';
 import { buildManifest } from './manifest.js';
 import { CONTENT_TYPES, RELS_NS, relsNameOf, type OpcPackage } from './opc.js';
 import { esc, signatureDocument, signatureObjects, signedInfo } from './signature-xml.js';
-import { entryData, newEntry, writeZip, type ZipEntry } from './zip.js';
+import { entryData, newEntry, writeZip, ZipError, type ZipEntry } from './zip.js';
 
 export interface OfficeSignOptions extends OfficeReadOptions {
   hashAlgorithm: HashAlgorithm;
@@ -101,7 +101,14 @@ async function signatureXml(pkg: OpcPackage, options: OfficeSignOptions, signer:
 /** Signs the package and returns the new package bytes. */
 export async function signOffice(document: Uint8Array, options: OfficeSignOptions, signer: DigestSigner): Promise<Uint8Array> {
   const { pkg, rootRels } = openOffice(document, options);
-  const xml = await signatureXml(pkg, options, signer);
+  let xml: string;
+  try {
+    xml = await signatureXml(pkg, options, signer);
+  } catch (e) {
+    // A part first read while digesting (bad CRC, sizes that lie) is as invalid as one read before the dialog.
+    if (e instanceof ZipError) throw officeInvalid(`gói Office bị hỏng / malformed package: ${e.message}`);
+    throw e;
+  }
   const when = options.signingTime;
   const utf8 = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
   const replaced = new Map<string, ZipEntry>();

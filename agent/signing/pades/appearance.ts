@@ -18,6 +18,17 @@ export interface AppearanceParams {
   text?: string | undefined;
   image?: Uint8Array | undefined;
   fontSize?: number | undefined;
+  /** '#RRGGBB'. */
+  textColor?: string | undefined;
+  /** White fill and thin border under/around the box (both default true). */
+  background?: boolean | undefined;
+  border?: boolean | undefined;
+  layout?: 'text' | 'image' | 'image-left' | 'image-top' | undefined;
+  organization?: string | undefined;
+  position?: string | undefined;
+  description?: string | undefined;
+  documentNumber?: string | undefined;
+  documentDate?: string | undefined;
 }
 
 const PAD = 2;
@@ -25,57 +36,82 @@ const LEADING = 1.2;
 const MAX_AUTO_SIZE = 12;
 const MIN_AUTO_SIZE = 3;
 
-/** `dd/MM/yyyy HH:mm` in Asia/Ho_Chi_Minh (UTC+7, no daylight saving). */
+/**
+ * `dd/MM/yyyy HH:mm:ss GMT+7` in Asia/Ho_Chi_Minh (UTC+7, no daylight saving): the zone is always shown, so a
+ * reader elsewhere does not take it for their own local time.
+ */
 export function vnDateTime(d: Date): string {
   const v = new Date(d.getTime() + 7 * 3600_000);
   const p = (n: number): string => String(n).padStart(2, '0');
-  return `${p(v.getUTCDate())}/${p(v.getUTCMonth() + 1)}/${v.getUTCFullYear()} ${p(v.getUTCHours())}:${p(v.getUTCMinutes())}`;
+  return `${p(v.getUTCDate())}/${p(v.getUTCMonth() + 1)}/${v.getUTCFullYear()} ${p(v.getUTCHours())}:${p(v.getUTCMinutes())}:${p(v.getUTCSeconds())} GMT+7`;
 }
 
-/** The lines shown: custom text, or `Ký bởi` / `Ngày ký` (+ reason, location). */
+/** The lines shown: custom text, or `Ký bởi` / organisation / position / `Ngày ký` (+ reason, location, stamps). */
 export function appearanceLines(p: AppearanceParams): string[] {
   if (p.text !== undefined) return p.text === '' ? [] : p.text.split(/\r?\n/);
-  const lines = [`Ký bởi: ${p.signer}`, `Ngày ký: ${vnDateTime(p.signingTime)}`];
+  const lines = [`Ký bởi: ${p.signer}`];
+  if (p.organization) lines.push(`Đơn vị: ${p.organization}`);
+  if (p.position) lines.push(`Chức vụ: ${p.position}`);
+  lines.push(`Ngày ký: ${vnDateTime(p.signingTime)}`);
   if (p.reason) lines.push(`Lý do: ${p.reason}`);
   if (p.location) lines.push(`Nơi ký: ${p.location}`);
+  if (p.description) lines.push(...p.description.split(/\r?\n/));
+  if (p.documentNumber) lines.push(`Số: ${p.documentNumber}`);
+  if (p.documentDate) lines.push(`Ngày văn bản: ${p.documentDate}`);
   return lines;
+}
+
+/** `r g b` (0..1) of '#RRGGBB'; black when absent or malformed. */
+function rgb(hex: string | undefined): string {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex ?? '');
+  if (!m) return '0 0 0';
+  return m.slice(1, 4).map((h) => fmt(parseInt(h, 16) / 255)).join(' ');
 }
 
 const fmt = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(3).replace(/0+$/, '').replace(/\.$/, ''));
 
 /** Writes the appearance XObject (and its font/image) into the update; returns its reference for /AP /N. */
 export async function buildAppearance(w: IncrementalWriter, p: AppearanceParams): Promise<PdfRef> {
-  const lines = appearanceLines(p);
+  const layout = p.layout ?? (p.image ? 'image-left' : 'text');
+  const lines = layout === 'image' ? [] : appearanceLines(p);
+  const image = layout === 'text' ? undefined : p.image;
   const resources = new PdfDict();
   const ops: string[] = [];
+  // Background and border first: on a busy page the box stays readable.
+  if (p.background !== false) ops.push(`1 1 1 rg 0 0 ${fmt(p.width)} ${fmt(p.height)} re f`);
+  if (p.border !== false) ops.push(`0.5 w 0.45 0.45 0.45 RG 0.25 0.25 ${fmt(p.width - 0.5)} ${fmt(p.height - 0.5)} re S`);
   let textX = PAD;
-  const textW = p.width - 2 * PAD;
-  let textAreaW = textW;
+  let textAreaW = p.width - 2 * PAD;
+  let textAreaH = p.height - 2 * PAD;
 
-  if (p.image) {
-    const img = embedImage(w, p.image);
+  if (image) {
+    const img = embedImage(w, image);
     resources.set('XObject', new PdfDict([['Im1', img.ref]]));
-    // Image only: the whole box; image + text: the left 40%.
-    const boxW = lines.length ? p.width * 0.4 - 2 * PAD : p.width - 2 * PAD;
-    const boxH = p.height - 2 * PAD;
+    // Image only: the whole box; image-left: the left 40 %; image-top: the upper 45 %.
+    const top = layout === 'image-top' && lines.length > 0;
+    const left = layout !== 'image-top' && lines.length > 0;
+    const boxW = left ? p.width * 0.4 - 2 * PAD : p.width - 2 * PAD;
+    const boxH = top ? p.height * 0.45 - 2 * PAD : p.height - 2 * PAD;
+    const boxY = top ? p.height * 0.55 + PAD : PAD;
     const s = Math.min(boxW / img.width, boxH / img.height);
     const iw = img.width * s, ih = img.height * s;
-    const ix = PAD + (boxW - iw) / 2, iy = PAD + (boxH - ih) / 2;
+    const ix = PAD + (boxW - iw) / 2, iy = boxY + (boxH - ih) / 2;
     ops.push(`q ${fmt(iw)} 0 0 ${fmt(ih)} ${fmt(ix)} ${fmt(iy)} cm /Im1 Do Q`);
-    if (lines.length) { textX = p.width * 0.4 + PAD; textAreaW = p.width * 0.6 - 2 * PAD; }
+    if (left) { textX = p.width * 0.4 + PAD; textAreaW = p.width * 0.6 - 2 * PAD; }
+    if (top) textAreaH = p.height * 0.55 - 2 * PAD;
   }
 
   if (lines.length) {
     const font = embedFont(w, lines);
     resources.set('Font', new PdfDict([['F1', font.ref]]));
     const widest = Math.max(...lines.map((l) => font.use.width(l)), 0.001);
-    const auto = Math.min(MAX_AUTO_SIZE, textAreaW / widest, (p.height - 2 * PAD) / (lines.length * LEADING));
+    const auto = Math.min(MAX_AUTO_SIZE, textAreaW / widest, textAreaH / (lines.length * LEADING));
     const size = p.fontSize && p.fontSize > 0 ? p.fontSize : Math.max(MIN_AUTO_SIZE, auto);
     const lead = size * LEADING;
     const blockH = lead * lines.length;
-    // Vertically centred block; first baseline one ascent below its top.
-    let y = (p.height + blockH) / 2 - font.use.ascent * size - (lead - size) / 2;
-    ops.push(`BT /F1 ${fmt(size)} Tf 0 0 0 rg`);
+    // Vertically centred block (in the text area); first baseline one ascent below its top.
+    let y = PAD + textAreaH / 2 + blockH / 2 - font.use.ascent * size - (lead - size) / 2;
+    ops.push(`BT /F1 ${fmt(size)} Tf ${rgb(p.textColor)} rg`);
     for (const line of lines) {
       ops.push(`1 0 0 1 ${fmt(textX)} ${fmt(y)} Tm <${font.use.encode(line)}> Tj`);
       y -= lead;

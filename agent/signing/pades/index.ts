@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Described, DigestSigner, DocumentDescription, PdfPlan, PdfSignOptions } from '../../core/ports.js';
 import { asInvalid, invalid, type PdfFile } from './document.js';
-import { pageCount, signedFields } from './pages.js';
+import { getPage, pageCount, signedFields } from './pages.js';
 import { MAX_INPUT, openForSigning, signPdf, signPdfFile } from './sign.js';
 
 export { signPdf } from './sign.js';
@@ -12,19 +12,30 @@ export { verifyPdf, type PdfSignatureReport } from './verify.js';
  * What the confirmation dialog shows: size, SHA-256 of the input, page count, existing signatures.
  * DOCUMENT_INVALID (with data.detail) for encrypted, truncated or unreadable files.
  */
-export async function describePdf(pdf: Uint8Array): Promise<Described<PdfPlan>> {
+export async function describePdf(pdf: Uint8Array, options: { stampPage?: number | 'last' } = {}): Promise<Described<PdfPlan>> {
   if (pdf.length > MAX_INPUT) throw invalid('tệp quá lớn / file too large');
   // The same checks as signing (permissions, damaged and signed), so refusals come before the dialog; the file
   // opened here is the one signed (the plan).
   const file = openForSigning(pdf);
   try {
+    const count = pageCount(file);
     const description: DocumentDescription = {
       size: pdf.length,
       sha256Hex: createHash('sha256').update(pdf).digest('hex'),
-      pageCount: pageCount(file),
+      pageCount: count,
       existingSignatures: signedFields(file).length,
     };
     if (file.repaired) description.repaired = file.repaired;
+    const wanted = options.stampPage === 'last' ? count : options.stampPage;
+    if (wanted !== undefined && Number.isInteger(wanted) && wanted >= 1 && wanted <= count) {
+      // The visible page: CropBox, turned by /Rotate (the stamp's rect is given in that orientation).
+      const pg = getPage(file, wanted - 1);
+      const [x0, y0, x1, y1] = pg.cropBox;
+      const w = Math.abs(x1 - x0);
+      const h = Math.abs(y1 - y0);
+      const turned = pg.rotate === 90 || pg.rotate === 270;
+      description.stampPage = { page: wanted, width: turned ? h : w, height: turned ? w : h };
+    }
     return { description, plan: new ParsedPdf(pdf, file) };
   } catch (e) {
     throw asInvalid(e);

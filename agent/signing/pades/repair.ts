@@ -42,13 +42,16 @@ export function scanObjects(buf: Uint8Array): Scanned {
     const nextTrailer = text.indexOf('trailer', pos);
     if (nextObj < 0 && nextTrailer < 0) break;
     if (nextTrailer >= 0 && (nextObj < 0 || nextTrailer < nextObj)) {
+      const l = new Lexer(buf, nextTrailer + 'trailer'.length);
       try {
-        const l = new Lexer(buf, nextTrailer + 'trailer'.length);
         const t = l.parseObject();
         if (t instanceof PdfDict) trailers.push(t);
         pos = l.pos;
       } catch {
-        pos = nextTrailer + 7;
+        // A failed parse counts, and the scan goes on where the lexer stopped: bytes it read (an unclosed string to
+        // the end of the file) are never read again, so hostile input stays linear (docs/security.md, T23).
+        failures++;
+        pos = Math.max(l.pos, nextTrailer + 7);
       }
       continue;
     }
@@ -59,8 +62,8 @@ export function scanObjects(buf: Uint8Array): Scanned {
     OBJ_HEAD.lastIndex = start;
     const m = OBJ_HEAD.exec(text);
     if (!m || m.index + m[0].length !== nextObj + 3) { pos = nextObj + 3; continue; }
+    const l = new Lexer(buf, start);
     try {
-      const l = new Lexer(buf, start);
       const got = l.parseIndirect();
       objects.set(got.num, { offset: start, gen: got.gen });
       if (objects.size > MAX_SCANNED) break;
@@ -73,7 +76,7 @@ export function scanObjects(buf: Uint8Array): Scanned {
       pos = Math.max(l.pos, nextObj + 3);
     } catch {
       failures++;
-      pos = nextObj + 3;
+      pos = Math.max(l.pos, nextObj + 3);
     }
   }
   const trailer = new PdfDict();

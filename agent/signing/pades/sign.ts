@@ -1,7 +1,8 @@
 // signPdf: one incremental update with signature dictionary, widget, AcroForm, and the CMS written into /Contents.
 import { createHash } from 'node:crypto';
 import { AgentError } from '../../core/errors.js';
-import type { DigestSigner, PdfSignOptions } from '../../core/ports.js';
+import type { DigestSigner, PdfAppearance, PdfSignOptions } from '../../core/ports.js';
+import type { HashAlgorithm } from '../../core/types.js';
 import { createCades } from '../cms/cades.js';
 import { NODE_HASH } from '../algorithms.js';
 import { buildAppearance } from './appearance.js';
@@ -11,9 +12,11 @@ import { getPage, listFields, pageCount, signedFields, type PageInfo } from './p
 import { rewriteFull } from './repair.js';
 import { IncrementalWriter } from './writer.js';
 
-const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
+export const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
 /** ByteRange numbers have at most 10 digits: files beyond this are refused long before (PAYLOAD_TOO_LARGE). */
 export const MAX_INPUT = 9_000_000_000;
+/** A widget per page for `pages: "all"` beyond this is not a signature box any more. */
+const MAX_WIDGET_PAGES = 2000;
 
 /** PDF date `D:YYYYMMDDHHmmSS+07'00'` in Vietnam time (the signer's local time for our users). */
 export function pdfDate(d: Date): string {
@@ -29,7 +32,7 @@ function contentsSize(signer: DigestSigner, timestamped: boolean): number {
   return 8192 + certLen + chainLen + (timestamped ? 6000 : 0);
 }
 
-function uniqueFieldName(existing: Set<string>, wanted: string | undefined): string {
+export function uniqueFieldName(existing: Set<string>, wanted: string | undefined): string {
   if (wanted) {
     if (existing.has(wanted)) throw new AgentError('INVALID_PARAMS', `Trường chữ ký "${wanted}" đã tồn tại / field name already used`, { detail: `fieldName already used: ${wanted}` });
     return wanted;
@@ -50,6 +53,23 @@ export function placeRect(page: PageInfo, rect: [number, number, number, number]
     default: x0 = u; x1 = u + w; y0 = v; y1 = v + h; matrix = [1, 0, 0, 1, 0, 0];
   }
   return { rect: [x0 + cx0, y0 + cy0, x1 + cx0, y1 + cy0], matrix };
+}
+
+/** The 1-based pages that get a widget: `pages` (listed or 'all'), else `page` (default 1). */
+function widgetPages(a: PdfAppearance, count: number): number[] {
+  const bad = (what: string): AgentError => new AgentError('INVALID_PARAMS', `Trang ${what} không tồn tại / no such page`, { detail: `appearance page out of range 1..${count}` });
+  if (a.pages === 'all') {
+    if (count > MAX_WIDGET_PAGES) throw new AgentError('INVALID_PARAMS', 'Quá nhiều trang / too many pages', { detail: `appearance.pages "all": more than ${MAX_WIDGET_PAGES} pages` });
+    return Array.from({ length: count }, (_, i) => i + 1);
+  }
+  if (a.pages) {
+    for (const n of a.pages) if (!Number.isInteger(n) || n < 1 || n > count) throw bad(String(n));
+    return [...new Set(a.pages)].sort((x, y) => x - y);
+  }
+  const wanted = a.page ?? 1;
+  const pageNo = wanted === 'last' ? count : wanted;
+  if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > count) throw bad(String(wanted));
+  return [pageNo];
 }
 
 /** Appends `item` to an array that may be direct (in `owner`) or indirect; records the rewrite in the writer. */
@@ -87,6 +107,55 @@ export function openForSigning(pdf: Uint8Array): PdfFile {
   return whole;
 }
 
+/** Writes the real /ByteRange over the placeholder of the signature dictionary at `sigOffset`; where /Contents is. */
+export function fillByteRange(out: Buffer, sigOffset: number, placeholderBytes: number): { contentsStart: number; contentsEnd: number } {
+  const brPos = out.indexOf(BYTE_RANGE_PLACEHOLDER, sigOffset, 'latin1');
+  const contentsStart = out.indexOf('<' + '0'.repeat(64), sigOffset, 'latin1');
+  if (brPos < 0 || contentsStart < 0) throw new Error('placeholder not found');
+  const contentsEnd = contentsStart + placeholderBytes * 2 + 2;
+  const br = `[0 ${contentsStart} ${contentsEnd} ${out.length - contentsEnd}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
+  if (br.length !== BYTE_RANGE_PLACEHOLDER.length) throw new Error('ByteRange does not fit');
+  out.write(br, brPos, 'latin1');
+  return { contentsStart, contentsEnd };
+}
+
+/** The digest over everything but /Contents (what a PDF signature or document timestamp covers). */
+export function byteRangeDigest(out: Buffer, contentsStart: number, contentsEnd: number, hashAlgorithm: HashAlgorithm): Uint8Array {
+  const hash = createHash(NODE_HASH[hashAlgorithm]);
+  hash.update(out.subarray(0, contentsStart));
+  hash.update(out.subarray(contentsEnd));
+  return new Uint8Array(hash.digest());
+}
+
+/** Adds an annotation to the page's /Annots: a direct array rewrites the page, an indirect one is rewritten itself. */
+function addToPageAnnots(file: PdfFile, w: IncrementalWriter, page: PageInfo, annotRef: PdfRef): void {
+  const pageDict = page.dict.clone();
+  appendToArray(file, w, pageDict, 'Annots', annotRef);
+  if (!(page.dict.get('Annots') instanceof PdfRef)) w.put(page.ref, pageDict);
+}
+
+/** Adds a signature field to the AcroForm's /Fields with SigFlags 3: indirect AcroForm rewritten, else the catalog. */
+function addSignatureField(file: PdfFile, w: IncrementalWriter, fieldRef: PdfRef): void {
+  const catalog = file.catalog.clone();
+  const acroEntry = catalog.get('AcroForm');
+  const acroOld = file.dict(acroEntry);
+  const acro = acroOld ? acroOld.clone() : new PdfDict();
+  appendToArray(file, w, acro, 'Fields', fieldRef);
+  acro.set('SigFlags', 3);
+  if (acroEntry instanceof PdfRef && acroOld) {
+    w.put(acroEntry, acro);
+  } else {
+    catalog.set('AcroForm', acro);
+    w.put(file.rootRef, catalog);
+  }
+}
+
+/** Hooks a new signature widget into the document: the page's /Annots and the AcroForm's /Fields. */
+export function attachSignatureWidget(file: PdfFile, w: IncrementalWriter, page: PageInfo, widgetRef: PdfRef): void {
+  addToPageAnnots(file, w, page, widgetRef);
+  addSignatureField(file, w, widgetRef);
+}
+
 /**
  * Signs a PDF with one incremental update. The input bytes are kept unchanged at the start of the output, so
  * earlier signatures stay valid.
@@ -114,17 +183,12 @@ export async function signPdfFile(file: PdfFile, options: PdfSignOptions, signer
   try {
     const count = pageCount(file);
     if (count < 1) throw invalid('tài liệu không có trang / document has no pages');
-    const wanted = appearance.page ?? 1;
-    const pageNo = wanted === 'last' ? count : wanted;
-    if (!Number.isInteger(pageNo) || pageNo < 1 || pageNo > count) {
-      throw new AgentError('INVALID_PARAMS', `Trang ${String(wanted)} không tồn tại / no such page`, { detail: `appearance.page out of range 1..${count}` });
-    }
-    const page = getPage(file, pageNo - 1);
+    const pageNos = widgetPages(appearance, count);
     const fields = listFields(file);
     const fieldName = uniqueFieldName(new Set(fields.map((f) => f.name)), options.fieldName);
 
     const sigRef = w.allocate();
-    const widgetRef = w.allocate();
+    const fieldRef = w.allocate();
     const sig = new PdfDict([
       ['Type', name('Sig')], ['Filter', name('Adobe.PPKLite')], ['SubFilter', name(subFilter)],
       ['ByteRange', new PdfRaw(BYTE_RANGE_PLACEHOLDER)],
@@ -137,65 +201,55 @@ export async function signPdfFile(file: PdfFile, options: PdfSignOptions, signer
     sig.set('Name', textString(signer.certificate.subject.commonName));
     w.put(sigRef, sig);
 
-    const widget = new PdfDict([
-      ['Type', name('Annot')], ['Subtype', name('Widget')], ['FT', name('Sig')], ['T', textString(fieldName)],
-      ['V', sigRef], ['F', 132], ['P', page.ref],
-    ]);
-    if (visible) {
-      const rect = appearance.rect ?? [36, 36, 220, 60];
-      if (!rect.every((n) => Number.isFinite(n)) || rect[2] <= 0 || rect[3] <= 0) {
-        throw new AgentError('INVALID_PARAMS', 'Khung chữ ký sai / bad appearance.rect', { detail: 'appearance.rect must be [x, y, width>0, height>0]' });
+    // The field is the signature's one widget, on the first page. Further pages (`pages`) show the same appearance
+    // as print-only, locked stamp annotations: validators (poppler) treat every widget of a signature field as a field
+    // of its own, unsigned, so one field with several widgets would not validate.
+    const field = new PdfDict([['Type', name('Annot')], ['Subtype', name('Widget')], ['FT', name('Sig')], ['T', textString(fieldName)], ['V', sigRef]]);
+    const annotRefs = pageNos.map((_, i) => (i === 0 ? fieldRef : w.allocate()));
+    const aps = new Map<number, PdfRef>();
+    for (const [i, pageNo] of pageNos.entries()) {
+      const page = getPage(file, pageNo - 1);
+      const annot = i === 0 ? field : new PdfDict([['Type', name('Annot')], ['Subtype', name('Stamp')], ['Contents', textString(`Chữ ký số / digital signature: ${fieldName}`)]]);
+      annot.set('F', 132).set('P', page.ref);
+      if (visible) {
+        const rect = appearance.rect ?? [36, 36, 220, 60];
+        if (!rect.every((n) => Number.isFinite(n)) || rect[2] <= 0 || rect[3] <= 0) {
+          throw new AgentError('INVALID_PARAMS', 'Khung chữ ký sai / bad appearance.rect', { detail: 'appearance.rect must be [x, y, width>0, height>0]' });
+        }
+        const placed = placeRect(page, rect);
+        annot.set('Rect', placed.rect);
+        // Pages of the same rotation share one appearance stream.
+        let stream = aps.get(page.rotate);
+        if (!stream) {
+          stream = await buildAppearance(w, {
+            width: rect[2], height: rect[3], matrix: placed.matrix, signer: appearance.signerName ?? signer.certificate.subject.commonName,
+            signingTime: options.signingTime, reason: options.reason, location: options.location,
+            text: appearance.text, image: appearance.image, fontSize: appearance.fontSize, textColor: appearance.textColor,
+            background: appearance.background, border: appearance.border, layout: appearance.layout,
+            organization: appearance.organization, position: appearance.position, description: appearance.description,
+            documentNumber: appearance.documentNumber, documentDate: appearance.documentDate,
+          });
+          aps.set(page.rotate, stream);
+        }
+        annot.set('AP', new PdfDict([['N', stream]]));
+      } else {
+        annot.set('Rect', [0, 0, 0, 0]);
       }
-      const placed = placeRect(page, rect);
-      widget.set('Rect', placed.rect);
-      const ap = await buildAppearance(w, {
-        width: rect[2], height: rect[3], matrix: placed.matrix, signer: signer.certificate.subject.commonName,
-        signingTime: options.signingTime, reason: options.reason, location: options.location,
-        text: appearance.text, image: appearance.image, fontSize: appearance.fontSize,
-      });
-      widget.set('AP', new PdfDict([['N', ap]]));
-    } else {
-      widget.set('Rect', [0, 0, 0, 0]);
+      if (i > 0) w.put(annotRefs[i]!, annot);
+      addToPageAnnots(file, w, page, annotRefs[i]!);
     }
-    w.put(widgetRef, widget);
-
-    // The page gets the widget in /Annots (direct array → page rewritten; indirect array → the array rewritten).
-    const pageDict = page.dict.clone();
-    appendToArray(file, w, pageDict, 'Annots', widgetRef);
-    if (!(page.dict.get('Annots') instanceof PdfRef)) w.put(page.ref, pageDict);
-
-    // AcroForm: indirect → rewrite it; direct or absent → rewrite the catalog.
-    const catalog = file.catalog.clone();
-    const acroEntry = catalog.get('AcroForm');
-    const acroOld = file.dict(acroEntry);
-    const acro = acroOld ? acroOld.clone() : new PdfDict();
-    appendToArray(file, w, acro, 'Fields', widgetRef);
-    acro.set('SigFlags', 3);
-    if (acroEntry instanceof PdfRef && acroOld) {
-      w.put(acroEntry, acro);
-    } else {
-      catalog.set('AcroForm', acro);
-      w.put(file.rootRef, catalog);
-    }
+    w.put(fieldRef, field);
+    addSignatureField(file, w, fieldRef);
 
     const built = w.build().out;
     out = built;
     const sigOffset = w.offsetOf(sigRef);
-    const brPos = out.indexOf(BYTE_RANGE_PLACEHOLDER, sigOffset, 'latin1');
-    contentsStart = out.indexOf('<' + '0'.repeat(64), sigOffset, 'latin1');
-    if (brPos < 0 || contentsStart < 0) throw new Error('placeholder not found');
-    contentsEnd = contentsStart + placeholderBytes * 2 + 2;
-    const br = `[0 ${contentsStart} ${contentsEnd} ${out.length - contentsEnd}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' ');
-    if (br.length !== BYTE_RANGE_PLACEHOLDER.length) throw new Error('ByteRange does not fit');
-    out.write(br, brPos, 'latin1');
+    ({ contentsStart, contentsEnd } = fillByteRange(out, sigOffset, placeholderBytes));
   } catch (e) {
     throw asInvalid(e);
   }
 
-  const hash = createHash(NODE_HASH[options.hashAlgorithm]);
-  hash.update(out.subarray(0, contentsStart));
-  hash.update(out.subarray(contentsEnd));
-  const digest = new Uint8Array(hash.digest());
+  const digest = byteRangeDigest(out, contentsStart, contentsEnd, options.hashAlgorithm);
 
   const pades = subFilter === 'ETSI.CAdES.detached';
   const cms = await createCades(

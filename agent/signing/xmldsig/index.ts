@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { Described, DigestSigner, XmlPlan, XmlSignOptions } from '../../core/ports.js';
 import { parseXml } from './parse.js';
 import { planSignature, signPlannedXml, signXml, type XmlSignaturePlan } from './sign.js';
+import { summarizeXml } from './summary.js';
 
 export { signXml, vietnamDateTime } from './sign.js';
 export { canonicalize, type C14nOptions } from './c14n.js';
@@ -15,8 +16,11 @@ export { parseXml, assertNoDtd } from './parse.js';
  * ~20× their input, cost more in garbage collection than a second parse).
  */
 export async function describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<Described<XmlPlan>> {
-  const signature = planSignature(parseXml(xml).doc, options);
-  return { description: { size: xml.length, sha256Hex: createHash('sha256').update(xml).digest('hex') }, plan: new PlannedXml(xml, options, signature) };
+  const { doc } = parseXml(xml);
+  // The summary reads the document before the plan adds containers to the tree.
+  const summary = summarizeXml(doc, xml.length, options);
+  const signature = planSignature(doc, options);
+  return { description: { size: xml.length, sha256Hex: createHash('sha256').update(xml).digest('hex'), summary }, plan: new PlannedXml(xml, options, signature) };
 }
 
 /** The plan describeXml hands to signing: the bytes and options it planned for, and the signature's document part. */

@@ -1,7 +1,7 @@
 // Where each XML profile signs and puts the Signature: generic enveloped, Vietnamese e-invoice, HTKK tax declaration.
 import { AgentError } from '../../core/errors.js';
 import type { XmlSignOptions } from '../../core/ports.js';
-import { append, attr, descendants, elementChildren, inScope, newElement, type XDocument, type XElement } from './tree.js';
+import { append, attr, descendants, elementChildren, inScope, newElement, textContent, type XDocument, type XElement } from './tree.js';
 
 /** Attributes accepted as element identifiers (bare-name XPointer targets). */
 export const ID_ATTRIBUTES = ['Id', 'ID', 'id'] as const;
@@ -16,6 +16,8 @@ export interface Placement {
   defaultSignatureId?: string;
   /** The profile adds a signed SigningTime object (e-invoice). */
   signingTimeObject: boolean;
+  /** A parsed placeholder child of `parent` the Signature replaces (tax: an empty Signature in CKyDTu). */
+  replace?: XElement;
 }
 
 export function idOf(el: XElement): string | null {
@@ -53,6 +55,15 @@ function ensureChild(parent: XElement, name: string, first = false): XElement {
   return created;
 }
 
+/**
+ * HTKK exports may carry an empty `<Signature/>` (or one with an empty SignatureValue) in CKyDTu as a placeholder:
+ * ours takes its place, since verifiers take the first Signature. Real signatures stay.
+ */
+function emptySignature(parent: XElement): XElement | undefined {
+  return elementChildren(parent).find((e) => e.localName === 'Signature' && e.src
+    && descendants(e).filter((d) => d.localName === 'SignatureValue').every((v) => textContent(v).trim() === ''));
+}
+
 /** Resolves the profile of `options` on `doc`, creating the e-invoice DSCKS/NBan or tax CKyDTu when absent. */
 export function placeSignature(doc: XDocument, options: XmlSignOptions): Placement {
   switch (options.profile) {
@@ -85,7 +96,9 @@ export function placeSignature(doc: XDocument, options: XmlSignOptions): Placeme
       const id = attr(decl, 'id') || idOf(decl);
       if (!id) throw invalid('<HSoKhaiThue> has no id attribute');
       findById(doc, id);
-      return { target: { element: decl, id }, parent: ensureChild(root, 'CKyDTu'), signingTimeObject: false };
+      const cky = ensureChild(root, 'CKyDTu');
+      const placeholder = emptySignature(cky);
+      return { target: { element: decl, id }, parent: cky, signingTimeObject: false, ...(placeholder ? { replace: placeholder } : {}) };
     }
     default:
       throw new AgentError('INVALID_PARAMS', 'Unknown XML profile', { detail: `profile ${String((options as { profile: unknown }).profile)}` });

@@ -16,9 +16,12 @@ import { append, attr, descendants, ELEMENT, inScope, newElement, serialize, ser
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
 
-/** Vietnam local time (UTC+7, no DST) as xs:dateTime without zone, the form e-invoice validators expect. */
+/**
+ * Vietnam local time (UTC+7, no DST) as xs:dateTime with its offset, `2025-03-20T10:04:05+07:00`: the local clock
+ * time e-invoice validators show, and a zone so no reader takes it for UTC or their own time.
+ */
 export function vietnamDateTime(d: Date): string {
-  return new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 19);
+  return `${new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 19)}+07:00`;
 }
 
 const ds = (name: string, attrs: Record<string, string> = {}, ...children: (XElement | string)[]): XElement => newElement(name, DSIG_NS, attrs, children);
@@ -113,11 +116,16 @@ export function planSignature(doc: XDocument, options: XmlSignOptions): XmlSigna
   }
   // A stand-in where the Signature goes: excluded from the digest like the Signature, spliced around like it.
   const hole = ds('Signature');
-  append(placement.parent, hole);
+  const kids = placement.parent.children;
+  const at = placement.replace ? kids.indexOf(placement.replace) : -1;
+  if (at >= 0) kids.splice(at, 1, hole);
+  else append(placement.parent, hole);
   // Same-document references never carry comments (XMLDSig §4.3.3.3), whatever the transform says.
   const canonical = canonicalize(placement.target ? placement.target.element : doc, { exclusive, withComments: false, exclude: hole });
-  const [head, tail] = spliceParts(doc, hole);
-  placement.parent.children.pop();
+  const src = at >= 0 ? placement.replace!.src! : undefined;
+  const [head, tail] = src ? [doc.text.slice(0, src.start), doc.text.slice(src.end)] : spliceParts(doc, hole);
+  if (at >= 0) kids.splice(at, 1, placement.replace!);
+  else kids.pop();
   return {
     head, tail, anchor: standIn(placement.parent), targetId: placement.target?.id ?? null,
     digest: digestB64(canonical, hash), signatureId, signingTimeObject, idConflict,

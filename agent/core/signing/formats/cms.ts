@@ -15,7 +15,7 @@ export const cmsFormat: SignFormat<'cms'> = async (p, call) => {
   } else {
     const data = p.data!;
     input = { data };
-    subject = { kind: 'document', format: 'cms', fileName: p.fileName ?? 'data.bin', size: data.length, sha256Hex: await sha256Hex(data) };
+    subject = { kind: 'document', format: 'cms', fileName: p.fileName ?? 'data.bin', size: data.length, sha256Hex: await sha256Hex(data), hashAlgorithm, ...(p.fileName === undefined ? { unnamed: true as const } : {}) };
   }
   return {
     kind: 'cms',

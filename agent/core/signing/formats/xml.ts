@@ -26,8 +26,10 @@ export const xmlFormat: SignFormat<'xml'> = async (p, call) => {
   const { description, plan } = await describing(call, 'xml', () => call.deps.documents.describeXml(p.xml, options));
   const subject: ItemSubject = {
     kind: 'document', format: 'xml', fileName: p.fileName ?? 'document.xml', size: description.size, sha256Hex: description.sha256Hex, profile: p.profile,
+    hashAlgorithm: options.hashAlgorithm, ...(p.fileName === undefined ? { unnamed: true as const } : {}),
   };
   if (description.existingSignatures !== undefined) subject.existingSignatures = description.existingSignatures;
+  if (description.summary !== undefined) subject.summary = description.summary;
   return {
     kind: 'xml',
     subject,

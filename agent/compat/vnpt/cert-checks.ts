@@ -1,0 +1,70 @@
+// The certificate checks of the plugin (ValidateCertificate, CheckValidTime, CheckOCSP, CheckCRL, by serial or
+// base64): a small port the composition root fills (with the agent's certificate-status service: chain to the trust
+// anchors, OCSP, CRL), and the mapping of its verdicts to the plugin codes.
+import { CERT } from './codes.js';
+import { parseVnptTime } from './pdf-options.js';
+
+/** What a check can conclude. `revocationUnknown`: no OCSP/CRL answer could be had (the plugin's code 6). */
+export type CertVerdict = 'valid' | 'expired' | 'notYetValid' | 'revoked' | 'untrusted' | 'revocationUnknown' | 'unreadable' | 'issuerUnknown';
+
+/** Where a revocation check should look. Page-supplied URLs are never fetched (THREATS: SSRF); a page's CRL is data. */
+export type RevocationSource = { via: 'ocsp' } | { via: 'crl'; crl?: Uint8Array };
+
+/**
+ * Whose certificate: `token` — one of the user's tokens (named by serial); `document` — base64 the page handed over,
+ * whose URLs may be fetched only once its chain reaches a trusted anchor (SSRF guard).
+ */
+export type CertPurpose = 'token' | 'document';
+
+/** The port. Every method resolves (never rejects) for a certificate it cannot read: `unreadable`. */
+export interface CertificateChecks {
+  /** The validity period only, at `at` (CheckValidTime). */
+  validity(der: Uint8Array, at: Date): Promise<CertVerdict>;
+  /** Everything the agent's policy checks before trusting a signer (ValidateCertificate): period, chain, revocation. */
+  validate(der: Uint8Array, at: Date, purpose: CertPurpose): Promise<CertVerdict>;
+  /** Chain, then revocation through one source (CheckOCSP / CheckCRL). */
+  revocation(der: Uint8Array, at: Date, source: RevocationSource, purpose: CertPurpose): Promise<CertVerdict>;
+}
+
+const CODE: Record<CertVerdict, number> = {
+  valid: CERT.VALID,
+  expired: CERT.EXPIRED,
+  notYetValid: CERT.NOT_YET_VALID,
+  revoked: CERT.REVOKED,
+  untrusted: CERT.UNTRUSTED,
+  revocationUnknown: CERT.REVOCATION_UNKNOWN,
+  unreadable: CERT.CERTIFICATE_UNREADABLE,
+  issuerUnknown: CERT.ISSUER_UNKNOWN,
+};
+
+export function certCode(v: CertVerdict): number {
+  return CODE[v];
+}
+
+export type CheckKind = 'validate' | 'validity' | 'ocsp' | 'crl';
+
+/** `timeCheck` as the portals send it ("dd/MM/yyyy HH:mm:ss", "HH:mm:ss dd/MM/yyyy", ISO), empty → now. */
+export function checkTime(text: string | undefined, now: Date): Date | null {
+  if (!text || text.trim() === '' || text === 'null' || text === 'undefined') return now;
+  const vn = parseVnptTime(text);
+  if (vn) return vn;
+  const iso = /^\d{4}-\d{2}-\d{2}/.test(text) ? new Date(text) : null;
+  return iso && Number.isFinite(iso.getTime()) ? iso : null;
+}
+
+/**
+ * Runs one check and answers the plugin's bare number as text. `der` null: the serial matched no certificate of
+ * the tokens, or the base64 was not a certificate (code 8, as the plugin answers it).
+ */
+export async function runCheck(checks: CertificateChecks, kind: CheckKind, der: Uint8Array | null, at: Date | null, purpose: CertPurpose, crl?: Uint8Array): Promise<string> {
+  if (der === null) return String(CERT.CERTIFICATE_UNREADABLE);
+  if (at === null) return String(CERT.ERROR);
+  try {
+    const verdict = kind === 'validity' ? await checks.validity(der, at)
+      : kind === 'validate' ? await checks.validate(der, at, purpose)
+        : await checks.revocation(der, at, kind === 'ocsp' ? { via: 'ocsp' } : crl ? { via: 'crl', crl } : { via: 'crl' }, purpose);
+    return String(certCode(verdict));
+  } catch {
+    return String(CERT.ERROR);
+  }
+}

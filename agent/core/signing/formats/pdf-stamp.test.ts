@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { describeStamp, stampGeometry } from './pdf-stamp.js';
+
+const A4: [number, number] = [595, 842];
+const desc = { size: 1, sha256Hex: '00', stampPage: { page: 1, width: 595, height: 842 } };
+
+describe('the PDF stamp as the dialog describes it', () => {
+  it('measures the share of the page covered and whether the stamp leaves the page', () => {
+    expect(stampGeometry([36, 36, 220, 60], A4)).toEqual({ coverage: (220 * 60) / (595 * 842), offPage: false });
+    expect(stampGeometry([0, 0, 595, 842], A4)).toEqual({ coverage: 1, offPage: false });
+    expect(stampGeometry([500, 800, 200, 100], A4).offPage).toBe(true);
+    expect(stampGeometry([-5000, -5000, 10, 10], A4)).toEqual({ coverage: 0, offPage: true });
+  });
+
+  it('carries text, image preview, reason, location; invisible signatures keep reason and location', () => {
+    const png = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 1, 2);
+    const s = describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', reason: 'Duyệt', location: 'Hà Nội', appearance: { text: 'AMOUNT: 1,000,000,000 VND', image: png, rect: [0, 0, 595, 842] } } as never, desc);
+    expect(s).toMatchObject({ visible: true, page: 1, pageSize: [595, 842], text: 'AMOUNT: 1,000,000,000 VND', reason: 'Duyệt', location: 'Hà Nội', coverage: 1, offPage: false });
+    expect(s.image).toMatch(/^data:image\/png;base64,/);
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', reason: 'R', appearance: { visible: false } } as never, { size: 1, sha256Hex: '00' })).toEqual({ visible: false, reason: 'R' });
+    // No rect from the site: the agent's default box, small and on the page.
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf' } as never, desc)).toMatchObject({ rect: [36, 36, 220, 60], offPage: false });
+  });
+});

@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MAX_SOCKET_PATH, channelLocation } from './channel-path.js';
+import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, allowedCallers, extensionIds } from './extension-ids.js';
+import { FrameDecoder, FrameTooLarge, encodeFrame } from './framing.js';
+import { allowedCaller } from './native-host.js';
+import { hostManifest, launcher, manifestPath, windowsRegistry } from './registration.js';
+
+const root = join(import.meta.dirname, '..', '..');
+
+describe('native-messaging framing', () => {
+  it('decodes frames split anywhere, little-endian length', () => {
+    const bytes = Buffer.concat([encodeFrame('{"a":1}'), encodeFrame('{"b":"đ"}')]);
+    expect(bytes.readUInt32LE(0)).toBe(7);
+    const d = new FrameDecoder(1024);
+    const out: string[] = [];
+    for (const b of bytes) out.push(...d.push(Buffer.from([b])));
+    expect(out).toEqual(['{"a":1}', '{"b":"đ"}']);
+    expect(d.pending()).toBe(0);
+  });
+
+  it('refuses a declared length above the cap before buffering its body', () => {
+    const head = Buffer.alloc(4);
+    head.writeUInt32LE(2048, 0);
+    expect(() => new FrameDecoder(1024).push(head)).toThrow(FrameTooLarge);
+  });
+});
+
+describe('extension IDs', () => {
+  it('the recorded Chromium ID is the one the manifest key gives, and ids.json agrees', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'extension', 'manifest.json'), 'utf8')) as { key: string };
+    const hex = createHash('sha256').update(Buffer.from(manifest.key, 'base64')).digest('hex').slice(0, 32);
+    const id = [...hex].map((c) => String.fromCharCode(97 + Number.parseInt(c, 16))).join('');
+    expect(id).toBe(CHROMIUM_EXTENSION_ID);
+    expect(JSON.parse(readFileSync(join(root, 'extension', 'ids.json'), 'utf8'))).toEqual({ chromium: CHROMIUM_EXTENSION_ID, firefox: FIREFOX_EXTENSION_ID });
+  });
+
+  it('policy IDs join ours by kind; the host accepts exactly those callers', () => {
+    const enterprise = 'abcdefghijklmnopabcdefghijklmnop';
+    expect(extensionIds([enterprise, 'signer@corp.vn'])).toEqual({ chromium: [CHROMIUM_EXTENSION_ID, enterprise], firefox: [FIREFOX_EXTENSION_ID, 'signer@corp.vn'] });
+    const callers = allowedCallers([enterprise]);
+    expect(allowedCaller([`chrome-extension://${CHROMIUM_EXTENSION_ID}/`], callers)).not.toBeNull();
+    expect(allowedCaller(['/path/to/manifest.json', FIREFOX_EXTENSION_ID], callers)).toBe(FIREFOX_EXTENSION_ID);
+    expect(allowedCaller([`chrome-extension://${enterprise}/`, '--parent-window=0'], callers)).not.toBeNull();
+    expect(allowedCaller(['chrome-extension://aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/'], callers)).toBeNull();
+    expect(allowedCaller([], callers)).toBeNull();
+  });
+});
+
+describe('host registration builders', () => {
+  const ids = { chromium: [CHROMIUM_EXTENSION_ID], firefox: [FIREFOX_EXTENSION_ID] };
+  it('Linux and macOS per-user manifest paths', () => {
+    expect(manifestPath('chrome', 'linux', '/home/an', '/d')).toBe('/home/an/.config/google-chrome/NativeMessagingHosts/vn.kyso.agent.json');
+    expect(manifestPath('chromium', 'linux', '/home/an', '/d')).toBe('/home/an/.config/chromium/NativeMessagingHosts/vn.kyso.agent.json');
+    expect(manifestPath('edge', 'linux', '/home/an', '/d')).toBe('/home/an/.config/microsoft-edge/NativeMessagingHosts/vn.kyso.agent.json');
+    expect(manifestPath('brave', 'linux', '/home/an', '/d')).toBe('/home/an/.config/BraveSoftware/Brave-Browser/NativeMessagingHosts/vn.kyso.agent.json');
+    expect(manifestPath('firefox', 'linux', '/home/an', '/d')).toBe('/home/an/.mozilla/native-messaging-hosts/vn.kyso.agent.json');
+    expect(manifestPath('chrome', 'darwin', '/Users/an', '/d')).toBe('/Users/an/Library/Application Support/Google/Chrome/NativeMessagingHosts/vn.kyso.agent.json');
+    expect(manifestPath('edge', 'darwin', '/Users/an', '/d')).toBe('/Users/an/Library/Application Support/Microsoft Edge/NativeMessagingHosts/vn.kyso.agent.json');
+    expect(manifestPath('firefox', 'darwin', '/Users/an', '/d')).toBe('/Users/an/Library/Application Support/Mozilla/NativeMessagingHosts/vn.kyso.agent.json');
+    expect(manifestPath('chromium', 'linux', '/home/an', '/d', '/tmp/profile')).toBe('/tmp/profile/NativeMessagingHosts/vn.kyso.agent.json');
+  });
+
+  it('Windows: manifests in the data dir, HKCU keys by reg.exe', () => {
+    expect(manifestPath('edge', 'win32', 'C:\\Users\\an', 'C:\\Users\\an\\AppData\\Roaming\\kyso-agent')).toBe('C:\\Users\\an\\AppData\\Roaming\\kyso-agent\\native-host\\vn.kyso.agent.edge.json');
+    expect(windowsRegistry.add('chrome', 'C:\\m.json')).toEqual({ cmd: 'reg', args: ['add', 'HKCU\\Software\\Google\\Chrome\\NativeMessagingHosts\\vn.kyso.agent', '/ve', '/t', 'REG_SZ', '/d', 'C:\\m.json', '/f'] });
+    expect(windowsRegistry.remove('firefox')).toEqual({ cmd: 'reg', args: ['delete', 'HKCU\\Software\\Mozilla\\NativeMessagingHosts\\vn.kyso.agent', '/f'] });
+    expect(windowsRegistry.query('edge')).toEqual({ cmd: 'reg', args: ['query', 'HKCU\\Software\\Microsoft\\Edge\\NativeMessagingHosts\\vn.kyso.agent', '/ve'] });
+    expect(windowsRegistry.key('brave')).toBe('HKCU\\Software\\BraveSoftware\\Brave-Browser\\NativeMessagingHosts\\vn.kyso.agent');
+    expect(windowsRegistry.key('chromium')).toBe('HKCU\\Software\\Chromium\\NativeMessagingHosts\\vn.kyso.agent');
+    expect(launcher('win32', 'C:\\d', ['C:\\node.exe', 'C:\\k\\bin\\kyso-agent.mjs']).text).toBe('@echo off\r\n"C:\\node.exe" "C:\\k\\bin\\kyso-agent.mjs" native-host %*\r\n');
+  });
+
+  it('manifests list only our IDs: origins for Chromium, add-on ids for Firefox', () => {
+    expect(hostManifest('chrome', '/l', ids)).toEqual({ name: 'vn.kyso.agent', description: 'kyso-agent native messaging host', path: '/l', type: 'stdio', allowed_origins: [`chrome-extension://${CHROMIUM_EXTENSION_ID}/`] });
+    expect(hostManifest('firefox', '/l', ids)).toEqual({ name: 'vn.kyso.agent', description: 'kyso-agent native messaging host', path: '/l', type: 'stdio', allowed_extensions: [FIREFOX_EXTENSION_ID] });
+    const l = launcher('linux', '/d', ["/opt/no'de", '/k/bin/kyso-agent.mjs']);
+    expect(l).toEqual({ path: '/d/native-host/kyso-agent-native-host', text: "#!/bin/sh\nexec '/opt/no'\\''de' '/k/bin/kyso-agent.mjs' native-host \"$@\"\n", mode: 0o700 });
+    expect(launcher('win32', 'C:\\d', ['C:\\Program Files\\kyso-agent\\kyso-agent.exe', '--cli']).text).toBe('@echo off\r\n"C:\\Program Files\\kyso-agent\\kyso-agent.exe" "--cli" native-host %*\r\n');
+  });
+});
+
+describe('channel location', () => {
+  it('socket in <data>/run, a private /tmp folder when too long, a per-user pipe on Windows', () => {
+    expect(channelLocation('/home/an/.local/share/kyso-agent', 'linux')).toMatchObject({ path: '/home/an/.local/share/kyso-agent/run/relay.sock', dir: '/home/an/.local/share/kyso-agent/run' });
+    const deep = `/home/an/${'x'.repeat(120)}`;
+    const l = channelLocation(deep, 'linux', { uid: 1000, name: 'an' });
+    expect(l.path.length).toBeLessThanOrEqual(MAX_SOCKET_PATH);
+    expect(l.path).toMatch(/^\/tmp\/kyso-agent-1000-[0-9a-f]{16}\/relay\.sock$/);
+    expect(l.keyFile).toBe(`${deep}/run/relay.key`);
+    const a = channelLocation('C:\\Users\\an\\AppData\\Roaming\\kyso-agent', 'win32', { uid: -1, name: 'an' });
+    const b = channelLocation('C:\\Users\\binh\\AppData\\Roaming\\kyso-agent', 'win32', { uid: -1, name: 'binh' });
+    expect(a.path).toMatch(/^\\\\\.\\pipe\\kyso-agent-relay-[0-9a-f]{16}$/);
+    expect(a.path).not.toBe(b.path);
+    expect(a.dir).toBeNull();
+  });
+});

@@ -1,0 +1,105 @@
+// The visible signature over a busy page: white background and thin border by default (off on request), the
+// signing time with its zone, the portal options (organisation, position, stamps, layouts, colour) and a box on
+// every page or on listed pages. Checked by rendering with pdftoppm and by the three validators.
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PDFDocument, rgb } from 'pdf-lib';
+import { describe, expect, it } from 'vitest';
+import type { PdfSignOptions } from '../../agent/core/ports.js';
+import { signPdf } from '../../agent/signing/pades/index.js';
+import { fixtureSigner, tool, workDir } from '../signing/helpers.js';
+import { makePng } from '../signing/pdf-fixtures/make.js';
+import { expectValidPdf } from '../signing/validate-pdf.js';
+
+const execFileP = promisify(execFile);
+const base: PdfSignOptions = { fileName: 'cong-van.pdf', hashAlgorithm: 'SHA-256', level: 'B-B', signingTime: new Date('2026-03-04T05:06:07Z') };
+
+/** Pages filled black: any white pixel inside the box is the signature's background. */
+async function blackPages(n: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  for (let i = 0; i < n; i++) doc.addPage([400, 300]).drawRectangle({ x: 0, y: 0, width: 400, height: 300, color: rgb(0, 0, 0) });
+  return doc.save({ useObjectStreams: false });
+}
+
+/** RGB at visible point (x, y) from the lower-left of each page (72 dpi). */
+async function pixels(pdf: Uint8Array, points: Array<[number, number]>): Promise<Array<Array<[number, number, number]>>> {
+  const w = await workDir('appearance');
+  try {
+    await execFileP('pdftoppm', ['-r', '72', await w.write('s.pdf', pdf), join(w.dir, 'p')]);
+    const files = (await readdir(w.dir)).filter((f) => f.endsWith('.ppm')).sort();
+    const out: Array<Array<[number, number, number]>> = [];
+    for (const f of files) {
+      const img = await readFile(join(w.dir, f));
+      const h = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(img.subarray(0, 40).toString('latin1'))!;
+      const [width, height] = [Number(h[1]), Number(h[2])];
+      out.push(points.map(([x, y]) => {
+        const o = h[0].length + ((height - 1 - y) * width + x) * 3;
+        return [img[o]!, img[o + 1]!, img[o + 2]!];
+      }));
+    }
+    return out;
+  } finally {
+    await w.cleanup();
+  }
+}
+
+async function text(pdf: Uint8Array): Promise<string> {
+  const w = await workDir('appearance');
+  const t = await tool('pdftotext', ['-enc', 'UTF-8', await w.write('t.pdf', pdf), '-']);
+  await w.cleanup();
+  return Buffer.from(t.out, 'latin1').toString('utf8');
+}
+
+describe('visible signature appearance', () => {
+  it('default_whiteBackgroundGreyBorder_timeWithZone', async () => {
+    const out = await signPdf(await blackPages(1), { ...base, appearance: { rect: [50, 50, 300, 120] } }, fixtureSigner('citizen'));
+    await expectValidPdf(out, 1);
+    // Inside, right edge (no text there): white. On the border line: grey. Outside: the black page.
+    const [inside, border, outside] = (await pixels(out, [[345, 60], [50, 100], [30, 30]]))[0]!;
+    expect(inside).toEqual([255, 255, 255]);
+    expect(border![0]).toBeGreaterThan(60);
+    expect(border![0]).toBeLessThan(230);
+    expect(outside).toEqual([0, 0, 0]);
+    expect(await text(out)).toContain('Ngày ký: 04/03/2026 12:06:07 GMT+7');
+  });
+
+  it('backgroundAndBorderOff_pageShowsThrough', async () => {
+    const out = await signPdf(await blackPages(1), { ...base, appearance: { rect: [50, 50, 300, 120], background: false, border: false } }, fixtureSigner('citizen'));
+    const [inside, border] = (await pixels(out, [[345, 60], [50, 100]]))[0]!;
+    expect(inside).toEqual([0, 0, 0]);
+    expect(border).toEqual([0, 0, 0]);
+  });
+
+  it('portalOptions_linesStampsColourAndImageTop', async () => {
+    const out = await signPdf(await blackPages(1), {
+      ...base, reason: 'Phê duyệt', location: 'Hà Nội',
+      appearance: {
+        rect: [20, 20, 360, 260], layout: 'image-top', image: makePng(4, 4, [0, 0, 255, 255]), textColor: '#c00000',
+        signerName: 'Nguyễn Văn An', organization: 'Sở Tài chính', position: 'Giám đốc', description: 'Bản điện tử',
+        documentNumber: '123/QĐ-STC', documentDate: '04/03/2026',
+      },
+    }, fixtureSigner('citizen'));
+    await expectValidPdf(out, 1);
+    const t = await text(out);
+    for (const s of ['Ký bởi: Nguyễn Văn An', 'Đơn vị: Sở Tài chính', 'Chức vụ: Giám đốc', 'GMT+7', 'Lý do: Phê duyệt', 'Nơi ký: Hà Nội', 'Bản điện tử', 'Số: 123/QĐ-STC', 'Ngày văn bản: 04/03/2026']) {
+      expect(t).toContain(s);
+    }
+    // The image is in the upper part of the box (blue), not in the lower text part.
+    const [top, low] = (await pixels(out, [[200, 230], [370, 30]]))[0]!;
+    expect(top![2]).toBeGreaterThan(200);
+    expect(top![0]).toBeLessThan(60);
+    expect(low).toEqual([255, 255, 255]);
+  });
+
+  it.each([
+    ['all', 'all' as const, [true, true, true]],
+    ['listed 1 and 3', [3, 1], [true, false, true]],
+  ])('pages_%s_boxOnThosePagesOnly_oneSignature', async (_label, pages, expected) => {
+    const out = await signPdf(await blackPages(3), { ...base, appearance: { rect: [50, 50, 300, 120], pages } }, fixtureSigner('citizen'));
+    await expectValidPdf(out, 1);
+    const perPage = await pixels(out, [[345, 60]]);
+    expect(perPage.map((pts) => pts[0]![0] === 255)).toEqual(expected);
+  });
+});

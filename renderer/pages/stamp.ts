@@ -1,0 +1,59 @@
+// What a PDF signature adds that a reader sees: a scaled sketch of the page with the stamp's box, the stamp's text
+// and image, reason and location, and a warning when the stamp covers much of the page or leaves it (docs/security.md
+// T24). A sketch, not a rendering of the page's content.
+import type { Cert, PdfStampInfo } from '../../agent/core/types.js';
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+import { facts } from './common.js';
+
+/** A stamp covering more than this share of the page gets a warning. */
+export const LARGE_STAMP_SHARE = 0.2;
+const SKETCH_PX = 160;
+
+function sketch(s: Required<Pick<PdfStampInfo, 'rect' | 'pageSize'>>): HTMLElement {
+  const [pw, ph] = s.pageSize;
+  const scale = SKETCH_PX / Math.max(pw, ph, 1);
+  const page = h('div', { class: 'stamp-page', role: 'img', 'aria-label': t('stampSketch'), 'data-testid': 'stamp-sketch' });
+  // CSSOM, not a style attribute: the dialog's CSP allows no inline styles.
+  page.style.width = `${Math.round(pw * scale)}px`;
+  page.style.height = `${Math.round(ph * scale)}px`;
+  const [x, y, w, hgt] = s.rect;
+  const box = h('div', { class: 'stamp-box' });
+  box.style.left = `${Math.round(x * scale)}px`;
+  box.style.bottom = `${Math.round(y * scale)}px`;
+  box.style.width = `${Math.max(2, Math.round(w * scale))}px`;
+  box.style.height = `${Math.max(2, Math.round(hgt * scale))}px`;
+  page.append(box);
+  return page;
+}
+
+export function stampBlock(stamp: PdfStampInfo, certificate: Cert): HTMLElement {
+  const text = stamp.text !== undefined
+    ? h('span', { class: 'stamp-text', 'data-testid': 'stamp-text' }, stamp.text === '' ? t('stampNoText') : `“${stamp.text}”`)
+    : h('span', { 'data-testid': 'stamp-text' }, t('stampDefaultText', { name: certificate.subject.commonName }));
+  const image = stamp.image === undefined ? null : stamp.image === true
+    ? h('span', { 'data-testid': 'stamp-image' }, t('stampImageNoPreview'))
+    : h('img', { src: stamp.image, alt: t('stampImageAlt'), class: 'stamp-image', 'data-testid': 'stamp-image' });
+  const pct = stamp.coverage !== undefined ? Math.round(stamp.coverage * 100) : undefined;
+  return h(
+    'div',
+    { class: 'stamp', 'data-testid': 'stamp' },
+    h('h2', {}, t('stampTitle')),
+    stamp.visible
+      ? facts([
+          stamp.page !== undefined ? [t('stampPage'), String(stamp.page)] : null,
+          [t('stampContent'), text],
+          image ? [t('stampImage'), image] : null,
+          stamp.rect ? [t('stampBox'), t('stampBoxValue', { x: Math.round(stamp.rect[0]), y: Math.round(stamp.rect[1]), w: Math.round(stamp.rect[2]), h: Math.round(stamp.rect[3]), pct: pct ?? '?' })] : null,
+          stamp.reason !== undefined ? [t('stampReason'), stamp.reason] : null,
+          stamp.location !== undefined ? [t('stampLocation'), stamp.location] : null,
+        ])
+      : h('p', { 'data-testid': 'stamp-invisible' }, t('stampInvisible')),
+    !stamp.visible && (stamp.reason !== undefined || stamp.location !== undefined)
+      ? facts([stamp.reason !== undefined ? [t('stampReason'), stamp.reason] : null, stamp.location !== undefined ? [t('stampLocation'), stamp.location] : null])
+      : null,
+    stamp.visible && stamp.rect && stamp.pageSize ? sketch({ rect: stamp.rect, pageSize: stamp.pageSize }) : null,
+    stamp.coverage !== undefined && stamp.coverage > LARGE_STAMP_SHARE ? h('p', { class: 'warning', role: 'alert', 'data-testid': 'stamp-large' }, t('stampLarge', { pct: pct ?? 0 })) : null,
+    stamp.offPage ? h('p', { class: 'warning', role: 'alert', 'data-testid': 'stamp-offpage' }, t('stampOffPage')) : null,
+  );
+}
