@@ -138,7 +138,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
         ...(slot ? { slot } : {}),
       };
       const handler = commands[method] as (p: unknown, c: Call) => Promise<unknown>;
-      // THREATS T23: decoded documents claim their working memory before any of them is parsed.
+      // docs/security.md T23: decoded documents claim their working memory before any of them is parsed.
       return documentBudget.hold(documentClaim(method, parsed), () => handler(parsed, call));
     };
     // A sign.* call takes its origin's slot before its documents are decoded (BUSY first).

@@ -350,7 +350,7 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
   };
 
   /**
-   * THREATS T22: silence only counts while the agent could have heard the page. A deadline reached late (the
+   * docs/security.md T22: silence only counts while the agent could have heard the page. A deadline reached late (the
    * event loop was busy, e.g. on a large document) re-arms a full window instead of cancelling the user's dialog,
    * and an on-time deadline still waits a short grace so heartbeats queued during a busy moment are read first.
    */

@@ -1,7 +1,7 @@
 // The '/ui/' mount: serves the dialog pages at /ui/<one-time token>, their state, answers and cancel beacons.
 // The URL token opens the page once; the rest of the dialog's traffic is bound to that browser by a second secret
 // in an HttpOnly cookie (defence in depth: the URL may leak, e.g. on a command line when no launcher folder is set,
-// THREATS T1/T10).
+// docs/security.md T1/T10).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
