@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { HashAlgorithm } from '../core/types.js';
-import { NODE_HASH } from './digest-info.js';
+import { NODE_HASH } from './algorithms.js';
 
 const SLICE = 4 << 20;
 
