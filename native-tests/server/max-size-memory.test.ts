@@ -4,7 +4,7 @@
 // stalls printed here are the agent's own.
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -79,6 +79,9 @@ const cases: Array<[string, string, string, 'ok' | 'DOCUMENT_INVALID']> = [
   ['sign.batch', '500 XML items', 'batch', 'ok'],
 ];
 
+/** Longest event-loop stall allowed (ms) while the case is processed: the approved-origin large messages. */
+const stallBound: Record<string, number> = { pdf: 1000, cms: 1000 };
+
 /** Runs the client process for one case; resolves with its one-line verdict. */
 function runClient(kase: string): Promise<{ ok: boolean; reason?: string }> {
   return new Promise((resolve, reject) => {
@@ -95,15 +98,37 @@ describe('T23: every format at the maximum size, within the memory budget', () =
       const delay = monitorEventLoopDelay({ resolution: 10 });
       const t0 = performance.now();
       delay.enable();
+      // The portal's other traffic (a dialog's heartbeat does the same) keeps being answered meanwhile.
+      let probing = true;
+      let probeMax = 0;
+      let probes = 0;
+      const probe = (async () => {
+        while (probing) {
+          const p0 = performance.now();
+          await call('agent.info', {});
+          probeMax = Math.max(probeMax, performance.now() - p0);
+          probes++;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      })();
       const reply = await runClient(kase);
+      probing = false;
+      await probe;
       delay.disable();
       const maxRss = process.resourceUsage().maxRSS * 1024;
-      console.log(`${method} ${what}: ${reply.ok ? 'signed' : reply.reason} in ${((performance.now() - t0) / 1000).toFixed(1)} s, agent peak RSS so far ${(maxRss / MiB).toFixed(0)} MiB, now ${(process.memoryUsage().rss / MiB).toFixed(0)} MiB, longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms`);
+      console.log(`${method} ${what}: ${reply.ok ? 'signed' : reply.reason} in ${((performance.now() - t0) / 1000).toFixed(1)} s, agent peak RSS so far ${(maxRss / MiB).toFixed(0)} MiB, now ${(process.memoryUsage().rss / MiB).toFixed(0)} MiB, longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms; ${probes} agent.info meanwhile, slowest ${probeMax.toFixed(0)} ms (load ${loadavg()[0].toFixed(1)})`);
       if (expected === 'ok') expect(reply).toMatchObject({ ok: true });
       else expect(reply.reason).toBe(expected);
       // The budget (docs/security.md) is 1 GiB for the agent; the test runner (~150 MiB) and GC timing on a loaded
       // machine add some, hence the margin. Before the bounds, the flat XML alone aborted V8 at 4.5 GB.
       expect(maxRss).toBeLessThan(1280 * MiB);
+      if (stallBound[kase] !== undefined) {
+        // docs/security.md T22: no single message blocks the loop for long. The target is ~100 ms; the bound is
+        // generous for a loaded 2-core machine (one whole-message copy in ws remains, see security.md). Before the
+        // slicing, the PDF case stalled 1.4 s with load 4.7 and over 4 s under load.
+        expect(delay.max / 1e6).toBeLessThan(stallBound[kase]);
+        expect(probes).toBeGreaterThan(3);
+      }
     }, 180_000);
   }
 });

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { decodeBase64, encodeBase64 } from './encoding.js';
+import { parseJson, parseJsonSliced, serializeResult, serializeResultSliced } from './json.js';
+import { SLICE_CHARS, decodeBase64Sliced, encodeBase64Sliced, isBase64Text } from './slices.js';
+
+const MiB = 1024 * 1024;
+function bytes(n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = (i * 7919) & 0xff;
+  return b;
+}
+const same = (a: Uint8Array | null, b: Uint8Array | null) => a !== null && b !== null && a.length === b.length && a.every((v, i) => v === b[i]);
+
+describe('base64 in slices (docs/security.md T22)', () => {
+  it('roundTrip_ofSeveralSlices_equalsTheOneShotCodec', async () => {
+    const data = bytes(3 * MiB + 2);
+    const text = await encodeBase64Sliced(data);
+    expect(text === encodeBase64(data)).toBe(true);
+    expect(text.length).toBeGreaterThan(SLICE_CHARS * 2);
+    expect(same(await decodeBase64Sliced(text), data)).toBe(true);
+    expect(same(decodeBase64(text), data)).toBe(true);
+  });
+  it('paddingInsideALongText_isRefused', async () => {
+    const text = encodeBase64(bytes(3 * MiB));
+    const inner = `${text.slice(0, SLICE_CHARS - 4)}AA==${text.slice(SLICE_CHARS)}`;
+    expect(await decodeBase64Sliced(inner)).toBeNull();
+    expect(await decodeBase64Sliced(`${text.slice(0, 5 * 1024 * 1024 - 1)}!`)).toBeNull();
+  });
+  it('yieldsToTheEventLoop_betweenSlices', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    await decodeBase64Sliced(encodeBase64(bytes(6 * MiB)));
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(2);
+  });
+  it('isBase64Text_refusesAnythingOutsideTheAlphabet', async () => {
+    expect(await isBase64Text('QUJD'.repeat(MiB))).toBe(true);
+    expect(await isBase64Text(`${'QUJD'.repeat(MiB)}"`)).toBe(false);
+  });
+});
+
+describe('large messages parsed as a skeleton', () => {
+  const long = encodeBase64(bytes(MiB));
+  it('liftedLiterals_giveTheSameValueAsJsonParse', async () => {
+    const text = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'sign.pdf', params: { pdf: long, items: [{ data: long }, 'x'], escaped: `${long}\\"\n` } });
+    const r = await parseJsonSliced(text);
+    expect(r).toEqual({ ok: true, value: JSON.parse(text) });
+    expect(parseJson(text)).toEqual(r);
+  });
+  it('aLongMemberName_staysWithJsonParse', () => {
+    const text = `{"${long}": 1, "b": "${long}"}`;
+    expect(parseJson(text)).toEqual({ ok: true, value: JSON.parse(text) });
+  });
+  it('aMessageHoldingTheStandInText_isParsedWhole', () => {
+    const text = JSON.stringify({ a: '\u0000kyso-lifted:0', b: long });
+    expect(parseJson(text)).toEqual({ ok: true, value: { a: '\u0000kyso-lifted:0', b: long } });
+  });
+  it('forbiddenKeys_andBadSyntax_areStillFound', () => {
+    expect(parseJson(`{"__proto__": {"x": 1}, "b": "${long}"}`)).toMatchObject({ ok: false, reason: 'INVALID_REQUEST' });
+    expect(parseJson(`{"a": "${long}" "b": 1}`)).toMatchObject({ ok: false, reason: 'PARSE_ERROR' });
+    expect(parseJson(`{"a": "${long}`)).toMatchObject({ ok: false, reason: 'PARSE_ERROR' });
+  });
+  it('serializeResultSliced_equalsJsonStringify', async () => {
+    const encoded = await encodeBase64Sliced(bytes(2 * MiB));
+    const result = { pdf: encoded, other: `${long}"\u0001`, n: 1, list: ['\u0000kyso-lifted:9'] };
+    expect(await serializeResultSliced(7, result)).toBe(serializeResult(7, result));
+  });
+});
