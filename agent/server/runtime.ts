@@ -1,6 +1,7 @@
 // State shared by the listeners of one server: options, in-flight work, connection counts, shutdown flag.
 import type { ConnectionContext, Dispatcher, Logger } from '../core/index.js';
 import { InflightBudget } from './budget.js';
+import { RefusalPace } from './refusal-pace.js';
 import type { Mount, NotificationAttach, OriginGate, ServerLimits, SocketEndpoint } from './types.js';
 
 export class ServerRuntime {
@@ -12,6 +13,8 @@ export class ServerRuntime {
   readonly controllers = new Set<AbortController>();
   /** Bytes of unfinished messages and bodies, shared by every listener of this server. */
   readonly budget: InflightBudget;
+  /** Oversized refusals of unapproved origins, which hold back their next upgrades (docs/security.md T22). */
+  readonly refusals = new RefusalPace();
 
   constructor(
     readonly dispatcher: Dispatcher,

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ConnectionContext } from '../core/index.js';
 import { BudgetClaim } from './budget.js';
+import { MAX_HELD } from './refusal-pace.js';
 import { MessageQueue, decodeUtf8Sliced } from './large-text.js';
 import { REFUSAL_BODY, checkOrigin, hostAllowed, printable, rawResponse, transportError } from './guard.js';
 import type { ServerRuntime } from './runtime.js';
@@ -88,21 +89,44 @@ export class WsGateway {
         reject(socket, TOO_MANY);
         return;
       }
-      rt.connectionOpened(origin);
-      let counted = true;
-      socket.once('close', () => {
-        // Covers a handshake that fails inside ws (bad key/version) before 'connection'.
+      const wait = rt.origins.classify(origin) === 'approved' ? 0 : rt.refusals.delayMs();
+      if (wait > 0) {
+        if (rt.refusals.held >= MAX_HELD) {
+          reject(socket, TOO_MANY);
+          return;
+        }
+        rt.refusals.held++;
+        rt.logger.warn('ws.held', { origin, ms: wait });
+        setTimeout(() => {
+          rt.refusals.held--;
+          if (socket.destroyed || rt.closing) {
+            socket.destroy();
+            return;
+          }
+          this.accept(req, socket, head, origin, endpoint);
+        }, wait).unref();
+        return;
+      }
+      this.accept(req, socket, head, origin, endpoint);
+    };
+  }
+
+  private accept(req: IncomingMessage, socket: Duplex, head: Buffer, origin: string, endpoint: SocketEndpoint): void {
+    const rt = this.rt;
+    rt.connectionOpened(origin);
+    let counted = true;
+    socket.once('close', () => {
+      // Covers a handshake that fails inside ws (bad key/version) before 'connection'.
+      if (counted) rt.connectionClosed(origin);
+      counted = false;
+    });
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.once('close', () => {
         if (counted) rt.connectionClosed(origin);
         counted = false;
       });
-      this.wss.handleUpgrade(req, socket, head, (ws) => {
-        ws.once('close', () => {
-          if (counted) rt.connectionClosed(origin);
-          counted = false;
-        });
-        this.onConnection(ws, origin, endpoint);
-      });
-    };
+      this.onConnection(ws, origin, endpoint);
+    });
   }
 
   private onConnection(ws: WebSocket, origin: string, endpoint: SocketEndpoint): void {
@@ -206,7 +230,10 @@ export class WsGateway {
       get(this: { _totalPayloadLength: number }): number {
         const declared = this._totalPayloadLength;
         const cap = rt.payloadCap(origin, ctx, unapprovedCap);
-        if (declared > cap) return cap;
+        if (declared > cap) {
+          if (cap < rt.limits.maxPayloadBytes) rt.refusals.note();
+          return cap;
+        }
         if (!claim.resize(declared)) {
           state.busy = true;
           rt.logger.warn('ws.inflight-budget', { origin, inUse: rt.budget.inUse() });
