@@ -14,5 +14,7 @@ export interface Bridge {
   onUpdate(callback: (state: DialogState | null) => void): () => void;
   /** The user closes the page without answering (Esc on a non-question page, the window goes away). */
   close(): void;
+  /** The PDF the open confirmation previews (docs/security.md T24); null when there is none. Absent: not offered. */
+  getDocument?(): Promise<ArrayBuffer | null>;
 }
 

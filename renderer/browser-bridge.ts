@@ -66,6 +66,10 @@ export function createBrowserBridge(base: string = location.pathname.replace(/\/
       });
       if (!res.ok) throw new BridgeError(res.status);
     },
+    async getDocument() {
+      const res = await fetch(`${base}/document`, { cache: 'no-store', credentials: 'same-origin' });
+      return res.ok ? res.arrayBuffer() : null;
+    },
     onUpdate(callback) {
       listeners.add(callback);
       if (!timer && !closed) timer = setInterval(() => void poll(), POLL_MS);

@@ -23,6 +23,10 @@ export async function buildRenderer(outDir = join(root, 'dist', 'renderer-bundle
     logLevel: 'warning',
   });
   await copyFile(join(root, 'renderer', 'styles.css'), join(assets, 'app.css'));
+  // pdf.js for the confirmation's page preview (docs/security.md T24): the legacy build, served by the agent itself.
+  const pdfjs = join(root, 'node_modules', 'pdfjs-dist', 'legacy', 'build');
+  await copyFile(join(pdfjs, 'pdf.min.mjs'), join(assets, 'pdf.mjs'));
+  await copyFile(join(pdfjs, 'pdf.worker.min.mjs'), join(assets, 'pdf.worker.mjs'));
   await copyFile(join(root, 'renderer', 'index.html'), join(outDir, 'index.html'));
   return outDir;
 }

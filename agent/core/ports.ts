@@ -151,6 +151,11 @@ export interface ConfirmRequest {
   legacyHash?: 'warn' | 'allow';
   /** Extra lines about what is signed (an invoice's totals, the certificate's revocation status…), shown as given. */
   facts?: ConfirmFact[];
+  /**
+   * The PDF whose pages the dialog renders with the planned stamp on them (docs/security.md T24). Never part of the
+   * dialog's state: the host hands it to its own page only (the browser host at /ui/<id>/document).
+   */
+  preview?: { pdf: Uint8Array };
 }
 
 /** One extra line of the confirmation: a bilingual label and a value (already in the user's words). */

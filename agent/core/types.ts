@@ -89,6 +89,8 @@ export interface PdfStampInfo {
   coverage?: number;
   /** Part or all of the stamp lies outside the visible page. */
   offPage?: boolean;
+  /** Every page the stamp is drawn on when it repeats (appearance.pages); the dialog previews each. */
+  pages?: number[];
 }
 
 export type SignSubject =

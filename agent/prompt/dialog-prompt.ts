@@ -22,6 +22,8 @@ export interface Dialog {
   /** The page shown now; changes as one request's window moves from step to step. */
   page: PageKind;
   state: DialogState;
+  /** The PDF the open confirmation previews (ConfirmRequest.preview); never in `state`. */
+  preview?: Uint8Array | undefined;
 }
 
 /** How a host puts dialogs in front of the user. */
@@ -287,6 +289,8 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
         ({ e, fresh } = acquire({ page: 'confirm', lang: ctx.lang, origin: ctx.origin, subject: request.subject, certificate: request.certificate, pin: request.pin, round, phase: 'ask', ...(request.certificateStatus ? { certificateStatus: request.certificateStatus } : {}), ...(request.legacyHash ? { legacyHash: request.legacyHash } : {}), ...(request.facts ? { facts: request.facts } : {}) }, ctx));
         confirmBySignal.set(ctx.signal, e);
       }
+      // Set or cleared on every question: a reused window never previews the previous request's document.
+      e.preview = request.preview?.pdf;
       const a = await ask(e, round, fresh);
       if (a.page !== 'confirm' || !a.approved) {
         end(e, 'cancelled', 'declined');

@@ -10,12 +10,16 @@ import type { Logger } from '../core/ports.js';
 import { AnswerRejected, type Dialog, type DialogPrompt } from './dialog-prompt.js';
 
 /** The CSP of every dialog page: nothing but the agent itself, never framed, never posting forms anywhere. */
-export const DIALOG_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'; object-src 'none'";
+export const DIALOG_CSP = "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'; object-src 'none'";
 
 /** Answers are tiny JSON documents; anything bigger is not from our page. */
 const MAX_BODY = 16 * 1024;
 const NOT_FOUND = Buffer.from('Not found\n');
-const ASSETS: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'app.css': 'text/css; charset=utf-8' };
+const ASSETS: Record<string, string> = {
+  'app.js': 'text/javascript; charset=utf-8', 'app.css': 'text/css; charset=utf-8',
+  // pdf.js (legacy build, eval off) and its worker, for the confirmation's page preview: served from the agent itself.
+  'pdf.mjs': 'text/javascript; charset=utf-8', 'pdf.worker.mjs': 'text/javascript; charset=utf-8',
+};
 /** base64url of 32 random bytes. */
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 /** The cookie that binds a dialog to the browser that opened its page. Its path is the dialog's own URL. */
@@ -181,6 +185,12 @@ export function createUiMount(options: UiMountOptions): UiMount {
       if (!fromOwnPage(req, false)) return notFound(res);
       dialogs.touch(first);
       send(res, 200, JSON.stringify(dialog.state), 'application/json; charset=utf-8');
+      return;
+    }
+    if (action === 'document' && req.method === 'GET') {
+      // The PDF the confirmation renders with its stamp (docs/security.md T24): only to the dialog's own page.
+      if (!fromOwnPage(req, false) || dialog.page !== 'confirm' || !dialog.preview) return notFound(res);
+      send(res, 200, Buffer.from(dialog.preview.buffer, dialog.preview.byteOffset, dialog.preview.length), 'application/pdf');
       return;
     }
     if (action === 'answer' && req.method === 'POST') {

@@ -228,7 +228,7 @@ export function confirmPage(state: ConfirmState, ctx: PageContext): Page {
     header(state.subject.kind === 'batch' ? t('batchTitle', { count: state.subject.count }) : t('confirmTitle')),
     h('h2', {}, t('whatIsSigned')),
     subjectBlock(state.subject),
-    state.subject.kind === 'document' && state.subject.stamp ? stampBlock(state.subject.stamp, state.certificate) : null,
+    state.subject.kind === 'document' && state.subject.stamp ? stampBlock(state.subject.stamp, state.certificate, ctx.bridge.getDocument?.bind(ctx.bridge)) : null,
     state.legacyHash === 'warn' ? h('p', { class: 'warning', 'data-testid': 'sha1-warning' }, t('sha1Warning')) : null,
     // Facts other parts of the agent add (invoice totals, revocation status…): label in the user's language.
     state.facts && state.facts.length > 0

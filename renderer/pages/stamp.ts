@@ -5,9 +5,9 @@ import type { Cert, PdfStampInfo } from '../../agent/core/types.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { facts } from './common.js';
+import { LARGE_STAMP_SHARE, stampPreview } from './stamp-preview.js';
 
-/** A stamp covering more than this share of the page gets a warning. */
-export const LARGE_STAMP_SHARE = 0.2;
+export { LARGE_STAMP_SHARE };
 const SKETCH_PX = 160;
 
 function sketch(s: Required<Pick<PdfStampInfo, 'rect' | 'pageSize'>>): HTMLElement {
@@ -27,7 +27,7 @@ function sketch(s: Required<Pick<PdfStampInfo, 'rect' | 'pageSize'>>): HTMLEleme
   return page;
 }
 
-export function stampBlock(stamp: PdfStampInfo, certificate: Cert): HTMLElement {
+export function stampBlock(stamp: PdfStampInfo, certificate: Cert, loadDocument?: () => Promise<ArrayBuffer | null>): HTMLElement {
   const text = stamp.text !== undefined
     ? h('span', { class: 'stamp-text', 'data-testid': 'stamp-text' }, stamp.text === '' ? t('stampNoText') : `“${stamp.text}”`)
     : h('span', { 'data-testid': 'stamp-text' }, t('stampDefaultText', { name: certificate.subject.commonName }));
@@ -53,6 +53,7 @@ export function stampBlock(stamp: PdfStampInfo, certificate: Cert): HTMLElement 
       ? facts([stamp.reason !== undefined ? [t('stampReason'), stamp.reason] : null, stamp.location !== undefined ? [t('stampLocation'), stamp.location] : null])
       : null,
     stamp.visible && stamp.rect && stamp.pageSize ? sketch({ rect: stamp.rect, pageSize: stamp.pageSize }) : null,
+    stampPreview(stamp, loadDocument, stamp.text ?? t('stampDefaultText', { name: certificate.subject.commonName })),
     stamp.coverage !== undefined && stamp.coverage > LARGE_STAMP_SHARE ? h('p', { class: 'warning', role: 'alert', 'data-testid': 'stamp-large' }, t('stampLarge', { pct: pct ?? 0 })) : null,
     stamp.offPage ? h('p', { class: 'warning', role: 'alert', 'data-testid': 'stamp-offpage' }, t('stampOffPage')) : null,
   );

@@ -11,6 +11,8 @@ import { approvedKey, loginForSigning, signDigestWith, throwIfAborted, type Appr
 export interface SigningOptions {
   /** See {@link KeyOptions.offThread}: sign.batch overlaps document work with the token's signature. */
   offThread?: boolean;
+  /** Handed to the confirmation (ConfirmRequest.preview). */
+  preview?: { pdf: Uint8Array };
 }
 
 /**
@@ -67,7 +69,7 @@ export async function runSigning<T>(call: Call, cert: Cert, subject: SignSubject
     const auth = await tokens.authState(cert.certId);
     if (auth.pinStatus === 'locked') throw new AgentError('PIN_LOCKED', 'The token PIN is locked', { pinStatus: 'locked' });
     releaseLogin = tokens.holdLogin?.(auth.tokenId);
-    contextPin = await confirmAndLogin(call, cert, subject, auth, statusNotice, legacyHash);
+    contextPin = await confirmAndLogin(call, cert, subject, auth, statusNotice, legacyHash, options.preview);
     const beforeSign = (): void => throwIfAborted(ctx.signal);
     const signDigest = signDigestWith(tokens, cert, contextPin, { beforeSign, offThread: options.offThread === true });
     const result = await work(approvedKey(tokens, cert, signDigest));
@@ -102,7 +104,7 @@ function sha1Decision(call: Call, subject: SignSubject): 'warn' | 'allow' | unde
 
 /** The dialog loop. Returns the context PIN for always-authenticate keys (null: PIN-pad), else undefined. */
 async function confirmAndLogin(
-  call: Call, cert: Cert, subject: SignSubject, auth: AuthState, statusNotice?: StatusNotice, legacyHash?: 'warn' | 'allow',
+  call: Call, cert: Cert, subject: SignSubject, auth: AuthState, statusNotice?: StatusNotice, legacyHash?: 'warn' | 'allow', preview?: { pdf: Uint8Array },
 ): Promise<Uint8Array | null | undefined> {
   const { tokens, prompt } = call.deps;
   const pin: PinRequest = { required: auth.loginRequired || auth.alwaysAuthenticate, pinpad: auth.pinpad, pinStatus: auth.pinStatus };
@@ -113,6 +115,7 @@ async function confirmAndLogin(
     const request: ConfirmRequest = { subject, certificate: cert, pin: { ...pin } };
     if (statusNotice) request.certificateStatus = statusNotice;
     if (legacyHash) request.legacyHash = legacyHash;
+    if (preview) request.preview = preview;
     const answer = await prompt.confirmSigning(call.promptContext, request);
     if (!answer.approved) throw lastError ?? new AgentError('USER_CANCELLED', 'The user cancelled');
     const typed = answer.pin;

@@ -24,6 +24,8 @@ export interface PlannedSign {
   kind: FormatKind;
   subject: ItemSubject;
   sign(key: ApprovedKey): Promise<unknown>;
+  /** A PDF with a visible stamp: the dialog renders its pages with the stamp (docs/security.md T24). */
+  preview?: { pdf: Uint8Array };
 }
 
 /** A format: checks params, parses and describes the document (DOCUMENT_INVALID before any dialog). */

@@ -10,7 +10,7 @@ export function signCommand<K extends FormatKind>(format: SignFormat<K>) {
     const { certId, ...rest } = params;
     const planned = await format(rest as unknown as FormatParams<K>, call);
     const cert = await usableCertificate(call, certId);
-    return runSigning(call, cert, planned.subject, (key) => planned.sign(key));
+    return runSigning(call, cert, planned.subject, (key) => planned.sign(key), planned.preview ? { preview: planned.preview } : {});
   };
 }
 

@@ -43,5 +43,9 @@ export function describeStamp(p: PdfItemParams, d: DocumentDescription): PdfStam
     info.pageSize = [d.stampPage.width, d.stampPage.height];
     Object.assign(info, stampGeometry(rect, info.pageSize));
   }
+  const count = d.pageCount ?? 0;
+  if (a?.pages !== undefined && count > 0) {
+    info.pages = a.pages === 'all' ? Array.from({ length: count }, (_, i) => i + 1) : [...new Set(a.pages)].filter((n) => n <= count).sort((x, y) => x - y);
+  }
   return info;
 }

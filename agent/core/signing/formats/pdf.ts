@@ -31,6 +31,7 @@ export const pdfFormat: SignFormat<'pdf'> = async (p, call) => {
   return {
     kind: 'pdf',
     subject,
+    ...(subject.stamp.visible ? { preview: { pdf: p.pdf } } : {}),
     async sign(key) {
       const options = pdfOptions(p, level, timestamp?.url, call.deps.clock.now());
       const pdf = await signPdfAtLevel(call.deps.documents, call.deps.status, plan, options, await key.digestSigner(), call.promptContext.signal);

@@ -1,0 +1,96 @@
+// docs/security.md T24: the confirmation renders the target page(s) of a PDF with pdf.js (served by the agent, no
+// eval, strict CSP) and draws the planned stamp on them, with a warning for a page-sized stamp; a stamp that
+// repeats is previewed on every page. Real Chromium through the browser host.
+import { join } from 'node:path';
+import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConfirmRequest } from '../../agent/core/ports.js';
+import type { PdfStampInfo } from '../../agent/core/types.js';
+import { CERTS, SHOTS, promptCtx, startHarness, type Harness } from './harness.js';
+
+let hx: Harness;
+let pdf: Uint8Array;
+beforeAll(async () => {
+  hx = await startHarness({ lingerMs: 60_000 });
+  // Two A4 pages, each with a black block at the top left (x 40–240, y 700–800) and a line of text.
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let i = 1; i <= 2; i++) {
+    const p = doc.addPage([595, 842]);
+    p.drawRectangle({ x: 40, y: 700, width: 200, height: 100, color: rgb(0, 0, 0) });
+    p.drawText(`Hop dong so ${i}`, { x: 40, y: 650, size: 24, font });
+  }
+  pdf = await doc.save();
+});
+afterAll(async () => {
+  await hx?.close();
+});
+
+const base = { kind: 'document' as const, format: 'pdf' as const, fileName: 'Hợp đồng.pdf', size: 9000, sha256Hex: 'ab'.repeat(32), pageCount: 2, hashAlgorithm: 'SHA-256' as const };
+const request = (stamp: PdfStampInfo): ConfirmRequest => ({
+  subject: { ...base, stamp }, certificate: CERTS[1]!, pin: { required: false, pinpad: false, pinStatus: 'ok' }, preview: { pdf },
+});
+
+/** Per canvas: how many pixels are not white, and the colour at a point given in PDF points (from the bottom left). */
+function inspect(page: Page, pointX: number, pointY: number) {
+  return page.evaluate(([px, py]) => [...document.querySelectorAll<HTMLCanvasElement>('[data-testid=stamp-preview-canvas]')].map((c) => {
+    const g = c.getContext('2d')!;
+    const { data } = g.getImageData(0, 0, c.width, c.height);
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i]! < 240 || data[i + 1]! < 240 || data[i + 2]! < 240) ink++;
+    const scale = c.width / 595;
+    const at = g.getImageData(Math.round(px! * scale), Math.round((842 - py!) * scale), 1, 1).data;
+    return { page: c.dataset.page, width: c.width, height: c.height, ink, at: [at[0], at[1], at[2]] };
+  }), [pointX, pointY]);
+}
+
+describe('T24: the confirmation previews the page with the planned stamp', () => {
+  it('renders the target page, draws a page-sized stamp over it and warns; then a stamp repeated on two pages', async () => {
+    const csp: string[] = [];
+    const urlP = hx.nextUrl();
+    const ctx = promptCtx('vi', 'https://preview.example');
+    const answered = hx.host.confirmSigning(ctx, request({
+      visible: true, page: 1, rect: [0, 0, 595, 842], pageSize: [595, 842], text: 'AMOUNT: 1,000,000,000 VND / Payment approved', coverage: 1, offPage: false,
+    }));
+    const { page, context } = await hx.newPage('vi');
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) csp.push(m.text());
+    });
+    await page.goto(await urlP);
+    await page.locator('[data-testid=stamp-preview][data-state=drawn]').waitFor();
+    const [one] = await inspect(page, 140, 750);
+    console.log(`page-sized stamp: canvas ${one!.width}×${one!.height}, ${one!.ink} non-white pixels, at the PDF's black block ${one!.at.join(',')}`);
+    expect(one!.page).toBe('1');
+    // The stamp's tint covers the whole page: nearly every pixel is ink.
+    expect(one!.ink).toBeGreaterThan(one!.width * one!.height * 0.9);
+    await expect(page.getByTestId('stamp-large').textContent()).resolves.toContain('100% trang');
+    await page.screenshot({ path: join(SHOTS, 'confirm-stamp-preview-vi.png'), fullPage: true });
+    await page.getByTestId('cancel').click();
+    await answered;
+
+    // The same window, next request: a stamp over a quarter of the page, repeated on both pages; the document shows
+    // around it, and each page says the stamp is large (the target page by the agent's description, page 2 here).
+    const ctx2 = promptCtx('vi', 'https://preview.example');
+    const answered2 = hx.host.confirmSigning(ctx2, request({
+      visible: true, page: 1, pages: [1, 2], rect: [300, 40, 295, 400], pageSize: [595, 842], coverage: 0.236, offPage: false,
+    }));
+    await page.locator('[data-testid=stamp-preview][data-state=drawn] [data-testid=stamp-preview-canvas][data-page="2"]').waitFor();
+    const both = await inspect(page, 140, 750);
+    console.log(`repeated stamp: ${both.map((b) => `page ${b.page} ${b.ink} non-white pixels, block ${b.at.join(',')}`).join('; ')}`);
+    expect(both.map((b) => b.page)).toEqual(['1', '2']);
+    for (const b of both) {
+      // pdf.js drew the page itself: its black block is black, and the page is mostly white around the stamp.
+      expect(Math.max(...b.at.map(Number))).toBeLessThan(60);
+      expect(b.ink).toBeGreaterThan(1000);
+      expect(b.ink).toBeLessThan(b.width * b.height * 0.5);
+    }
+    await expect(page.getByTestId('stamp-large').textContent()).resolves.toContain('24% trang');
+    await expect(page.locator('figure[data-page="2"] [data-testid=stamp-preview-large]').textContent()).resolves.toContain('24% trang');
+    expect(await page.locator('figure[data-page="1"] [data-testid=stamp-preview-large]').count()).toBe(0);
+    expect(csp).toEqual([]);
+    await page.getByTestId('cancel').click();
+    await answered2;
+    await context.close();
+  });
+});
