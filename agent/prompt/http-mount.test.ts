@@ -92,6 +92,36 @@ describe('createUiMount', () => {
     await expect(result).rejects.toMatchObject({ reason: 'USER_CANCELLED' });
   });
 
+  it('hands the confirmation its PDF (T24) only with the cookie, only while it asks, and never a previous one', async () => {
+    const { dialogs, url, result, own } = await setup();
+    const page = await fetch(url, { headers: { 'sec-fetch-dest': 'document' } });
+    const pair = page.headers.get('set-cookie')!.split(';')[0]!;
+    // The access question has no document.
+    expect((await fetch(`${url}/document`, { headers: { cookie: pair } })).status).toBe(404);
+    await fetch(`${url}/answer`, { method: 'POST', headers: { cookie: pair, origin: own, 'content-type': 'application/json' }, body: '{"page":"access","decision":"allowOnce"}' });
+    await result;
+    const ac = new AbortController();
+    const ctx: PromptContext = { origin: 'https://a.example', lang: 'vi', signal: ac.signal };
+    const pdf = Buffer.from('%PDF-1.7 preview');
+    const subject = { kind: 'document' as const, format: 'pdf' as const, fileName: 'a.pdf', size: pdf.length, sha256Hex: '00'.repeat(32) };
+    const cert = { certId: 'c' } as never;
+    const pin = { required: false, pinpad: false, pinStatus: 'ok' as const };
+    const confirm = dialogs.prompt.confirmSigning(ctx, { subject, certificate: cert, pin, preview: { pdf } });
+    confirm.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 0));
+    // The site's next question takes the same window (one window per request), so the same cookie reads it.
+    expect(dialogs.get(url.slice(url.lastIndexOf('/') + 1))?.page).toBe('confirm');
+    const doc = await fetch(`${url}/document`, { headers: { cookie: pair } });
+    expect(doc.status).toBe(200);
+    expect(doc.headers.get('content-type')).toBe('application/pdf');
+    expect(await bytes(doc)).toEqual(pdf);
+    expect((await fetch(`${url}/document`)).status).toBe(404);
+    expect((await fetch(`${url}/document`, { headers: { cookie: pair, 'sec-fetch-site': 'cross-site' } })).status).toBe(404);
+    ac.abort();
+    await confirm.catch(() => undefined);
+    expect((await fetch(`${url}/document`, { headers: { cookie: pair } })).status).toBe(404);
+  });
+
   it('dialogCookie scopes the cookie to the dialog path', () => {
     expect(dialogCookie('T', 's', false)).toBe(`${DIALOG_COOKIE}=s; Path=/ui/T; Max-Age=43200; HttpOnly; SameSite=Strict`);
     expect(dialogCookie('T', '', true)).toBe(`${DIALOG_COOKIE}=; Path=/ui/T; Max-Age=0; HttpOnly; SameSite=Strict; Secure`);

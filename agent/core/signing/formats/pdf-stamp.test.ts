@@ -21,4 +21,11 @@ describe('the PDF stamp as the dialog describes it', () => {
     // No rect from the site: the agent's default box, small and on the page.
     expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf' } as never, desc)).toMatchObject({ rect: [36, 36, 220, 60], offPage: false });
   });
+
+  it('lists every page a repeated stamp lands on, within the document', () => {
+    const d = { ...desc, pageCount: 3 };
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { pages: 'all' } } as never, d).pages).toEqual([1, 2, 3]);
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { pages: [3, 1, 3, 9] } } as never, d).pages).toEqual([1, 3]);
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf' } as never, d).pages).toBeUndefined();
+  });
 });
