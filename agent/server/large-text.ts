@@ -51,20 +51,28 @@ export class MessageQueue {
 
   send(text: string): Promise<void> {
     const run = async (): Promise<void> => {
-      if (!this.open()) return;
-      if (text.length <= TEXT_SLICE) {
-        this.sendFrame(text, true, () => undefined);
-        return;
-      }
-      const slices = [...textSlices(text)];
-      for (let i = 0; i < slices.length; i++) {
-        if (!this.open()) return;
-        const fin = i === slices.length - 1;
-        await new Promise<void>((resolve) => this.sendFrame(slices[i]!, fin, () => resolve()));
-        if (!fin) await nextTurn();
+      try {
+        await this.write(text);
+      } catch {
+        // A socket that failed mid-answer is closing; its close handler reports it.
       }
     };
     this.tail = this.tail.then(run, run);
     return this.tail;
+  }
+
+  private async write(text: string): Promise<void> {
+    if (!this.open()) return;
+    if (text.length <= TEXT_SLICE) {
+      this.sendFrame(text, true, () => undefined);
+      return;
+    }
+    const slices = [...textSlices(text)];
+    for (let i = 0; i < slices.length; i++) {
+      if (!this.open()) return;
+      const fin = i === slices.length - 1;
+      await new Promise<void>((resolve) => this.sendFrame(slices[i]!, fin, () => resolve()));
+      if (!fin) await nextTurn();
+    }
   }
 }

@@ -44,14 +44,29 @@ export async function encodeBase64Sliced(bytes: Uint8Array): Promise<string> {
     text += encodeBase64(bytes.subarray(start, start + SLICE_BYTES));
     await yieldToEventLoop();
   }
-  recent.push(text);
-  if (recent.length > RECENT) recent.shift();
+  remember(text);
   return text;
 }
 
-/** The last large texts encodeBase64Sliced made: known base64, recognised by identity (=== on the same string is a pointer compare). */
-const RECENT = 16;
+/**
+ * The last large texts encodeBase64Sliced made, until the answer carrying them is serialised: known base64,
+ * recognised by identity (=== on the same string is a pointer compare), so the answer skips a scan and a copy.
+ * Few and short-lived, so an answer that never gets serialised (an error after encoding) holds no memory for long.
+ */
+const RECENT = 4;
+const RECENT_MS = 5_000;
 const recent: string[] = [];
+
+function remember(text: string): void {
+  recent.push(text);
+  if (recent.length > RECENT) recent.shift();
+  const timer: unknown = setTimeout(() => {
+    const i = recent.indexOf(text);
+    if (i >= 0) recent.splice(i, 1);
+  }, RECENT_MS);
+  // Node: the forgetting must not keep a process (a CLI, a test) alive.
+  (timer as { unref?: () => void }).unref?.();
+}
 
 /** Whether `text` is all base64 alphabet (so it goes into JSON between quotes as is), checked slice by slice. */
 export async function isBase64Text(text: string): Promise<boolean> {
