@@ -80,7 +80,7 @@ const cases: Array<[string, string, string, 'ok' | 'DOCUMENT_INVALID']> = [
 ];
 
 /** Longest event-loop stall allowed (ms) while the case is processed: the approved-origin large messages. */
-const stallBound: Record<string, number> = { pdf: 1000, cms: 1000 };
+const stallBound: Record<string, number> = { pdf: 3000, cms: 3000 };
 
 /** Runs the client process for one case; resolves with its one-line verdict. */
 function runClient(kase: string): Promise<{ ok: boolean; reason?: string }> {
@@ -125,8 +125,9 @@ describe('T23: every format at the maximum size, within the memory budget', () =
       const bound = stallBound[kase];
       if (bound !== undefined) {
         // docs/security.md T22: no single message blocks the loop for long. The target is ~100 ms; the bound is
-        // generous for a loaded 2-core machine (one whole-message copy in ws remains, see security.md). Before the
-        // slicing, the PDF case stalled 1.4 s with load 4.7 and over 4 s under load.
+        // generous for a loaded 2-core machine running the other native test files beside this one (one
+        // whole-message copy in ws remains, see security.md). Measured: 0.7–0.8 s alone at load 15, 1.4–2.2 s with
+        // the suite in parallel at load 17–20; before the slicing 1.4 s alone at load 4.7 and 3.5–8.4 s under load.
         expect(delay.max / 1e6).toBeLessThan(bound);
         expect(probes).toBeGreaterThan(3);
       }
