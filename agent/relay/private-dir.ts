@@ -1,6 +1,6 @@
 // The folder that holds the relay socket: created 0700, and refused when it is not ours (a symlink, another
 // user's folder, or one others can enter), so no second local user can reach or replace the socket (THREATS T25).
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readFile } from 'node:fs/promises';
 import { ensurePrivateDir, writeFileAtomic } from '../tls/atomic-file.js';
 
@@ -31,11 +31,4 @@ export async function readRelayKey(file: string): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-/** Constant-time comparison of the presented secret. */
-export function sameKey(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
