@@ -33,6 +33,8 @@ export interface NativeHostOptions {
   startTimeoutMs?: number;
   /** How long the agent may take to prove itself once connected (default 10 s). */
   handshakeTimeoutMs?: number;
+  /** Bounds of what waits for the agent (default MAX_QUEUED_MESSAGES / MAX_QUEUED_BYTES). */
+  queueLimits?: { messages: number; bytes: number };
   /** Diagnostics to stderr (Chrome logs a host's stderr). Never documents or PINs. */
   log?(line: string): void;
 }
@@ -74,7 +76,8 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
     let agentReady = false;
     let done = false;
     // Frames waiting for the agent (started or still proving itself), bounded in count and bytes (L1).
-    const queue = new BoundedQueue<Buffer[]>(MAX_QUEUED_MESSAGES, MAX_QUEUED_BYTES);
+    const limits = o.queueLimits ?? { messages: MAX_QUEUED_MESSAGES, bytes: MAX_QUEUED_BYTES };
+    const queue = new BoundedQueue<Buffer[]>(limits.messages, limits.bytes);
     /** Streams refused while queued: the agent is told to close them once it answers. */
     const refused = new Set<number>();
     const finish = (code: number): void => {
@@ -206,7 +209,7 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
         log(`queue full: stream ${m.s} refused`);
         refused.add(m.s);
         toBrowser({ t: 'closed', s: m.s, reason: 'QUEUE_FULL' });
-        if (refused.size > MAX_QUEUED_MESSAGES) {
+        if (refused.size > limits.messages) {
           refuse('QUEUE_FULL', 'Quá nhiều yêu cầu chờ kyso-agent. / Too many requests waiting for kyso-agent.');
           finish(1);
         }
