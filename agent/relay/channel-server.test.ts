@@ -1,5 +1,5 @@
 // The agent's relay channel over a real Unix socket: the caps and the in-flight budget the wss route applies
-// (THREATS T22/T23), and the handshake in which the key never travels (only proofs over both sides' nonces).
+// (docs/security.md T22/T23), and the handshake in which the key never travels (only proofs over both sides' nonces).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';

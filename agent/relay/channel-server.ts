@@ -26,7 +26,7 @@ export interface RelayStreamHandler {
   handle(text: string): Promise<string | null>;
 }
 
-/** The agent's one in-flight byte budget (THREATS T23), shared with the wss/https listeners. */
+/** The agent's one in-flight byte budget (docs/security.md T23), shared with the wss/https listeners. */
 export interface RelayInflightBudget {
   tryTake(bytes: number): boolean;
   give(bytes: number): void;
@@ -175,7 +175,7 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
     };
 
     /**
-     * THREATS T22/T23 at each data frame's header, before its text is buffered: the stream's origin approval picks
+     * docs/security.md T22/T23 at each data frame's header, before its text is buffered: the stream's origin approval picks
      * the cap (8 KiB for JSON-RPC, 2 MiB for VNPT until approved, as on wss), and the declared size is taken from
      * the agent's one in-flight budget. Refused: that stream is closed with the reason, the bytes are skipped.
      */

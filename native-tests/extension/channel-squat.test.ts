@@ -1,4 +1,4 @@
-// THREATS T25 on the extension route, with a real second user: another local user (setpriv 65534) creates the
+// docs/security.md T25 on the extension route, with a real second user: another local user (setpriv 65534) creates the
 // agent's /tmp fallback folder first and listens on the socket inside it, waiting for the host to connect and hand
 // it page data. The agent refuses that folder, and the real host refuses to connect to it (and starts no agent).
 import { spawn, type ChildProcess } from 'node:child_process';

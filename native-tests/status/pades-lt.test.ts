@@ -38,7 +38,7 @@ async function sign(pdf: Uint8Array, level: PdfSignOptions['level']): Promise<Ui
   const documents = createDocumentSigners();
   const longTerm = level === 'B-LT' || level === 'B-LTA';
   const options: PdfSignOptions = { fileName: 'hop-dong.pdf', hashAlgorithm: 'SHA-256', level: longTerm ? 'B-T' : level, signingTime: new Date(), timestamp: { url: tsa.url } };
-  const signed = await documents.signPdf(pdf, options, signer());
+  const signed = await documents.signPdf((await documents.describePdf(pdf)).plan, options, signer());
   if (!longTerm) return signed;
   const validation = await longTermMaterial(status(), f.pki.certs.good.der, [f.pki.ca.der]);
   return documents.extendPdf!(signed, { level, validation, hashAlgorithm: 'SHA-256', timestamp: { url: tsa.url } });
