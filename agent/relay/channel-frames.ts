@@ -8,22 +8,19 @@ export const DATA_TAG = 0x01;
 const CONTROL_TAG = 0x7b; // '{'
 const DATA_HEAD = 9;
 
-/** The two buffers of one data frame (write them in one go: `socket.cork()` or two writes). */
-export function dataFrame(s: number, text: string): [Buffer, Buffer] {
-  const body = Buffer.from(text, 'utf8');
-  const head = Buffer.allocUnsafe(DATA_HEAD);
-  head.writeUInt32LE(body.length + 5, 0);
-  head[4] = DATA_TAG;
-  head.writeUInt32LE(s, 5);
-  return [head, body];
+/** One data frame: header and text in one buffer, the text copied once. */
+export function dataFrame(s: number, text: string): Buffer {
+  const n = Buffer.byteLength(text, 'utf8');
+  const frame = Buffer.allocUnsafe(DATA_HEAD + n);
+  frame.writeUInt32LE(n + 5, 0);
+  frame[4] = DATA_TAG;
+  frame.writeUInt32LE(s, 5);
+  frame.write(text, DATA_HEAD, 'utf8');
+  return frame;
 }
 
-export function controlFrame(json: string): Buffer {
-  const body = Buffer.from(json, 'utf8');
-  const head = Buffer.allocUnsafe(4);
-  head.writeUInt32LE(body.length, 0);
-  return Buffer.concat([head, body]);
-}
+/** A control message (JSON starting with `{`): the same layout as a native message. */
+export { encodeFrame as controlFrame } from './framing.js';
 
 export type ChannelEvent = { kind: 'control'; text: string } | { kind: 'data'; s: number; text: string };
 

@@ -144,11 +144,7 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
     };
     const sendData = (s: number, text: string): void => {
       if (socket.destroyed) return;
-      const [head, body] = dataFrame(s, text);
-      socket.cork();
-      socket.write(head);
-      socket.write(body);
-      socket.uncork();
+      socket.write(dataFrame(s, text));
     };
     const fail = (reason: RelayReason, message: string): void => {
       o.logger.warn('relay.refused', { reason, message });

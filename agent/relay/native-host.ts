@@ -54,9 +54,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runNativeHost(o: NativeHostOptions): Promise<number> {
   const log = o.log ?? (() => undefined);
   let partId = 1;
+  const utf8Bytes = (t: string): number => Buffer.byteLength(t, 'utf8');
   const toBrowser = (m: RelayMessage | string): void => {
     const json = typeof m === 'string' ? m : JSON.stringify(m);
-    for (const piece of splitMessage(json, HOST_TO_BROWSER_MAX_BYTES, partId++)) o.stdout.write(encodeFrame(piece));
+    for (const piece of splitMessage(json, HOST_TO_BROWSER_MAX_BYTES, partId++, utf8Bytes)) o.stdout.write(encodeFrame(piece));
   };
   const refuse = (reason: RelayReason, message: string): number => {
     log(`refused: ${reason}`);
@@ -77,7 +78,7 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
     let done = false;
     // Frames waiting for the agent (started or still proving itself), bounded in count and bytes (L1).
     const limits = o.queueLimits ?? { messages: MAX_QUEUED_MESSAGES, bytes: MAX_QUEUED_BYTES };
-    const queue = new BoundedQueue<Buffer[]>(limits.messages, limits.bytes);
+    const queue = new BoundedQueue<Buffer>(limits.messages, limits.bytes);
     /** Streams refused while queued: the agent is told to close them once it answers. */
     const refused = new Set<number>();
     const finish = (code: number): void => {
@@ -146,7 +147,7 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
             socket.write(controlFrame(JSON.stringify({ t: 'auth', proof: channelProof(key, 'host', hostNonce, m.nonce) })));
             toBrowser({ t: 'hello', relay: RELAY_PROTOCOL, version: m.version, role: 'agent' });
             socket.cork();
-            for (const frame of queue.drain()) for (const b of frame) socket.write(b);
+            for (const frame of queue.drain()) socket.write(frame);
             for (const s of refused) socket.write(controlFrame(JSON.stringify({ t: 'close', s })));
             refused.clear();
             socket.uncork();
@@ -192,20 +193,14 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
         refuse('PROTOCOL_ERROR', `unexpected ${m.t}`);
         return finish(1);
       }
-      const frame = m.t === 'data' ? dataFrame(m.s, m.text) : [controlFrame(JSON.stringify(m))];
+      const frame = m.t === 'data' ? dataFrame(m.s, m.text) : controlFrame(JSON.stringify(m));
       if (agentReady && agent) {
-        if (frame.length === 1) agent.write(frame[0]!);
-        else {
-          agent.cork();
-          for (const b of frame) agent.write(b);
-          agent.uncork();
-        }
+        agent.write(frame);
         return;
       }
       // While the agent starts, a page may already talk: bounded; past the bound that stream is refused.
       if (refused.has(m.s)) return;
-      const bytes = frame.reduce((n, b) => n + b.length, 0);
-      if (!queue.push(frame, bytes)) {
+      if (!queue.push(frame, frame.length)) {
         log(`queue full: stream ${m.s} refused`);
         refused.add(m.s);
         toBrowser({ t: 'closed', s: m.s, reason: 'QUEUE_FULL' });

@@ -37,7 +37,7 @@ describe('extension channel closed by the relay', () => {
       const t = await ExtensionTransport.open(1000, () => undefined, () => undefined);
       const call = t.call('sign.pdf', {}, { timeoutMs: 5000 });
       w.emit({ kysoAgent: 'extension', op: 'closed', ch: w.lastCh, reason, message: 'why' });
-      const err = await call.catch((e: unknown) => e as { reason: string; message: string });
+      const err = (await call.catch((e: unknown) => e)) as { reason: string; message: string };
       expect(err.reason).toBe(name);
       if (name === 'CONNECTION_LOST') expect(err.message).toContain('QUEUE_FULL: why');
       expect(t.alive).toBe(false);

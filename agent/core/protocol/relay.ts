@@ -117,10 +117,12 @@ export function utf8Length(s: string): number {
 
 /**
  * Splits one serialised message into `part` messages whose own serialisation stays within `maxBytes`; a message
- * that already fits is returned as is. Pieces never cut a surrogate pair.
+ * that already fits is returned as is. Pieces never cut a surrogate pair. `byteLength`: a native UTF-8 count where
+ * there is one (the host passes Buffer.byteLength).
  */
-export function splitMessage(json: string, maxBytes: number, id: number): string[] {
-  if (utf8Length(json) <= maxBytes) return [json];
+export function splitMessage(json: string, maxBytes: number, id: number, byteLength: (s: string) => number = utf8Length): string[] {
+  // A text of n UTF-16 units is at most 3n UTF-8 bytes: most small messages need no count at all.
+  if (json.length * 3 <= maxBytes || byteLength(json) <= maxBytes) return [json];
   const out: string[] = [];
   // Base64 and JSON punctuation are one byte per char: start with pieces that fill a message, and shrink a piece
   // by what it overflowed when escapes or non-ASCII made it larger (fewer, fuller messages: each costs the browser
@@ -132,7 +134,7 @@ export function splitMessage(json: string, maxBytes: number, id: number): string
     if (end < json.length && code >= 0xd800 && code <= 0xdbff) end--;
     const last = end >= json.length;
     const msg = `{"t":"part","id":${id},"last":${last},"text":${JSON.stringify(json.slice(at, end))}}`;
-    const bytes = utf8Length(msg);
+    const bytes = byteLength(msg);
     if (bytes > maxBytes && end - at > 16) {
       size = Math.max(16, end - at - (bytes - maxBytes) - 64);
       continue;
