@@ -39,9 +39,12 @@ export interface ChannelDecoderOptions {
   maxDataBytes: number;
   /**
    * Called at each data frame's header, before any of its text is buffered: true to receive it, false to have the
-   * decoder skip its bytes (the caller has already told the stream why). Default: accept.
+   * decoder skip its bytes (the caller has already told the stream why). Default: accept. Every earlier frame's
+   * event has been handled by then (an `open` just before its first data counts).
    */
   admit?(s: number, bytes: number): boolean;
+  /** Each complete frame, in order, as soon as it is decoded. */
+  onEvent(ev: ChannelEvent): void;
 }
 
 /** Incremental decoder of channel frames, with every size decided at the header. */
@@ -54,11 +57,29 @@ export class ChannelDecoder {
   private stream = -1;
   /** Bytes of a refused frame still to throw away. */
   private skip = 0;
+  private halted = false;
 
   constructor(private readonly o: ChannelDecoderOptions) {}
 
-  push(chunk: Buffer): ChannelEvent[] {
-    const out: ChannelEvent[] = [];
+  /** Stops decoding (the connection is ending): buffered and later bytes are dropped, no more events. */
+  halt(): void {
+    this.halted = true;
+    this.chunks = [];
+    this.buffered = 0;
+  }
+
+  /** Feeds bytes; complete frames go to `onEvent` one by one. Throws ChannelFrameError (then halted). */
+  push(chunk: Buffer): void {
+    try {
+      this.decode(chunk);
+    } catch (e) {
+      this.halt();
+      throw e;
+    }
+  }
+
+  private decode(chunk: Buffer): void {
+    if (this.halted) return;
     if (this.skip > 0) {
       const n = Math.min(this.skip, chunk.length);
       this.skip -= n;
@@ -68,7 +89,7 @@ export class ChannelDecoder {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
     }
-    for (;;) {
+    while (!this.halted) {
       if (this.skip > 0) {
         // A refused frame: drop what is buffered of it and keep dropping as bytes arrive.
         const n = Math.min(this.skip, this.buffered);
@@ -104,11 +125,11 @@ export class ChannelDecoder {
       }
       if (this.buffered < this.need) break;
       const text = this.take(this.need).toString('utf8');
-      out.push(this.stream < 0 ? { kind: 'control', text } : { kind: 'data', s: this.stream, text });
+      const ev: ChannelEvent = this.stream < 0 ? { kind: 'control', text } : { kind: 'data', s: this.stream, text };
       this.need = -1;
       this.stream = -1;
+      this.o.onEvent(ev);
     }
-    return out;
   }
 
   private peek(n: number): Buffer {

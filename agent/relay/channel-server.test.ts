@@ -25,10 +25,10 @@ class Peer {
   closed = false;
 
   constructor(readonly socket: Socket) {
-    const d = new ChannelDecoder({ maxControlBytes: 1 << 20, maxDataBytes: 1 << 30 });
+    const d = new ChannelDecoder({ maxControlBytes: 1 << 20, maxDataBytes: 1 << 30, onEvent: (ev) => this.events.push(ev) });
     socket.on('data', (c: Buffer) => {
       this.raw.push(c);
-      this.events.push(...d.push(c));
+      d.push(c);
       for (const w of this.waiters.splice(0)) w();
     });
     socket.on('close', () => {
@@ -220,6 +220,20 @@ describe('the handshake proves the key without sending it', () => {
     const p = await Peer.open(channel.path);
     p.control({ t: 'hello', relay: 1, version: 't', role: 'host', key });
     expect(await p.until(() => p.messages().find((m) => m.t === 'error'))).toMatchObject({ reason: 'VERSION_MISMATCH' });
+  });
+
+  it('auth, open and the first data in one write (a host draining its queue): the data reaches the new stream', async () => {
+    const p = await Peer.open(channel.path);
+    const hostNonce = channelNonce();
+    p.control({ t: 'hello', relay: CHANNEL_PROTOCOL, version: 't', role: 'host', nonce: hostNonce });
+    const hello = await p.until(() => p.messages().find((m) => m.t === 'hello'));
+    p.socket.write(Buffer.concat([
+      controlFrame(JSON.stringify({ t: 'auth', proof: channelProof(key, 'host', hostNonce, hello.nonce as string) })),
+      controlFrame(JSON.stringify({ t: 'open', s: 1, kind: 'rpc', origin: STRANGER })),
+      dataFrame(1, 'first'),
+    ]));
+    expect(await p.reply(1)).toBe('{"ok":5}');
+    p.socket.destroy();
   });
 
   it('data before the handshake ends the connection', async () => {

@@ -10,7 +10,7 @@ import {
   type RelayMessage, type RelayReason, type StreamKind,
 } from '../core/protocol/relay.js';
 import { channelNonce, channelProof, proofMatches } from './channel-auth.js';
-import { ChannelDecoder, ChannelFrameError, controlFrame, dataFrame } from './channel-frames.js';
+import { ChannelDecoder, ChannelFrameError, controlFrame, dataFrame, type ChannelEvent } from './channel-frames.js';
 import { channelLocation, type ChannelLocation } from './channel-path.js';
 import { channelPlatform, type ChannelPlatform } from './channel-platform.js';
 import { securePrivateDir, writeRelayKey } from './private-dir.js';
@@ -178,6 +178,7 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
     function admit(s: number, bytes: number): boolean {
       if (state !== 'ready') {
         fail('PROTOCOL_ERROR', 'data before the handshake');
+        decoder.halt();
         return false;
       }
       const st = streams.get(s);
@@ -205,7 +206,7 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
       held = bytes;
       return true;
     }
-    const decoder = new ChannelDecoder({ maxControlBytes: MAX_CONTROL_BYTES, maxDataBytes: MAX_RELAY_TEXT_BYTES, admit });
+    const decoder = new ChannelDecoder({ maxControlBytes: MAX_CONTROL_BYTES, maxDataBytes: MAX_RELAY_TEXT_BYTES, admit, onEvent: (ev) => onEvent(ev) });
 
     function onControl(m: RelayMessage): void {
       if (state === 'hello') {
@@ -279,31 +280,31 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
       ).finally(() => void st.inflight--);
     }
 
+    function onEvent(ev: ChannelEvent): void {
+      if (ev.kind === 'data') {
+        // The frame is whole: the dispatcher's document budget takes over from here, as after a WebSocket message.
+        o.budget.give(held);
+        held = 0;
+        onData(ev.s, ev.text);
+      } else {
+        let m: RelayMessage | null = null;
+        try {
+          m = readRelayMessage(JSON.parse(ev.text));
+        } catch {
+          m = null;
+        }
+        if (!m) fail('PROTOCOL_ERROR', 'not a relay message');
+        else onControl(m);
+      }
+      if (socket.destroyed || socket.writableEnded) decoder.halt();
+    }
+
     socket.on('data', (chunk: Buffer) => {
-      let events;
       try {
-        events = decoder.push(chunk);
+        decoder.push(chunk);
       } catch (e) {
         if (e instanceof ChannelFrameError) return fail(e.reason, e.message);
         throw e;
-      }
-      for (const ev of events) {
-        if (ev.kind === 'data') {
-          // The frame is whole: the dispatcher's document budget takes over from here, as after a WebSocket message.
-          o.budget.give(held);
-          held = 0;
-          onData(ev.s, ev.text);
-        } else {
-          let m: RelayMessage | null = null;
-          try {
-            m = readRelayMessage(JSON.parse(ev.text));
-          } catch {
-            m = null;
-          }
-          if (!m) return fail('PROTOCOL_ERROR', 'not a relay message');
-          onControl(m);
-        }
-        if (socket.destroyed || socket.writableEnded) return;
       }
     });
     socket.on('error', () => undefined);

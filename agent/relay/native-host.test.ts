@@ -50,14 +50,18 @@ async function impostor(path: string): Promise<{ server: Server; received: () =>
   let connections = 0;
   const server = createServer((s: Socket) => {
     connections++;
-    const d = new ChannelDecoder({ maxControlBytes: 1 << 20, maxDataBytes: 1 << 30 });
-    s.on('data', (c: Buffer) => {
-      chunks.push(c);
-      for (const ev of d.push(c)) {
+    const d = new ChannelDecoder({
+      maxControlBytes: 1 << 20,
+      maxDataBytes: 1 << 30,
+      onEvent: (ev) => {
         const m = ev.kind === 'control' ? (JSON.parse(ev.text) as { t: string }) : null;
         // It answers like an agent, with a proof it cannot compute.
         if (m?.t === 'hello') s.write(controlFrame(JSON.stringify({ t: 'hello', relay: CHANNEL_PROTOCOL, version: 'x', role: 'agent', nonce: channelNonce(), proof: 'ab'.repeat(32) })));
-      }
+      },
+    });
+    s.on('data', (c: Buffer) => {
+      chunks.push(c);
+      d.push(c);
     });
     s.on('error', () => undefined);
   });

@@ -81,9 +81,11 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
     const queue = new BoundedQueue<Buffer>(limits.messages, limits.bytes);
     /** Streams refused while queued: the agent is told to close them once it answers. */
     const refused = new Set<number>();
+    let halt: () => void = () => undefined;
     const finish = (code: number): void => {
       if (done) return;
       done = true;
+      halt();
       agent?.destroy();
       o.stdin.pause();
       resolve(code);
@@ -111,51 +113,52 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
       agent = socket;
       const key = await o.readKey();
       const hostNonce = channelNonce();
-      const fromAgent = new ChannelDecoder({ maxControlBytes: 64 * 1024, maxDataBytes: MAX_RELAY_TEXT_BYTES + 4096 });
       const timer = setTimeout(() => {
         refuse('AGENT_UNAVAILABLE', 'kyso-agent không trả lời. / kyso-agent did not answer.');
         finish(1);
       }, o.handshakeTimeoutMs ?? 10_000);
-      socket.on('data', (chunk: Buffer) => {
-        let events: ChannelEvent[];
-        try {
-          events = fromAgent.push(chunk);
-        } catch {
-          return finish(1);
+      const onEvent = (ev: ChannelEvent): void => {
+        if (ev.kind === 'data') {
+          if (!agentReady) return finish(1);
+          toBrowser(`{"t":"data","s":${ev.s},"text":${JSON.stringify(ev.text)}}`);
+          return;
         }
-        for (const ev of events) {
-          if (ev.kind === 'data') {
-            if (!agentReady) return finish(1);
-            toBrowser(`{"t":"data","s":${ev.s},"text":${JSON.stringify(ev.text)}}`);
-            continue;
+        const m = safeRead(ev.text);
+        if (agentReady) {
+          // opened / closed / error for the browser; nothing else crosses.
+          if (m && (m.t === 'opened' || m.t === 'closed' || m.t === 'error')) toBrowser(m);
+          return;
+        }
+        clearTimeout(timer);
+        if (m?.t === 'hello' && m.relay === CHANNEL_PROTOCOL) {
+          // Whatever listens must prove it knows this start's key before any page data goes to it.
+          if (key === null || !m.nonce || !proofMatches(channelProof(key, 'agent', hostNonce, m.nonce), m.proof)) {
+            log('the channel did not prove the agent key');
+            refuse('AGENT_UNAVAILABLE', 'Chương trình trên kênh không chứng minh được là kyso-agent. / What listens on the channel did not prove it is kyso-agent.');
+            return finish(1);
           }
-          const m = safeRead(ev.text);
-          if (agentReady) {
-            // opened / closed / error for the browser; nothing else crosses.
-            if (m && (m.t === 'opened' || m.t === 'closed' || m.t === 'error')) toBrowser(m);
-            continue;
-          }
-          clearTimeout(timer);
-          if (m?.t === 'hello' && m.relay === CHANNEL_PROTOCOL) {
-            // Whatever listens must prove it knows this start's key before any page data goes to it.
-            if (key === null || !m.nonce || !proofMatches(channelProof(key, 'agent', hostNonce, m.nonce), m.proof)) {
-              log('the channel did not prove the agent key');
-              refuse('AGENT_UNAVAILABLE', 'Chương trình trên kênh không chứng minh được là kyso-agent. / What listens on the channel did not prove it is kyso-agent.');
-              return finish(1);
-            }
-            agentReady = true;
-            socket.write(controlFrame(JSON.stringify({ t: 'auth', proof: channelProof(key, 'host', hostNonce, m.nonce) })));
-            toBrowser({ t: 'hello', relay: RELAY_PROTOCOL, version: m.version, role: 'agent' });
-            socket.cork();
-            for (const frame of queue.drain()) socket.write(frame);
-            for (const s of refused) socket.write(controlFrame(JSON.stringify({ t: 'close', s })));
-            refused.clear();
-            socket.uncork();
-            continue;
-          }
-          if (m?.t === 'error') toBrowser(m);
-          else refuse('VERSION_MISMATCH', versionMismatchText({ role: 'host', relay: CHANNEL_PROTOCOL }, { role: 'agent', relay: m?.t === 'hello' ? m.relay : 0 }));
-          return finish(1);
+          agentReady = true;
+          socket.cork();
+          socket.write(controlFrame(JSON.stringify({ t: 'auth', proof: channelProof(key, 'host', hostNonce, m.nonce) })));
+          for (const frame of queue.drain()) socket.write(frame);
+          for (const s of refused) socket.write(controlFrame(JSON.stringify({ t: 'close', s })));
+          refused.clear();
+          socket.uncork();
+          toBrowser({ t: 'hello', relay: RELAY_PROTOCOL, version: m.version, role: 'agent' });
+          return;
+        }
+        if (m?.t === 'error') toBrowser(m);
+        else refuse('VERSION_MISMATCH', versionMismatchText({ role: 'host', relay: CHANNEL_PROTOCOL }, { role: 'agent', relay: m?.t === 'hello' ? m.relay : 0 }));
+        finish(1);
+      };
+      const fromAgent = new ChannelDecoder({ maxControlBytes: 64 * 1024, maxDataBytes: MAX_RELAY_TEXT_BYTES + 4096, onEvent });
+      halt = () => fromAgent.halt();
+      socket.on('data', (chunk: Buffer) => {
+        if (done) return;
+        try {
+          fromAgent.push(chunk);
+        } catch {
+          finish(1);
         }
       });
       socket.on('error', () => undefined);

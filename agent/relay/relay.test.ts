@@ -108,9 +108,9 @@ describe('channel frames', () => {
       controlFrame('{"t":"close","s":9}'),
     ]);
     const admitted: Array<[number, number]> = [];
-    const d = new ChannelDecoder({ maxControlBytes: 64, maxDataBytes: 1024, admit: (s, n) => (admitted.push([s, n]), s !== 7) });
     const out: unknown[] = [];
-    for (const b of bytes) out.push(...d.push(Buffer.from([b])));
+    const d = new ChannelDecoder({ maxControlBytes: 64, maxDataBytes: 1024, admit: (s, n) => (admitted.push([s, n]), s !== 7), onEvent: (ev) => out.push(ev) });
+    for (const b of bytes) d.push(Buffer.from([b]));
     expect(admitted).toEqual([[7, Buffer.byteLength('refused ✓')], [9, Buffer.byteLength('kept ✓')]]);
     expect(out).toEqual([
       { kind: 'control', text: '{"t":"open","s":7}' },
@@ -120,11 +120,11 @@ describe('channel frames', () => {
   });
 
   it('sizes are decided at the header: a large control message, an oversized or unknown frame end the channel', () => {
-    expect(() => new ChannelDecoder({ maxControlBytes: 8, maxDataBytes: 1024 }).push(controlFrame('{"t":"hello-long"}'))).toThrow(ChannelFrameError);
+    expect(() => new ChannelDecoder({ maxControlBytes: 8, maxDataBytes: 1024, onEvent: () => undefined }).push(controlFrame('{"t":"hello-long"}'))).toThrow(ChannelFrameError);
     const big = Buffer.alloc(9);
     big.writeUInt32LE(5 + 2048, 0);
     big[4] = 1;
-    expect(() => new ChannelDecoder({ maxControlBytes: 64, maxDataBytes: 1024 }).push(big)).toThrow(/too large/);
-    expect(() => new ChannelDecoder({ maxControlBytes: 64, maxDataBytes: 1024 }).push(Buffer.from([3, 0, 0, 0, 0x5b, 0x5d, 0x20]))).toThrow(/unknown frame/);
+    expect(() => new ChannelDecoder({ maxControlBytes: 64, maxDataBytes: 1024, onEvent: () => undefined }).push(big)).toThrow(/too large/);
+    expect(() => new ChannelDecoder({ maxControlBytes: 64, maxDataBytes: 1024, onEvent: () => undefined }).push(Buffer.from([3, 0, 0, 0, 0x5b, 0x5d, 0x20]))).toThrow(/unknown frame/);
   });
 });
