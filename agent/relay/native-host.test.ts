@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CHANNEL_PROTOCOL, RELAY_PROTOCOL } from '../core/protocol/relay.js';
-import { channelNonce } from './channel-auth.js';
+import { channelNonce, channelProof } from './channel-auth.js';
 import { ChannelDecoder, controlFrame } from './channel-frames.js';
 import { channelLocation, parsePipeRecord, windowsPipeName, type ChannelLocation } from './channel-path.js';
 import { ChannelUntrusted, checkUnixChannel, openChannel, unixChannel, windowsChannel } from './channel-platform.js';
@@ -202,6 +202,53 @@ describe('L1: what waits for the agent is bounded', () => {
     expect(await b.until((m) => m.t === 'closed')).toEqual({ t: 'closed', s: 3, reason: 'QUEUE_FULL' });
     b.stdin.end();
     expect(await h.code).toBe(0);
+  });
+});
+
+describe('L1: after the agent answered, the host keeps no backlog of its own', () => {
+  it('while the agent does not read, the host stops reading the browser; everything arrives once it reads again', async () => {
+    let agentSide: Socket | null = null;
+    let received = 0;
+    const server = createServer((s: Socket) => {
+      agentSide = s;
+      const d = new ChannelDecoder({
+        maxControlBytes: 1 << 20,
+        maxDataBytes: 1 << 30,
+        onEvent: (ev) => {
+          if (ev.kind === 'data') received++;
+          const m = ev.kind === 'control' ? (JSON.parse(ev.text) as { t: string; nonce?: string }) : null;
+          if (m?.t === 'hello') {
+            const nonce = channelNonce();
+            s.write(controlFrame(JSON.stringify({ t: 'hello', relay: CHANNEL_PROTOCOL, version: 'x', role: 'agent', nonce, proof: channelProof(KEY, 'agent', m.nonce!, nonce) })));
+          }
+          // The agent is busy from the first data frame on: it reads nothing more for now.
+          if (ev.kind === 'data' && received === 1) s.pause();
+        },
+      });
+      s.on('data', (c: Buffer) => d.push(c));
+      s.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => server.listen(loc.path, r));
+    try {
+      const b = browser();
+      const h = host(b);
+      b.send({ t: 'hello', relay: RELAY_PROTOCOL, version: '1', role: 'extension' });
+      await b.until((m) => m.t === 'hello');
+      b.send({ t: 'open', s: 1, kind: 'rpc', origin: 'https://a.vn' });
+      const big = 'z'.repeat(1024 * 1024);
+      for (let i = 0; i < 64; i++) b.send({ t: 'data', s: 1, text: big });
+      await new Promise((r) => setTimeout(r, 500));
+      // Most of the 64 MiB still sits in the browser's pipe, not in the host.
+      expect(b.stdin.isPaused()).toBe(true);
+      expect(b.stdin.readableLength + b.stdin.writableLength).toBeGreaterThan(32 * 1024 * 1024);
+      agentSide!.resume();
+      for (let i = 0; i < 200 && received < 64; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(received).toBe(64);
+      b.stdin.end();
+      expect(await h.code).toBe(0);
+    } finally {
+      server.close();
+    }
   });
 });
 

@@ -198,7 +198,14 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
       }
       const frame = m.t === 'data' ? dataFrame(m.s, m.text) : controlFrame(JSON.stringify(m));
       if (agentReady && agent) {
-        agent.write(frame);
+        // Backpressure: while the agent has not read what was written, stop reading the browser (Chrome then
+        // holds the rest), so the host never piles up a page's flood in its own memory.
+        if (!agent.write(frame)) {
+          o.stdin.pause();
+          agent.once('drain', () => {
+            if (!done) o.stdin.resume();
+          });
+        }
         return;
       }
       // While the agent starts, a page may already talk: bounded; past the bound that stream is refused.
