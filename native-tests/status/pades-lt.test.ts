@@ -6,16 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertificateStatusService } from '../../agent/certs/status/service.js';
-import type { PdfSignOptions } from '../../agent/core/ports.js';
 import { longTermMaterial } from '../../agent/core/status/long-term.js';
-import { createDocumentSigners } from '../../agent/signing/index.js';
 import { extendToLongTerm } from '../../agent/signing/pades/ltv.js';
-import { softwareSigner } from '../../agent/signing/testing/software-signer.js';
 import { startStatusFixture, type StatusFixture } from '../fixtures/status.js';
 import { makePdf } from '../signing/pdf-fixtures/make.js';
 import { startLocalTsa, type LocalTsa } from '../signing/tsa-server.js';
 import { venvPython } from '../validators/paths.js';
+import { signAtLevel, statusService } from './long-term-signing.js';
 
 const run = promisify(execFile);
 let f: StatusFixture;
@@ -30,19 +27,8 @@ afterAll(async () => {
   await Promise.all([f?.close(), tsa?.close(), dir ? rm(dir, { recursive: true, force: true }) : undefined]);
 });
 
-const status = () => new CertificateStatusService({ anchors: () => [f.pki.root.der], allowPrivate: true, timeoutMs: 3000 });
-const signer = () => softwareSigner(f.pki.certs.good.key.pkcs8Pem, f.pki.certs.good.der, [f.pki.ca.der]);
-
-async function sign(pdf: Uint8Array, level: PdfSignOptions['level']): Promise<Uint8Array> {
-  // The same order as sign.pdf: B-T first, then revocation data fetched after the timestamp, then DSS (+ doc timestamp).
-  const documents = createDocumentSigners();
-  const longTerm = level === 'B-LT' || level === 'B-LTA';
-  const options: PdfSignOptions = { fileName: 'hop-dong.pdf', hashAlgorithm: 'SHA-256', level: longTerm ? 'B-T' : level, signingTime: new Date(), timestamp: { url: tsa.url } };
-  const signed = await documents.signPdf(pdf, options, signer());
-  if (!longTerm) return signed;
-  const validation = await longTermMaterial(status(), f.pki.certs.good.der, [f.pki.ca.der]);
-  return documents.extendPdf!(signed, { level, validation, hashAlgorithm: 'SHA-256', timestamp: { url: tsa.url } });
-}
+const status = () => statusService(f);
+const sign = (pdf: Uint8Array, level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA') => signAtLevel(f, tsa, pdf, level);
 
 interface PyhankoView {
   signatures: string[];

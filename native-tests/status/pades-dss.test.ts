@@ -1,0 +1,93 @@
+// Native: the EU DSS library (an independent validator built from Maven Central, offline: only the data in the file
+// and the test anchors) judges our PAdES outputs at the level they claim: B-B is BASELINE-B (indeterminate offline,
+// no revocation data), B-LT and B-LTA are
+// TOTAL_PASSED at BASELINE-LT / -LTA, and a second signature added with B-LT keeps the first one valid.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStatusFixture, type StatusFixture } from '../fixtures/status.js';
+import { makePdf } from '../signing/pdf-fixtures/make.js';
+import { startLocalTsa, type LocalTsa } from '../signing/tsa-server.js';
+import { validatorJar } from '../validators/paths.js';
+import { signAtLevel } from './long-term-signing.js';
+
+const run = promisify(execFile);
+let f: StatusFixture;
+let tsa: LocalTsa;
+let dir: string;
+
+beforeAll(async () => {
+  [f, tsa] = await Promise.all([startStatusFixture(), startLocalTsa()]);
+  dir = await mkdtemp(join(tmpdir(), 'kyso-dss-'));
+});
+afterAll(async () => {
+  await Promise.all([f?.close(), tsa?.close(), dir ? rm(dir, { recursive: true, force: true }) : undefined]);
+});
+
+interface DssSignature {
+  id: string;
+  indication: string;
+  subIndication: string | null;
+  format: string;
+  signedBy: string;
+  timestamps: { indication: string }[];
+  errors: string[];
+  warnings: string[];
+}
+interface DssReport { signatures: DssSignature[]; timestamps: { id: string; indication: string }[] }
+
+/** DSS's simple report. Anchors: the status PKI's root and the test TSA's certificate (its PKI publishes no status). */
+async function dss(pdf: Uint8Array, name: string): Promise<DssReport> {
+  const file = join(dir, `${name}.pdf`);
+  await writeFile(file, pdf);
+  const { stdout } = await run('java', ['-jar', validatorJar('dss'), file, '--trust', f.pki.root.certFile, '--trust', tsa.tsaCertFile], { maxBuffer: 16 << 20 });
+  return JSON.parse(stdout) as DssReport;
+}
+
+const sign = (pdf: Uint8Array, level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA') => signAtLevel(f, tsa, pdf, level);
+
+describe('EU DSS judges the PAdES levels', () => {
+  it('B-B_isBaselineB_andOfflineIndeterminateForWantOfRevocationData', async () => {
+    // A B-B carries no revocation data; offline, DSS cannot conclude on the chain (which is why B-LT exists).
+    const r = await dss(await sign(await makePdf(), 'B-B'), 'b-b');
+    expect(r.signatures).toHaveLength(1);
+    expect(r.signatures[0]).toMatchObject({ format: 'PAdES-BASELINE-B', signedBy: 'TRẠNG THÁI TỐT', indication: 'INDETERMINATE', subIndication: 'CERTIFICATE_CHAIN_GENERAL_FAILURE' });
+    expect(r.signatures[0]!.errors).toContain('No revocation data found for the certificate!');
+  });
+
+  it('B-LT_isTotalPassed_atBaselineLT', async () => {
+    const r = await dss(await sign(await makePdf({ pages: 2 }), 'B-LT'), 'b-lt');
+    expect(r.signatures).toHaveLength(1);
+    expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL_PASSED', format: 'PAdES-BASELINE-LT' });
+    expect(r.signatures[0]!.timestamps.map((t) => t.indication)).toEqual(['PASSED']);
+    expect(r.signatures[0]!.errors).toEqual([]);
+  });
+
+  it('B-LTA_isTotalPassed_atBaselineLTA', async () => {
+    const r = await dss(await sign(await makePdf(), 'B-LTA'), 'b-lta');
+    expect(r.signatures).toHaveLength(1);
+    expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL_PASSED', format: 'PAdES-BASELINE-LTA' });
+    // The signature timestamp and the document timestamp.
+    expect(r.signatures[0]!.timestamps.map((t) => t.indication)).toEqual(['PASSED', 'PASSED']);
+  });
+
+  it('aSecondSignatureWithBLT_keepsTheFirstSignatureTotalPassed', async () => {
+    const first = await sign(await makePdf(), 'B-T');
+    const second = await sign(first, 'B-LT');
+    const r = await dss(second, 're-signed');
+    expect(r.signatures).toHaveLength(2);
+    for (const s of r.signatures) expect(s, JSON.stringify(s)).toMatchObject({ indication: 'TOTAL_PASSED' });
+    expect(r.signatures.map((s) => s.format)).toContain('PAdES-BASELINE-LT');
+  });
+
+  it('tamperedAfterSigning_isNotPassed', async () => {
+    const out = Buffer.from(await sign(await makePdf(), 'B-LT'));
+    // Flip one byte inside the first signed range (the PDF header comment line stays a comment).
+    out[12] = out[12]! ^ 0x01;
+    const r = await dss(out, 'tampered');
+    expect(r.signatures[0]!.indication).not.toBe('TOTAL_PASSED');
+  });
+});
