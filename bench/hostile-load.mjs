@@ -1,6 +1,6 @@
 // hostile-load: p99 latency of an approved portal's agent.info while unapproved pages (other processes) keep
 // sending 64 MiB frames, against the same without them; the portal keeps a signing dialog open the whole time
-// and it must survive. Also reports the agent's RSS and event-loop delay under attack. Target (THREATS T22):
+// and it must survive. Also reports the agent's RSS and event-loop delay under attack. Target (docs/security.md T22):
 // p99 under attack ≤ 2× the quiet p99, dialog alive. Reports, never fails on time. Needs dist/ (npm run build).
 // Usage: node bench/hostile-load.mjs [--n 300] [--senders 3]
 import { spawn } from 'node:child_process';

@@ -1,5 +1,5 @@
 // rpc-batch: one sign.batch of 1000 hashes (one approval, one PIN) over wss vs 1000 token-layer signs on the same key.
-// Target (issue 3): batch throughput ≥ 90% of the token layer's. Rounds alternate which side runs first and the best
+// Target: batch throughput ≥ 90% of the token layer's. Rounds alternate which side runs first and the best
 // round of each counts (machine load only ever slows a run down). Reports, never fails on time. Needs dist/.
 // Usage: node bench/rpc-batch.mjs [--items 1000] [--rounds 4] [--prompt scripted]
 import { Client, PORTAL, arg, certIdFor, digest, promptNote, startBenchAgent, writeResult } from './lib/rpc-setup.mjs';

@@ -1,5 +1,5 @@
 // rpc-latency: sign.hash round trip over wss (approved origin, logged-in token, prompt double) vs the token
-// layer's sign on the same key in the same run; reports p50/p99 of both and the overhead. Target (issue 3):
+// layer's sign on the same key in the same run; reports p50/p99 of both and the overhead. Target:
 // p50 overhead ≤ 0.5 ms, p99 overhead ≤ 3 ms. Reports, never fails on time. Needs dist/ (npm run build).
 // Usage: node bench/rpc-latency.mjs [--n 500] [--prompt scripted]
 import { Client, PORTAL, arg, certIdFor, digest, promptNote, startBenchAgent, stats, writeResult } from './lib/rpc-setup.mjs';

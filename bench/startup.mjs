@@ -1,5 +1,5 @@
 // startup: `kyso-agent start --headless` process start → ready line, and idle RSS a second after ready.
-// The first run of a fresh data dir also issues the local CA (reported apart). Target (issue 3): ≤ 400 ms, ≤ 80 MB.
+// The first run of a fresh data dir also issues the local CA (reported apart). Target: ≤ 400 ms, ≤ 80 MB.
 // Needs dist/. Usage: node bench/startup.mjs [--runs 5]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -1,6 +1,6 @@
 // xml-batch: 1,000 e-invoices (≈5 KB each, einvoice profile) in ONE sign.batch over wss through the whole agent
 // (dispatcher → signing flow → XML signer → token layer → SoftHSM2 demo token), vs the token layer's raw signature
-// rate on the same key in the same run. Target (issue 4): XML documents per second ≥ 60% of raw signatures per
+// rate on the same key in the same run. Target: XML documents per second ≥ 60% of raw signatures per
 // second. Rounds alternate which side runs first; the best round of each counts (a loaded machine only ever makes a
 // run slower). Reports, never fails on time. Needs dist/. Usage: node bench/xml-batch.mjs [--count 1000] [--rounds 3]
 import { readFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// X.509 → the wire's Cert (CONTRACT.md): names, validity status, key algorithm, usages, Vietnamese identifiers.
+// X.509 → the wire's Cert (docs/protocol.md): names, validity status, key algorithm, usages, Vietnamese identifiers.
 import { createHash, createPublicKey } from 'node:crypto';
 // @peculiar/x509's CommonJS build (what Node resolves) needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
@@ -152,7 +152,7 @@ export function parseCertificate(der: Uint8Array, ctx: CertContext): Cert {
   return result;
 }
 
-/** Lower-case hex SHA-256 of the DER bytes (the `thumbprintSha256` of CONTRACT.md). */
+/** Lower-case hex SHA-256 of the DER bytes (the `thumbprintSha256` of docs/protocol.md). */
 export function thumbprintSha256(der: Uint8Array): string {
   return createHash('sha256').update(der).digest('hex');
 }

@@ -7,6 +7,7 @@ import { loadPolicy } from '../headless/policy-file.js';
 import { BROWSERS, install, selectBrowsers, status, uninstall, type BrowserName, type BrowserStatus, type IntegrationContext } from '../relay/index.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
 import { cliCommand } from './native-host.js';
+import { COMMAND_TEXTS } from './texts.js';
 
 export async function integrationContext(env: NodeJS.ProcessEnv): Promise<IntegrationContext> {
   const policy = await loadPolicy(resolvePolicyPath(undefined, env));
@@ -33,8 +34,7 @@ function print(io: CliIo, rows: BrowserStatus[], json: boolean): void {
 }
 
 export const browserIntegrationCommand: Subcommand = {
-  summary: 'Đăng ký cầu nối cho tiện ích trình duyệt / Register the host for the browser extension',
-  usage: `kyso-agent browser-integration install|uninstall|status [--browser ${BROWSERS.join('|')}] [--user-data-dir DIR] [--json]`,
+  ...COMMAND_TEXTS['browser-integration'],
   async run(argv: string[], io: CliIo): Promise<number> {
     let values: { browser?: string; 'user-data-dir'?: string; json?: boolean };
     let positionals: string[];

@@ -1,4 +1,5 @@
 // `kyso-agent ca install | uninstall | status [--json]`: the per-machine CA in the OS and browser trust stores.
+import { COMMAND_TEXTS } from './texts.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,8 +25,7 @@ function printReport(io: CliIo, report: CaReport, json: boolean): void {
 }
 
 export const caCommand: Subcommand = {
-  summary: 'Quản lý CA cục bộ / Manage the local CA',
-  usage: 'kyso-agent ca install|uninstall|status [--json] [--data-dir DIR] [--if-needed]',
+  ...COMMAND_TEXTS.ca,
   async run(argv: string[], io: CliIo): Promise<number> {
     let values: { json?: boolean; 'data-dir'?: string; 'if-needed'?: boolean };
     let positionals: string[];

@@ -1,12 +1,12 @@
 // `kyso-agent demo-token init [--force]`: creates the SoftHSM2 demo token under the data dir and prints its PIN.
+import { COMMAND_TEXTS } from './texts.js';
 import { parseArgs } from 'node:util';
 import { demoTokenInit } from '../demo/index.js';
 import { resolveDataDir } from '../headless/index.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
 
 export const demoTokenCommand: Subcommand = {
-  summary: 'Tạo token thử nghiệm SoftHSM2 / Create the SoftHSM2 demo token',
-  usage: 'kyso-agent demo-token init [--force] [--data-dir DIR] [--json]',
+  ...COMMAND_TEXTS['demo-token'],
   async run(argv: string[], io: CliIo): Promise<number> {
     let values: { force?: boolean; 'data-dir'?: string; json?: boolean };
     let positionals: string[];

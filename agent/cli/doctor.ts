@@ -1,4 +1,5 @@
 // `kyso-agent doctor [--json]`: everything needed to answer "why is my token / browser not working".
+import { COMMAND_TEXTS } from './texts.js';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { homedir } from 'node:os';
@@ -177,8 +178,7 @@ function printText(io: CliIo, r: DoctorReport): void {
 }
 
 export const doctorCommand: Subcommand = {
-  summary: 'Chẩn đoán / Diagnostics',
-  usage: 'kyso-agent doctor [--json] [--data-dir DIR] [--policy FILE]',
+  ...COMMAND_TEXTS.doctor,
   async run(argv: string[], io: CliIo): Promise<number> {
     let values: { json?: boolean; 'data-dir'?: string; policy?: string };
     try {

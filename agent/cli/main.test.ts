@@ -59,3 +59,11 @@ describe('kyso-agent CLI', () => {
     expect(await run(['ca', 'trust-everything'], io())).toBe(2);
   });
 });
+
+describe('the help texts table', () => {
+  it('names the browsers agent/relay knows, written out so --help loads none of it', async () => {
+    const { BROWSERS } = await import('../relay/index.js');
+    const { COMMAND_TEXTS } = await import('./texts.js');
+    expect(COMMAND_TEXTS['browser-integration'].usage).toContain(`--browser ${BROWSERS.join('|')}`);
+  });
+});

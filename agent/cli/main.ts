@@ -1,12 +1,13 @@
 // The kyso-agent command line: a closed table of subcommands (bin/kyso-agent.mjs calls `run`).
 import { agentVersion } from '../headless/version.js';
 import { EXIT, processIo, type CliIo, type Subcommand } from './io.js';
+import { COMMAND_TEXTS } from './texts.js';
 
 /**
  * Every subcommand, loaded on demand so `start` does not pay for the signing formats' libraries at start-up.
  * To add one: a file exporting a `Subcommand`, and one line here.
  */
-export const SUBCOMMANDS: Record<string, () => Promise<Subcommand>> = {
+export const SUBCOMMANDS: Record<keyof typeof COMMAND_TEXTS, () => Promise<Subcommand>> = {
   start: async () => (await import('./start.js')).startCommand,
   doctor: async () => (await import('./doctor.js')).doctorCommand,
   'demo-token': async () => (await import('./demo-token.js')).demoTokenCommand,
@@ -25,9 +26,10 @@ export async function helpText(): Promise<string> {
     'Cách dùng / Usage: kyso-agent <lệnh/command> [options]',
     '',
   ];
-  for (const [name, load] of Object.entries(SUBCOMMANDS)) {
-    const cmd = await load();
-    lines.push(`  ${name.padEnd(12)} ${cmd.summary}`, `  ${''.padEnd(12)} ${cmd.usage}`);
+  // From the texts table, not the commands: --help loads no subcommand (and none of their libraries).
+  for (const name of Object.keys(SUBCOMMANDS)) {
+    const text = COMMAND_TEXTS[name as keyof typeof COMMAND_TEXTS];
+    lines.push(`  ${name.padEnd(12)} ${text.summary}`, `  ${''.padEnd(12)} ${text.usage}`);
   }
   lines.push(
     '',
@@ -48,7 +50,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
     io.out(agentVersion());
     return EXIT.ok;
   }
-  const load = Object.hasOwn(SUBCOMMANDS, first) ? SUBCOMMANDS[first] : undefined;
+  const load = Object.hasOwn(SUBCOMMANDS, first) ? SUBCOMMANDS[first as keyof typeof SUBCOMMANDS] : undefined;
   if (!load) {
     io.err(`Lệnh không rõ / Unknown command: ${first}\n\n${await helpText()}`);
     return EXIT.usage;

@@ -8,6 +8,7 @@ import { loadPolicy } from '../headless/policy-file.js';
 import { agentVersion } from '../headless/version.js';
 import { allowedCallers, channelLocation, readRelayKey, runNativeHost } from '../relay/index.js';
 import type { CliIo, Subcommand } from './io.js';
+import { COMMAND_TEXTS } from './texts.js';
 
 /** The kyso-agent entry script (bin/kyso-agent.mjs) next to this build. */
 export function agentBin(): string {
@@ -32,8 +33,7 @@ export async function agentStartCommand(extra: string[]): Promise<string[]> {
 }
 
 export const nativeHostCommand: Subcommand = {
-  summary: 'Cầu nối cho tiện ích trình duyệt (trình duyệt tự chạy) / Native-messaging host for the browser extension (run by the browser)',
-  usage: 'kyso-agent native-host <caller origin or add-on id>',
+  ...COMMAND_TEXTS['native-host'],
   async run(argv: string[], io: CliIo): Promise<number> {
     const env = io.env;
     const dataDir = resolveDataDir(undefined, env);

@@ -1,5 +1,6 @@
 // `kyso-agent policy check FILE` validates an admin policy file and prints what would be in force;
 // `kyso-agent policy export-browser --for chrome|edge|firefox` writes the matching browser policy for fleets.
+import { COMMAND_TEXTS } from './texts.js';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import extensionIds from '../../extension/ids.json' with { type: 'json' };
@@ -61,8 +62,7 @@ async function exportBrowser(argv: string[], io: CliIo, usage: string): Promise<
 }
 
 export const policyCommand: Subcommand = {
-  summary: 'Chính sách quản trị / Admin policy: check, export browser policies',
-  usage: 'kyso-agent policy check FILE | policy schema | policy export-browser --for chrome|edge|firefox [--policy FILE] [--format json|reg]',
+  ...COMMAND_TEXTS.policy,
   async run(argv: string[], io: CliIo): Promise<number> {
     const [action, ...rest] = argv;
     if (action === 'check' && rest.length === 1) return check(rest[0]!, io);

@@ -1,10 +1,10 @@
-// `kyso-agent sign` argument parsing: flags → a validated plan with the per-format options of CONTRACT.md.
+// `kyso-agent sign` argument parsing: flags → a validated plan with the per-format options of docs/protocol.md.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HASH_ALGORITHMS, type HashAlgorithm } from '../core/types.js';
 
-export type SignFormat = 'pdf' | 'xml' | 'cms' | 'office';
-export const SIGN_FORMATS: readonly SignFormat[] = ['pdf', 'xml', 'cms', 'office'];
+export type FileFormat = 'pdf' | 'xml' | 'cms' | 'office';
+export const FILE_FORMATS: readonly FileFormat[] = ['pdf', 'xml', 'cms', 'office'];
 
 /** PDF flags, already validated (the signing time is added per file). */
 export interface PdfFlags {
@@ -38,8 +38,8 @@ export interface CmsFlags {
   signingTime: boolean;
 }
 
-export interface SignPlan {
-  format: SignFormat;
+export interface SignRun {
+  format: FileFormat;
   files: string[];
   /** Lower-case hex, 64 digits. */
   thumbprint: string;
@@ -108,7 +108,7 @@ const OPTIONS = {
 } as const;
 
 /** Flags that only make sense for one format: given with another one they are a usage error, not silently ignored. */
-const FORMAT_FLAGS: Record<SignFormat, readonly string[]> = {
+const FORMAT_FLAGS: Record<FileFormat, readonly string[]> = {
   pdf: ['level', 'page', 'rect', 'invisible', 'text', 'image', 'font-size', 'reason', 'location', 'contact', 'field-name', 'sub-filter'],
   xml: ['profile', 'reference-id', 'signature-parent', 'signature-id', 'c14n', 'signing-time'],
   cms: ['detached', 'attached'],
@@ -172,7 +172,7 @@ export function normaliseThumbprint(value: string): string {
 }
 
 /** Parses the arguments after `sign`. Throws UsageError for anything a user must fix on the command line. */
-export function parseSignArgs(argv: string[], readFile: (path: string) => Uint8Array = (p) => readFileSync(p)): SignPlan {
+export function parseSignArgs(argv: string[], readFile: (path: string) => Uint8Array = (p) => readFileSync(p)): SignRun {
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
@@ -182,11 +182,11 @@ export function parseSignArgs(argv: string[], readFile: (path: string) => Uint8A
   const { values: v, positionals } = parsed;
   const [formatArg, ...files] = positionals;
   if (formatArg === undefined) throw new UsageError('Thiếu định dạng pdf|xml|cms|office / missing format pdf|xml|cms|office');
-  const format = oneOf('format', formatArg, SIGN_FORMATS);
+  const format = oneOf('format', formatArg, FILE_FORMATS);
   if (files.length === 0) throw new UsageError('Thiếu tệp cần ký / no file to sign');
   if (v.cert === undefined) throw new UsageError('Thiếu --cert / --cert is required');
   if (v.out === undefined || v.out === '') throw new UsageError('Thiếu --out DIR / --out DIR is required');
-  for (const other of SIGN_FORMATS) {
+  for (const other of FILE_FORMATS) {
     if (other === format) continue;
     for (const f of FORMAT_FLAGS[other]) {
       if ((v as Record<string, unknown>)[f] !== undefined && !FORMAT_FLAGS[format].includes(f)) {
@@ -198,7 +198,7 @@ export function parseSignArgs(argv: string[], readFile: (path: string) => Uint8A
   if (v.detached && v.attached) throw new UsageError('--detached và --attached loại trừ nhau / are mutually exclusive');
   if (v['no-signing-time'] && format === 'pdf') throw new UsageError('--no-signing-time: PDF luôn có thời điểm ký / a PDF signature always has a signing time');
 
-  const plan: SignPlan = {
+  const plan: SignRun = {
     format,
     files,
     thumbprint: normaliseThumbprint(v.cert),
@@ -260,7 +260,7 @@ export function parseSignArgs(argv: string[], readFile: (path: string) => Uint8A
 }
 
 /** The timestamp level actually used: --tsa implies B-T; B-T without --tsa takes the policy TSA (or fails). */
-export function timestampUrl(plan: SignPlan, policyTsa: string | undefined): string | undefined {
+export function timestampUrl(plan: SignRun, policyTsa: string | undefined): string | undefined {
   if (plan.format === 'xml' || plan.format === 'office') {
     if (plan.tsa !== undefined) throw new UsageError('--tsa: chữ ký XML/Office không hỗ trợ dấu thời gian / XML and Office signatures take no timestamp');
     return undefined;

@@ -1,46 +1,42 @@
-// One file through one format of `kyso-agent sign`: CLI flags → DocumentSigners options, parse errors → DOCUMENT_INVALID.
+// One file through one format of `kyso-agent sign`: CLI flags → the sign.* params shape → the core's option mapping.
 import { basename } from 'node:path';
 import { AgentError, isAgentError } from '../core/errors.js';
-import type { Clock, DigestSigner, DocumentSigners, PdfAppearance, PdfSignOptions, XmlSignOptions } from '../core/ports.js';
+import type { Clock, DigestSigner, DocumentSigners } from '../core/ports.js';
+import { pdfOptions, xmlOptions, type PdfOptionParams, type XmlOptionParams } from '../core/signing/index.js';
 import { signPdfAtLevel } from '../core/status/long-term.js';
 import type { CertificateStatus } from '../core/status/port.js';
-import type { SignPlan } from './sign-args.js';
+import type { SignRun } from './sign-args.js';
 
-/** PAdES options for one file (the signing time is taken per file). */
-export function pdfOptions(plan: SignPlan, fileName: string, tsa: string | undefined, now: Date): PdfSignOptions {
+/** The run's PDF flags as sign.pdf params: PdfSignOptions come from the core's one mapping (pdfOptions). */
+function pdfParams(plan: SignRun, fileName: string): PdfOptionParams {
   const f = plan.pdf;
-  const options: PdfSignOptions = { fileName, hashAlgorithm: plan.hashAlgorithm, level: tsa ? (f.level ?? 'B-T') : 'B-B', signingTime: now };
-  if (tsa) options.timestamp = { url: tsa };
-  if (!f.visible) {
-    options.appearance = { visible: false };
-  } else {
-    const a: PdfAppearance = {};
-    if (f.page !== undefined) a.page = f.page;
-    if (f.rect !== undefined) a.rect = [...f.rect];
-    if (f.text !== undefined) a.text = f.text;
-    if (f.image !== undefined) a.image = f.image;
-    if (f.fontSize !== undefined) a.fontSize = f.fontSize;
-    if (Object.keys(a).length > 0) options.appearance = { visible: true, ...a };
-  }
-  if (f.reason !== undefined) options.reason = f.reason;
-  if (f.location !== undefined) options.location = f.location;
-  if (f.contactInfo !== undefined) options.contactInfo = f.contactInfo;
-  if (f.fieldName !== undefined) options.fieldName = f.fieldName;
-  if (f.subFilter !== undefined) options.subFilter = f.subFilter;
-  return options;
+  const p: PdfOptionParams = { fileName, hashAlgorithm: plan.hashAlgorithm };
+  const a: NonNullable<PdfOptionParams['appearance']> = {};
+  if (f.page !== undefined) a.page = f.page;
+  if (f.rect !== undefined) a.rect = f.rect;
+  if (f.text !== undefined) a.text = f.text;
+  if (f.image !== undefined) a.image = f.image;
+  if (f.fontSize !== undefined) a.fontSize = f.fontSize;
+  if (!f.visible) p.appearance = { visible: false };
+  else if (Object.keys(a).length > 0) p.appearance = { visible: true, ...a };
+  if (f.reason !== undefined) p.reason = f.reason;
+  if (f.location !== undefined) p.location = f.location;
+  if (f.contactInfo !== undefined) p.contactInfo = f.contactInfo;
+  if (f.fieldName !== undefined) p.fieldName = f.fieldName;
+  if (f.subFilter !== undefined) p.subFilter = f.subFilter;
+  return p;
 }
 
-/** XMLDSig options (the same mapping as sign.xml: absent signing time = the profile's default). */
-export function xmlOptions(plan: SignPlan, now: Date): XmlSignOptions {
+/** The run's XML flags as sign.xml params (XmlSignOptions from the core's xmlOptions). */
+function xmlParams(plan: SignRun): XmlOptionParams {
   const f = plan.xml;
-  const options: XmlSignOptions = { profile: f.profile, hashAlgorithm: plan.hashAlgorithm };
-  if (f.referenceId !== undefined) options.reference = { id: f.referenceId };
-  if (f.signatureParent !== undefined) options.signatureParent = f.signatureParent;
-  if (f.signatureId !== undefined) options.signatureId = f.signatureId;
-  if (f.c14n !== undefined) options.c14n = f.c14n;
-  if (f.signingTime === true) options.signingTime = now;
-  else if (f.signingTime === false) options.signingTime = false;
-  return options;
+  const p: XmlOptionParams = { profile: f.profile, hashAlgorithm: plan.hashAlgorithm };
+  if (f.referenceId !== undefined) p.reference = { id: f.referenceId };
+  if (f.signatureParent !== undefined) p.signatureParent = f.signatureParent;
+  if (f.signatureId !== undefined) p.signatureId = f.signatureId;
+  if (f.c14n !== undefined) p.c14n = f.c14n;
+  if (f.signingTime !== undefined) p.signingTime = f.signingTime;
+  return p;
 }
 
 /** Runs a parser on untrusted input: its AgentErrors pass, anything else it throws means the file is not readable. */
@@ -55,18 +51,18 @@ async function describing<T>(format: string, work: () => Promise<T>): Promise<T>
 
 /** Signs one input with the run's signer; the output bytes, or an AgentError with a stable reason. */
 export async function signOne(
-  plan: SignPlan, path: string, input: Uint8Array, tsa: string | undefined, documents: DocumentSigners, signer: DigestSigner, clock: Clock,
+  plan: SignRun, path: string, input: Uint8Array, tsa: string | undefined, documents: DocumentSigners, signer: DigestSigner, clock: Clock,
   allowMacros = false, status?: CertificateStatus,
 ): Promise<Uint8Array> {
   switch (plan.format) {
     case 'pdf': {
-      await describing('pdf', () => documents.describePdf(input));
-      return signPdfAtLevel(documents, status, input, pdfOptions(plan, basename(path), tsa, clock.now()), signer);
+      const described = await describing('pdf', () => documents.describePdf(input));
+      const level = tsa ? (plan.pdf.level ?? 'B-T') : 'B-B';
+      return signPdfAtLevel(documents, status, described.plan, pdfOptions(pdfParams(plan, basename(path)), level, tsa, clock.now()), signer);
     }
     case 'xml': {
-      const options = xmlOptions(plan, clock.now());
-      await describing('xml', () => documents.describeXml(input, options));
-      return documents.signXml(input, options, signer);
+      const described = await describing('xml', () => documents.describeXml(input, xmlOptions(xmlParams(plan), clock)));
+      return documents.signXml(described.plan, signer);
     }
     case 'cms': {
       const options = { hashAlgorithm: plan.hashAlgorithm, detached: plan.cms.detached, signingTime: plan.cms.signingTime ? clock.now() : (false as const), ...(tsa ? { timestamp: { url: tsa } } : {}) };

@@ -2,13 +2,13 @@
 import { randomBytes } from 'node:crypto';
 import * as fsp from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import type { SignFormat } from './sign-args.js';
+import type { FileFormat } from './sign-args.js';
 
 /**
  * The preferred output name for an input: `hoso.pdf` → `hoso-signed.pdf`, `hd.xml` → `hd-signed.xml`,
  * `bc.docx` → `bc-signed.docx` (office), `data.docx` → `data.docx.p7m` (attached CMS) or `data.docx.p7s` (detached CMS, next to its content by convention).
  */
-export function outputName(format: SignFormat, inputPath: string, detached = false): string {
+export function outputName(format: FileFormat, inputPath: string, detached = false): string {
   const name = basename(inputPath);
   if (format === 'cms') return `${name}${detached ? '.p7s' : '.p7m'}`;
   // Office files keep their own extension (.docx, .xlsx, .pptx): it says what the package is.

@@ -1,17 +1,24 @@
 // `kyso-agent sign pdf|xml|cms|office FILE... --cert … --out DIR`: local batch signing with one PIN for the whole run.
+import { COMMAND_TEXTS } from './texts.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AgentError, isAgentError, type Reason } from '../core/errors.js';
-import { digestSignerFor, loginForSigning, type Cert, type Clock, type DocumentSigners, type Logger, type TokenService } from '../core/index.js';
-import { createFileLogger, loadPolicy, planModules, resolveDataDir, resolvePolicyPath } from '../headless/index.js';
+import type { Clock, DocumentSigners, Logger, TokenService } from '../core/ports.js';
+import { digestSignerFor, loginForSigning } from '../core/signing/key.js';
+import type { Cert } from '../core/types.js';
+// The headless runtime's parts one by one, not its index: `sign` must not load the agent's server, TLS and UI.
+import { resolveDataDir, resolvePolicyPath } from '../headless/data-dir.js';
+import { createFileLogger } from '../headless/file-logger.js';
+import { planModules } from '../headless/modules.js';
+import { loadPolicy } from '../headless/policy-file.js';
 import { createCertificateStatus } from '../certs/status/index.js';
 import { DEFAULT_POLICY, type Policy } from '../core/policy/policy.js';
 import { checkBeforeSigning } from '../core/status/gate.js';
 import type { CertificateStatus } from '../core/status/port.js';
 import { createPkcs11TokenService } from '../pkcs11/index.js';
-import { createDocumentSigners } from '../signing/index.js';
+import { createDocumentSigners } from '../signing/document-signers.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
-import { parseSignArgs, SIGN_USAGE, timestampUrl, UsageError, type SignPlan } from './sign-args.js';
+import { parseSignArgs, SIGN_USAGE, timestampUrl, UsageError, type SignRun } from './sign-args.js';
 import { signOne } from './sign-formats.js';
 import { nodeOutputFs, outputDirProblem, outputName, writeNew, type OutputFs } from './sign-output.js';
 import { promptPinOnTerminal, readPinLine, type PinInput } from './sign-pin.js';
@@ -95,7 +102,7 @@ async function findCertificate(tokens: TokenService, thumbprint: string): Promis
 }
 
 /** Production wiring: data dir, policy, CLI log file, module discovery as the headless agent does it. */
-export async function defaultSignEnvironment(plan: SignPlan, env: NodeJS.ProcessEnv): Promise<SignEnvironment> {
+export async function defaultSignEnvironment(plan: SignRun, env: NodeJS.ProcessEnv): Promise<SignEnvironment> {
   const dataDir = resolveDataDir(plan.dataDir, env);
   const loaded = await loadPolicy(resolvePolicyPath(plan.policy, env));
   const logger = createFileLogger({ dir: join(dataDir, 'logs', 'cli') });
@@ -119,7 +126,7 @@ export async function defaultSignEnvironment(plan: SignPlan, env: NodeJS.Process
 }
 
 /** Gets the run's PIN: stdin's first line with --pin-stdin, else the terminal with echo off. */
-async function obtainPin(plan: SignPlan, io: SignIo, cert: Cert): Promise<Uint8Array> {
+async function obtainPin(plan: SignRun, io: SignIo, cert: Cert): Promise<Uint8Array> {
   const stdin = io.stdin ?? (process.stdin as unknown as PinInput);
   if (plan.pinStdin) return readPinLine(stdin);
   if (!stdin.isTTY) {
@@ -130,7 +137,7 @@ async function obtainPin(plan: SignPlan, io: SignIo, cert: Cert): Promise<Uint8A
 }
 
 /** Runs a parsed plan. Exit code: 0 all signed, 1 any failure, 2 usage. */
-export async function runSign(plan: SignPlan, io: SignIo, environment: SignEnvironment): Promise<number> {
+export async function runSign(plan: SignRun, io: SignIo, environment: SignEnvironment): Promise<number> {
   const { logger, documents, clock } = environment;
   let tsa: string | undefined;
   try {
@@ -225,10 +232,9 @@ export async function runSign(plan: SignPlan, io: SignIo, environment: SignEnvir
 }
 
 export const signCommand: Subcommand = {
-  summary: 'Ký hàng loạt tệp PDF/XML/CMS bằng token, một lần PIN / Batch-sign PDF/XML/CMS files with a token, one PIN',
-  usage: SIGN_USAGE,
+  ...COMMAND_TEXTS.sign,
   async run(argv: string[], io: CliIo): Promise<number> {
-    let plan: SignPlan;
+    let plan: SignRun;
     try {
       plan = parseSignArgs(argv);
     } catch (e) {

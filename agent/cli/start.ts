@@ -1,4 +1,5 @@
 // `kyso-agent start`: runs the agent until SIGINT/SIGTERM, printing the one ready line on stdout.
+import { COMMAND_TEXTS } from './texts.js';
 import { parseArgs } from 'node:util';
 import { startAgent, type StartOptions } from '../headless/index.js';
 import { EXIT, bilingual, errorText, type CliIo, type Subcommand } from './io.js';
@@ -11,8 +12,7 @@ function port(value: string | undefined, name: string): number | undefined {
 }
 
 export const startCommand: Subcommand = {
-  summary: 'Chạy agent / Run the agent',
-  usage: 'kyso-agent start [--headless] [--ui electron|browser] [--port N] [--plain-port N] [--dev] [--data-dir DIR] [--policy FILE] [--lang vi|en] [--verbose]',
+  ...COMMAND_TEXTS.start,
   async run(argv: string[], io: CliIo): Promise<number> {
     let options: StartOptions;
     let ui: string | undefined;

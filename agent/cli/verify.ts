@@ -1,4 +1,5 @@
 // `kyso-agent verify FILE... [--content FILE] [--json] [--trust PEMFILE...]`: every signature of PDF, XML, CMS and Office (OOXML) files.
+import { COMMAND_TEXTS } from './texts.js';
 import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isAgentError } from '../core/errors.js';
@@ -8,7 +9,9 @@ import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
 import { pdfCmsReports } from './verify-pdf.js';
 import { fileText, readCertificates, sniffFormat, viewOfPdfReport, viewOfReport, type FileView } from './verify-report.js';
 
-export const VERIFY_USAGE = 'kyso-agent verify FILE... [--content FILE] [--trust PEMFILE]... [--json]';
+import { VERIFY_USAGE } from './texts.js';
+
+export { VERIFY_USAGE };
 
 export interface VerifyArgs {
   files: string[];
@@ -87,8 +90,7 @@ export async function verifyFile(file: string, args: Pick<VerifyArgs, 'content'>
 }
 
 export const verifyCommand: Subcommand = {
-  summary: 'Kiểm tra chữ ký PDF/XML/CMS / Verify PDF/XML/CMS signatures',
-  usage: VERIFY_USAGE,
+  ...COMMAND_TEXTS.verify,
   async run(argv: string[], io: CliIo): Promise<number> {
     let args: VerifyArgs;
     try {

@@ -1,4 +1,4 @@
-// The certificate filter of CONTRACT.md (`filter` of certificates.list/select), as pure protocol logic.
+// The certificate filter of docs/protocol.md (`filter` of certificates.list/select), as pure protocol logic.
 import type { Cert, CertFilter } from './types.js';
 
 const lower = (s: string) => s.toLocaleLowerCase('en-US');

@@ -3,7 +3,7 @@ import { AgentError, isAgentError, toWireError, type WireError } from './errors.
 import { agentInfo, type AgentInfo } from './commands/agent-info.js';
 import type { Call, CommandDeps } from './commands/command.js';
 import { commands } from './commands/index.js';
-import { DEFAULT_LIMITS, PromptLimiter, type LimitOptions, type OriginSlot } from './policy/limits.js';
+import { DEFAULT_PROMPT_LIMITS, PromptLimiter, type LimitOptions, type OriginSlot } from './policy/limits.js';
 import { normaliseOrigin, type OriginAccess } from './policy/origins.js';
 import type { Policy } from './policy/policy.js';
 import { originNotAllowed } from './commands/session-request-access.js';
@@ -54,8 +54,11 @@ export interface AgentDispatcher extends Dispatcher {
 }
 
 const DEFAULT_FEATURES = ['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.office', 'sign.batch', 'tokens.changed'];
-/** Methods that hold the origin's operation slot from before their params are decoded to the end (review M4). */
-const SLOTTED_METHODS: ReadonlySet<Method> = new Set<Method>(['sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.office', 'sign.batch']);
+/**
+ * Methods that hold the origin's operation slot from before their params are decoded to the end: every sign.*
+ * (docs/security.md T6). The dispatcher is the only place a slot is taken.
+ */
+const holdsSlot = (method: Method): boolean => method.startsWith('sign.');
 const ENVELOPE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 
 type Envelope =
@@ -101,7 +104,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     logger: input.logger,
     version: input.version,
     features: input.features ?? DEFAULT_FEATURES,
-    limiter: new PromptLimiter(input.clock, { ...DEFAULT_LIMITS, ...input.limits }),
+    limiter: new PromptLimiter(input.clock, { ...DEFAULT_PROMPT_LIMITS, ...input.limits }),
   };
   if (input.status) deps.status = input.status;
   const { logger } = deps;
@@ -135,11 +138,11 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
         ...(slot ? { slot } : {}),
       };
       const handler = commands[method] as (p: unknown, c: Call) => Promise<unknown>;
-      // THREATS T23: decoded documents claim their working memory before any of them is parsed.
+      // docs/security.md T23: decoded documents claim their working memory before any of them is parsed.
       return documentBudget.hold(documentClaim(method, parsed), () => handler(parsed, call));
     };
-    // Review M4: a sign.* call takes its origin's slot before its documents are decoded (BUSY first).
-    return SLOTTED_METHODS.has(method) ? deps.limiter.withSlot(origin, invoke) : invoke(undefined);
+    // A sign.* call takes its origin's slot before its documents are decoded (BUSY first).
+    return holdsSlot(method) ? deps.limiter.withSlot(origin, invoke) : invoke(undefined);
   }
 
   async function handle(raw: string, connection: ConnectionContext): Promise<string | null> {

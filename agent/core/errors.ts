@@ -1,4 +1,4 @@
-// Stable reason codes of CONTRACT.md and the one error value the whole agent uses to carry them.
+// Stable reason codes of docs/protocol.md and the one error value the whole agent uses to carry them.
 
 /** Every reason string on the wire. Stable: portals and the SDK key their handling on these. */
 export const REASONS = [

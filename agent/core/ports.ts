@@ -1,5 +1,5 @@
 // Interfaces the core owns and the composition roots fill with real parts (or tests with fakes).
-import type { PinStatus } from './errors.js';
+import type { AgentError, PinStatus } from './errors.js';
 import type { StatusNotice } from './status/gate.js';
 import type { Cert, EcdsaFormat, HashAlgorithm, SignScheme, SignSubject, Token } from './types.js';
 
@@ -75,7 +75,13 @@ export interface TokenService {
    */
   sign(request: SignDigestRequest, contextPin?: Uint8Array | null): Promise<SignatureResult>;
   /**
-   * Optional (additive, review M2): keeps the token logged in for the signatures of one operation even when every
+   * Optional: the same signature with the driver's blocking call on a worker thread, so that sign.batch prepares
+   * the next document while the token signs. Same contract as {@link sign}; calls into one module stay serialised.
+   * Single signatures keep using `sign` (lower latency).
+   */
+  signOffThread?(request: SignDigestRequest, contextPin?: Uint8Array | null, hooks?: SignHooks): Promise<SignatureResult>;
+  /**
+   * Optional (additive): keeps the token logged in for the signatures of one operation even when every
    * signature needs the PIN (requirePinEveryTime), so a batch asks the PIN once. The returned function ends the
    * hold; when the last hold ends, a service that logs out after each signature logs the token out then.
    * Services that never log out per signature may leave it out.
@@ -85,6 +91,19 @@ export interface TokenService {
   onTokensChanged(listener: (tokens: Token[]) => void): () => void;
   modules(): ModuleReport[];
   close(): Promise<void>;
+}
+
+/**
+ * Callbacks of one off-thread signature, for a caller that pipelines signatures (sign.batch). `beforeToken` and
+ * `onFailure` run INSIDE the module's call queue, so what they decide holds before any later call enters the module.
+ */
+export interface SignHooks {
+  /** Right before the token is touched, inside the queue slot: throw (an AgentError) to skip this signature. */
+  beforeToken?(): void;
+  /** The signature failed: called inside the queue slot, before the next queued call can run. */
+  onFailure?(error: AgentError): void;
+  /** The signature has taken its place in the module queue; later calls queue behind it. */
+  queued?(): void;
 }
 
 /** What signing formats (CMS, PAdES, XMLDSig) need from a key: they never see the token or the PIN. */
@@ -225,22 +244,44 @@ export interface OfficeSignOptions {
 }
 
 /**
+ * What `describe*` hands back: the dialog's description and the format's own plan of the signature (the parsed
+ * document, what signing needs of it), passed unchanged to `sign*` so a document is parsed once.
+ */
+export interface Described<P> {
+  description: DocumentDescription;
+  plan: P;
+}
+
+/** A PDF as describePdf read it. Only the format that made it looks inside; it keeps the bytes the user confirmed. */
+export interface PdfPlan {
+  readonly format: 'pdf';
+  readonly pdf: Uint8Array;
+}
+
+/** An XML document planned for one set of options by describeXml (the bytes and options the user confirmed). */
+export interface XmlPlan {
+  readonly format: 'xml';
+  readonly xml: Uint8Array;
+  readonly options: XmlSignOptions;
+}
+
+/**
  * The signing formats as the core sees them (implemented in agent/signing, wired by the composition roots).
  * `describe*` parses the input and throws DOCUMENT_INVALID (with data.detail) before any dialog is shown;
- * `sign*` computes what must be signed and asks `signer` for the signature: the key never leaves the token.
- * Params are the validated JSON-RPC params of CONTRACT.md with binary fields already decoded.
+ * `sign*` signs what was described, asking `signer` for the signature: the key never leaves the token.
+ * Params are the validated JSON-RPC params (docs/protocol.md) with binary fields already decoded.
  */
 export interface DocumentSigners {
   /** `stampPage`: also measure that page (1-based or 'last') for the dialog's stamp description. */
-  describePdf(pdf: Uint8Array, options?: { stampPage?: number | 'last' }): Promise<DocumentDescription>;
-  signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array>;
+  describePdf(pdf: Uint8Array, options?: { stampPage?: number | 'last' }): Promise<Described<PdfPlan>>;
+  signPdf(plan: PdfPlan, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array>;
   /**
    * B-LT / B-LTA on an already signed PDF (the one just signed at B-T, or any signed file): a DSS with `validation`
    * (and VRI for the newest signature), then for B-LTA a document timestamp. Earlier byte ranges are untouched.
    */
   extendPdf?(pdf: Uint8Array, options: PdfExtendOptions): Promise<Uint8Array>;
-  describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<DocumentDescription>;
-  signXml(xml: Uint8Array, options: XmlSignOptions, signer: DigestSigner): Promise<Uint8Array>;
+  describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<Described<XmlPlan>>;
+  signXml(plan: XmlPlan, signer: DigestSigner): Promise<Uint8Array>;
   signCms(input: CmsInput, options: CmsSignOptions, signer: DigestSigner): Promise<Uint8Array>;
   /** OOXML (.docx/.xlsx/.pptx): refuses encrypted, malformed, oversized and (unless allowed) macro files. */
   describeOffice(document: Uint8Array, options: Pick<OfficeSignOptions, 'fileName' | 'allowMacros'>): Promise<OfficeDescription>;

@@ -1,4 +1,4 @@
-// Unit (review M2/M3/M4): one PIN per batch with requirePinEveryTime, one access prompt across origins plus a
+// Unit: one PIN per batch with requirePinEveryTime, one access prompt across origins plus a
 // global prompt rate, and the origin slot taken before any document is decoded or parsed.
 import { describe, expect, it } from 'vitest';
 import { encodeBase64 } from './protocol/encoding.js';

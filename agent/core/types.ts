@@ -1,4 +1,4 @@
-// The data types of protocol v1 (CONTRACT.md): tokens, certificates, filters, algorithms.
+// The data types of protocol v1 (docs/protocol.md): tokens, certificates, filters, algorithms.
 import type { DocumentSummary } from './ports.js';
 import type { PinStatus } from './errors.js';
 
@@ -35,7 +35,7 @@ export interface Identifiers {
 
 export type CertStatus = 'valid' | 'expired' | 'notYetValid';
 
-/** A certificate as the wire sees it (CONTRACT.md `Cert`). `der` is base64. */
+/** A certificate as the wire sees it (docs/protocol.md `Cert`). `der` is base64. */
 export interface Cert {
   certId: string;
   tokenId: string;
@@ -115,6 +115,6 @@ export type SignSubject =
       label: string;
       count: number;
       kinds: string[];
-      /** What each item of the batch is, in batch order, so the dialog can list it (review M1). */
+      /** What each item of the batch is, in batch order, so the dialog can list it. */
       items?: Array<Exclude<SignSubject, { kind: 'batch' }>>;
     };

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generatePki } from './pki.js';
-import { tokenObjectsFor } from './objects.js';
+import { tokenObjectsFor } from './token-contents.js';
 import { findSoftHsmModule, provisionSoftHsm } from './softhsm.js';
 
 export const DEMO_TOKEN_LABEL = 'KYSO DEMO';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import pkcs11js from 'pkcs11js';
-import { certificateFields, type TokenObject } from './objects.js';
+import { certificateFields, type TokenObject } from './token-contents.js';
 
 const run = promisify(execFile);
 

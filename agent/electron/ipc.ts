@@ -1,7 +1,7 @@
 // IPC between dialog windows and the main process: every message's sender must be the main frame of a dialog window
 // we created, showing our own page; the dialog it acts on is the one bound to that window, never one the page names.
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
-import { AnswerRejected, type DialogPrompt } from '../headless/browser-host/dialog-prompt.js';
+import { AnswerRejected, type DialogPrompt } from '../prompt/dialog-prompt.js';
 import { UI_PAGE_URL } from './ui-protocol.js';
 
 /** webContents id → dialog id, maintained by the window presenter. */

@@ -1,7 +1,7 @@
 // Per-window preload: exposes only this dialog's narrow API as window.kyso. The main process knows which dialog
 // a window shows, so the page never names one. Bundle to CommonJS for sandboxed preloads (see electron-builder.yml).
 import { contextBridge, ipcRenderer } from 'electron';
-import type { DialogAnswer, DialogState, KysoPreloadApi } from '../../renderer/bridge.js';
+import type { DialogAnswer, DialogState, KysoPreloadApi } from '../core/ui-contract.js';
 
 const api: KysoPreloadApi = {
   getState: () => ipcRenderer.invoke('kyso:state') as Promise<DialogState>,

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { protocol } from 'electron';
-import { DIALOG_CSP } from '../headless/browser-host/http-mount.js';
+import { DIALOG_CSP } from '../prompt/http-mount.js';
 
 export const UI_SCHEME = 'kyso-ui';
 /** Every dialog window loads exactly this URL; IPC senders are checked against it. */

@@ -1,4 +1,4 @@
-// The one place agent windows are created: sandboxed, isolated, no Node, navigation and new windows denied (THREATS T14).
+// The one place agent windows are created: sandboxed, isolated, no Node, navigation and new windows denied (docs/security.md T14).
 import { BrowserWindow, type WebContents } from 'electron';
 
 /** Everything that must hold for a web page the agent shows; config-lint.test.ts checks every window construction in this folder. */

@@ -1,7 +1,7 @@
 // DialogPresenter over BrowserWindows: one small always-on-top window per request (allow → pick → confirm move
 // through it as state updates); closing it cancels the question.
 import type { BrowserWindow } from 'electron';
-import type { Dialog, DialogPresenter, DialogPrompt } from '../headless/browser-host/dialog-prompt.js';
+import type { Dialog, DialogPresenter, DialogPrompt } from '../prompt/dialog-prompt.js';
 import type { WindowBindings } from './ipc.js';
 import { UI_PAGE_URL } from './ui-protocol.js';
 import { createDialogWindow } from './window-options.js';

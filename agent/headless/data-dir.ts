@@ -20,7 +20,7 @@ export function resolveDataDir(
   return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'kyso-agent');
 }
 
-/** The admin policy file of CONTRACT.md for this OS. */
+/** The admin policy file of docs/admin.md for this OS. */
 export function defaultPolicyPath(platform: NodeJS.Platform = process.platform, env: Record<string, string | undefined> = process.env): string {
   if (platform === 'win32') return join(env.ProgramData ?? 'C:\\ProgramData', 'kyso-agent', 'policy.json');
   if (platform === 'darwin') return '/Library/Application Support/kyso-agent/policy.json';

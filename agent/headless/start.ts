@@ -87,7 +87,7 @@ export interface RunningAgent {
   access: OriginAccess;
   /** The user's settings (language, PIN session minutes, site decisions): the settings page reads and updates it. */
   settings: SettingsCell;
-  /** The ready line of CONTRACT.md (without newline). */
+  /** The ready line of docs/protocol.md (without newline). */
   readyLine(): string;
   /** Stops accepting, answers in-flight requests, logs out of tokens, finalises modules. Idempotent. */
   stop(): Promise<void>;
@@ -158,14 +158,14 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     let vnptPort: number | null = null;
     let prompt = options.prompt;
     if (!prompt && options.ui === 'browser') {
-      const { createBrowserPrompt, createUrlOpener, createAgentPanels, caTrustRows } = await import('./browser-host/index.js');
+      const { createBrowserPrompt, createUrlOpener, createAgentPanels, caTrustRows } = await import('../prompt/index.js');
       const home = options.home ?? env.HOME ?? homedir();
       const browser = createBrowserPrompt({
         // In --dev the dialogs use the plain port, so no certificate needs to be trusted to see them.
         baseUrl: () => (ports.plainPort !== null && options.dev ? `http://127.0.0.1:${ports.plainPort}` : `https://127.0.0.1:${ports.tlsPort}`),
         // $BROWSER from the environment the agent was started with (not necessarily this process's).
         open: createUrlOpener(env),
-        // Dialog URLs go through private launcher files, never onto the opener's command line (THREATS T1/T10).
+        // Dialog URLs go through private launcher files, never onto the opener's command line (docs/security.md T1/T10).
         launchDir: join(dataDir, 'ui-launch'),
         logger,
         lang: () => settings.get().language,
@@ -209,7 +209,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
 
     // The handshake header must be exactly what a browser sends (docs/protocol.md "Origins").
     const origins: OriginGate = originGate(access, () => policy.policy.allowPairing);
-    // One in-flight byte budget for every listener of this agent (THREATS T23).
+    // One in-flight byte budget for every listener of this agent (docs/security.md T23).
     const budget = new InflightBudget(options.serverLimits?.maxInflightBytes ?? MAX_INFLIGHT_BYTES);
     const server = createAgentServer({
       budget,

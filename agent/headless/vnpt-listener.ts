@@ -4,7 +4,7 @@ import type { AgentDispatcher } from '../core/dispatcher.js';
 import { createVnptSession, type VnptSessionOptions } from '../compat/vnpt/index.js';
 import { createAgentServer, type AgentServer, type InflightBudget, type OriginGate, type ServerLimits, type TlsCredentials } from '../server/index.js';
 
-/** The ports the plugin's page script tries, in its order (VNPT-COMPAT.md). */
+/** The ports the plugin's page script tries, in its order (docs/protocol.md, VNPT-CA Plugin compatibility). */
 export const VNPT_PORTS = [4433, 4434, 4435];
 const VNPT_UNAPPROVED_FRAME_BYTES = 2 * 1024 * 1024;
 

@@ -30,7 +30,7 @@ function trustedGroup(gid: number, platform: NodeJS.Platform): boolean {
 }
 
 /**
- * The loading rules (THREATS.md T11): absolute paths only; the file must exist and be a regular file (after
+ * The loading rules (docs/security.md T11): absolute paths only; the file must exist and be a regular file (after
  * symlinks); it must be owned by root or by the user running the agent and not be writable by others; and no
  * directory on its real path may be writable by others (unless sticky, like /tmp) or owned by another ordinary
  * user; nor may the file or any such directory be writable by a group other than root's (or macOS "admin"),

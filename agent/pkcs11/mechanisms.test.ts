@@ -3,7 +3,8 @@ import { constants, createHash, generateKeyPairSync, publicDecrypt, sign, verify
 import { describe, expect, it } from 'vitest';
 import type { HashAlgorithm } from '../core/types.js';
 import * as C from './constants.js';
-import { digestInfo, ecdsaRawToDer, pssMechanism, signingInput } from './mechanisms.js';
+import { digestInfo, ecdsaRawToDer } from '../asn1/index.js';
+import { pssMechanism, signingInput } from './mechanisms.js';
 
 const NODE: Record<HashAlgorithm, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
 

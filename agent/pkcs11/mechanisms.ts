@@ -1,28 +1,9 @@
-// Signing inputs per scheme: DigestInfo for RSA PKCS#1 v1.5, PSS parameters, and ECDSA raw r||s → DER.
+// Signing inputs per scheme: DigestInfo for RSA PKCS#1 v1.5, PSS parameters, ECDSA (DER/raw forms: agent/asn1).
+import { digestInfo } from '../asn1/index.js';
 import { AgentError } from '../core/errors.js';
 import { HASH_LENGTH } from '../core/types.js';
 import type { HashAlgorithm, SignScheme } from '../core/types.js';
 import * as C from './constants.js';
-
-/**
- * DER prefix of DigestInfo ::= SEQUENCE { AlgorithmIdentifier { oid, NULL }, OCTET STRING digest } per hash
- * (RFC 8017 §9.2 note 1). CKM_RSA_PKCS signs exactly these bytes followed by the digest.
- */
-const DIGEST_INFO_PREFIX: Record<HashAlgorithm, Buffer> = {
-  'SHA-1': Buffer.from('3021300906052b0e03021a05000414', 'hex'),
-  'SHA-256': Buffer.from('3031300d060960864801650304020105000420', 'hex'),
-  'SHA-384': Buffer.from('3041300d060960864801650304020205000430', 'hex'),
-  'SHA-512': Buffer.from('3051300d060960864801650304020305000440', 'hex'),
-};
-
-/** DigestInfo bytes for a digest (the caller has already checked the digest length). */
-export function digestInfo(hash: HashAlgorithm, digest: Uint8Array): Buffer {
-  const prefix = DIGEST_INFO_PREFIX[hash];
-  const out = Buffer.allocUnsafe(prefix.length + digest.length);
-  prefix.copy(out, 0);
-  out.set(digest, prefix.length);
-  return out;
-}
 
 const PSS_HASH: Record<HashAlgorithm, { hashAlg: number; mgf: number; len: number }> = {
   'SHA-1': { hashAlg: C.CKM_SHA_1, mgf: C.CKG_MGF1_SHA1, len: 20 },
@@ -51,40 +32,6 @@ const PSS: Record<HashAlgorithm, SignMechanism> = Object.fromEntries(
 /** CKM_RSA_PKCS_PSS with MGF1 of the same hash and salt length = hash length (what CAdES/PAdES validators expect). */
 export function pssMechanism(hash: HashAlgorithm): SignMechanism {
   return PSS[hash];
-}
-
-/** Start of the minimal two's-complement magnitude of an unsigned big-endian integer, and whether it needs 0x00. */
-function intBounds(b: Uint8Array, from: number, to: number): { start: number; pad: number } {
-  let i = from;
-  while (i < to - 1 && b[i] === 0) i++;
-  return { start: i, pad: (b[i] ?? 0) & 0x80 ? 1 : 0 };
-}
-
-/** ECDSA raw r||s (what CKM_ECDSA returns) → DER SEQUENCE { INTEGER r, INTEGER s } (X9.62). One allocation. */
-export function ecdsaRawToDer(raw: Uint8Array): Buffer {
-  if (raw.length === 0 || raw.length % 2 !== 0) throw new RangeError('ECDSA signature must be r||s of equal halves');
-  const half = raw.length / 2;
-  const r = intBounds(raw, 0, half);
-  const s = intBounds(raw, half, raw.length);
-  const rLen = half - r.start + r.pad;
-  const sLen = raw.length - s.start + s.pad;
-  const body = 2 + rLen + 2 + sLen;
-  const head = body < 0x80 ? 2 : 3;
-  const out = Buffer.allocUnsafe(head + body);
-  let o = 0;
-  out[o++] = 0x30;
-  if (head === 3) out[o++] = 0x81;
-  out[o++] = body;
-  out[o++] = 0x02;
-  out[o++] = rLen;
-  if (r.pad) out[o++] = 0;
-  out.set(raw.subarray(r.start, half), o);
-  o += half - r.start;
-  out[o++] = 0x02;
-  out[o++] = sLen;
-  if (s.pad) out[o++] = 0;
-  out.set(raw.subarray(s.start), o);
-  return out;
 }
 
 /** What C_SignInit + C_Sign get for one request. */

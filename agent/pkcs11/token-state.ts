@@ -8,8 +8,8 @@ import { certsLib } from './certs-lib.js';
 import { ckrCode, isTokenGone, pinStatusFromFlags, toAgentError } from './ckr.js';
 import * as C from './constants.js';
 import type { LoadedModule } from './loader.js';
-import { certKeyInfo, pairKey, presumedKeyId, readCertificates, readKeys } from './objects.js';
-import type { CertKeyInfo } from './objects.js';
+import { certKeyInfo, pairKey, presumedKeyId, readCertificates, readKeys } from './token-objects.js';
+import type { CertKeyInfo } from './token-objects.js';
 
 export interface TokenEntry {
   tokenId: string;

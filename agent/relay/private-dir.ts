@@ -1,5 +1,5 @@
 // The folder that holds the relay socket: created 0700, and refused when it is not ours (a symlink, another
-// user's folder, or one others can enter), so no second local user can reach or replace the socket (THREATS T25).
+// user's folder, or one others can enter), so no second local user can reach or replace the socket (docs/security.md T25).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { lstat, mkdir, readFile } from 'node:fs/promises';
 import { ensurePrivateDir, writeFileAtomic } from '../tls/atomic-file.js';

@@ -1,5 +1,5 @@
 // One budget of bytes in flight (unfinished WebSocket messages, HTTP bodies being read) shared by every connection
-// of every listener of one server (THREATS T23): many subdomains, each a new origin, cannot add up to gigabytes.
+// of every listener of one server (docs/security.md T23): many subdomains, each a new origin, cannot add up to gigabytes.
 
 export class InflightBudget {
   private used = 0;

@@ -4,7 +4,7 @@ import { AgentError, toWireError } from '../core/index.js';
 import type { OriginClass, OriginGate } from './types.js';
 
 /**
- * DNS rebinding defence (THREATS T3): the Host header must name loopback literally, with the exact port
+ * DNS rebinding defence (docs/security.md T3): the Host header must name loopback literally, with the exact port
  * the request arrived on. A rebinding attacker's name (evil.example → 127.0.0.1) never matches.
  */
 export function hostAllowed(host: string | undefined, port: number): boolean {
@@ -21,7 +21,7 @@ export function selfOrigins(scheme: 'https' | 'http', port: number): Set<string>
 export type OriginVerdict = { ok: true; origin: string; cls: OriginClass } | { ok: false; why: 'missing' | 'null' | 'invalid' | 'blocked' | 'not-pairable' };
 
 /**
- * THREATS T2: the origin comes from the handshake/request header only, never from a message body. Missing,
+ * docs/security.md T2: the origin comes from the handshake/request header only, never from a message body. Missing,
  * "null", several values or unparseable → refused; blocked → refused; with pairing off, not approved → refused.
  * Approval itself is the dispatcher's business.
  */
@@ -63,7 +63,7 @@ export function transportError(reason: 'ORIGIN_NOT_ALLOWED' | 'PAYLOAD_TOO_LARGE
   return JSON.stringify({ jsonrpc: '2.0', id: null, error: toWireError(new AgentError(reason)) });
 }
 
-/** The one body every refusal carries (THREATS T4: identical for every refused origin or host). */
+/** The one body every refusal carries (docs/security.md T4: identical for every refused origin or host). */
 export const REFUSAL_BODY = transportError('ORIGIN_NOT_ALLOWED');
 
 /** Raw HTTP answer written on a socket we will not upgrade. Fixed bytes: nothing depends on the request. */

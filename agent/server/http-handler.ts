@@ -29,7 +29,7 @@ function sendJson(res: ServerResponse, status: number, body: string, close = fal
   res.end(bytes);
 }
 
-/** 403 with the same bytes for every refused origin and host (THREATS T4). No CORS header: the page cannot read it. */
+/** 403 with the same bytes for every refused origin and host (docs/security.md T4). No CORS header: the page cannot read it. */
 function refuse(res: ServerResponse): void {
   sendJson(res, 403, REFUSAL_BODY, true);
 }
@@ -40,7 +40,7 @@ export function createHttpHandler(rt: ServerRuntime, scheme: 'https' | 'http', p
     baseHeaders(res);
     // The discovery answer is public (name + protocol, or the one refusal): a page's no-cors probe may load it
     // opaquely, which is how the SDK tells "agent there but refusing this origin" from "nothing listening".
-    // Set before any check, so every refusal on this path stays byte-identical (THREATS T4).
+    // Set before any check, so every refusal on this path stays byte-identical (docs/security.md T4).
     if (pathOf(req.url) === DISCOVERY_PATH) res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     const p = port();
     if (!hostAllowed(req.headers.host, p)) {
@@ -114,14 +114,14 @@ export function createHttpHandler(rt: ServerRuntime, scheme: 'https' | 'http', p
 
 /** One JSON-RPC request per POST; the request's AbortSignal follows the client connection. */
 function handleRpc(rt: ServerRuntime, req: IncomingMessage, res: ServerResponse, origin: string): void {
-  // THREATS T22: the origin's approval picks the cap before a byte of the body is read.
+  // docs/security.md T22: the origin's approval picks the cap before a byte of the body is read.
   const cap = rt.payloadCap(origin);
   const declared = Number(req.headers['content-length'] ?? '0');
   if (Number.isFinite(declared) && declared > cap) {
     tooLarge(rt, req, res, origin);
     return;
   }
-  // THREATS T23: a declared body is claimed whole up front, a chunked one as it grows; both within a timeout.
+  // docs/security.md T23: a declared body is claimed whole up front, a chunked one as it grows; both within a timeout.
   const claim = new BudgetClaim(rt.budget);
   if (Number.isFinite(declared) && declared > 0 && !claim.resize(declared)) {
     busy(rt, req, res, origin);

@@ -6,10 +6,10 @@ import type { Duplex } from 'node:stream';
 import { createHttpHandler } from './http-handler.js';
 import { cachedPeerCheck, peerUserCheckFor } from './peer-user/index.js';
 import { ServerRuntime } from './runtime.js';
-import { DEFAULT_LIMITS, type AgentServer, type AgentServerOptions, type ListeningPorts, type TlsCredentials } from './types.js';
+import { DEFAULT_SERVER_LIMITS, type AgentServer, type AgentServerOptions, type ListeningPorts, type TlsCredentials } from './types.js';
 import { WS_PATH, WsGateway } from './ws-handler.js';
 
-/** Loopback only (THREATS T10): never 0.0.0.0 or ::. */
+/** Loopback only (docs/security.md T10): never 0.0.0.0 or ::. */
 export const LOOPBACK_V4 = '127.0.0.1';
 export const LOOPBACK_V6 = '::1';
 
@@ -40,7 +40,7 @@ function closeServer(server: Server): Promise<void> {
 
 /** Builds the transport. Nothing listens until `start()`. */
 export function createAgentServer(options: AgentServerOptions): AgentServer {
-  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   const sockets = options.sockets ?? {
     [WS_PATH]: { transport: 'ws' as const, notifications: true, open: (ctx) => ({ handle: (text: string) => options.dispatcher.handle(text, ctx) }) },
   };
@@ -60,7 +60,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
       kind === 'tls' && credentials
         ? createHttpsServer({ key: credentials.key, cert: credentials.cert, minVersion: 'TLSv1.2' })
         : createHttpServer();
-    // THREATS T25: nothing is answered, upgraded or prompted before the peer is known to be the agent's own user.
+    // docs/security.md T25: nothing is answered, upgraded or prompted before the peer is known to be the agent's own user.
     const onRequest = createHttpHandler(rt, scheme, portRef);
     const onUpgrade = gateway.upgradeHandler(portRef);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -76,7 +76,7 @@ export function createAgentServer(options: AgentServerOptions): AgentServer {
     server.on('tlsClientError', () => undefined);
     // Slow-loris bounds; long-running signing requests are answered well within these.
     server.headersTimeout = 10_000;
-    // A request (headers + body) must arrive within the message timeout (THREATS T23); answers may take longer.
+    // A request (headers + body) must arrive within the message timeout (docs/security.md T23); answers may take longer.
     server.requestTimeout = limits.messageTimeoutMs;
     server.keepAliveTimeout = 5_000;
     return server;

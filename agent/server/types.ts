@@ -19,7 +19,7 @@ export interface OriginGate {
   classify(origin: string, connection?: ConnectionContext): OriginClass;
   /**
    * false: no origin can be approved from here on (policy `allowPairing: false`), so an `unknown` origin is
-   * refused at the door like a blocked one (THREATS T4). Absent: pairing is allowed.
+   * refused at the door like a blocked one (docs/security.md T4). Absent: pairing is allowed.
    */
   pairingAllowed?(): boolean;
 }
@@ -61,9 +61,9 @@ export interface SocketEndpoint {
 export interface ServerLimits {
   /** Largest WebSocket message and HTTP body in bytes from an approved origin (64 MiB documents in base64 fit). */
   maxPayloadBytes: number;
-  /** Largest message from an origin that is not approved, decided before anything is buffered (THREATS T22). */
+  /** Largest message from an origin that is not approved, decided before anything is buffered (docs/security.md T22). */
   maxUnapprovedPayloadBytes: number;
-  /** Bytes of unfinished messages and bodies across every connection and listener (THREATS T23). */
+  /** Bytes of unfinished messages and bodies across every connection and listener (docs/security.md T23). */
   maxInflightBytes: number;
   /** An unfinished WebSocket message or HTTP body older than this is dropped with its connection. */
   messageTimeoutMs: number;
@@ -74,7 +74,7 @@ export interface ServerLimits {
 }
 
 /** Core's protocol limits: 64 MiB of document is ~85.4 MiB of base64, the frame cap leaves room for the JSON. */
-export const DEFAULT_LIMITS: ServerLimits = {
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxPayloadBytes: MAX_FRAME_BYTES,
   maxUnapprovedPayloadBytes: MAX_UNAPPROVED_MESSAGE_BYTES,
   maxInflightBytes: MAX_INFLIGHT_BYTES,
@@ -112,7 +112,7 @@ export interface AgentServerOptions {
   httpApi?: boolean;
   /** In-flight byte budget to share with other servers of this agent (one per agent); default: one of its own. */
   budget?: InflightBudget;
-  /** Who may connect (THREATS T25); default: only the agent's own OS user, by the check for this OS. */
+  /** Who may connect (docs/security.md T25); default: only the agent's own OS user, by the check for this OS. */
   peerUser?: PeerUserCheck;
 }
 

@@ -8,7 +8,7 @@ import { REFUSAL_BODY, checkOrigin, hostAllowed, printable, rawResponse, transpo
 import type { ServerRuntime } from './runtime.js';
 import type { SocketEndpoint } from './types.js';
 
-/** The JSON-RPC WebSocket of CONTRACT.md. */
+/** The JSON-RPC WebSocket of docs/protocol.md. */
 export const WS_PATH = '/v1/ws';
 const REFUSED = rawResponse(403, REFUSAL_BODY);
 const NOT_FOUND = rawResponse(404, '{"error":"not found"}');
@@ -181,7 +181,7 @@ export class WsGateway {
   }
 
   /**
-   * THREATS T22/T23: the size a message may reach is decided at each frame header, before its payload is buffered:
+   * docs/security.md T22/T23: the size a message may reach is decided at each frame header, before its payload is buffered:
    * the origin's current approval picks the cap (tiny until approved), and the declared size is claimed from the
    * server-wide in-flight budget. ws checks `receiver._maxPayload` against the message's declared total at every
    * data frame header; it is replaced here by a getter that makes that decision (ws pinned; the native tests

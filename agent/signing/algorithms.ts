@@ -3,7 +3,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { AgentError } from '../core/errors.js';
 import { HASH_LENGTH, type HashAlgorithm, type SignScheme } from '../core/types.js';
-import { HASH_OID } from './digest-info.js';
+import { HASH_OID } from '../asn1/index.js';
 
 export type KeyKind = 'RSA' | 'RSA-PSS' | 'EC';
 
@@ -92,3 +92,6 @@ export function signatureAlgorithmIdentifier(scheme: SignScheme, hash: HashAlgor
   });
   return new pkijs.AlgorithmIdentifier({ algorithmId: RSASSA_PSS_OID, algorithmParams: params.toSchema() });
 }
+
+/** node:crypto hash names. */
+export const NODE_HASH: Record<HashAlgorithm, string> = { 'SHA-1': 'sha1', 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };

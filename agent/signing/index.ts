@@ -1,28 +1,9 @@
 // The signing formats wired as the core's DocumentSigners port: CMS/CAdES, PAdES and XMLDSig.
-import type { DocumentSigners } from '../core/ports.js';
-import { createCades } from './cms/cades.js';
-import { describePdf, signPdf } from './pades/index.js';
-import { describeOffice, signOffice } from './ooxml/index.js';
-import { describeXml, signXml } from './xmldsig/index.js';
-import { extendToLongTerm } from './pades/ltv.js';
+export { createDocumentSigners } from './document-signers.js';
 
 export { createCades, type CadesOptions } from './cms/cades.js';
 export { requestTimestamp, parseTimestampToken, type TimestampToken } from './tsa/client.js';
 export { verifyCms, verifyXml, checkChain, type SignatureReport, type TimestampReport, type VerifyOptions } from './verify/index.js';
 export { verifyPdf, type PdfSignatureReport } from './pades/index.js';
 export { verifyOffice } from './ooxml/index.js';
-
-/** The DocumentSigners the composition roots hand to the core. */
-export function createDocumentSigners(): DocumentSigners {
-  return {
-    describePdf,
-    signPdf,
-    extendPdf: (pdf, options) => extendToLongTerm(pdf, { level: options.level, material: options.validation, hashAlgorithm: options.hashAlgorithm, ...(options.timestamp ? { timestamp: options.timestamp } : {}) }),
-    describeXml,
-    signXml,
-    signCms: (input, options, signer) => createCades(input, options, signer),
-    describeOffice,
-    signOffice,
-  };
-}
 

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createCades } from './cms/cades.js';
 import { createDocumentSigners } from './index.js';
 import { verifyCms, verifyXml } from './verify/index.js';
-import { ecdsaDerToRaw, ecdsaRawToDer } from './ecdsa-format.js';
+import { ecdsaDerToRaw, ecdsaRawToDer } from '../asn1/index.js';
 import { softwareSigner } from './testing/software-signer.js';
 import { createTestPki, type TestPki } from './testing/test-pki.js';
 import type { DigestSigner } from '../core/ports.js';
@@ -51,14 +51,15 @@ describe('DocumentSigners xml', () => {
   it('describes, signs and verifies an e-invoice; bad input is DOCUMENT_INVALID', async () => {
     const signers = createDocumentSigners();
     const d = await signers.describeXml(invoice, { profile: 'einvoice', hashAlgorithm: 'SHA-256' });
-    expect(d).toMatchObject({ size: invoice.length, sha256Hex: createHash('sha256').update(invoice).digest('hex') });
-    expect(d.summary?.facts).toEqual(expect.arrayContaining([{ label: 'Số hoá đơn / Number', value: '7' }, { label: 'Người bán / Seller', value: 'Công ty A' }]));
-    const out = await signers.signXml(invoice, { profile: 'einvoice', hashAlgorithm: 'SHA-256', signatureId: 'seller' }, ec);
+    expect(d.description).toMatchObject({ size: invoice.length, sha256Hex: createHash('sha256').update(invoice).digest('hex') });
+    expect(d.description.summary?.facts).toEqual(expect.arrayContaining([{ label: 'Số hoá đơn / Number', value: '7' }, { label: 'Người bán / Seller', value: 'Công ty A' }]));
+    const seller = { profile: 'einvoice', hashAlgorithm: 'SHA-256', signatureId: 'seller' } as const;
+    const out = await signers.signXml((await signers.describeXml(invoice, seller)).plan, ec);
     const text = new TextDecoder().decode(out);
     expect(text.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
     const [r] = await verifyXml(out, { trustAnchors: [pki.root.certDer], intermediates: [pki.ca.certDer] });
     expect(r).toMatchObject({ id: 'seller', integrity: true, chainValid: true, signer: 'TRẦN THỊ BÌNH' });
-    await expect(signers.signXml(out, { profile: 'einvoice', hashAlgorithm: 'SHA-256', signatureId: 'seller' }, ec))
+    await expect(signers.signXml((await signers.describeXml(out, seller)).plan, ec))
       .rejects.toMatchObject({ reason: 'DOCUMENT_INVALID', data: { detail: expect.stringContaining('already') } });
     await expect(signers.describeXml(new TextEncoder().encode('<HDon><DLHDon>x</DLHDon></HDon>'), { profile: 'einvoice', hashAlgorithm: 'SHA-256' }))
       .rejects.toMatchObject({ reason: 'DOCUMENT_INVALID' });

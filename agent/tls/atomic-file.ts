@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 
-/** Creates `dir` (and parents) and forces mode 0700 on it: agent data is readable by the user only (THREATS T10). */
+/** Creates `dir` (and parents) and forces mode 0700 on it: agent data is readable by the user only (docs/security.md T10). */
 export async function ensurePrivateDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (process.platform !== 'win32') await chmod(dir, 0o700);

@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { createHash, webcrypto } from 'node:crypto';
 import { hostname } from 'node:os';
 import * as x509 from '@peculiar/x509';
-import { LOOPBACK_SUBTREES, nameConstraintsPermitted } from './der.js';
+import { LOOPBACK_SUBTREES, nameConstraintsPermitted } from './name-constraints.js';
 
 const crypto = webcrypto as unknown as Crypto;
 const DAY = 86_400_000;
@@ -42,7 +42,7 @@ function randomSerial(): string {
 
 /**
  * Makes a fresh CA (EC P-256, pathLen 0, name-constrained to loopback) and a serverAuth leaf for
- * 127.0.0.1 / ::1 / localhost, then drops the CA key: renewing the leaf later means a new CA (THREATS T9).
+ * 127.0.0.1 / ::1 / localhost, then drops the CA key: renewing the leaf later means a new CA (docs/security.md T9).
  */
 export async function issueLocalTls(now: Date = new Date()): Promise<IssuedTls> {
   const caKeys = (await crypto.subtle.generateKey(EC, false, ['sign', 'verify'])) as CryptoKeyPair;

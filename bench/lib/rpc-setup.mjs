@@ -24,18 +24,27 @@ export function promptNote() {
   return promptKind() === 'scripted' ? 'prompt: agent/core/testing/scripted-prompt (ScriptedPrompt)' : INSTANT_PROMPT_NOTE;
 }
 
-/** Starts an agent on a fresh demo token; `origins` are allowed by policy; `prompt(pin)` overrides the double; `extra` adds start options. */
+/**
+ * The core's test double. Test fakes are kept out of dist (tsconfig.build.json): `npm run bench` compiles them
+ * apart into dist-bench/ (tsconfig.bench.json).
+ */
+async function scriptedPrompt(pin) {
+  const { ScriptedPrompt } = await import(new URL('../../dist-bench/agent/core/testing/scripted-prompt.js', import.meta.url).href);
+  return new ScriptedPrompt({ confirm: { pin } });
+}
+
+/** Starts an agent on a fresh demo token; `origins` are allowed by policy; `prompt(pin)` overrides the double. */
+/** `extra` adds start options. */
 export async function startBenchAgent({ origins = [PORTAL], prompt: makePrompt, extra = {} } = {}) {
   const { demoTokenInit } = await import(dist('agent/demo/index.js'));
   const { startAgent } = await import(dist('agent/headless/index.js'));
-  const { ScriptedPrompt } = await import(dist('agent/core/testing/scripted-prompt.js'));
   const { InstantPrompt } = await import('./instant-prompt.mjs');
   const dir = mkdtempSync(join(tmpdir(), 'kyso-bench-'));
   const dataDir = join(dir, 'data');
   const demo = await demoTokenInit({ dataDir });
   process.env.SOFTHSM2_CONF = demo.conf;
   writeFileSync(join(dir, 'policy.json'), JSON.stringify({ allowedOrigins: origins }));
-  const prompt = makePrompt ? makePrompt(demo.pin) : promptKind() === 'scripted' ? new ScriptedPrompt({ confirm: { pin: demo.pin } }) : new InstantPrompt(demo.pin);
+  const prompt = makePrompt ? makePrompt(demo.pin) : promptKind() === 'scripted' ? await scriptedPrompt(demo.pin) : new InstantPrompt(demo.pin);
   const agent = await startAgent({
     vnptPorts: [], // the VNPT-compatible listener has its own test; keep 4433 free
     dataDir,

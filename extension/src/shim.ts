@@ -1,6 +1,6 @@
 // MAIN-world shim, injected at document_start: `new WebSocket('wss://localhost:4433/plugin')` (ports 4433–4435,
 // also 127.0.0.1) — what the VNPT-CA Plugin page script opens — becomes a socket relayed through the extension to
-// the agent's VNPT session logic. Every other URL gets the browser's own WebSocket, untouched (THREATS T18).
+// the agent's VNPT session logic. Every other URL gets the browser's own WebSocket, untouched (docs/security.md T18).
 import { EXTENSION, PAGE } from './page-channel.js';
 
 /** The only URLs the shim takes: the plugin's own endpoints on loopback. */

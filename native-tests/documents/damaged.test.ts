@@ -31,7 +31,7 @@ async function signedText(pdf: Uint8Array): Promise<string> {
 describe('damaged cross-reference data', () => {
   it.each(Object.keys(damage))('unsigned, %s: repaired whole file signed and said so', async (kind) => {
     const input = damage[kind]!(await makePdf({ pages: 3, textFields: ['soHoaDon'] }));
-    const d = await describePdf(input);
+    const { description: d } = await describePdf(input);
     expect(d.repaired).toMatch(/rebuilt by scanning/);
     expect(d.pageCount).toBe(3);
     const out = await signPdf(input, { ...base, appearance: { page: 3, rect: [40, 40, 220, 60] } }, fixtureSigner('citizen'));
@@ -44,7 +44,7 @@ describe('damaged cross-reference data', () => {
     const sound = await withObjectStreams(await makePdf({ pages: 2 }));
     expect(latin1(sound)).toContain('/ObjStm');
     const input = damage['startxref off by 7']!(sound);
-    expect((await describePdf(input)).repaired).toMatch(/rebuilt/);
+    expect((await describePdf(input)).description.repaired).toMatch(/rebuilt/);
     await expectValidPdf(await signPdf(input, base, fixtureSigner('citizen')), 1);
   });
 
@@ -84,7 +84,7 @@ describe('bytes before %PDF-', () => {
     const junk = Buffer.from('MIME-Version: 1.0\r\nContent-Type: application/pdf\r\n\r\n', 'latin1');
     let input: Uint8Array = new Uint8Array(Buffer.concat([junk, Buffer.from(sound)]));
     if (absolute) input = bytes(latin1(input).replace(/(\d{10}) 00000 n/g, (_, n: string) => `${String(Number(n) + junk.length).padStart(10, '0')} 00000 n`));
-    const d = await describePdf(input);
+    const { description: d } = await describePdf(input);
     expect(d.repaired).toMatch(new RegExp(`${junk.length} bytes before %PDF- removed`));
     if (absolute) expect(d.repaired).toMatch(/rebuilt/);
     const out = await signPdf(input, base, fixtureSigner('citizen'));

@@ -38,7 +38,7 @@ describe('owner-password-only PDFs', () => {
     const w = await workDir('protected');
     const info = await tool('qpdf', ['--show-encryption', '--password=', await w.write('in.pdf', input)]);
     expect(info.out).toContain(revision);
-    expect((await describePdf(input)).pageCount).toBe(2);
+    expect((await describePdf(input)).description.pageCount).toBe(2);
 
     const once = await signPdf(input, { ...base, reason: 'Ký tờ khai', appearance: { page: 2, rect: [50, 50, 220, 60] } }, fixtureSigner('citizen'));
     expect(Buffer.from(once.subarray(0, input.length)).equals(Buffer.from(input))).toBe(true);

@@ -22,7 +22,7 @@ async function xmlsec(xml: Uint8Array, idAttr: string): Promise<{ code: number; 
 
 describe('confirmation facts', () => {
   it('einvoice_formSeriesNumberDatePartiesTotal', async () => {
-    const d = await describeXml(enc(sample('einvoice.xml')), { profile: 'einvoice', hashAlgorithm: 'SHA-256' });
+    const d = (await describeXml(enc(sample('einvoice.xml')), { profile: 'einvoice', hashAlgorithm: 'SHA-256' })).description;
     expect(d.summary?.kind).toBe('einvoice');
     expect(d.summary?.title).not.toMatch(/einvoice/);
     const facts = Object.fromEntries(d.summary!.facts.map((f) => [f.label.split(' / ')[0], f.value]));
@@ -35,7 +35,7 @@ describe('confirmation facts', () => {
   });
 
   it('tax_formCodePeriodTaxpayer', async () => {
-    const d = await describeXml(enc(sample('tax-01gtgt.xml')), { profile: 'tax', hashAlgorithm: 'SHA-256' });
+    const d = (await describeXml(enc(sample('tax-01gtgt.xml')), { profile: 'tax', hashAlgorithm: 'SHA-256' })).description;
     const facts = Object.fromEntries(d.summary!.facts.map((f) => [f.label.split(' / ')[0], f.value]));
     expect(d.summary?.kind).toBe('tax');
     expect(facts['Mẫu tờ khai']).toContain('01/GTGT');
@@ -45,7 +45,7 @@ describe('confirmation facts', () => {
 
   it('otherXml_rootElementAndSize', async () => {
     const xml = enc('<?xml version="1.0"?><HopDong xmlns="urn:x"><Ben>A</Ben></HopDong>');
-    const d = await describeXml(xml, { profile: 'enveloped', hashAlgorithm: 'SHA-256' });
+    const d = (await describeXml(xml, { profile: 'enveloped', hashAlgorithm: 'SHA-256' })).description;
     expect(d.summary).toEqual({ kind: 'xml', title: 'Tài liệu XML / XML document', facts: [
       { label: 'Phần tử gốc / Root element', value: '<HopDong>' }, { label: 'Kích thước / Size', value: `${xml.length} byte` },
     ] });

@@ -1,4 +1,4 @@
-// THREATS T17/T18/T25 on the extension route, with the real host process, the real agent and (where a browser is
+// docs/security.md T17/T18/T25 on the extension route, with the real host process, the real agent and (where a browser is
 // part of the threat) Chromium with the built extension: forged origins from the page, a foreign extension or
 // program calling the host, oversized frames and stream floods, the socket's permissions against a second user,
 // a host/extension of another relay version, and the shim leaving every other WebSocket alone.

@@ -1,4 +1,4 @@
-// Native (review M2): with signing.requirePinEveryTime a sign.batch signs every item with ONE PIN on SoftHSM2,
+// Native: with signing.requirePinEveryTime a sign.batch signs every item with ONE PIN on SoftHSM2,
 // and the token is logged out when the batch ends (the next signature asks the PIN again).
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';

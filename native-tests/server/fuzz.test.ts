@@ -1,4 +1,4 @@
-// THREATS T5 over a real wss socket: ≥10,000 generated malformed messages; every reply is well-formed JSON-RPC
+// docs/security.md T5 over a real wss socket: ≥10,000 generated malformed messages; every reply is well-formed JSON-RPC
 // with a documented reason, and the agent keeps answering (a sentinel request after every burst).
 import fc from 'fast-check';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// THREATS T22/T23/T25 over real sockets: caps decided before buffering, a shared in-flight budget, timeouts for
+// docs/security.md T22/T23/T25 over real sockets: caps decided before buffering, a shared in-flight budget, timeouts for
 // unfinished messages and bodies, and another OS user getting nothing.
 import { execFile } from 'node:child_process';
 import { connect } from 'node:net';

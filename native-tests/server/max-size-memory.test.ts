@@ -1,4 +1,4 @@
-// THREATS T22/T23 at the document limit, through the real agent (wss, real signers, SoftHSM2): each format at its
+// docs/security.md T22/T23 at the document limit, through the real agent (wss, real signers, SoftHSM2): each format at its
 // maximum size either signs or answers DOCUMENT_INVALID / PAYLOAD_TOO_LARGE, and the agent stays under its 1 GiB
 // memory budget. The client runs in another process (max-size-client.mjs), so the peak RSS and the event-loop
 // stalls printed here are the agent's own.

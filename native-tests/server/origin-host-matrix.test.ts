@@ -1,4 +1,4 @@
-// THREATS T2–T4 over real sockets: origin and Host matrices on wss, ws and POST /v1/rpc; refusals byte-identical.
+// docs/security.md T2–T4 over real sockets: origin and Host matrices on wss, ws and POST /v1/rpc; refusals byte-identical.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALLOWED, BLOCKED, httpCall, rawExchange, startHarness, wsTry, type Harness } from './harness.js';
 

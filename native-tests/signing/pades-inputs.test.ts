@@ -54,7 +54,7 @@ async function expectInvalid(p: Promise<unknown>, detail: RegExp): Promise<void>
 describe('pades inputs', () => {
   it('signPdf_hybridXrefFile_followsXRefStmAndKeepsInfo', async () => {
     const input = withHybridUpdate(await makePdf());
-    expect((await describePdf(input)).pageCount).toBe(1);
+    expect((await describePdf(input)).description.pageCount).toBe(1);
     const out = await signPdf(input, base, signer);
     await check(out, 1);
     const w = await workDir('pades-in');
@@ -125,7 +125,7 @@ describe('pades inputs', () => {
 
   it('describePdf_reportsSizeHashPagesSignatures', async () => {
     const input = await makePdf({ pages: 4 });
-    const d = await describePdf(input);
+    const { description: d } = await describePdf(input);
     expect(d).toMatchObject({ size: input.length, pageCount: 4, existingSignatures: 0 });
     const { createHash } = await import('node:crypto');
     expect(d.sha256Hex).toBe(createHash('sha256').update(input).digest('hex'));

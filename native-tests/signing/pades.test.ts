@@ -94,7 +94,7 @@ describe('signPdf', () => {
     expect(v.map((s) => [s.fieldName, s.integrity, s.coversWholeDocument])).toEqual([
       ['Signature1', true, false], ['Signature2', true, false], ['CanBo', true, true],
     ]);
-    expect((await describePdf(thrice)).existingSignatures).toBe(3);
+    expect((await describePdf(thrice)).description.existingSignatures).toBe(3);
   });
 
   it('signPdf_xrefStreamsAndObjectStreams_writesXrefStream', async () => {

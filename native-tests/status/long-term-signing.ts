@@ -20,7 +20,7 @@ export async function signAtLevel(f: StatusFixture, tsa: LocalTsa, pdf: Uint8Arr
     fileName, hashAlgorithm: 'SHA-256', level: longTerm ? 'B-T' : level, signingTime: new Date(),
     ...(level === 'B-B' ? {} : { timestamp: { url: tsa.url } }),
   };
-  const signed = await documents.signPdf(pdf, options, goodSigner(f));
+  const signed = await documents.signPdf((await documents.describePdf(pdf)).plan, options, goodSigner(f));
   if (!longTerm) return signed;
   const validation = await longTermMaterial(statusService(f), f.pki.certs.good.der, [f.pki.ca.der]);
   return documents.extendPdf!(signed, { level, validation, hashAlgorithm: 'SHA-256', timestamp: { url: tsa.url } });

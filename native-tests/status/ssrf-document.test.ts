@@ -85,7 +85,8 @@ async function documentPointingAt(base: string): Promise<Uint8Array> {
     ],
   });
   const signer = softwareSigner(key.pkcs8Pem, new Uint8Array(cert.rawData));
-  return createDocumentSigners().signPdf(await makePdf(), { fileName: 'ssrf.pdf', hashAlgorithm: 'SHA-256', level: 'B-B', signingTime: new Date() }, signer);
+  const documents = createDocumentSigners();
+  return documents.signPdf((await documents.describePdf(await makePdf())).plan, { fileName: 'ssrf.pdf', hashAlgorithm: 'SHA-256', level: 'B-B', signingTime: new Date() }, signer);
 }
 
 async function checkDocument(pdf: Uint8Array, allowPrivate: boolean) {

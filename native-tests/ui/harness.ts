@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createBrowserPrompt, type BrowserPrompt } from '../../agent/headless/browser-host/index.js';
+import { createBrowserPrompt, type BrowserPrompt } from '../../agent/prompt/index.js';
 import type { Lang, LogFields, Logger, PromptContext } from '../../agent/core/ports.js';
 import type { Cert } from '../../agent/core/types.js';
-import type { PanelProvider } from '../../agent/headless/browser-host/index.js';
-import type { SettingsAction, SettingsView } from '../../renderer/bridge.js';
+import type { PanelProvider } from '../../agent/prompt/index.js';
+import type { SettingsAction, SettingsView } from '../../agent/core/ui-contract.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 export const SHOTS = join(ROOT, 'docs', 'screenshots');

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALOG_CSP } from '../../agent/headless/browser-host/index.js';
+import { DIALOG_CSP } from '../../agent/prompt/index.js';
 import { CERTS, SHOTS, promptCtx, startHarness, type Harness } from './harness.js';
 
 let hx: Harness;
@@ -59,7 +59,7 @@ it('serves the page with the strict CSP, no framing, no caching, no referrer, no
 
 it('a client that knows the URL token but not the cookie can neither read, answer nor cancel — before and after the page loaded', async () => {
   const ctx = promptCtx('vi');
-  // The attack of review H4: no PIN needed (cached PIN session), so one forged "approved" would sign.
+  // The attack this guards against: no PIN needed (cached PIN session), so one forged "approved" would sign.
   const { url, result, settled } = await pending(() =>
     hx.host.confirmSigning(ctx, { subject: { kind: 'hash', hashHex: 'cd'.repeat(32), hashAlgorithm: 'SHA-256' }, certificate: CERTS[0]!, pin: { required: false, pinpad: false, pinStatus: 'ok' } }),
   );

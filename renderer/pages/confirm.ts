@@ -10,7 +10,7 @@ import { certSummary, facts, header, type Page, type PageContext } from './commo
 
 type ConfirmState = Extract<DialogState, { page: 'confirm' }>;
 
-/** How long the Sign button stays disabled after the dialog gains focus (THREATS T1). */
+/** How long the Sign button stays disabled after the dialog gains focus (docs/security.md T1). */
 export const SIGN_ARM_MS = 800;
 
 function shaBlock(hex: string): HTMLElement {

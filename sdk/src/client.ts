@@ -181,7 +181,7 @@ export class KysoAgentClient {
     this.transport = null;
   }
 
-  // ───────────────────────── methods (CONTRACT.md) ─────────────────────────
+  // ───────────────────────── methods (docs/protocol.md) ─────────────────────────
 
   info(options?: CallOptions): Promise<AgentInfo> {
     return this.call('agent.info', {}, options) as Promise<AgentInfo>;

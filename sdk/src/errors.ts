@@ -1,4 +1,4 @@
-// Typed errors of the SDK: one class per stable reason of CONTRACT.md, plus the SDK's own transport reasons.
+// Typed errors of the SDK: one class per stable reason of docs/protocol.md, plus the SDK's own transport reasons.
 import type { PinStatus, Reason } from '../../agent/core/index.js';
 
 /** Reasons the SDK raises itself (never sent by the agent). */
@@ -23,7 +23,7 @@ export interface KysoErrorData {
 
 /** Base of every error the SDK throws. Switch on `reason` (stable) or use `instanceof` on the subclasses. */
 export class KysoError extends Error {
-  /** Stable reason string (CONTRACT.md "Errors", or an SdkReason). */
+  /** Stable reason string (docs/protocol.md "Errors", or an SdkReason). */
   readonly reason: AnyReason;
   /** JSON-RPC error code (-32000 for most reasons, 0 for SDK-side errors). */
   readonly code: number;

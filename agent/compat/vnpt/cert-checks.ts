@@ -7,7 +7,7 @@ import { parseVnptTime } from './pdf-options.js';
 /** What a check can conclude. `revocationUnknown`: no OCSP/CRL answer could be had (the plugin's code 6). */
 export type CertVerdict = 'valid' | 'expired' | 'notYetValid' | 'revoked' | 'untrusted' | 'revocationUnknown' | 'unreadable' | 'issuerUnknown';
 
-/** Where a revocation check should look. Page-supplied URLs are never fetched (THREATS: SSRF); a page's CRL is data. */
+/** Where a revocation check should look. Page-supplied URLs are never fetched (docs/security.md, SSRF); a page's CRL is data. */
 export type RevocationSource = { via: 'ocsp' } | { via: 'crl'; crl?: Uint8Array };
 
 /**

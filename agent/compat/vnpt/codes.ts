@@ -1,7 +1,7 @@
 // VNPT-CA Plugin result codes, the certificate-check codes, and the mapping from our stable reasons to them.
 import type { Reason } from '../../core/index.js';
 
-/** Result codes the VNPT page scripts test for (docs/vnpt-compat.md). */
+/** Result codes the VNPT page scripts test for (docs/protocol.md, VNPT-CA Plugin compatibility). */
 export const VNPT = {
   OK: 0,
   BAD_INPUT: 1,

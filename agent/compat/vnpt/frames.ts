@@ -18,7 +18,7 @@ const CALLBACK_RE = /^[A-Za-z_$][A-Za-z0-9_$.]*$/;
  * non-strings); returns null when the frame cannot be answered at all (not JSON, no usable callback).
  */
 export function parseVnptFrame(text: string): VnptRequest | null {
-  // Bounded parse (depth and value count checked before any object is built, THREATS T22).
+  // Bounded parse (depth and value count checked before any object is built, docs/security.md T22).
   const parsed = parseJson(text);
   if (!parsed.ok) return null;
   const value = parsed.value;

@@ -147,7 +147,7 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
     [FN.checkPlugin, async () => '1'],
     // kyso-agent does not check VNPT licences: its own origin policy decides who may sign.
     [FN.setLicenseKey, async () => vnptResult(1)],
-    // The agent's version only for approved origins (agent.info decides, THREATS T4); others get the protocol line.
+    // The agent's version only for approved origins (agent.info decides, docs/security.md T4); others get the protocol line.
     [FN.getVersion, async () => (await rpc<{ version?: string }>('agent.info').catch(() => ({ version: undefined }))).version ?? '1.0'],
     // Where the plugin finds certificates and whether it shows its list: the agent always uses its own tokens and picker.
     [FN.SetGetCertFromUsbToken, async () => vnptResult(VNPT.OK)],

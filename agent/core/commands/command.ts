@@ -35,7 +35,8 @@ export interface Call {
   promptContext: PromptContext;
   /**
    * sign.*: the origin's operation slot, taken by the dispatcher before the params (documents) are even decoded,
-   * so a busy origin gets BUSY without more documents decoded or parsed (review M4). Released when the call ends.
+   * so a busy origin gets BUSY without more documents decoded or parsed (docs/security.md T6). Released when the call
+   * ends. Only the dispatcher takes it; signing reads it (core/signing/flow.ts slotOf).
    */
   slot?: OriginSlot;
 }

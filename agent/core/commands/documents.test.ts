@@ -90,7 +90,7 @@ describe('sign.batch', () => {
     const results = (r.result as { results: { ok: boolean }[] }).results;
     expect(results.map((x) => x.ok)).toEqual([true, true, true, true, true]);
     expect(a.prompt.calls.confirmSigning).toBe(1);
-    // Review M1: the dialog gets what each item is, in order, a hash marked as a hash.
+    // The dialog gets what each item is, in order, a hash marked as a hash.
     const sha = (s: string) => sha256Hex(enc.encode(s));
     expect(a.prompt.confirmRequests[0]!.subject).toEqual({
       kind: 'batch', label: 'Hóa đơn tháng 3', count: 5, kinds: ['hash', 'pdf', 'xml', 'cms'],

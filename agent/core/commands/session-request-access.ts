@@ -12,7 +12,7 @@ export async function requestAccessCommand(_params: Record<string, never>, call:
   const cls = access.classify(call.origin, call.connection);
   if (cls === 'approved') return { granted: true };
   if (cls !== 'pairable') throw originNotAllowed();
-  // One access prompt at a time across all origins (T6, review M3): the others get BUSY.
+  // One access prompt at a time across all origins (T6, docs/security.md): the others get BUSY.
   const decision = await limiter.withAccessPrompt(call.origin, async () => {
     try {
       return await prompt.requestAccess(call.promptContext);

@@ -4,7 +4,7 @@
 // off-thread signing hooks (turn passes when a signature is queued; stop check and failure report in the queue).
 import { describe, expect, it } from 'vitest';
 import { AgentError } from '../errors.js';
-import type { SignHooks } from '../off-thread-signing.js';
+import type { SignHooks } from '../ports.js';
 import type { SignatureResult, SignDigestRequest } from '../ports.js';
 import { encodeBase64 } from '../protocol/encoding.js';
 import { createTestAgent } from '../testing/harness.js';

@@ -1,18 +1,13 @@
 // sign.batch: many items, ONE confirmation and at most one PIN, progress after each item, per-item results.
 import { AgentError, isAgentError, toWireError, type Reason, type WireError } from '../errors.js';
 import type { BatchItem, SignBatchParams } from '../protocol/schemas.js';
-import type { SignHooks } from '../off-thread-signing.js';
-import type { DigestSigner, SignatureResult, SignDigestRequest } from '../ports.js';
-import { runSigning, usableCertificate, type ApprovedKey } from '../signing-flow.js';
-import type { OriginSlot } from '../policy/limits.js';
+import type { DigestSigner, SignatureResult, SignDigestRequest, SignHooks } from '../ports.js';
+import { runSigning, usableCertificate } from '../signing/flow.js';
+import type { PlannedSign, SignFormat } from '../signing/format.js';
+import { SIGN_FORMATS } from '../signing/formats/index.js';
+import { digestSignOver, type ApprovedKey } from '../signing/key.js';
 import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
-import { inOriginSlot, type PreparedSign } from './prepared.js';
-import { prepareCms } from './sign-cms.js';
-import { prepareHash } from './sign-hash.js';
-import { prepareOffice } from './sign-office.js';
-import { preparePdf } from './sign-pdf.js';
-import { prepareXml } from './sign-xml.js';
 
 export type BatchItemResult = { ok: true; result: unknown } | { ok: false; error: WireError };
 
@@ -22,14 +17,10 @@ export type BatchItemResult = { ok: true; result: unknown } | { ok: false; error
  */
 const STOPPING: ReadonlySet<Reason> = new Set<Reason>(['TOKEN_REMOVED', 'TOKEN_NOT_PRESENT', 'PIN_LOCKED', 'PIN_INCORRECT', 'USER_CANCELLED']);
 
-function prepareItem(item: BatchItem, call: Call): Promise<PreparedSign> {
-  switch (item.kind) {
-    case 'hash': return prepareHash(item.params, call);
-    case 'cms': return prepareCms(item.params, call);
-    case 'pdf': return preparePdf(item.params, call);
-    case 'xml': return prepareXml(item.params, call);
-    case 'office': return prepareOffice(item.params, call);
-  }
+/** Describes one item with its format's entry of the format table (the same code as its own sign.<format>). */
+function describeItem(item: BatchItem, call: Call): Promise<PlannedSign> {
+  const format = SIGN_FORMATS[item.kind] as SignFormat<typeof item.kind>;
+  return format(item.params as never, call);
 }
 
 /** Prefixes an item's error detail with its index, so the caller knows which item was refused. */
@@ -40,30 +31,20 @@ function atItem(index: number, e: unknown): unknown {
 }
 
 export async function signBatchCommand(params: SignBatchParams, call: Call): Promise<{ results: BatchItemResult[] }> {
-  return inOriginSlot(call, (slot) => signBatchInSlot(params, call, slot));
-}
-
-/** The subject of one prepared item as the batch dialog lists it (every prepared item is a hash or a document). */
-function itemSubject(p: PreparedSign): Exclude<SignSubject, { kind: 'batch' }> {
-  if (p.subject.kind === 'batch') throw new AgentError('INTERNAL', 'Internal error', {}, 'a batch item described itself as a batch');
-  return p.subject;
-}
-
-async function signBatchInSlot(params: SignBatchParams, call: Call, slot: OriginSlot): Promise<{ results: BatchItemResult[] }> {
   // Every item is checked and every document parsed before the one dialog: the user confirms exactly this set,
-  // and the dialog lists each item (file name, size, SHA-256; or the hash, marked as one) — review M1.
-  const prepared: PreparedSign[] = [];
+  // and the dialog lists each item (file name, size, SHA-256; or the hash, marked as one).
+  const prepared: PlannedSign[] = [];
   for (const [i, item] of params.items.entries()) {
     try {
-      prepared.push(await prepareItem(item, call));
+      prepared.push(await describeItem(item, call));
     } catch (e) {
       throw atItem(i, e);
     }
   }
   const cert = await usableCertificate(call, params.certId);
   const kinds = [...new Set(prepared.map((p) => p.kind))];
-  const subject: SignSubject = { kind: 'batch', label: params.label, count: prepared.length, kinds, items: prepared.map(itemSubject) };
-  return runSigning(call, cert, subject, (key) => signItems(prepared, key, call), slot, { offThread: true });
+  const subject: SignSubject = { kind: 'batch', label: params.label, count: prepared.length, kinds, items: prepared.map((p) => p.subject) };
+  return runSigning(call, cert, subject, (key) => signItems(prepared, key, call), { offThread: true });
 }
 
 /** Items in flight at once: one signing on the token while the next one's document work runs on the event loop. */
@@ -84,7 +65,7 @@ interface Stop {
  * - results and progress come in item order, progress after each item; nothing is in flight when this returns
  *   (the login hold of the operation, and the PIN, outlive every signature).
  */
-async function signItems(prepared: PreparedSign[], key: ApprovedKey, call: Call): Promise<{ results: BatchItemResult[] }> {
+async function signItems(prepared: PlannedSign[], key: ApprovedKey, call: Call): Promise<{ results: BatchItemResult[] }> {
   const { prompt, logger } = call.deps;
   const total = prepared.length;
   const results: BatchItemResult[] = new Array<BatchItemResult>(total);
@@ -107,7 +88,7 @@ async function signItems(prepared: PreparedSign[], key: ApprovedKey, call: Call)
       onFailure: (e) => noteStop(i, toWireError(e)),
       queued: passTurn,
     }, checkStop, passTurn);
-    return prepared[i]!.execute(itemKey).then(
+    return prepared[i]!.sign(itemKey).then(
       (result) => {
         results[i] = { ok: true, result };
       },
@@ -161,21 +142,17 @@ function turnTakingKey(key: ApprovedKey, turn: Promise<void>, hooks: Required<Si
       passTurn();
     }
   };
+  return approvedKeyOver(key, inTurn);
+}
+
+/** `key` with its signatures going through `signDigest` (its chain reused). */
+function approvedKeyOver(key: ApprovedKey, signDigest: ApprovedKey['signDigest']): ApprovedKey {
   let signer: Promise<DigestSigner> | undefined;
   return {
     certificate: key.certificate,
-    signDigest: inTurn,
+    signDigest,
     digestSigner() {
-      signer ??= key.digestSigner().then((base) => ({
-        certificate: base.certificate,
-        chain: base.chain,
-        async sign(digest, hashAlgorithm, options) {
-          const request: Omit<SignDigestRequest, 'certId'> = { digest, hashAlgorithm };
-          if (options?.scheme) request.scheme = options.scheme;
-          if (options?.ecdsaFormat) request.ecdsaFormat = options.ecdsaFormat;
-          return (await inTurn(request)).signature;
-        },
-      }));
+      signer ??= key.digestSigner().then((base) => ({ certificate: base.certificate, chain: base.chain, sign: digestSignOver(signDigest) }));
       return signer;
     },
   };

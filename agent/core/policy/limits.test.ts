@@ -50,7 +50,7 @@ describe('PromptLimiter', () => {
   });
 });
 
-describe('PromptLimiter across origins (review M3/M4)', () => {
+describe('PromptLimiter across origins', () => {
   it('globalRate_countsAccessPromptsOfEveryOrigin_andDefaultsToAtLeastThePerOriginRate', async () => {
     const clock = new ManualClock();
     const l = new PromptLimiter(clock, { promptsPerMinute: 10, globalPromptsPerMinute: 3 });

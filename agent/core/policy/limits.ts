@@ -14,7 +14,7 @@ export interface LimitOptions {
   globalPromptsPerMinute?: number;
 }
 
-export const DEFAULT_LIMITS: Readonly<LimitOptions> = Object.freeze({ promptsPerMinute: PROMPTS_PER_MINUTE });
+export const DEFAULT_PROMPT_LIMITS: Readonly<LimitOptions> = Object.freeze({ promptsPerMinute: PROMPTS_PER_MINUTE });
 
 const WINDOW_MS = 60_000;
 
@@ -38,7 +38,7 @@ class RateWindow {
 }
 
 /**
- * An origin's operation slot, held from before its documents are parsed until its dialog is closed (review M4:
+ * An origin's operation slot, held from before its documents are parsed until its dialog is closed (docs/security.md:
  * a busy origin gets no more documents parsed). `prompt()` counts the dialog against the rates when it opens.
  */
 export interface OriginSlot {
@@ -58,7 +58,7 @@ export class PromptLimiter {
   private readonly globalLimit: number;
   private accessPending = false;
 
-  constructor(private readonly clock: Clock, private readonly options: LimitOptions = DEFAULT_LIMITS) {
+  constructor(private readonly clock: Clock, private readonly options: LimitOptions = DEFAULT_PROMPT_LIMITS) {
     this.globalLimit = options.globalPromptsPerMinute ?? Math.max(GLOBAL_PROMPTS_PER_MINUTE, options.promptsPerMinute);
   }
 
@@ -110,7 +110,7 @@ export class PromptLimiter {
   }
 
   /**
-   * Like `with`, for the access prompt: at most one access prompt is open across ALL origins (T6, review M3):
+   * Like `with`, for the access prompt: at most one access prompt is open across ALL origins (T6, docs/security.md):
    * a page cannot stack access requests from many subdomains; the others get BUSY until the user answers.
    */
   async withAccessPrompt<T>(origin: string, work: () => Promise<T>): Promise<T> {
@@ -131,7 +131,7 @@ export class PromptLimiter {
 
   /**
    * The global rate counts only access prompts: they are the only dialogs an unapproved origin can open, so many
-   * hostile subdomains cannot use up the budget of an approved portal's signing dialogs (re-review: T6 DoS).
+   * hostile subdomains cannot use up the budget of an approved portal's signing dialogs (docs/security.md T6).
    */
   private countPrompt(origin: string, access = false): void {
     const now = this.clock.now().getTime();

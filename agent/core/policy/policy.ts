@@ -4,10 +4,10 @@ import type { Lang } from '../ports.js';
 import { httpUrl } from '../protocol/schemas.js';
 import { normaliseOrigin } from './origin-name.js';
 
-/** The admin policy of CONTRACT.md, with every default filled in. Origins are normalised. */
 /** What the agent does with SHA-1 (docs/admin.md, docs/security.md T26). */
 export type Sha1Policy = 'allow' | 'warn' | 'refuse';
 
+/** The admin policy of docs/admin.md, with every default filled in. Origins are normalised. */
 export interface Policy {
   allowedOrigins: string[];
   blockedOrigins: string[];

@@ -1,4 +1,4 @@
-// One memory budget for the documents all sign.* (and other document) calls hold at once (THREATS T23): each
+// One memory budget for the documents all sign.* (and other document) calls hold at once (docs/security.md T23): each
 // approved origin has one operation slot, but many approved origins (or subdomains of one) could otherwise parse
 // several 64 MiB documents side by side. A call claims its decoded bytes × its format's working factor after its
 // params are decoded and before any parsing; no room → BUSY (retriable). docs/security.md has the budget.

@@ -23,7 +23,7 @@ function stringEnd(text: string, open: number): number {
 }
 
 /**
- * Pre-scan before JSON.parse (THREATS T22): the deepest nesting and the number of values (every `[`, `{` and `,`
+ * Pre-scan before JSON.parse (docs/security.md T22): the deepest nesting and the number of values (every `[`, `{` and `,`
  * outside strings) are bounded BEFORE any object is built, so `[{},{},…]` of 90 MiB costs one scan, not gigabytes
  * of heap. Returns what was exceeded, or null. Iterative: a 10k-deep `[[[[` is a loop, not a stack overflow.
  */

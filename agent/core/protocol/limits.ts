@@ -11,17 +11,17 @@ export const MAX_FRAME_BYTES = 96 * MiB;
 /** Deepest JSON nesting accepted (objects + arrays). Real requests need 5 or 6. */
 export const MAX_JSON_DEPTH = 32;
 /**
- * Most values (objects, arrays and array/object members) in one message, counted before parsing (THREATS T22).
+ * Most values (objects, arrays and array/object members) in one message, counted before parsing (docs/security.md T22).
  * A sign.batch of 5000 items with options needs about 100 000.
  */
 export const MAX_JSON_VALUES = 200_000;
 /**
  * Largest message an origin that is not approved may send (WebSocket message or HTTP body): enough for agent.info
- * and session.requestAccess, too small to stall or fill the agent (THREATS T22).
+ * and session.requestAccess, too small to stall or fill the agent (docs/security.md T22).
  */
 export const MAX_UNAPPROVED_MESSAGE_BYTES = 8 * 1024;
 /**
- * Bytes of unfinished messages and bodies all connections and listeners together may hold (THREATS T23): two
+ * Bytes of unfinished messages and bodies all connections and listeners together may hold (docs/security.md T23): two
  * maximum messages at once, plus small ones.
  */
 export const MAX_INFLIGHT_BYTES = 256 * MiB;

@@ -67,7 +67,7 @@ export async function checkBeforeSigning(deps: GateDeps, cert: Cert, signal?: Ab
   return { status: 'unknown', detail };
 }
 
-/** CERTIFICATE_REVOKED with the time and reason of CONTRACT.md (suspension is reason certificateHold). */
+/** CERTIFICATE_REVOKED with the time and reason of docs/protocol.md (suspension is reason certificateHold). */
 export function revokedError(report: StatusReport): AgentError {
   const suspended = report.revocationReason === 'certificateHold';
   const data: ConstructorParameters<typeof AgentError>[2] = {

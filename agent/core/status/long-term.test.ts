@@ -45,9 +45,10 @@ describe('long-term validation data', () => {
       extendPdf: (_pdf: Uint8Array, o: PdfExtendOptions) => { calls.push(`extend ${o.level} ${o.validation.ocsps.length} ${o.timestamp?.url}`); return Promise.resolve(new Uint8Array([6])); },
     } as unknown as DocumentSigners;
     const signer = { certificate: makeCert({ der: 'AQ==' }), chain: [ca] } as unknown as DigestSigner;
+    const plan = { format: 'pdf' as const, pdf: new Uint8Array() };
     const base = { fileName: 'a.pdf', hashAlgorithm: 'SHA-256' as const, signingTime: new Date(), timestamp: { url: 'http://tsa/' } };
-    expect(await signPdfAtLevel(documents, new EvidenceStatus(), new Uint8Array(), { ...base, level: 'B-LTA' }, signer)).toEqual(new Uint8Array([6]));
-    expect(await signPdfAtLevel(documents, undefined, new Uint8Array(), { ...base, level: 'B-B' }, signer)).toEqual(new Uint8Array([5]));
+    expect(await signPdfAtLevel(documents, new EvidenceStatus(), plan, { ...base, level: 'B-LTA' }, signer)).toEqual(new Uint8Array([6]));
+    expect(await signPdfAtLevel(documents, undefined, plan, { ...base, level: 'B-B' }, signer)).toEqual(new Uint8Array([5]));
     expect(calls).toEqual(['sign B-T', 'extend B-LTA 1 http://tsa/', 'sign B-B']);
   });
 });

@@ -1,6 +1,6 @@
 // Validation data for long-term signatures (PAdES B-LT): the chain and the signer's OCSP/CRL answer, or a refusal.
 import { AgentError } from '../errors.js';
-import type { DigestSigner, DocumentSigners, PdfSignOptions, PdfValidationData } from '../ports.js';
+import type { DigestSigner, DocumentSigners, PdfPlan, PdfSignOptions, PdfValidationData } from '../ports.js';
 import { decodeBase64 } from '../protocol/encoding.js';
 import type { CertificateStatus } from './port.js';
 
@@ -39,12 +39,12 @@ export async function longTermMaterial(status: CertificateStatus | undefined, ce
  * newer than that timestamp, then add the DSS (and for B-LTA the document timestamp). sign.pdf and the CLI share it.
  */
 export async function signPdfAtLevel(
-  documents: DocumentSigners, status: CertificateStatus | undefined, pdf: Uint8Array, options: PdfSignOptions, signer: DigestSigner, signal?: AbortSignal,
+  documents: DocumentSigners, status: CertificateStatus | undefined, plan: PdfPlan, options: PdfSignOptions, signer: DigestSigner, signal?: AbortSignal,
 ): Promise<Uint8Array> {
   const { level } = options;
-  if (level !== 'B-LT' && level !== 'B-LTA') return documents.signPdf(pdf, options, signer);
+  if (level !== 'B-LT' && level !== 'B-LTA') return documents.signPdf(plan, options, signer);
   if (!documents.extendPdf) throw new AgentError('INTERNAL', 'INTERNAL', {}, 'documents.extendPdf is not wired');
-  const signed = await documents.signPdf(pdf, { ...options, level: 'B-T' }, signer);
+  const signed = await documents.signPdf(plan, { ...options, level: 'B-T' }, signer);
   const validation = await longTermMaterial(status, decodeBase64(signer.certificate.der) ?? new Uint8Array(0), signer.chain, signal);
   return documents.extendPdf(signed, { level, validation, hashAlgorithm: options.hashAlgorithm, ...(options.timestamp ? { timestamp: options.timestamp } : {}) });
 }

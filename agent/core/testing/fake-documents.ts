@@ -1,6 +1,6 @@
 // A DocumentSigners fake: checks a magic prefix (DOCUMENT_INVALID otherwise), hashes the bytes and asks the signer.
 import { AgentError } from '../errors.js';
-import type { CmsInput, CmsSignOptions, DigestSigner, DocumentDescription, DocumentSigners, OfficeDescription, OfficeSignOptions, PdfSignOptions, XmlSignOptions } from '../ports.js';
+import type { CmsInput, CmsSignOptions, Described, DigestSigner, DocumentSigners, OfficeDescription, OfficeSignOptions, PdfPlan, PdfSignOptions, XmlPlan, XmlSignOptions } from '../ports.js';
 import { sha256Hex, toHex } from '../protocol/encoding.js';
 import type { HashAlgorithm } from '../types.js';
 
@@ -18,26 +18,26 @@ export class FakeDocuments implements DocumentSigners {
   readonly xmlOptions: XmlSignOptions[] = [];
   readonly cmsOptions: CmsSignOptions[] = [];
 
-  async describePdf(pdf: Uint8Array): Promise<DocumentDescription> {
+  async describePdf(pdf: Uint8Array): Promise<Described<PdfPlan>> {
     this.calls.describePdf++;
     if (text.decode(pdf.subarray(0, 5)) !== '%PDF-') throw new AgentError('DOCUMENT_INVALID', 'Not a PDF', { detail: 'no %PDF- header' });
-    return { size: pdf.length, sha256Hex: await sha256Hex(pdf), pageCount: 1, existingSignatures: 0 };
+    return { description: { size: pdf.length, sha256Hex: await sha256Hex(pdf), pageCount: 1, existingSignatures: 0 }, plan: { format: 'pdf', pdf } };
   }
 
-  async signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array> {
+  async signPdf({ pdf }: PdfPlan, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array> {
     this.calls.signPdf++;
     this.pdfOptions.push(options);
     const signature = await signer.sign(await digest(options.hashAlgorithm, pdf), options.hashAlgorithm);
     return concat(pdf, enc.encode(`\n%sig ${toHex(signature)}\n`));
   }
 
-  async describeXml(xml: Uint8Array, _options: XmlSignOptions): Promise<DocumentDescription> {
+  async describeXml(xml: Uint8Array, options: XmlSignOptions): Promise<Described<XmlPlan>> {
     this.calls.describeXml++;
     if (!text.decode(xml.subarray(0, 64)).trimStart().startsWith('<')) throw new AgentError('DOCUMENT_INVALID', 'Not XML', { detail: 'not well-formed XML' });
-    return { size: xml.length, sha256Hex: await sha256Hex(xml) };
+    return { description: { size: xml.length, sha256Hex: await sha256Hex(xml) }, plan: { format: 'xml', xml, options } };
   }
 
-  async signXml(xml: Uint8Array, options: XmlSignOptions, signer: DigestSigner): Promise<Uint8Array> {
+  async signXml({ xml, options }: XmlPlan, signer: DigestSigner): Promise<Uint8Array> {
     this.calls.signXml++;
     this.xmlOptions.push(options);
     const signature = await signer.sign(await digest(options.hashAlgorithm, xml), options.hashAlgorithm, { ecdsaFormat: 'raw' });

@@ -1,4 +1,4 @@
-// Who is on the other end of a loopback connection (THREATS T25), one interface per OS. Reusable by any listener
+// Who is on the other end of a loopback connection (docs/security.md T25), one interface per OS. Reusable by any listener
 // that must serve only the agent's own user (the HTTPS/WebSocket listeners, the VNPT-compatible listener).
 import { linuxPeerUserCheck } from './linux.js';
 import { macosPeerUserCheck } from './macos.js';

@@ -1,5 +1,5 @@
 // The one question every platform answers: does the process on the other end of this loopback TCP connection run
-// as the agent's own OS user? (THREATS T25: the Origin header proves nothing for a non-browser client.)
+// as the agent's own OS user? (docs/security.md T25: the Origin header proves nothing for a non-browser client.)
 
 /** The four addresses of an accepted connection, as Node reports them on the agent's socket. */
 export interface ConnectionEnds {

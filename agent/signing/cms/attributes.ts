@@ -1,7 +1,8 @@
 // CMS/CAdES attributes as DER: contentType, messageDigest, signingTime, ESS signingCertificateV2, signature timestamp.
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import { certParts, encode, oid, tlv, OCTET_STRING, SEQUENCE, SET, derSetOf } from '../der.js';
+import { derSetOf, tlv, OCTET_STRING, SEQUENCE, SET } from '../../asn1/index.js';
+import { certParts, encode, oid } from '../cert-parts.js';
 
 export const OID = {
   data: '1.2.840.113549.1.7.1',

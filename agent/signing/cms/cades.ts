@@ -5,9 +5,9 @@ import type { CmsInput, CmsSignOptions, DigestSigner } from '../../core/ports.js
 import { HASH_LENGTH, type HashAlgorithm, type SignScheme } from '../../core/types.js';
 import * as pkijs from 'pkijs';
 import { hashAlgorithmIdentifier, schemeFor, signatureAlgorithmIdentifier, signerKey } from '../algorithms.js';
-import { NODE_HASH } from '../digest-info.js';
-import { certParts, ctx, derSetOf, encode, flatten, node, oid, tlv, OCTET_STRING, SEQUENCE, SET } from '../der.js';
-import { ecdsaRawToDer } from '../ecdsa-format.js';
+import { ctx, derSetOf, ecdsaRawToDer, flatten, node, tlv, OCTET_STRING, SEQUENCE, SET } from '../../asn1/index.js';
+import { NODE_HASH } from '../algorithms.js';
+import { certParts, encode, oid } from '../cert-parts.js';
 import { requestTimestamp } from '../tsa/client.js';
 import { OID, contentTypeAttr, messageDigestAttr, signatureTimestampAttr, signingCertificateV2Attr, signingTimeAttr } from './attributes.js';
 

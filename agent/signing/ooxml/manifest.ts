@@ -2,7 +2,7 @@
 // signing (through the RelationshipTransform) and the parts they target, digested as stored bytes.
 import { createHash } from 'node:crypto';
 import type { HashAlgorithm } from '../../core/types.js';
-import { NODE_HASH } from '../digest-info.js';
+import { NODE_HASH } from '../algorithms.js';
 import { canonicalize } from '../xmldsig/c14n.js';
 import { attr, ELEMENT, elementChildren, type XAttr, type XElement } from '../xmldsig/tree.js';
 import { contentTypeOf, parseXmlBytes, readRelationships, RELS_CONTENT_TYPE, RELS_NS, resolveTarget, sourceOfRels, type OpcPackage } from './opc.js';

@@ -2,7 +2,7 @@
 // reference against the package's parts (RelationshipTransform for relationship parts), and whether the
 // signature covers every part a new signature would cover.
 import { createHash } from 'node:crypto';
-import { NODE_HASH } from '../digest-info.js';
+import { NODE_HASH } from '../algorithms.js';
 import type { SignatureReport, VerifyOptions } from '../verify/report.js';
 import { verifyXml } from '../verify/xml.js';
 import { C14N_BY_URI, DIGEST_BY_URI, DSIG_NS } from '../xmldsig/algorithms.js';

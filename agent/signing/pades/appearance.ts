@@ -1,7 +1,7 @@
 // The visible signature's appearance stream: Vietnamese text lines and/or an image (VNPT SigType 0/1/2 layouts).
 import { embedFont } from './font.js';
 import { embedImage } from './image.js';
-import { name, PdfDict, type PdfRef } from './objects.js';
+import { name, PdfDict, type PdfRef } from './pdf-objects.js';
 import { flateStream, type IncrementalWriter } from './writer.js';
 
 export interface AppearanceParams {

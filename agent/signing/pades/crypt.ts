@@ -3,7 +3,7 @@
 // encrypts what the incremental update writes with the same key. See docs/pdf-inputs.md.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { AgentError } from '../../core/errors.js';
-import { PdfDict, PdfName, PdfString, type PdfObject } from './objects.js';
+import { PdfDict, PdfName, PdfString, type PdfObject } from './pdf-objects.js';
 
 /** The 32-byte padding string of algorithm 2. */
 const PAD = Buffer.from('28bf4e5e4e758a4164004e56fffa01082e2e00b6d0683e802f0ca9fe6453697a', 'hex');

@@ -4,7 +4,7 @@ import { mapStrings, PdfCrypt } from './crypt.js';
 import { DecodeBudget, decodeStream, FilterError } from './filters.js';
 import { Lexer, PdfSyntaxError, lastIndexOf } from './lexer.js';
 import { scanObjects } from './repair.js';
-import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
+import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from './pdf-objects.js';
 
 export type XrefEntry =
   | { type: 0 }

@@ -2,8 +2,8 @@
 // written as one more incremental update so earlier signatures keep their byte ranges.
 import { createHash } from 'node:crypto';
 import { asInvalid, PdfFile } from './document.js';
-import type { PdfRef} from './objects.js';
-import { name, PdfDict, type PdfObject } from './objects.js';
+import type { PdfRef} from './pdf-objects.js';
+import { name, PdfDict, type PdfObject } from './pdf-objects.js';
 import { flateStream, IncrementalWriter } from './writer.js';
 
 /** Validation data for the DSS (DER each). */

@@ -1,7 +1,7 @@
 // Stream decoding for what the parser must read itself: FlateDecode (+ PNG/TIFF predictors) with bounded output.
 import { inflateSync } from 'node:zlib';
-import type { PdfStream} from './objects.js';
-import { PdfDict, PdfName, type PdfObject } from './objects.js';
+import type { PdfStream} from './pdf-objects.js';
+import { PdfDict, PdfName, type PdfObject } from './pdf-objects.js';
 
 /** Upper bound on everything decoded for one file: bigger is hostile (zip bomb) or not something we need. */
 export const MAX_DECODED = 256 * 1024 * 1024;

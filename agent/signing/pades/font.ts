@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { name, PdfDict, PdfString, type PdfRef } from './objects.js';
+import { name, PdfDict, PdfString, type PdfRef } from './pdf-objects.js';
 import { TrueTypeFont } from './truetype.js';
 import { flateStream, type IncrementalWriter } from './writer.js';
 

@@ -5,7 +5,7 @@ import { AgentError } from '../../core/errors.js';
 import { PdfFile } from './document.js';
 import { DecodeBudget, decodeStream, MIN_DECODE_BUDGET } from './filters.js';
 import { describePdf } from './index.js';
-import { name, PdfDict, PdfStream } from './objects.js';
+import { name, PdfDict, PdfStream } from './pdf-objects.js';
 import { getPage, listFields } from './pages.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -118,7 +118,7 @@ describe('H2: one decode budget per file', () => {
     await expectInvalid(() => describePdf(pdf), /decode budget exceeded/);
     // Two of them fit: the same construction is readable when within budget.
     plain.set(1, CATALOG('/AcroForm << /Fields [10 0 R 11 0 R] >> '));
-    expect((await describePdf(xrefStreamPdf({ plain, packed, padding }))).pageCount).toBe(1);
+    expect((await describePdf(xrefStreamPdf({ plain, packed, padding }))).description.pageCount).toBe(1);
   });
 
   it('decodeStream_50MiBInflateOnSmallBudget_stopsAtBudgetWithoutInflatingAll', () => {

@@ -2,7 +2,7 @@
 import { inflateSync } from 'node:zlib';
 import { AgentError } from '../../core/errors.js';
 import { unfilterRow } from './filters.js';
-import { name, PdfDict, type PdfRef } from './objects.js';
+import { name, PdfDict, type PdfRef } from './pdf-objects.js';
 import { flateStream, type IncrementalWriter } from './writer.js';
 
 const MAX_PIXELS = 40_000_000;

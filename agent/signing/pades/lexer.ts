@@ -1,5 +1,5 @@
 // PDF tokenizer and object parser over a byte buffer (no copies: streams are views into the input).
-import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from './objects.js';
+import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfObject } from './pdf-objects.js';
 
 /** Thrown by the parser for malformed syntax; the document layer turns it into DOCUMENT_INVALID. */
 export class PdfSyntaxError extends Error {
@@ -23,7 +23,7 @@ export type LengthResolver = (ref: PdfRef) => number | undefined;
 /** Maximum nesting of arrays/dicts: deeper input is hostile or broken. */
 const MAX_DEPTH = 100;
 /**
- * Items in one array or entries in one dictionary (THREATS T23). Real ones (Kids, Widths, W, Nums) hold at most a
+ * Items in one array or entries in one dictionary (docs/security.md T23). Real ones (Kids, Widths, W, Nums) hold at most a
  * few thousand; one flat array of 15 million numbers in a 30 MiB file took 8 s and gigabytes to build.
  */
 export const MAX_CONTAINER_ITEMS = 100_000;

@@ -5,7 +5,7 @@ import type { HashAlgorithm } from '../../core/types.js';
 import { requestTimestamp } from '../tsa/client.js';
 import { addDss, type ValidationMaterial, type VriEntry } from './dss.js';
 import { asInvalid, invalid, PdfFile } from './document.js';
-import { name, PdfDict, PdfRaw, textString } from './objects.js';
+import { name, PdfDict, PdfRaw, textString } from './pdf-objects.js';
 import { getPage, listFields, pageCount } from './pages.js';
 import { attachSignatureWidget, BYTE_RANGE_PLACEHOLDER, byteRangeDigest, fillByteRange, uniqueFieldName } from './sign.js';
 import { IncrementalWriter } from './writer.js';

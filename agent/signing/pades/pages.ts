@@ -1,7 +1,7 @@
 // Page tree navigation (with inherited attributes) and the AcroForm field walk (names, signature fields).
 import { invalid, type PdfFile } from './document.js';
-import type { PdfDict} from './objects.js';
-import { decodeTextString, PdfName, PdfRef, PdfString, type PdfObject } from './objects.js';
+import type { PdfDict} from './pdf-objects.js';
+import { decodeTextString, PdfName, PdfRef, PdfString, type PdfObject } from './pdf-objects.js';
 
 export interface PageInfo {
   ref: PdfRef;

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { AgentError } from '../../core/errors.js';
 import { PdfFile } from './document.js';
 import { Lexer } from './lexer.js';
-import type { PdfName, PdfString} from './objects.js';
-import { decodeTextString, PdfDict, PdfRef, serialize, textString } from './objects.js';
+import type { PdfName, PdfString} from './pdf-objects.js';
+import { decodeTextString, PdfDict, PdfRef, serialize, textString } from './pdf-objects.js';
 import { getPage, pageCount } from './pages.js';
 import { IncrementalWriter } from './writer.js';
 

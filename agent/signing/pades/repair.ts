@@ -2,7 +2,7 @@
 // pdf.js do, and the repaired file written out whole (a new, consistent xref). See docs/pdf-inputs.md.
 import type { PdfFile } from './document.js';
 import { Lexer } from './lexer.js';
-import { PdfDict, PdfName, PdfRef, PdfStream, serialize, type PdfObject } from './objects.js';
+import { PdfDict, PdfName, PdfRef, PdfStream, serialize, type PdfObject } from './pdf-objects.js';
 import { objectBytes } from './writer.js';
 
 /** Objects in a scanned file beyond this are not a document we can repair sensibly. */

@@ -4,17 +4,17 @@ import { AgentError } from '../../core/errors.js';
 import type { DigestSigner, PdfAppearance, PdfSignOptions } from '../../core/ports.js';
 import type { HashAlgorithm } from '../../core/types.js';
 import { createCades } from '../cms/cades.js';
-import { NODE_HASH } from '../digest-info.js';
+import { NODE_HASH } from '../algorithms.js';
 import { buildAppearance } from './appearance.js';
 import { asInvalid, invalid, PdfFile } from './document.js';
-import { name, PdfDict, PdfRaw, PdfRef, PdfString, textString } from './objects.js';
+import { name, PdfDict, PdfRaw, PdfRef, PdfString, textString } from './pdf-objects.js';
 import { getPage, listFields, pageCount, signedFields, type PageInfo } from './pages.js';
 import { rewriteFull } from './repair.js';
 import { IncrementalWriter } from './writer.js';
 
 export const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
 /** ByteRange numbers have at most 10 digits: files beyond this are refused long before (PAYLOAD_TOO_LARGE). */
-const MAX_INPUT = 9_000_000_000;
+export const MAX_INPUT = 9_000_000_000;
 /** A widget per page for `pages: "all"` beyond this is not a signature box any more. */
 const MAX_WIDGET_PAGES = 2000;
 
@@ -162,7 +162,11 @@ export function attachSignatureWidget(file: PdfFile, w: IncrementalWriter, page:
  */
 export async function signPdf(pdf: Uint8Array, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array> {
   if (pdf.length > MAX_INPUT) throw invalid('tệp quá lớn / file too large');
-  const file = openForSigning(pdf);
+  return signPdfFile(openForSigning(pdf), options, signer);
+}
+
+/** {@link signPdf} of a file already opened for signing (by describePdf): the document is read once. */
+export async function signPdfFile(file: PdfFile, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array> {
   const subFilter = options.subFilter ?? 'ETSI.CAdES.detached';
   const timestamped = options.level === 'B-T';
   if (timestamped && !options.timestamp) {

@@ -2,10 +2,11 @@
 import { constants, createHash, createPublicKey, verify as cryptoVerify } from 'node:crypto';
 import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { hashFromOid, NODE_HASH } from '../digest-info.js';
+import { hashFromOid } from '../../asn1/index.js';
+import { NODE_HASH } from '../algorithms.js';
 import { findCert } from '../verify/cms.js';
 import { asInvalid, PdfFile } from './document.js';
-import { decodeTextString, PdfName, PdfString } from './objects.js';
+import { decodeTextString, PdfName, PdfString } from './pdf-objects.js';
 import { signedFields } from './pages.js';
 
 export interface PdfSignatureReport {

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
 import { mapStrings, type PdfCrypt } from './crypt.js';
 import type { PdfFile } from './document.js';
-import { name, PdfDict, PdfRef, PdfString, serialize, type PdfObject } from './objects.js';
+import { name, PdfDict, PdfRef, PdfString, serialize, type PdfObject } from './pdf-objects.js';
 
 /** A stream we write: dictionary plus already-encoded bytes (/Length is set by the writer). */
 export interface NewStream {

@@ -1,7 +1,7 @@
 // ECDSA over a precomputed digest in BigInt arithmetic: node:crypto always hashes, tokens do not (test/bench only).
 import { randomBytes, type KeyObject } from 'node:crypto';
 import type { EcdsaFormat } from '../../core/types.js';
-import { ecdsaRawToDer } from '../ecdsa-format.js';
+import { ecdsaRawToDer } from '../../asn1/index.js';
 
 interface Curve { p: bigint; a: bigint; n: bigint; gx: bigint; gy: bigint; size: number }
 

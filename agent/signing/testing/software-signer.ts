@@ -4,7 +4,8 @@ import { AgentError } from '../../core/errors.js';
 import type { DigestSigner } from '../../core/ports.js';
 import type { Cert, EcdsaFormat, HashAlgorithm, SignScheme } from '../../core/types.js';
 import { HASH_LENGTH } from '../../core/types.js';
-import { digestInfo, NODE_HASH } from '../digest-info.js';
+import { digestInfo } from '../../asn1/index.js';
+import { NODE_HASH } from '../algorithms.js';
 import { ecdsaSignDigest } from './ecdsa.js';
 
 

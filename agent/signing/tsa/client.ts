@@ -6,7 +6,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { AgentError } from '../../core/errors.js';
 import type { HashAlgorithm } from '../../core/types.js';
-import { HASH_OID } from '../digest-info.js';
+import { HASH_OID } from '../../asn1/index.js';
 
 const ID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const ID_CT_TSTINFO = '1.2.840.113549.1.9.16.1.4';

@@ -1,7 +1,7 @@
 // Attached CMS larger than the ASN.1 parser takes (16 MiB of content): the encapsulated content is cut out as a view
 // and the rest re-encoded as a detached SignedData, so only the small part is parsed and the content is hashed in
 // place (memory stays flat: no copy of the content). See docs/protocol.md (verify).
-import { tlv } from '../der.js';
+import { tlv } from '../../asn1/index.js';
 
 /** Above this, the attached content is split off before parsing (asn1js refuses more than 16 MiB of content). */
 export const SPLIT_ABOVE = 8 * 1024 * 1024;

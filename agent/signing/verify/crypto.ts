@@ -3,7 +3,8 @@ import { constants, createPublicKey, verify as nodeVerify, type KeyObject } from
 import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { HashAlgorithm, SignScheme } from '../../core/types.js';
-import { hashFromOid, NODE_HASH } from '../digest-info.js';
+import { hashFromOid } from '../../asn1/index.js';
+import { NODE_HASH } from '../algorithms.js';
 
 /** Public key of a certificate for node:crypto. */
 export function publicKeyOf(cert: pkijs.Certificate): KeyObject {

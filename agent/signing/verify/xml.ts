@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { AgentError } from '../../core/errors.js';
-import { NODE_HASH } from '../digest-info.js';
+import { NODE_HASH } from '../algorithms.js';
 import { C14N_BY_URI, DIGEST_BY_URI, DSIG_NS, ENVELOPED, signatureMethodFromUri } from '../xmldsig/algorithms.js';
 import { canonicalize } from '../xmldsig/c14n.js';
 import { parseXml } from '../xmldsig/parse.js';

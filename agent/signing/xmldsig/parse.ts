@@ -20,7 +20,7 @@ const invalid = (detail: string): AgentError => new AgentError('DOCUMENT_INVALID
 export function assertNoDtd(text: string): void {
   let i = text.indexOf('<');
   // Every node holds at most two '<' (start and end tag): more than twice the node cap is refused here, in one
-  // cheap scan, before the tree builder starts (THREATS T23: 64 MiB of `<a/>` stops after a few MB).
+  // cheap scan, before the tree builder starts (docs/security.md T23: 64 MiB of `<a/>` stops after a few MB).
   let tags = 0;
   while (i !== -1) {
     if (++tags > 2 * MAX_NODES) throw invalid(`more than ${MAX_NODES} nodes`);

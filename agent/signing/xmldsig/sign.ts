@@ -5,12 +5,11 @@ import { AgentError } from '../../core/errors.js';
 import type { DigestSigner, XmlSignOptions } from '../../core/ports.js';
 import type { HashAlgorithm } from '../../core/types.js';
 import { schemeFor, signerKeyOf } from '../algorithms.js';
-import { NODE_HASH } from '../digest-info.js';
-import { ecdsaDerToRaw } from '../ecdsa-format.js';
+import { ecdsaDerToRaw } from '../../asn1/index.js';
+import { NODE_HASH } from '../algorithms.js';
 import { C14N_URI, DIGEST_URI, DSIG_NS, ENVELOPED, signatureMethodUri, type C14nName } from './algorithms.js';
 import { canonicalize } from './c14n.js';
 import { parseXml } from './parse.js';
-import { takePlan } from './plan-memo.js';
 import { idOf, placeSignature } from './profiles.js';
 import { append, attr, descendants, ELEMENT, inScope, newElement, serialize, serializeAround, TEXT, type XAttr, type XDocument, type XElement, type XParent } from './tree.js';
 
@@ -80,9 +79,7 @@ function standIn(parent: XElement): XElement {
 }
 
 /** Everything of a signature that depends on the document and not on the signer, computed before the dialog. */
-export interface SignPlan {
-  /** The option values this plan holds for (see planKey). */
-  key: string;
+export interface XmlSignaturePlan {
   /** The output is head + Signature markup + tail. */
   head: string;
   tail: string;
@@ -97,16 +94,11 @@ export interface SignPlan {
   idConflict: AgentError | null;
 }
 
-/** The option values a plan depends on; a plan is used only for options with the same key. */
-export function planKey(o: XmlSignOptions): string {
-  return JSON.stringify([o.profile, o.hashAlgorithm, o.reference?.id ?? null, o.reference ? 1 : 0, o.signatureParent ?? null, o.signatureId ?? null, o.signingTime === false, o.c14n ?? null]);
-}
-
 /**
  * Resolves the profile (DOCUMENT_INVALID as placeSignature throws it) and computes the document's part of the
  * signature. Changes `doc` (created containers): a tree is planned once.
  */
-export function planSignature(doc: XDocument, options: XmlSignOptions): SignPlan {
+export function planSignature(doc: XDocument, options: XmlSignOptions): XmlSignaturePlan {
   const placement = placeSignature(doc, options);
   const hash = options.hashAlgorithm;
   const exclusive = (options.c14n ?? 'c14n').startsWith('exc');
@@ -135,14 +127,18 @@ export function planSignature(doc: XDocument, options: XmlSignOptions): SignPlan
   if (at >= 0) kids.splice(at, 1, placement.replace!);
   else kids.pop();
   return {
-    key: planKey(options), head, tail, anchor: standIn(placement.parent), targetId: placement.target?.id ?? null,
+    head, tail, anchor: standIn(placement.parent), targetId: placement.target?.id ?? null,
     digest: digestB64(canonical, hash), signatureId, signingTimeObject, idConflict,
   };
 }
 
 /** Signs `xml` per `options.profile` and returns the document (UTF-8, same XML declaration) with the Signature. */
 export async function signXml(xml: Uint8Array, options: XmlSignOptions, signer: DigestSigner): Promise<Uint8Array> {
-  const plan = takePlan(xml, planKey(options)) ?? planSignature(parseXml(xml).doc, options);
+  return signPlannedXml(planSignature(parseXml(xml).doc, options), options, signer);
+}
+
+/** Signs from a plan made by {@link planSignature} for these same options (describeXml hands it over). */
+export async function signPlannedXml(plan: XmlSignaturePlan, options: XmlSignOptions, signer: DigestSigner): Promise<Uint8Array> {
   const hash = options.hashAlgorithm;
   const c14nName: C14nName = options.c14n ?? 'c14n';
   const exclusive = c14nName.startsWith('exc');

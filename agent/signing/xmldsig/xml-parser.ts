@@ -16,7 +16,7 @@ export const MAX_DEPTH = 1000;
 /** Attributes (namespace declarations included) refused beyond this on one element. */
 export const MAX_ATTRIBUTES = 1000;
 /**
- * Nodes (elements, texts, comments, PIs) and attributes in one document (THREATS T23). Each node costs ~240 bytes
+ * Nodes (elements, texts, comments, PIs) and attributes in one document (docs/security.md T23). Each node costs ~240 bytes
  * of tree, so 64 MiB of `<a/>` (16 million elements) would need ~4 GB; at these bounds the tree stays under
  * ~100 MiB (docs/security.md memory budget). Real invoices and declarations have a few thousand nodes.
  */

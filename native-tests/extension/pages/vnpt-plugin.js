@@ -1,4 +1,4 @@
-// A stand-in for the VNPT-CA Plugin page script, written from the wire facts in docs (VNPT-COMPAT): it opens
+// A stand-in for the VNPT-CA Plugin page script, written from the wire facts in docs/vnpt-compat.md: it opens
 // wss://localhost:4433/plugin (then 4434, 4435) with a 3-second timeout each, sends one JSON frame per call with
 // functionID, funcCallback ("callbackDefault" for the promise form), string args and the page's domain, and reads
 // replies `<result>*<funcCallback>`.

@@ -1,0 +1,47 @@
+// The stamp a sign.pdf call will draw, described for the confirmation (docs/security.md T24): page, box, text, image,
+// reason, location, the share of the page it covers and whether it leaves the visible page.
+import { encodeBase64 } from '../../protocol/encoding.js';
+import type { PdfItemParams } from '../../protocol/schemas.js';
+import type { DocumentDescription } from '../../ports.js';
+import type { PdfStampInfo } from '../../types.js';
+
+/** The box sign.pdf uses when the site gives none (agent/signing/pades). */
+export const DEFAULT_STAMP_RECT: [number, number, number, number] = [36, 36, 220, 60];
+/** A stamp image larger than this is described, not previewed (the dialog's state stays small). */
+const MAX_PREVIEW_BYTES = 512 * 1024;
+
+function imagePreview(image: Uint8Array): string | true {
+  if (image.length > MAX_PREVIEW_BYTES) return true;
+  const png = image[0] === 0x89 && image[1] === 0x50 && image[2] === 0x4e && image[3] === 0x47;
+  const jpeg = image[0] === 0xff && image[1] === 0xd8;
+  if (!png && !jpeg) return true;
+  return `data:image/${png ? 'png' : 'jpeg'};base64,${encodeBase64(image)}`;
+}
+
+/** Intersection of the stamp with the page, as a share of the page, and whether any of the stamp is outside. */
+export function stampGeometry(rect: [number, number, number, number], page: [number, number]): { coverage: number; offPage: boolean } {
+  const [x, y, w, h] = rect;
+  const [pw, ph] = page;
+  const ix = Math.max(0, Math.min(x + w, pw) - Math.max(x, 0));
+  const iy = Math.max(0, Math.min(y + h, ph) - Math.max(y, 0));
+  const inside = ix * iy;
+  return { coverage: pw > 0 && ph > 0 ? inside / (pw * ph) : 0, offPage: inside < w * h - 1e-6 };
+}
+
+export function describeStamp(p: PdfItemParams, d: DocumentDescription): PdfStampInfo {
+  const a = p.appearance;
+  const info: PdfStampInfo = { visible: a?.visible !== false };
+  if (p.reason !== undefined) info.reason = p.reason;
+  if (p.location !== undefined) info.location = p.location;
+  if (!info.visible) return info;
+  const rect: [number, number, number, number] = a?.rect ? [...a.rect] as [number, number, number, number] : DEFAULT_STAMP_RECT;
+  info.rect = rect;
+  if (a?.text !== undefined) info.text = a.text;
+  if (a?.image !== undefined) info.image = imagePreview(a.image);
+  if (d.stampPage) {
+    info.page = d.stampPage.page;
+    info.pageSize = [d.stampPage.width, d.stampPage.height];
+    Object.assign(info, stampGeometry(rect, info.pageSize));
+  }
+  return info;
+}
