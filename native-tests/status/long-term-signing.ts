@@ -1,12 +1,29 @@
 // Shared by the long-term native tests: the status PKI's good signer signing a PDF at a level the same way sign.pdf
 // does (B-T first, then revocation data fetched after the timestamp, then the DSS and, for B-LTA, a document timestamp).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { CertificateStatusService } from '../../agent/certs/status/service.js';
 import type { PdfSignOptions } from '../../agent/core/ports.js';
 import { longTermMaterial } from '../../agent/core/status/long-term.js';
 import { createDocumentSigners } from '../../agent/signing/index.js';
 import { softwareSigner } from '../../agent/signing/testing/software-signer.js';
-import type { StatusFixture } from '../fixtures/status.js';
-import type { LocalTsa } from '../signing/tsa-server.js';
+import { startStatusFixture, type StatusFixture } from '../fixtures/status.js';
+import { startLocalTsa, type LocalTsa } from '../signing/tsa-server.js';
+
+/** The status PKI's responder, a local TSA and a scratch folder for one test file (started before, closed after). */
+export function longTermFixture(prefix: string): { readonly f: StatusFixture; readonly tsa: LocalTsa; readonly dir: string } {
+  const state = {} as { f: StatusFixture; tsa: LocalTsa; dir: string };
+  beforeAll(async () => {
+    [state.f, state.tsa] = await Promise.all([startStatusFixture(), startLocalTsa()]);
+    state.dir = await mkdtemp(join(tmpdir(), prefix));
+  });
+  afterAll(async () => {
+    await Promise.all([state.f?.close(), state.tsa?.close(), state.dir ? rm(state.dir, { recursive: true, force: true }) : undefined]);
+  });
+  return state;
+}
 
 export const statusService = (f: StatusFixture) =>
   new CertificateStatusService({ anchors: () => [f.pki.root.der], allowPrivate: true, timeoutMs: 3000 });

@@ -3,29 +3,16 @@
 // no revocation data), B-LT and B-LTA are
 // TOTAL_PASSED at BASELINE-LT / -LTA, and a second signature added with B-LT keeps the first one valid.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStatusFixture, type StatusFixture } from '../fixtures/status.js';
+import { describe, expect, it } from 'vitest';
 import { makePdf } from '../signing/pdf-fixtures/make.js';
-import { startLocalTsa, type LocalTsa } from '../signing/tsa-server.js';
 import { validatorJar } from '../validators/paths.js';
-import { signAtLevel } from './long-term-signing.js';
+import { longTermFixture, signAtLevel } from './long-term-signing.js';
 
 const run = promisify(execFile);
-let f: StatusFixture;
-let tsa: LocalTsa;
-let dir: string;
-
-beforeAll(async () => {
-  [f, tsa] = await Promise.all([startStatusFixture(), startLocalTsa()]);
-  dir = await mkdtemp(join(tmpdir(), 'kyso-dss-'));
-});
-afterAll(async () => {
-  await Promise.all([f?.close(), tsa?.close(), dir ? rm(dir, { recursive: true, force: true }) : undefined]);
-});
+const fx = longTermFixture('kyso-dss-');
 
 interface DssSignature {
   id: string;
@@ -41,13 +28,13 @@ interface DssReport { signatures: DssSignature[]; timestamps: { id: string; indi
 
 /** DSS's simple report. Anchors: the status PKI's root and the test TSA's certificate (its PKI publishes no status). */
 async function dss(pdf: Uint8Array, name: string): Promise<DssReport> {
-  const file = join(dir, `${name}.pdf`);
+  const file = join(fx.dir, `${name}.pdf`);
   await writeFile(file, pdf);
-  const { stdout } = await run('java', ['-jar', validatorJar('dss'), file, '--trust', f.pki.root.certFile, '--trust', tsa.tsaCertFile], { maxBuffer: 16 << 20 });
+  const { stdout } = await run('java', ['-jar', validatorJar('dss'), file, '--trust', fx.f.pki.root.certFile, '--trust', fx.tsa.tsaCertFile], { maxBuffer: 16 << 20 });
   return JSON.parse(stdout) as DssReport;
 }
 
-const sign = (pdf: Uint8Array, level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA') => signAtLevel(f, tsa, pdf, level);
+const sign = (pdf: Uint8Array, level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA') => signAtLevel(fx.f, fx.tsa, pdf, level);
 
 describe('EU DSS judges the PAdES levels', () => {
   it('B-B_isBaselineB_andOfflineIndeterminateForWantOfRevocationData', async () => {
