@@ -1,15 +1,17 @@
 // Native: the EU DSS library (an independent validator built from Maven Central, offline: only the data in the file
 // and the test anchors) judges our PAdES outputs at the level they claim: B-B is BASELINE-B (indeterminate offline,
-// no revocation data), B-LT and B-LTA are
-// TOTAL_PASSED at BASELINE-LT / -LTA, and a second signature added with B-LT keeps the first one valid.
+// no revocation data), B-LT and B-LTA are TOTAL_PASSED at BASELINE-LT / -LTA, a signed B-T file extended to B-LT is
+// BASELINE-LT, and a second signature added with B-LT keeps the first one valid.
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { longTermMaterial } from '../../agent/core/status/long-term.js';
+import { extendToLongTerm } from '../../agent/signing/pades/ltv.js';
 import { makePdf } from '../signing/pdf-fixtures/make.js';
 import { validatorJar } from '../validators/paths.js';
-import { longTermFixture, signAtLevel } from './long-term-signing.js';
+import { longTermFixture, signAtLevel, statusService } from './long-term-signing.js';
 
 const run = promisify(execFile);
 const fx = longTermFixture('kyso-dss-');
@@ -30,7 +32,8 @@ interface DssReport { signatures: DssSignature[]; timestamps: { id: string; indi
 async function dss(pdf: Uint8Array, name: string): Promise<DssReport> {
   const file = join(fx.dir, `${name}.pdf`);
   await writeFile(file, pdf);
-  const { stdout } = await run('java', ['-jar', validatorJar('dss'), file, '--trust', fx.f.pki.root.certFile, '--trust', fx.tsa.tsaCertFile], { maxBuffer: 16 << 20 });
+  // C1 JIT and the serial GC: a short run, less CPU on a shared machine.
+  const { stdout } = await run('java', ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-jar', validatorJar('dss'), file, '--trust', fx.f.pki.root.certFile, '--trust', fx.tsa.tsaCertFile], { maxBuffer: 16 << 20 });
   return JSON.parse(stdout) as DssReport;
 }
 
@@ -68,6 +71,15 @@ describe('EU DSS judges the PAdES levels', () => {
     expect(r.signatures).toHaveLength(2);
     for (const s of r.signatures) expect(s, JSON.stringify(s)).toMatchObject({ indication: 'TOTAL_PASSED' });
     expect(r.signatures.map((s) => s.format)).toContain('PAdES-BASELINE-LT');
+  });
+
+  it('anAlreadySignedBTFile_extendedToBLT_isTotalPassedAtBaselineLT', async () => {
+    const bt = await sign(await makePdf(), 'B-T');
+    const material = await longTermMaterial(statusService(fx.f), fx.f.pki.certs.good.der, [fx.f.pki.ca.der]);
+    const lt = await extendToLongTerm(bt, { level: 'B-LT', material, hashAlgorithm: 'SHA-256' });
+    const r = await dss(lt, 'extended');
+    expect(r.signatures).toHaveLength(1);
+    expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL_PASSED', format: 'PAdES-BASELINE-LT' });
   });
 
   it('tamperedAfterSigning_isNotPassed', async () => {
