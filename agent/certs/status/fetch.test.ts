@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createNodeFetch, guardedLookup, type Resolve } from './fetch.js';
+import { checkUrl, createNodeFetch, guardedLookup, type Resolve } from './fetch.js';
 
 const table: Record<string, string[]> = {
   'mapped.example.vn': ['::ffff:127.0.0.1'],
@@ -38,6 +38,19 @@ describe('guardedLookup', () => {
   it('a public name resolves; policy fetchPrivateAddresses lets a private one through', async () => {
     expect(await lookupOnce('public.example.vn', false)).toMatchObject({ err: null, address: '203.162.4.190' });
     expect(await lookupOnce('loop.example.vn', true)).toMatchObject({ err: null, address: '127.0.0.1' });
+  });
+});
+
+describe('checkUrl', () => {
+  it.each([
+    'http://0177.0.0.1/ocsp', 'http://2130706433/ocsp', 'http://0x7f.1/ocsp', 'http://10.1/ocsp', 'http://[::ffff:127.0.0.1]/',
+    'http://[::ffff:0:7f00:1]/', 'http://[64:ff9b:1::1]/', 'http://[2002:a00:1::1]/', 'http://[fec0::1]/', 'http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/',
+  ])('%s (an address literal in any spelling) is refused before any lookup', (url) => {
+    expect(checkUrl(url, false)).toMatchObject({ ok: false });
+  });
+  it('a public literal and a name pass (names are judged after resolution)', () => {
+    expect(checkUrl('http://203.162.4.190/ocsp', false)).toMatchObject({ ok: true });
+    expect(checkUrl('http://ocsp.vnpt-ca.vn/responder', false)).toMatchObject({ ok: true });
   });
 });
 
