@@ -89,6 +89,8 @@ export interface PdfStampInfo {
   coverage?: number;
   /** Part or all of the stamp lies outside the visible page. */
   offPage?: boolean;
+  /** More text the signature writes onto pages (document number and date, comments), visible or not. */
+  textBoxes?: Array<{ page: number; text: string }>;
 }
 
 export type SignSubject =

@@ -35,6 +35,9 @@ export function stampBlock(stamp: PdfStampInfo, certificate: Cert): HTMLElement 
     ? h('span', { 'data-testid': 'stamp-image' }, t('stampImageNoPreview'))
     : h('img', { src: stamp.image, alt: t('stampImageAlt'), class: 'stamp-image', 'data-testid': 'stamp-image' });
   const pct = stamp.coverage !== undefined ? Math.round(stamp.coverage * 100) : undefined;
+  const boxes = stamp.textBoxes?.length
+    ? facts([[t('stampTextBoxes'), h('ul', { 'data-testid': 'stamp-text-boxes' }, ...stamp.textBoxes.map((b) => h('li', {}, t('stampTextBoxItem', { page: b.page, text: b.text }))))]])
+    : null;
   return h(
     'div',
     { class: 'stamp', 'data-testid': 'stamp' },
@@ -52,6 +55,7 @@ export function stampBlock(stamp: PdfStampInfo, certificate: Cert): HTMLElement 
     !stamp.visible && (stamp.reason !== undefined || stamp.location !== undefined)
       ? facts([stamp.reason !== undefined ? [t('stampReason'), stamp.reason] : null, stamp.location !== undefined ? [t('stampLocation'), stamp.location] : null])
       : null,
+    boxes,
     stamp.visible && stamp.rect && stamp.pageSize ? sketch({ rect: stamp.rect, pageSize: stamp.pageSize }) : null,
     stamp.coverage !== undefined && stamp.coverage > LARGE_STAMP_SHARE ? h('p', { class: 'warning', role: 'alert', 'data-testid': 'stamp-large' }, t('stampLarge', { pct: pct ?? 0 })) : null,
     stamp.offPage ? h('p', { class: 'warning', role: 'alert', 'data-testid': 'stamp-offpage' }, t('stampOffPage')) : null,
