@@ -44,7 +44,9 @@ export function stampBlock(stamp: PdfStampInfo, certificate: Cert): HTMLElement 
     h('h2', {}, t('stampTitle')),
     stamp.visible
       ? facts([
-          stamp.page !== undefined ? [t('stampPage'), String(stamp.page)] : null,
+          stamp.pages !== undefined
+            ? [t('stampPage'), stamp.pages === 'all' ? t('stampAllPages') : stamp.pages.join(', ')]
+            : stamp.page !== undefined ? [t('stampPage'), String(stamp.page)] : null,
           [t('stampContent'), text],
           image ? [t('stampImage'), image] : null,
           stamp.rect ? [t('stampBox'), t('stampBoxValue', { x: Math.round(stamp.rect[0]), y: Math.round(stamp.rect[1]), w: Math.round(stamp.rect[2]), h: Math.round(stamp.rect[3]), pct: pct ?? '?' })] : null,

@@ -28,5 +28,8 @@ describe('the PDF stamp as the dialog describes it', () => {
     expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { visible: false, textBoxes } } as never, desc)).toEqual({ visible: false, textBoxes: expected });
     const s = describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { text: 'Ngày ký: {signingTime}', textBoxes } } as never, desc);
     expect(s).toMatchObject({ visible: true, text: 'Ngày ký: [ngày giờ ký / signing time]', textBoxes: expected });
+    // A stamp on several pages says which.
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { pages: [3, 1, 3] } } as never, desc).pages).toEqual([1, 3]);
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { pages: 'all' } } as never, desc).pages).toBe('all');
   });
 });

@@ -40,6 +40,7 @@ export function describeStamp(p: PdfItemParams, d: DocumentDescription): PdfStam
   if (!info.visible) return info;
   const rect: [number, number, number, number] = a?.rect ? [...a.rect] as [number, number, number, number] : DEFAULT_STAMP_RECT;
   info.rect = rect;
+  if (a?.pages !== undefined) info.pages = a.pages === 'all' ? 'all' : [...new Set(a.pages)].sort((x, y) => x - y);
   if (a?.text !== undefined) info.text = shownText(a.text);
   if (a?.image !== undefined) info.image = imagePreview(a.image);
   if (d.stampPage) {
