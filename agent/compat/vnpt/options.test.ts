@@ -1,7 +1,8 @@
 // The option readers on their own: hash names, the plugin's time format, XmlSigner targets, every PdfSigner option.
 import { describe, expect, it } from 'vitest';
 import { hashName, xmlParams } from './options.js';
-import { dnAttribute, parseVnptTime, pdfParams, vnptColor, vnptRect } from './pdf-options.js';
+import { parseVnptTime } from './cert-checks.js';
+import { dnAttribute, pdfParams, vnptColor, vnptRect } from './pdf-options.js';
 
 const who = { commonName: 'NGUYỄN VĂN AN', organization: 'CÔNG TY TNHH KYSO', dn: 'CN=NGUYỄN VĂN AN,OU=Phòng Kế toán,O=CÔNG TY TNHH KYSO,E=an@kyso.vn,C=VN' };
 const rect = { llx: 0, lly: 0, urx: 100, ury: 50 };

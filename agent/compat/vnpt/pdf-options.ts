@@ -16,25 +16,6 @@ const MAX_COMMENTS = 48;
 /** Entries of PagesArray, at most (as sign.pdf's `pages`). */
 const MAX_PAGES = 1000;
 
-/**
- * Reads `HH:mm:ss dd/MM/yyyy` or `dd/MM/yyyy HH:mm:ss` (machine-local time; seconds optional, one-digit fields
- * allowed). Impossible dates (31/02, 25:00) are undefined.
- */
-export function parseVnptTime(s: string): Date | undefined {
-  const t = s.trim();
-  const timeFirst = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?\s+(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
-  const dateFirst = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$/.exec(t);
-  let parts: number[];
-  if (timeFirst) parts = [timeFirst[6], timeFirst[5], timeFirst[4], timeFirst[1], timeFirst[2], timeFirst[3]].map((x) => Number(x ?? 0));
-  else if (dateFirst) parts = [dateFirst[3], dateFirst[2], dateFirst[1], dateFirst[4], dateFirst[5], dateFirst[6]].map((x) => Number(x ?? 0));
-  else return undefined;
-  const [y, mo, d, h, mi, se] = parts as [number, number, number, number, number, number];
-  const date = new Date(y, mo - 1, d, h, mi, se);
-  // Rejects 31/02 and 25:00, which Date would silently roll over.
-  if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d || date.getHours() !== h || date.getMinutes() !== mi) return undefined;
-  return date;
-}
-
 /** One attribute of an RFC 4514 subject (`OU`, `E`), escapes undone; the first value. */
 export function dnAttribute(dn: string | undefined, type: string): string | undefined {
   if (!dn) return undefined;
