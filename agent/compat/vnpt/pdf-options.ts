@@ -1,6 +1,7 @@
 // PdfSigner (both the current shape and PdfSigner_oldVersion the script sends to old plugins) → sign.pdf params.
 // The one mapping of every PdfSigner option; docs/vnpt-compat.md lists each option's status.
 import { SIGNING_TIME_FIELD } from '../../core/index.js';
+import { parseJson } from '../../core/protocol/json.js';
 import { UnsupportedOption, flag, hashName, num, pick, str } from './options.js';
 
 /** What the visible text may say about the signer, from the certificate the user chose. */
@@ -131,11 +132,10 @@ function stampValue(o: Record<string, unknown>, key: 'DocumentNumber' | 'Documen
 function comments(o: Record<string, unknown>, page: number, style: Record<string, unknown>): Array<Record<string, unknown>> {
   let list = pick(o, 'listComment');
   if (typeof list === 'string') {
-    try {
-      list = JSON.parse(list) as unknown;
-    } catch {
-      throw new UnsupportedOption('listComment: không đọc được / unreadable');
-    }
+    // Bounded parse (docs/security.md, T22): the text comes from the page.
+    const parsed = parseJson(list);
+    if (!parsed.ok) throw new UnsupportedOption('listComment: không đọc được / unreadable');
+    list = parsed.value;
   }
   if (list === undefined) return [];
   if (!Array.isArray(list)) throw new UnsupportedOption('listComment: cần một mảng / expected an array');
