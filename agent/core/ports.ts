@@ -1,6 +1,7 @@
 // Interfaces the core owns and the composition roots fill with real parts (or tests with fakes).
 import type { AgentError, PinStatus } from './errors.js';
 import type { StatusNotice } from './status/gate.js';
+import type { RevocationMark } from './status/marks.js';
 import type { Cert, EcdsaFormat, HashAlgorithm, SignScheme, SignSubject, Token } from './types.js';
 
 // ───────────────────────────── tokens ─────────────────────────────
@@ -167,6 +168,14 @@ export interface ConfirmFact {
 }
 
 /** `pin` is a fresh buffer the caller zeroes after use. Absent when no PIN was required or on PIN-pad. */
+/** What the picker shows besides the list: the site's title, its last choice, revoked/suspended marks. */
+export interface PickerOptions {
+  title?: string;
+  lastChoice?: string;
+  /** Certificates the status service found revoked or suspended: shown with why, not choosable. */
+  revocation?: RevocationMark[];
+}
+
 export type ConfirmResult = { approved: false } | { approved: true; pin?: Uint8Array };
 
 /**
@@ -176,7 +185,7 @@ export type ConfirmResult = { approved: false } | { approved: true; pin?: Uint8A
 export interface UserPrompt {
   requestAccess(ctx: PromptContext): Promise<AccessDecision>;
   /** null: the user cancelled. */
-  chooseCertificate(ctx: PromptContext, certificates: Cert[], options: { title?: string; lastChoice?: string }): Promise<Cert | null>;
+  chooseCertificate(ctx: PromptContext, certificates: Cert[], options: PickerOptions): Promise<Cert | null>;
   /** May be called again for the same operation after a wrong PIN (same dialog, with pin.previousError). */
   confirmSigning(ctx: PromptContext, request: ConfirmRequest): Promise<ConfirmResult>;
   /** Batch progress in the open confirmation; a no-op for hosts without one. */
@@ -314,8 +323,11 @@ export interface PdfAppearance {
   background?: boolean;
   /** Thin grey border around the box (default true). */
   border?: boolean;
-  /** 'text' | 'image' (image only) | 'image-left' (image on the left 40 %) | 'image-top' (image above the text). */
-  layout?: 'text' | 'image' | 'image-left' | 'image-top';
+  /**
+   * 'text' | 'image' (image only) | 'image-left' (image on the left 40 %) | 'image-top' (image above the text) |
+   * 'image-background' (image under the text, the whole box).
+   */
+  layout?: 'text' | 'image' | 'image-left' | 'image-top' | 'image-background';
   /** Shown instead of the certificate's CN on the "Ký bởi" line. */
   signerName?: string;
   /** Extra lines of the default text. */
@@ -325,6 +337,31 @@ export interface PdfAppearance {
   /** Document number and date stamps ("Số:", "Ngày văn bản:"). */
   documentNumber?: string;
   documentDate?: string;
+  /** Text drawn bold (filled and stroked: the embedded font has one weight) / slanted 12°. */
+  bold?: boolean;
+  italic?: boolean;
+  /** Where the block of lines sits in the box (default 'middle'). */
+  verticalAlign?: 'top' | 'middle' | 'bottom';
+  /**
+   * More text drawn with the signature, each in its own box on its own page (document number and date written into
+   * the document's blanks, comments): locked, print-only stamp annotations inside the signed update.
+   */
+  textBoxes?: PdfTextBox[];
+}
+
+/** `{signingTime}` in `text` or a text box is replaced by the moment the key signs, `dd/MM/yyyy HH:mm:ss GMT+7`. */
+export const SIGNING_TIME_FIELD = '{signingTime}';
+
+export interface PdfTextBox {
+  /** 1-based. */
+  page: number;
+  /** [x, y, width, height] as `PdfAppearance.rect`. */
+  rect: [number, number, number, number];
+  text: string;
+  fontSize?: number;
+  textColor?: string;
+  bold?: boolean;
+  italic?: boolean;
 }
 
 /** Long-term validation data written into a PDF's DSS. */

@@ -82,7 +82,7 @@ async function render(box: HTMLElement, stamp: PdfStampInfo, data: ArrayBuffer, 
   const doc = await pdfjs.getDocument({ data, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, enableXfa: false, stopAtErrors: false }).promise;
   const rect = stamp.rect as Rect;
   const image = typeof stamp.image === 'string' ? await loadImage(stamp.image) : null;
-  const wanted = stamp.pages ?? (stamp.page !== undefined ? [stamp.page] : []);
+  const wanted = stamp.pages === 'all' ? Array.from({ length: doc.numPages }, (_, i) => i + 1) : stamp.pages ?? (stamp.page !== undefined ? [stamp.page] : []);
   const pages = wanted.filter((n) => n >= 1 && n <= doc.numPages);
   for (const n of pages.slice(0, MAX_PREVIEW_PAGES)) {
     const page = await doc.getPage(n);

@@ -22,10 +22,14 @@ describe('the PDF stamp as the dialog describes it', () => {
     expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf' } as never, desc)).toMatchObject({ rect: [36, 36, 220, 60], offPage: false });
   });
 
-  it('lists every page a repeated stamp lands on, within the document', () => {
-    const d = { ...desc, pageCount: 3 };
-    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { pages: 'all' } } as never, d).pages).toEqual([1, 2, 3]);
-    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { pages: [3, 1, 3, 9] } } as never, d).pages).toEqual([1, 3]);
-    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf' } as never, d).pages).toBeUndefined();
+  it('lists the text boxes written with the signature, invisible or not, and names the signing time field', () => {
+    const textBoxes = [{ page: 2, rect: [1, 1, 50, 10], text: '12/QĐ-UBND' }, { page: 3, rect: [1, 1, 50, 10], text: 'Ký lúc {signingTime}' }];
+    const expected = [{ page: 2, text: '12/QĐ-UBND' }, { page: 3, text: 'Ký lúc [ngày giờ ký / signing time]' }];
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { visible: false, textBoxes } } as never, desc)).toEqual({ visible: false, textBoxes: expected });
+    const s = describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { text: 'Ngày ký: {signingTime}', textBoxes } } as never, desc);
+    expect(s).toMatchObject({ visible: true, text: 'Ngày ký: [ngày giờ ký / signing time]', textBoxes: expected });
+    // A stamp on several pages says which.
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { pages: [3, 1, 3] } } as never, desc).pages).toEqual([1, 3]);
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { pages: 'all' } } as never, desc).pages).toBe('all');
   });
 });
