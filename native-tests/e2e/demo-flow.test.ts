@@ -99,6 +99,10 @@ async function confirmWithPin(fileName: string, pin: string, screenshot?: string
   await expect.poll(() => confirm.locator('body').textContent()).toContain(fileName);
   const asksPin = (await confirm.getByTestId('pin').count()) > 0;
   if (asksPin) await confirm.getByTestId('pin').fill(pin);
+  // docs/security.md T24: the page with the stamp is rendered from the document the real agent hands its dialog.
+  if ((await confirm.getByTestId('stamp-sketch').count()) > 0) {
+    await confirm.locator('[data-testid=stamp-preview][data-state=drawn] [data-testid=stamp-preview-canvas]').first().waitFor({ timeout: 60_000 });
+  }
   if (screenshot) await shot(confirm, screenshot);
   // The button arms itself ~800 ms after the dialog gains focus; click() waits for it.
   await confirm.getByTestId('sign').click();
