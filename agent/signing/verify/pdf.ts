@@ -64,7 +64,8 @@ export async function verifyPdfSignatures(pdf: Uint8Array, ctx: TrustContext): P
       out.push(await documentTimestamp(pdf, r, range, dss, ctx, revisions));
       continue;
     }
-    const cms = range && r.contents && r.integrity
+    // Also for a broken signature: its carried certificates and timestamp still say who and when.
+    const cms = range && r.contents
       ? (await verifyCms(r.contents, signedBytes(pdf, range), { trustAnchors: [...ctx.anchorDers] }).catch(() => []))[0]
       : undefined;
     const after = range ? changesAfter(revisions, range[2] + range[3]) : [];
