@@ -1,7 +1,7 @@
 // The one-line summary and usage of every subcommand: what `kyso-agent --help` prints without loading any command.
 import { SIGN_USAGE } from './sign-args.js';
 
-export const VERIFY_USAGE = 'kyso-agent verify FILE... [--content FILE] [--trust PEMFILE]... [--json]';
+export const VERIFY_USAGE = 'kyso-agent verify FILE... [--content FILE] [--trust PEMFILE]... [--json] [--lang vi|en] [--offline]';
 
 /** Summary (Vietnamese, then English) and usage per subcommand, in --help order. */
 export const COMMAND_TEXTS = {
@@ -30,7 +30,7 @@ export const COMMAND_TEXTS = {
     usage: SIGN_USAGE,
   },
   verify: {
-    summary: 'Kiểm tra chữ ký PDF/XML/CMS / Verify PDF/XML/CMS signatures',
+    summary: 'Kiểm tra chữ ký PDF/XML/CMS/Office, báo cáo tiếng Việt / Verify PDF/XML/CMS/Office signatures, report in Vietnamese',
     usage: VERIFY_USAGE,
   },
   'browser-integration': {
