@@ -1,4 +1,6 @@
 // startAgent: the composition root for plain Node — policy, settings, log, TLS, modules, dispatcher, listeners.
+import type { DocumentVerifier } from '../core/verify/report.js';
+import type { DocumentVerifierOptions } from '../signing/verify/document.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, type DocumentSigners, type Logger, type TokenService, type UserPrompt } from '../core/index.js';
@@ -108,7 +110,16 @@ function lazyDocumentSigners(): DocumentSigners {
     signCms: async (...a) => (await get()).signCms(...a),
     describeOffice: async (...a) => (await get()).describeOffice(...a),
     signOffice: async (...a) => (await get()).signOffice(...a),
+    // B-LT/B-LTA (core/status/long-term.ts) need it; without it sign.pdf at those levels answered INTERNAL.
+    extendPdf: async (...a) => (await get()).extendPdf!(...a),
   };
+}
+
+/** The verification service, loaded on first use like the signing formats. */
+function lazyDocumentVerifier(options: DocumentVerifierOptions): DocumentVerifier {
+  let loaded: Promise<DocumentVerifier> | undefined;
+  const get = (): Promise<DocumentVerifier> => (loaded ??= import('../signing/verify/document.js').then((m) => m.createDocumentVerifier(options)));
+  return { verify: async (...a) => (await get()).verify(...a) };
 }
 
 function errorText(e: unknown): string {
@@ -157,6 +168,10 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     let ports: { tlsPort: number | null; plainPort: number | null } = { tlsPort: null, plainPort: null };
     let vnptPort: number | null = null;
     let prompt = options.prompt;
+    const status = await createCertificateStatus({ dataDir, policy: policy.policy, logger });
+    const anchors = (): Uint8Array[] => status.anchors.map((a) => a.der);
+    // document.verify and the "Kiểm tra chữ ký" page: the same anchors and status service as signing (docs/trust.md).
+    const verifier = lazyDocumentVerifier({ anchors, status: status.service });
     if (!prompt && options.ui === 'browser') {
       const { createBrowserPrompt, createUrlOpener, createAgentPanels, caTrustRows } = await import('../prompt/index.js');
       const home = options.home ?? env.HOME ?? homedir();
@@ -191,9 +206,9 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       cleanup.push(() => browser.closeAll());
       prompt = browser;
     }
-    const status = await createCertificateStatus({ dataDir, policy: policy.policy, logger });
     const dispatcher = createDispatcher({
       status: status.service,
+      verifier,
       tokens: tokenService,
       prompt: prompt ?? noUiPrompt(logger),
       documents: options.documents ?? lazyDocumentSigners(),
@@ -227,7 +242,6 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     cleanup.push(() => server.close());
 
     const vnptPorts = policy.policy.compat.vnpt ? (options.vnptPorts ?? VNPT_PORTS) : [];
-    const anchors = (): Uint8Array[] => status.anchors.map((a) => a.der);
     // The VNPT session's ports, the same for the compat listener and the extension's VNPT channels.
     const vnptSession = {
       checks: statusCertificateChecks({ status: status.service, anchors, revocationCheck: () => policy.policy.signing.revocationCheck }),
