@@ -89,6 +89,8 @@ export interface RunningAgent {
   access: OriginAccess;
   /** The user's settings (language, PIN session minutes, site decisions): the settings page reads and updates it. */
   settings: SettingsCell;
+  /** The verification service (document.verify and the "Kiểm tra chữ ký" page). */
+  verifier: DocumentVerifier;
   /** The ready line of docs/protocol.md (without newline). */
   readyLine(): string;
   /** Stops accepting, answers in-flight requests, logs out of tokens, finalises modules. Idempotent. */
@@ -197,6 +199,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
           ports: () => ({ tls: ports.tlsPort, plain: ports.plainPort, vnpt: vnptPort }),
           caTrust: async () => caTrustRows(await caStatus(dataDir, home)),
           lang: () => settings.get().language,
+          verifier,
         }),
         tokenLabels: async () => (await tokenService.listTokens()).map((t) => ({ tokenId: t.tokenId, label: t.label, manufacturer: t.manufacturer })),
         // The log has it (ui.unavailable); in --dev the person at the terminal sees why nothing opened.
@@ -294,6 +297,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       server,
       access,
       settings,
+      verifier,
       readyLine: () => JSON.stringify({ event: 'ready', tlsPort: agent.tlsPort, plainPort: agent.plainPort, vnptPort: agent.vnptPort }),
       stop: () => {
         stopping ??= (async () => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lang, Logger, UserPrompt } from '../core/ports.js';
-import type { TokenLabel } from '../core/ui-contract.js';
+import type { PanelPage, TokenLabel } from '../core/ui-contract.js';
 import { createDialogPrompt, type DialogPrompt, type PanelProvider } from './dialog-prompt.js';
 import { createUiMount, type UiMount } from './http-mount.js';
 import { createUrlOpener, type OpenUrl } from './open-url.js';
@@ -56,7 +56,7 @@ export interface BrowserPromptOptions {
 export interface BrowserPrompt extends UserPrompt {
   mount: UiMount;
   /** Opens settings / diagnostics / about in the browser; resolves with the page URL. */
-  openPanel(page: 'settings' | 'diagnostics' | 'about'): Promise<string>;
+  openPanel(page: PanelPage): Promise<string>;
   /** The shared dialog machinery (tests, tray status). */
   dialogs: DialogPrompt;
   /** Cancels every open dialog (shutdown). */

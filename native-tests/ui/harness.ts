@@ -47,7 +47,7 @@ export function buildBundle(): string {
  * `lingerMs` defaults to 0 here (a request's window closes when it ends) so tests that reuse an origin never land in
  * a previous test's window; the one-window tests set it.
  */
-export async function startHarness(opts: { dialogTimeoutMs?: number; heartbeatTimeoutMs?: number; lingerMs?: number; open?: (url: string) => Promise<void> } = {}): Promise<Harness> {
+export async function startHarness(opts: { dialogTimeoutMs?: number; heartbeatTimeoutMs?: number; lingerMs?: number; open?: (url: string) => Promise<void>; verify?: PanelProvider['verify'] } = {}): Promise<Harness> {
   const bundleDir = buildBundle();
   mkdirSync(SHOTS, { recursive: true });
   const logs: LogLine[] = [];
@@ -78,6 +78,7 @@ export async function startHarness(opts: { dialogTimeoutMs?: number; heartbeatTi
       if (a.kind === 'pinSessionMinutes') settings.pinSessionMinutes = a.minutes;
     },
     diagnostics: async () => diagnosticsFixture(),
+    ...(opts.verify ? { verify: opts.verify } : {}),
     about: async () => ({ name: 'kyso-agent', version: '0.1.0', licence: 'Apache-2.0', components: [{ name: 'pkcs11js', version: '2.1.7', licence: 'MIT' }, { name: 'pkijs', version: '4.0.0', licence: 'BSD-3-Clause' }, { name: 'pdf-lib', version: '1.17.1', licence: 'MIT' }] }),
   };
   const host = createBrowserPrompt({
