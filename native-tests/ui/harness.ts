@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createBrowserPrompt, type BrowserPrompt } from '../../agent/prompt/index.js';
 import type { Lang, LogFields, Logger, PromptContext } from '../../agent/core/ports.js';
@@ -172,4 +173,10 @@ export function diagnosticsFixture() {
     caTrust: [{ store: 'NSS ~/.pki/nssdb', status: 'trusted' as const }, { store: 'Firefox profile', status: 'missing' as const }],
     policy: { source: null, valid: true, settings: { allowPairing: true, pinSessionMinutes: 5, blockedOrigins: [] } },
   };
+}
+
+/** Serious and critical axe-core findings, as "rule: target" lines (empty when the page passes). */
+export async function axe(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).analyze();
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
 }

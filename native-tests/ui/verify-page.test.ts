@@ -15,7 +15,7 @@ import { softwareSigner } from '../../agent/signing/testing/software-signer.js';
 import { startStatusFixture, type StatusFixture } from '../fixtures/status.js';
 import { makePdf } from '../signing/pdf-fixtures/make.js';
 import { startLocalTsa, type LocalTsa } from '../signing/tsa-server.js';
-import { SHOTS, startHarness, type Harness } from './harness.js';
+import { axe, SHOTS, startHarness, type Harness } from './harness.js';
 
 let hx: Harness;
 let f: StatusFixture;
@@ -64,6 +64,7 @@ describe('Kiểm tra chữ ký page', () => {
     const text = (await page.getByTestId('report').textContent()) ?? '';
     for (const s of ['TRẠNG THÁI TỐT', '001099000100', 'theo dấu thời gian (KYSO TEST TSA)', 'Nguyên vẹn', 'KYSO STATUS TEST ROOT (gốc tin cậy)', 'Trạng thái khi ký', 'PAdES-B-LT']) expect(text).toContain(s);
     await page.screenshot({ path: join(SHOTS, 'verify-vi.png'), fullPage: true });
+    expect(await axe(page)).toEqual([]);
     // Another file in the same page.
     await page.getByTestId('file').setInputFiles(tampered);
     await page.getByTestId('verdict').filter({ hasText: 'KHÔNG HỢP LỆ' }).waitFor();
