@@ -1,6 +1,7 @@
 // The one-line summary and usage of every subcommand: what `kyso-agent --help` prints without loading any command.
 import { SIGN_USAGE } from './sign-args.js';
 
+export const UI_USAGE = 'kyso-agent ui verify [--lang vi|en]';
 export const VERIFY_USAGE = 'kyso-agent verify FILE... [--content FILE] [--trust PEMFILE]... [--json] [--lang vi|en] [--offline]';
 
 /** Summary (Vietnamese, then English) and usage per subcommand, in --help order. */
@@ -32,6 +33,10 @@ export const COMMAND_TEXTS = {
   verify: {
     summary: 'Kiểm tra chữ ký PDF/XML/CMS/Office, báo cáo tiếng Việt / Verify PDF/XML/CMS/Office signatures, report in Vietnamese',
     usage: VERIFY_USAGE,
+  },
+  ui: {
+    summary: 'Mở trang Kiểm tra chữ ký trong trình duyệt / Open the "Verify a signature" page in the browser',
+    usage: UI_USAGE,
   },
   'browser-integration': {
     summary: 'Đăng ký cầu nối cho tiện ích trình duyệt / Register the host for the browser extension',
