@@ -248,7 +248,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     // The VNPT session's ports, the same for the compat listener and the extension's VNPT channels.
     const vnptSession = {
       checks: statusCertificateChecks({ status: status.service, anchors, revocationCheck: () => policy.policy.signing.revocationCheck }),
-      verifyPdf: vnptPdfVerifier(anchors),
+      verifyPdf: vnptPdfVerifier(verifier),
       logout: (tokenId?: string) => tokenService.logout(tokenId),
       computer: { os: osFamily(process.platform), version },
     };
