@@ -33,6 +33,10 @@ export const COMMAND_TEXTS = {
     summary: 'Kiểm tra chữ ký PDF/XML/CMS / Verify PDF/XML/CMS signatures',
     usage: VERIFY_USAGE,
   },
+  ui: {
+    summary: 'Mở trang Chẩn đoán / Cài đặt / Giới thiệu của agent đang chạy / Open the running agent\'s Diagnostics / Settings / About page',
+    usage: 'kyso-agent ui diagnostics|settings|about [--data-dir DIR]   (exit 3: agent chưa chạy / not running)',
+  },
   'browser-integration': {
     summary: 'Đăng ký cầu nối cho tiện ích trình duyệt / Register the host for the browser extension',
     // The browsers are agent/relay's BROWSERS, written out so --help loads nothing of the relay (a test compares them).

@@ -21,15 +21,21 @@ const short = (s: string): string => createHash('sha256').update(s).digest('hex'
  * The channel of the agent using `dataDir`. On Windows the pipe name carries a hash of the data dir and the user
  * name, so two users (and two data dirs) never meet on one pipe; on Unix the socket sits in `<dataDir>/run`.
  */
-export function channelLocation(dataDir: string, platform: NodeJS.Platform = process.platform, user: { uid: number; name: string } = { uid: -1, name: '' }, tmp = '/tmp'): ChannelLocation {
-  const keyFile = join(dataDir, 'run', 'relay.key');
+export function channelLocation(
+  dataDir: string,
+  platform: NodeJS.Platform = process.platform,
+  user: { uid: number; name: string } = { uid: -1, name: '' },
+  tmp = '/tmp',
+  name: 'relay' | 'control' = 'relay',
+): ChannelLocation {
+  const keyFile = join(dataDir, 'run', `${name}.key`);
   if (platform === 'win32') {
-    return { path: `\\\\.\\pipe\\kyso-agent-relay-${short(`${user.name.toLowerCase()}\n${dataDir.toLowerCase()}`)}`, dir: null, keyFile };
+    return { path: `\\\\.\\pipe\\kyso-agent-${name}-${short(`${user.name.toLowerCase()}\n${dataDir.toLowerCase()}`)}`, dir: null, keyFile };
   }
   const dir = join(dataDir, 'run');
-  const path = join(dir, 'relay.sock');
+  const path = join(dir, `${name}.sock`);
   if (Buffer.byteLength(path) <= MAX_SOCKET_PATH) return { path, dir, keyFile };
   // Deep data dirs (tests, odd homes): a private folder per user and data dir under /tmp, checked like run/.
   const alt = join(tmp, `kyso-agent-${user.uid}-${short(dataDir)}`);
-  return { path: join(alt, 'relay.sock'), dir: alt, keyFile };
+  return { path: join(alt, `${name}.sock`), dir: alt, keyFile };
 }

@@ -54,7 +54,7 @@ interface Stream {
 }
 
 /** Is an agent already answering on this channel? (Then this one must not take it over.) */
-function answering(path: string): Promise<boolean> {
+export function answering(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect(path);
     s.once('connect', () => {
