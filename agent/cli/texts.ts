@@ -34,7 +34,7 @@ export const COMMAND_TEXTS = {
     usage: VERIFY_USAGE,
   },
   ui: {
-    summary: 'Mở trang Chẩn đoán / Cài đặt / Giới thiệu của agent đang chạy / Open the running agent\'s Diagnostics / Settings / About page',
+    summary: 'Mở trang Kiểm tra hệ thống / Cài đặt / Giới thiệu của agent đang chạy / Open the running agent\'s System check / Settings / About page',
     usage: 'kyso-agent ui diagnostics|settings|about [--data-dir DIR]   (exit 3: agent chưa chạy / not running)',
   },
   'browser-integration': {

@@ -12,7 +12,7 @@ import { COMMAND_TEXTS } from './texts.js';
 export const EXIT_NOT_RUNNING = 3;
 
 const PAGE_NAMES: Record<PanelPage, [string, string]> = {
-  diagnostics: ['Chẩn đoán', 'Diagnostics'],
+  diagnostics: ['Kiểm tra hệ thống', 'System check'],
   settings: ['Cài đặt', 'Settings'],
   about: ['Giới thiệu', 'About'],
 };
