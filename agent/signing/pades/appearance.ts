@@ -1,4 +1,5 @@
 // The visible signature's appearance stream: Vietnamese text lines and/or an image (VNPT SigType 0/1/2 layouts).
+import { formatLocalTime } from '../../core/local-time.js';
 import { embedFont } from './font.js';
 import { embedImage } from './image.js';
 import { name, PdfDict, type PdfRef } from './pdf-objects.js';
@@ -36,23 +37,14 @@ const LEADING = 1.2;
 const MAX_AUTO_SIZE = 12;
 const MIN_AUTO_SIZE = 3;
 
-/**
- * `dd/MM/yyyy HH:mm:ss GMT+7` in Asia/Ho_Chi_Minh (UTC+7, no daylight saving): the zone is always shown, so a
- * reader elsewhere does not take it for their own local time.
- */
-export function vnDateTime(d: Date): string {
-  const v = new Date(d.getTime() + 7 * 3600_000);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${p(v.getUTCDate())}/${p(v.getUTCMonth() + 1)}/${v.getUTCFullYear()} ${p(v.getUTCHours())}:${p(v.getUTCMinutes())}:${p(v.getUTCSeconds())} GMT+7`;
-}
-
 /** The lines shown: custom text, or `Ký bởi` / organisation / position / `Ngày ký` (+ reason, location, stamps). */
 export function appearanceLines(p: AppearanceParams): string[] {
   if (p.text !== undefined) return p.text === '' ? [] : p.text.split(/\r?\n/);
   const lines = [`Ký bởi: ${p.signer}`];
   if (p.organization) lines.push(`Đơn vị: ${p.organization}`);
   if (p.position) lines.push(`Chức vụ: ${p.position}`);
-  lines.push(`Ngày ký: ${vnDateTime(p.signingTime)}`);
+  // The agent's local time with its zone, as the dialog and the portal show times (core/local-time.ts).
+  lines.push(`Ngày ký: ${formatLocalTime(p.signingTime)}`);
   if (p.reason) lines.push(`Lý do: ${p.reason}`);
   if (p.location) lines.push(`Nơi ký: ${p.location}`);
   if (p.description) lines.push(...p.description.split(/\r?\n/));
