@@ -29,7 +29,7 @@ async function sh(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.
 beforeAll(async () => {
   const r = await sh(process.execPath, [join(root, 'scripts', 'package.mjs')]);
   if (r.code !== 0) throw new Error(`package build failed: ${r.err}`);
-}, 300_000);
+}, 900_000); // The SEA build strips a 90 MB binary: ~1 min alone, several on a loaded machine.
 
 describe('the .deb', () => {
   it('holds the agent, its units, host manifests and docs, and lintian reports nothing beyond the overrides', async () => {

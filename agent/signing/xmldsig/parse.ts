@@ -1,4 +1,5 @@
 // Safe XML parsing for signing: UTF-8 only, DOCTYPE/entities refused before parsing, every error fatal.
+import { Buffer, isUtf8 } from 'node:buffer';
 import { AgentError } from '../../core/errors.js';
 import type { XDocument } from './tree.js';
 import { MAX_NODES, parseXmlText, XmlSyntaxError } from './xml-parser.js';
@@ -45,16 +46,13 @@ export function assertNoDtd(text: string): void {
   }
 }
 
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-
 /** Decodes UTF-8 (BOM allowed), checks the declared encoding, refuses DTDs, parses with fatal errors. */
 export function parseXml(bytes: Uint8Array): ParsedXml {
-  let text: string;
-  try {
-    text = UTF8.decode(bytes);
-  } catch {
-    throw invalid('the document is not valid UTF-8');
-  }
+  // isUtf8 + toString: the strict check and the decode of a fatal TextDecoder, several times faster (a batch of
+  // invoices spends its time here); a byte-order mark is dropped as TextDecoder does.
+  if (!isUtf8(bytes)) throw invalid('the document is not valid UTF-8');
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset + bom, bytes.byteLength - bom).toString('utf8');
   const declMatch = /^<\?xml\s[^?]*\?>/.exec(text);
   const declaration = declMatch ? declMatch[0] : null;
   if (declaration) {
