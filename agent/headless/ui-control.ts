@@ -3,12 +3,10 @@
 // per-start key read from the data dir (docs/security.md "Pages opened from the command line"). One request per
 // connection, newline-delimited JSON, a few hundred bytes at most.
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { chmod, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Logger } from '../core/ports.js';
 import { channelLocation, type ChannelLocation } from '../relay/channel-path.js';
-import { answering } from '../relay/channel-server.js';
-import { readRelayKey, sameKey, securePrivateDir, writeRelayKey } from '../relay/private-dir.js';
+import { claimChannel, closeChannel, listenPrivate } from '../relay/private-channel.js';
+import { readRelayKey, sameKey } from '../relay/private-dir.js';
 
 export type PanelPage = 'settings' | 'diagnostics' | 'about';
 export const PANEL_PAGES: readonly PanelPage[] = ['diagnostics', 'settings', 'about'];
@@ -66,14 +64,9 @@ const send = (socket: Socket, m: object): void => {
 /** Starts the control channel. Resolves null (and logs why) when another agent of this user already owns it. */
 export async function startUiControl(o: { dataDir: string; logger: Logger; open: PanelOpener; location?: ChannelLocation }): Promise<UiControl | null> {
   const location = o.location ?? controlLocation(o.dataDir);
-  if (location.dir) await securePrivateDir(location.dir);
-  await securePrivateDir(dirname(location.keyFile));
-  if (await answering(location.path)) {
-    o.logger.warn('ui.control.taken', { path: location.path });
-    return null;
-  }
-  if (location.dir) await unlink(location.path).catch(() => undefined);
-  const key = await writeRelayKey(location.keyFile);
+  const claimed = await claimChannel(location, o.logger, 'ui.control.taken');
+  if (claimed === null) return null;
+  const key: string = claimed;
   const sockets = new Set<Socket>();
 
   const serve = (socket: Socket): void => {
@@ -128,22 +121,11 @@ export async function startUiControl(o: { dataDir: string; logger: Logger; open:
     socket.once('close', () => sockets.delete(socket));
     serve(socket);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(location.path, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  if (location.dir) await chmod(location.path, 0o600);
+  await listenPrivate(server, location);
   o.logger.info('ui.control.ready', {});
   return {
     location,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-      if (location.dir) await unlink(location.path).catch(() => undefined);
-    },
+    close: () => closeChannel(server, sockets, location),
   };
 }
 

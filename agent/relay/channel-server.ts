@@ -1,9 +1,7 @@
 // The agent's end of the relay: a per-user local channel (Unix socket / named pipe) where the native host brings
 // page channels from the extension. Each stream is a connection of its own to the SAME dispatcher (JSON-RPC) or
 // VNPT session logic, with the origin the browser gave the extension — same policy, dialogs, limits and log.
-import { chmod, unlink } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { AgentError, toWireError, type ConnectionContext, type Logger } from '../core/index.js';
 import {
   MAX_RELAY_STREAMS, MAX_RELAY_TEXT_BYTES, MAX_STREAM_INFLIGHT, RELAY_PROTOCOL, readRelayMessage, versionMismatchText,
@@ -11,7 +9,8 @@ import {
 } from '../core/protocol/relay.js';
 import { channelLocation, type ChannelLocation } from './channel-path.js';
 import { FrameDecoder, FrameTooLarge, encodeFrame } from './framing.js';
-import { sameKey, securePrivateDir, writeRelayKey } from './private-dir.js';
+import { sameKey } from './private-dir.js';
+import { claimChannel, closeChannel, listenPrivate } from './private-channel.js';
 
 /** The origin policy as the relay needs it (the composition root passes the transport's gate). */
 export interface RelayOriginGate {
@@ -53,31 +52,14 @@ interface Stream {
   origin: string;
 }
 
-/** Is an agent already answering on this channel? (Then this one must not take it over.) */
-export function answering(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(path);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
 const rateLimited = JSON.stringify({ jsonrpc: '2.0', id: null, error: toWireError(new AgentError('RATE_LIMITED')) });
 
 /** Starts listening. Resolves null (and logs why) when another agent of this user already owns the channel. */
 export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayChannel | null> {
   const location = o.location ?? channelLocation(o.dataDir, process.platform, { uid: process.getuid?.() ?? -1, name: process.env.USERNAME ?? process.env.USER ?? '' });
-  if (location.dir) await securePrivateDir(location.dir);
-  await securePrivateDir(dirname(location.keyFile));
-  if (await answering(location.path)) {
-    o.logger.warn('relay.channel-taken', { path: location.path });
-    return null;
-  }
-  if (location.dir) await unlink(location.path).catch(() => undefined);
-  const key = await writeRelayKey(location.keyFile);
+  const claimed = await claimChannel(location, o.logger, 'relay.channel-taken');
+  if (claimed === null) return null;
+  const key: string = claimed;
   const perOrigin = new Map<string, number>();
   const maxPerOrigin = o.maxStreamsPerOrigin ?? 16;
   const sockets = new Set<Socket>();
@@ -212,22 +194,10 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(location.path, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  // The folder is already 0700; the socket itself is 0600 too, so a mistake in one never opens the other.
-  if (location.dir) await chmod(location.path, 0o600);
+  await listenPrivate(server, location);
   o.logger.info('relay.ready', { path: location.path });
   return {
     location,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-      if (location.dir) await unlink(location.path).catch(() => undefined);
-    },
+    close: () => closeChannel(server, sockets, location),
   };
 }

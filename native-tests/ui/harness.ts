@@ -118,8 +118,9 @@ export async function startHarness(opts: { dialogTimeoutMs?: number; heartbeatTi
       const u = opened.shift();
       return u ? Promise.resolve(u) : new Promise((r) => waiting.push(r));
     },
-    async newPage(lang = 'vi', timezoneId?: string) {
-      const context = await browser.newContext({ viewport: { width: 480, height: 640 }, locale: lang === 'vi' ? 'vi-VN' : 'en-GB', ...(timezoneId ? { timezoneId } : {}) });
+    // A desk in Việt Nam unless a test says otherwise: times on the pages (and the screenshots) read as there.
+    async newPage(lang = 'vi', timezoneId = 'Asia/Ho_Chi_Minh') {
+      const context = await browser.newContext({ viewport: { width: 480, height: 640 }, locale: lang === 'vi' ? 'vi-VN' : 'en-GB', timezoneId });
       const page = await context.newPage();
       // Generous: CI has 2 cores shared by Chromium, the agent and the test runner; no assertion measures this time.
       page.setDefaultTimeout(15_000);
