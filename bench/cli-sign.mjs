@@ -3,7 +3,7 @@
 // module load, token open, describe = parse, sign, write). Needs `npx tsc -p tsconfig.build.json` first.
 // Usage: node bench/cli-sign.mjs [--runs N]   → writes bench/results/cli-sign.json
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,11 +25,20 @@ function onePagePdf() {
   return Buffer.from(out, 'latin1');
 }
 
-function wall(args, input) {
+// CPU time (user + system) of the child as /usr/bin/time reports it: on a loaded machine wall time mostly measures
+// the other processes, CPU time what this process itself costs. null when /usr/bin/time is not installed.
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+const cpuMs = [];
+const unbundledCpuMs = [];
+
+function wall(args, input, { entry = bin, cpu = cpuMs } = {}) {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [bin, ...args], { input, encoding: 'utf8' });
+  const cmd = TIME ? [TIME, ['-f', 'kyso-cpu %U %S', process.execPath, entry, ...args]] : [process.execPath, [entry, ...args]];
+  const r = spawnSync(cmd[0], cmd[1], { input, encoding: 'utf8' });
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`kyso-agent ${args.join(' ')} → ${r.status}: ${r.stderr}`);
+  const m = /kyso-cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  if (m) cpu.push((Number(m[1]) + Number(m[2])) * 1000);
   return ms;
 }
 
@@ -44,16 +53,27 @@ try {
   writeFileSync(join(dir, 'policy.json'), '{}');
   const base = ['--cert', thumb, '--pin-stdin', '--data-dir', dataDir, '--policy', join(dir, 'policy.json')];
   const signMs = [];
+  const unbundledMs = [];
+  // The same command through the unbundled modules (dist/agent/cli/main.js), alternating with the bundle.
+  const unbundled = join(dir, 'unbundled.mjs');
+  writeFileSync(unbundled, `const { run } = await import(${JSON.stringify(dist('agent/cli/main.js'))});\nprocess.exitCode = await run(process.argv.slice(2));\n`);
   for (let i = 0; i < runs; i++) {
     const out = join(dir, `out-${i}`);
     mkdirSync(out);
     signMs.push(wall(['sign', 'pdf', pdf, '--out', out, ...base], `${demo.pin}\n`));
+    mkdirSync(`${out}-u`);
+    unbundledMs.push(wall(['sign', 'pdf', pdf, '--out', `${out}-u`, ...base], `${demo.pin}\n`, { entry: unbundled, cpu: unbundledCpuMs }));
   }
+  const signCpuMs = cpuMs.splice(0);
+  const nodeCpuMs = [];
+  for (let i = 0; i < runs; i++) wall(['0'], undefined, { entry: '-e', cpu: nodeCpuMs });
   const versionMs = [];
   const helpMs = [];
+  const versionCpuMs = [];
+  const helpCpuMs = [];
   for (let i = 0; i < runs; i++) {
-    versionMs.push(wall(['--version']));
-    helpMs.push(wall(['--help']));
+    versionMs.push(wall(['--version'], undefined, { cpu: versionCpuMs }));
+    helpMs.push(wall(['--help'], undefined, { cpu: helpCpuMs }));
   }
   const nodeMs = [];
   for (let i = 0; i < runs; i++) {
@@ -102,14 +122,19 @@ try {
   writeResult('cli-sign', {
     benchmark: 'cli-sign',
     signPdfWallMs: stats(signMs),
+    signPdfCpuMs: signCpuMs.length ? stats(signCpuMs) : null,
+    unbundled: { signPdfWallMs: stats(unbundledMs), signPdfCpuMs: unbundledCpuMs.length ? stats(unbundledCpuMs) : null },
+    nodeBaselineCpuMs: nodeCpuMs.length ? stats(nodeCpuMs) : null,
     versionWallMs: stats(versionMs),
     helpWallMs: stats(helpMs),
+    versionCpuMs: versionCpuMs.length ? stats(versionCpuMs) : null,
+    helpCpuMs: helpCpuMs.length ? stats(helpCpuMs) : null,
     nodeBaselineWallMs: stats(nodeMs),
     phasesMedianMs: { loadCli: median('loadCliMs'), loadRest: median('loadRestMs'), tokenOpenAndLogin: median('tokenOpenLoginMs'), parse: median('parseMs'), sign: median('signMs'), write: median('writeMs') },
     target: { signPdfWallMs: 350, versionWallMs: 150, helpWallMs: 150 },
     loadAverage1m: Math.round(loadavg()[0] * 10) / 10,
     cpus: (await import('node:os')).cpus().length,
-    note: 'wall = the whole `node bin/kyso-agent.mjs …` process (median of runs); phases from a child loading the same dist modules; machine load from other processes adds to every figure (nodeBaselineWallMs is `node -e 0`)',
+    note: 'cpu = user + system time of the child (/usr/bin/time), the figure that means something on a loaded machine; unbundled = the same command through dist/agent/cli/main.js in the same run; wall = the whole `node bin/kyso-agent.mjs …` process (median of runs); phases from a child loading the same dist modules; machine load from other processes adds to every figure (nodeBaselineWallMs is `node -e 0`)',
   });
 } finally {
   rmSync(dir, { recursive: true, force: true });
