@@ -79,34 +79,40 @@ interface Started {
   exited: Promise<number | null>;
 }
 
-/** `npm start -- --port 0 --plain-port 0` in its own process group; resolves at the agent's JSON ready line. */
-async function npmStart(timeoutMs: number): Promise<Started> {
+/**
+ * `npm start -- --port 0 --plain-port 0` in its own process group; resolves once `until` matches its stdout (default:
+ * the agent's JSON ready line) or stderr.
+ */
+async function npmStart(timeoutMs: number, until: { stream: 'stdout' | 'stderr'; re: RegExp } = { stream: 'stdout', re: /^\{"event":"ready"/m }): Promise<Started> {
   const t0 = performance.now();
   const proc = spawn('npm', ['start', '--', '--port', '0', '--plain-port', '0'], { cwd: repo, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  proc.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const out = { stdout: '', stderr: '' };
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ready line; stderr: ${stderr}`)), timeoutMs);
-    proc.stdout!.on('data', (c: Buffer) => {
-      stdout += c.toString();
-      if (/^\{"event":"ready"/m.test(stdout)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then((code) => reject(new Error(`npm start exited ${code} before ready: ${stderr}`)));
+    const timer = setTimeout(() => reject(new Error(`${until.re} not seen; stderr: ${out.stderr}`)), timeoutMs);
+    for (const stream of ['stdout', 'stderr'] as const) {
+      proc[stream]!.on('data', (c: Buffer) => {
+        out[stream] += c.toString();
+        if (until.stream === stream && until.re.test(out[stream])) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+    void exited.then((code) => reject(new Error(`npm start exited ${code} before ${until.re}: ${out.stderr}`)));
   });
-  return { proc, stderr: () => stderr, readyMs: performance.now() - t0, exited };
+  return { proc, stderr: () => out.stderr, readyMs: performance.now() - t0, exited };
 }
 
 /** Sends `signal` to the npm process only (not its group) and checks nothing it started is left. */
-async function stopAndCheck(s: Started, signal: NodeJS.Signals): Promise<void> {
+async function stopAndCheck(s: Started, signal: NodeJS.Signals, expectRunning = 'scripts/start.mjs'): Promise<void> {
   const pid = s.proc.pid!;
   const children = descendants(pid);
-  // The chain npm → sh → node scripts/start.mjs (the agent runs inside it).
-  expect(children.map((c) => c.cmd).join('\n')).toContain('scripts/start.mjs');
+  // The chain npm → sh → node scripts/start.mjs (the agent runs inside it), or the build step it runs.
+  expect(children.map((c) => c.cmd).join('\n')).toContain(expectRunning);
+  const all0 = processes();
+  // npm's group, and the groups of the steps start.mjs runs on their own (setup, build).
+  const groups = new Set([pid, ...children.map((c) => all0.get(c.pid)?.pgrp ?? pid)]);
   process.kill(pid, signal);
   const code = await s.exited;
   expect(code).not.toBeNull();
@@ -114,7 +120,7 @@ async function stopAndCheck(s: Started, signal: NodeJS.Signals): Promise<void> {
   let left: Array<{ pid: number; cmd: string }> = [];
   for (;;) {
     const all = processes();
-    left = [...children.filter((c) => all.has(c.pid)), ...[...all].filter(([, p]) => p.pgrp === pid).map(([p, i]) => ({ pid: p, cmd: i.cmd }))];
+    left = [...children.filter((c) => all.has(c.pid)), ...[...all].filter(([, p]) => groups.has(p.pgrp)).map(([p, i]) => ({ pid: p, cmd: i.cmd }))];
     if (left.length === 0 || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -139,4 +145,15 @@ it('a second start with nothing changed skips the build and is ready quickly; SI
   console.log(`npm start (nothing changed): ready in ${Math.round(second.readyMs)} ms`);
   expect(second.readyMs).toBeLessThan(30_000);
   await stopAndCheck(second, 'SIGTERM');
+});
+
+it('SIGTERM to npm while it builds ends the build and everything it started', { timeout: 300_000 }, async () => {
+  // A source changed: this start rebuilds.
+  const changed = join(repo, 'agent', 'core', 'local-time.ts');
+  writeFileSync(changed, `${readFileSync(changed, 'utf8')}// changed\n`);
+  const s = await npmStart(120_000, { stream: 'stderr', re: /building/ });
+  // Let the build get going (npm run build → tsc) before the signal.
+  const until = Date.now() + 60_000;
+  while (!descendants(s.proc.pid!).some((c) => c.cmd.includes('tsc')) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  await stopAndCheck(s, 'SIGTERM', 'build-if-changed.mjs');
 });
