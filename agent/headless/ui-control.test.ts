@@ -95,3 +95,18 @@ it('an opener failure is UI_UNAVAILABLE to the caller', async () => {
   control = await startUiControl({ dataDir: dir, logger, open: async () => { throw new Error('no display'); } });
   expect(await requestPanel(dir, 'diagnostics')).toEqual({ kind: 'error', reason: 'UI_UNAVAILABLE' });
 });
+
+it('an oversized request is refused once and nothing is opened', async () => {
+  const { open } = launcherOpener();
+  control = await startUiControl({ dataDir: dir, logger, open });
+  const reply = await new Promise<string>((resolve) => {
+    const s = createConnection(controlLocation(dir).path);
+    let text = '';
+    s.on('data', (c) => (text += c.toString()));
+    s.on('close', () => resolve(text));
+    s.on('error', () => undefined);
+    s.write('x'.repeat(64 * 1024));
+  });
+  expect(reply.trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ t: 'error', reason: 'PROTOCOL_ERROR' }]);
+  expect(open).not.toHaveBeenCalled();
+});

@@ -36,10 +36,15 @@ export function controlLocation(dataDir: string): ChannelLocation {
 /** Reads newline-delimited JSON objects from a socket, bounded. */
 function lines(socket: Socket, onLine: (m: Record<string, unknown> | null) => void): void {
   let buf = '';
+  let overflowed = false;
   socket.setEncoding('utf8');
   socket.on('data', (chunk: string) => {
+    if (overflowed) return;
     buf += chunk;
     if (buf.length > MAX_LINE) {
+      // Said once; whatever else arrives is dropped unread.
+      overflowed = true;
+      buf = '';
       onLine(null);
       return;
     }
