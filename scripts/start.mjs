@@ -12,10 +12,12 @@ import { fileURLToPath } from 'node:url';
 /** Runs `node <script> …args` in its own process group; resolves with its exit code. A signal here goes to that group. */
 function step(script, args = []) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['ignore', 'inherit', 'inherit'], detached: process.platform !== 'win32' });
     const forward = (signal) => {
       try {
-        process.kill(-child.pid, signal);
+        // Windows has no process groups: the step itself.
+        if (process.platform === 'win32') child.kill(signal);
+        else process.kill(-child.pid, signal);
       } catch {
         // Already gone.
       }
