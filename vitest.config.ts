@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['agent/**/*.test.ts', 'renderer/**/*.test.ts', 'sdk/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: ['agent/**/*.test.ts', 'renderer/**/*.test.ts', 'sdk/**/*.test.ts', 'bench/**/*.test.ts', 'extension/**/*.test.ts'],
           environment: 'node',
           // Some unit tests parse tens of MiB (parser bounds); on a loaded 2-core CI machine 5 s is not enough.
           // Never a speed assertion: speed lives in the benchmarks.

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeText } from './lib/pdf-inputs.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -62,19 +63,6 @@ async function child(tool, file, keyPem, certPem, p12) {
   stages.signed = mem();
   const ruMaxRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(JSON.stringify({ ms, maxRssMb: stages.signed.hwmMb, ruMaxRssMb, stages, outBytes: out.length }));
-}
-
-async function makeText(pages, linesPerPage) {
-  const { PDFDocument, StandardFonts } = await import('pdf-lib');
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  for (let p = 0; p < pages; p++) {
-    const page = doc.addPage([595, 842]);
-    for (let l = 0; l < linesPerPage; l++) {
-      page.drawText(`Trang ${p + 1} dong ${l + 1}: ho so hanh chinh cong, noi dung van ban mau de do hieu nang ky so ${l * 7919 % 1000}`, { x: 40, y: 800 - l * 14, size: 9, font });
-    }
-  }
-  return doc.save({ useObjectStreams: false });
 }
 
 /** Scanned-dossier-like: one ~1 MB incompressible RGB image per page (raw, no filter, as pdf-lib stores it). */

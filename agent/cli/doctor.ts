@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { Cert, LogFields, ModuleReport, Token } from '../core/index.js';
 import { DEFAULT_PLAIN_PORT, DEFAULT_TLS_PORT, agentVersion, loadPolicy, planModules, resolveDataDir, resolvePolicyPath, type LoadedPolicy } from '../headless/index.js';
 import { DRIVER_CATALOG, createPkcs11TokenService } from '../pkcs11/index.js';
-import { channelLocation, selectBrowsers, status as integrationStatus, type BrowserStatus } from '../relay/index.js';
+import { channelLocation, openChannel, selectBrowsers, status as integrationStatus, type BrowserStatus } from '../relay/index.js';
 import { caStatus, type CaReport } from '../tls/index.js';
 import { integrationContext } from './browser-integration.js';
 import { doctorAdvice, vendorSummary, type Advice, type VendorSummary } from './doctor-advice.js';
@@ -94,12 +94,10 @@ export async function collectDoctor(dataDirFlag: string | undefined, policyFlag:
   };
   const integration = { ...(await integrationContext({ ...env, KYSO_AGENT_HOME: dataDir })), policyIds: policy.policy.extension.ids };
   report.extension.hosts = await integrationStatus(integration, selectBrowsers(integration));
-  report.extension.relayPath = channelLocation(dataDir, process.platform, { uid: process.getuid?.() ?? -1, name: env.USERNAME ?? env.USER ?? '' }).path;
-  report.extension.relayListening = await new Promise<boolean>((resolve) => {
-    const s = connect(report.extension.relayPath);
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
+  const relay = channelLocation(dataDir, process.platform, { uid: process.getuid?.() ?? -1, name: env.USERNAME ?? env.USER ?? '' });
+  report.extension.relayPath = relay.path;
+  // The same checks and path the native host uses (a channel that is not private counts as not listening).
+  report.extension.relayListening = await openChannel(relay).then((s) => (s.destroy(), true), () => false);
   // Module discovery points SOFTHSM2_CONF at the demo token (SoftHSM2 reads it from the process environment).
   const plan = await planModules(dataDir, policy.policy, silent, process.env);
   const service = createPkcs11TokenService({ modules: plan.modules, clock: { now: () => new Date() }, logger: silent });

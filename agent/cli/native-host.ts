@@ -1,12 +1,11 @@
 // `kyso-agent native-host`: started by the browser for the companion extension (docs/extension.md). Not for
 // people to run: stdin/stdout carry native messages.
 import { spawn } from 'node:child_process';
-import { connect, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir, resolvePolicyPath } from '../headless/data-dir.js';
 import { loadPolicy } from '../headless/policy-file.js';
 import { agentVersion } from '../headless/version.js';
-import { allowedCallers, channelLocation, readRelayKey, runNativeHost } from '../relay/index.js';
+import { allowedCallers, channelLocation, openChannel, readRelayKey, runNativeHost } from '../relay/index.js';
 import type { CliIo, Subcommand } from './io.js';
 import { COMMAND_TEXTS } from './texts.js';
 
@@ -48,14 +47,8 @@ export const nativeHostCommand: Subcommand = {
       args: argv,
       allowedCallers: allowedCallers(policy.policy.extension.ids),
       version: agentVersion(),
-      connect: () => new Promise<Socket>((resolve, reject) => {
-        const s = connect(location.path);
-        s.once('connect', () => {
-          s.off('error', reject);
-          resolve(s);
-        });
-        s.once('error', reject);
-      }),
+      // Unix: the socket's folder and the socket are checked to be this user's own first (docs/extension.md).
+      connect: () => openChannel(location),
       readKey: () => readRelayKey(location.keyFile),
       startAgent: () => {
         const child = spawn(cmd!, cmdArgs, { detached: true, stdio: 'ignore', env, windowsHide: true });

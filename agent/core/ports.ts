@@ -1,6 +1,7 @@
 // Interfaces the core owns and the composition roots fill with real parts (or tests with fakes).
 import type { AgentError, PinStatus } from './errors.js';
 import type { StatusNotice } from './status/gate.js';
+import type { RevocationMark } from './status/marks.js';
 import type { Cert, EcdsaFormat, HashAlgorithm, SignScheme, SignSubject, Token } from './types.js';
 
 // ───────────────────────────── tokens ─────────────────────────────
@@ -162,6 +163,14 @@ export interface ConfirmFact {
 }
 
 /** `pin` is a fresh buffer the caller zeroes after use. Absent when no PIN was required or on PIN-pad. */
+/** What the picker shows besides the list: the site's title, its last choice, revoked/suspended marks. */
+export interface PickerOptions {
+  title?: string;
+  lastChoice?: string;
+  /** Certificates the status service found revoked or suspended: shown with why, not choosable. */
+  revocation?: RevocationMark[];
+}
+
 export type ConfirmResult = { approved: false } | { approved: true; pin?: Uint8Array };
 
 /**
@@ -171,7 +180,7 @@ export type ConfirmResult = { approved: false } | { approved: true; pin?: Uint8A
 export interface UserPrompt {
   requestAccess(ctx: PromptContext): Promise<AccessDecision>;
   /** null: the user cancelled. */
-  chooseCertificate(ctx: PromptContext, certificates: Cert[], options: { title?: string; lastChoice?: string }): Promise<Cert | null>;
+  chooseCertificate(ctx: PromptContext, certificates: Cert[], options: PickerOptions): Promise<Cert | null>;
   /** May be called again for the same operation after a wrong PIN (same dialog, with pin.previousError). */
   confirmSigning(ctx: PromptContext, request: ConfirmRequest): Promise<ConfirmResult>;
   /** Batch progress in the open confirmation; a no-op for hosts without one. */

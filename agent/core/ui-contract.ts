@@ -2,6 +2,7 @@
 import type { AccessDecision, ConfirmFact, Lang, PinRequest } from './ports.js';
 import type { ModuleReport } from './ports.js';
 import type { StatusNotice } from './status/gate.js';
+import type { RevocationMark } from './status/marks.js';
 import type { Cert, SignSubject, Token } from './types.js';
 
 /** A token as the picker groups certificates under it (label only; never a path). */
@@ -72,7 +73,7 @@ interface Common {
 /** Everything a page needs to draw itself. One variant per page. */
 export type DialogState =
   | (Common & { page: 'access'; origin: string })
-  | (Common & { page: 'picker'; origin: string; title?: string; certificates: Cert[]; tokens: TokenLabel[]; lastChoice?: string })
+  | (Common & { page: 'picker'; origin: string; title?: string; certificates: Cert[]; tokens: TokenLabel[]; lastChoice?: string; revocation?: RevocationMark[] })
   | (Common & {
       page: 'confirm';
       origin: string;

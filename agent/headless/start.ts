@@ -266,6 +266,12 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
         kinds: new Set(policy.policy.compat.vnpt ? ['rpc', 'vnpt'] : ['rpc']),
         open: (kind, ctx) => (kind === 'rpc' ? { handle: (text: string) => dispatcher.handle(text, ctx) } : createVnptSession({ ...vnptSession, dispatcher, decodeBase64Text }, ctx)),
         attach: (ctx) => dispatcher.attach(ctx),
+        // The same caps and the same in-flight budget as the wss/https listeners (THREATS T22/T23).
+        budget,
+        limits: {
+          ...(options.serverLimits?.maxPayloadBytes !== undefined ? { maxPayloadBytes: options.serverLimits.maxPayloadBytes } : {}),
+          ...(options.serverLimits?.maxUnapprovedPayloadBytes !== undefined ? { maxUnapprovedPayloadBytes: options.serverLimits.maxUnapprovedPayloadBytes } : {}),
+        },
       }).catch((e: unknown) => {
         logger.error('relay.failed', { detail: errorText(e) });
         return null;
@@ -288,7 +294,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       tlsPort: ports.tlsPort!,
       plainPort: ports.plainPort,
       vnptPort: vnpt?.port ?? null,
-      relayPath: relay?.location.path ?? null,
+      relayPath: relay?.path ?? null,
       dataDir,
       version,
       policy,

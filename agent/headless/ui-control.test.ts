@@ -2,8 +2,9 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { controlLocation, requestPanel, startUiControl, type PanelOpener, type UiControl } from './ui-control.js';
+import { controlLocation, isOwnLauncher, requestPanel, startUiControl, type PanelOpener, type UiControl } from './ui-control.js';
 
 const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 let dir: string;
@@ -17,9 +18,12 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A launcher URL as agent/prompt writes them: <dataDir>/ui-launch/launch-<22 chars>.html. */
+const launcherUrl = (page: string) => pathToFileURL(join(dir, 'ui-launch', `launch-${page.padEnd(22, 'A')}.html`)).href;
+
 function launcherOpener() {
   const cancel = vi.fn();
-  const open = vi.fn<PanelOpener>(async (page) => ({ kind: 'launcher', launcher: `file:///tmp/launch-${page}.html`, cancel }));
+  const open = vi.fn<PanelOpener>(async (page) => ({ kind: 'launcher', launcher: launcherUrl(page), cancel }));
   return { open, cancel };
 }
 
@@ -40,7 +44,7 @@ it('hands the launcher to the caller; the page stays when the caller opened it, 
   const ok = await requestPanel(dir, 'diagnostics');
   expect(ok.kind).toBe('launcher');
   if (ok.kind !== 'launcher') return;
-  expect(ok.launcher).toBe('file:///tmp/launch-diagnostics.html');
+  expect(ok.launcher).toBe(launcherUrl('diagnostics'));
   await ok.done(true);
   expect(open).toHaveBeenCalledWith('diagnostics');
   expect(cancel).not.toHaveBeenCalled();
@@ -109,4 +113,15 @@ it('an oversized request is refused once and nothing is opened', async () => {
   });
   expect(reply.trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ t: 'error', reason: 'PROTOCOL_ERROR' }]);
   expect(open).not.toHaveBeenCalled();
+});
+
+it('the command opens only a launcher file of its own data dir, whatever answers on the channel', async () => {
+  expect(isOwnLauncher(launcherUrl('diagnostics'), dir)).toBe(true);
+  expect(isOwnLauncher('https://evil.example/', dir)).toBe(false);
+  expect(isOwnLauncher('file:///tmp/launch-AAAAAAAAAAAAAAAAAAAAAA.html', dir)).toBe(false);
+  expect(isOwnLauncher(pathToFileURL(join(dir, 'ui-launch', 'evil.html')).href, dir)).toBe(false);
+  const cancel = vi.fn();
+  control = await startUiControl({ dataDir: dir, logger, open: async () => ({ kind: 'launcher', launcher: 'file:///etc/passwd', cancel }) });
+  expect(await requestPanel(dir, 'diagnostics')).toEqual({ kind: 'error', reason: 'PROTOCOL_ERROR' });
+  await vi.waitFor(() => expect(cancel).toHaveBeenCalled());
 });

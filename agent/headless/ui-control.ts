@@ -3,10 +3,13 @@
 // per-start key read from the data dir (docs/security.md "Pages opened from the command line"). One request per
 // connection, newline-delimited JSON, a few hundred bytes at most.
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { basename, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from '../core/ports.js';
 import { channelLocation, type ChannelLocation } from '../relay/channel-path.js';
 import { claimChannel, closeChannel, listenPrivate } from '../relay/private-channel.js';
-import { readRelayKey, sameKey } from '../relay/private-dir.js';
+import { proofMatches } from '../relay/channel-auth.js';
+import { readRelayKey } from '../relay/private-dir.js';
 
 export type PanelPage = 'settings' | 'diagnostics' | 'about';
 export const PANEL_PAGES: readonly PanelPage[] = ['diagnostics', 'settings', 'about'];
@@ -91,7 +94,7 @@ export async function startUiControl(o: { dataDir: string; logger: Logger; open:
     lines(socket, (m) => {
       if (!m) return refuse('PROTOCOL_ERROR');
       if (m.t === 'panel' && shown === null) {
-        if (typeof m.key !== 'string' || !sameKey(m.key, key)) return refuse('BAD_KEY');
+        if (!proofMatches(key, typeof m.key === 'string' ? m.key : undefined)) return refuse('BAD_KEY');
         const page = m.page;
         if (typeof page !== 'string' || !(PANEL_PAGES as readonly string[]).includes(page)) return refuse('BAD_PAGE');
         shown = { kind: 'shown' }; // a second request on this connection is refused while this one runs
@@ -142,6 +145,17 @@ export type PanelReply =
   /** Open `launcher`, then call `done` with whether that worked. */
   | { kind: 'launcher'; launcher: string; done(opened: boolean): Promise<void> };
 
+/** A file:// URL of a launcher file in `<dataDir>/ui-launch` (agent/prompt/launcher.ts names them launch-<22>.html). */
+export function isOwnLauncher(url: string, dataDir: string): boolean {
+  let path: string;
+  try {
+    path = fileURLToPath(url);
+  } catch {
+    return false;
+  }
+  return dirname(path) === resolve(dataDir, 'ui-launch') && /^launch-[A-Za-z0-9_-]{22}\.html$/.test(basename(path));
+}
+
 /** Asks the agent using `dataDir` to open `page`. */
 export async function requestPanel(dataDir: string, page: PanelPage, location: ChannelLocation = controlLocation(dataDir)): Promise<PanelReply> {
   const key = await readRelayKey(location.keyFile);
@@ -164,7 +178,9 @@ export async function requestPanel(dataDir: string, page: PanelPage, location: C
     });
     lines(socket, (m) => {
       clearTimeout(timer);
-      if (m?.t === 'launcher' && typeof m.url === 'string' && m.url.startsWith('file://')) {
+      // Only one of this user's own launcher files is opened: whoever answers on the channel (on Windows another user
+      // could squat a pipe name) cannot make this command open a page of its choosing.
+      if (m?.t === 'launcher' && typeof m.url === 'string' && isOwnLauncher(m.url, dataDir)) {
         const url = m.url;
         resolve({
           kind: 'launcher',

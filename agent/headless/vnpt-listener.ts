@@ -1,12 +1,12 @@
 // Hosts the VNPT-CA Plugin compatible listener (wss://localhost:4433/plugin, then 4434, 4435) over the same core.
 import type { Logger } from '../core/index.js';
+import { MAX_VNPT_UNAPPROVED_MESSAGE_BYTES } from '../core/protocol/limits.js';
 import type { AgentDispatcher } from '../core/dispatcher.js';
 import { createVnptSession, type VnptSessionOptions } from '../compat/vnpt/index.js';
 import { createAgentServer, type AgentServer, type InflightBudget, type OriginGate, type ServerLimits, type TlsCredentials } from '../server/index.js';
 
 /** The ports the plugin's page script tries, in its order (docs/protocol.md, VNPT-CA Plugin compatibility). */
 export const VNPT_PORTS = [4433, 4434, 4435];
-const VNPT_UNAPPROVED_FRAME_BYTES = 2 * 1024 * 1024;
 
 export interface VnptListenerOptions {
   dispatcher: AgentDispatcher;
@@ -47,7 +47,7 @@ export async function startVnptListener(o: VnptListenerOptions): Promise<{ serve
           // The plugin protocol has no access call of its own: a page's first SignXML may carry the document, and
           // access is asked then. 2 MiB covers invoices and licence keys; larger first documents need the portal
           // approved first (policy or an earlier small call). docs/security.md, T22.
-          maxUnapprovedPayloadBytes: VNPT_UNAPPROVED_FRAME_BYTES,
+          maxUnapprovedPayloadBytes: MAX_VNPT_UNAPPROVED_MESSAGE_BYTES,
           open: (ctx) => createVnptSession({ ...o.session, dispatcher: o.dispatcher, decodeBase64Text: (b) => Buffer.from(b, 'base64').toString('utf8') }, ctx),
         },
       },

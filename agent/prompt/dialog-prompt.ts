@@ -269,7 +269,7 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
 
     async chooseCertificate(ctx, certificates, opts) {
       const tokens = options.tokenLabels ? await options.tokenLabels().catch(() => []) : [];
-      const { e, fresh } = acquire({ page: 'picker', lang: ctx.lang, origin: ctx.origin, certificates, tokens, ...(opts.title ? { title: opts.title } : {}), ...(opts.lastChoice ? { lastChoice: opts.lastChoice } : {}) }, ctx);
+      const { e, fresh } = acquire({ page: 'picker', lang: ctx.lang, origin: ctx.origin, certificates, tokens, ...(opts.title ? { title: opts.title } : {}), ...(opts.lastChoice ? { lastChoice: opts.lastChoice } : {}), ...(opts.revocation?.length ? { revocation: opts.revocation } : {}) }, ctx);
       const a = await ask(e, 1, fresh);
       if (a.page !== 'picker' || a.certId === null) return null;
       return certificates.find((c) => c.certId === a.certId) ?? null;

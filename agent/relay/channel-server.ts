@@ -1,26 +1,59 @@
 // The agent's end of the relay: a per-user local channel (Unix socket / named pipe) where the native host brings
 // page channels from the extension. Each stream is a connection of its own to the SAME dispatcher (JSON-RPC) or
 // VNPT session logic, with the origin the browser gave the extension — same policy, dialogs, limits and log.
+import { dirname } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
 import { AgentError, toWireError, type ConnectionContext, type Logger } from '../core/index.js';
+import { MAX_FRAME_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES, MAX_VNPT_UNAPPROVED_MESSAGE_BYTES } from '../core/protocol/limits.js';
 import {
-  MAX_RELAY_STREAMS, MAX_RELAY_TEXT_BYTES, MAX_STREAM_INFLIGHT, RELAY_PROTOCOL, readRelayMessage, versionMismatchText,
+  CHANNEL_PROTOCOL, MAX_RELAY_STREAMS, MAX_RELAY_TEXT_BYTES, MAX_STREAM_INFLIGHT, readRelayMessage, versionMismatchText,
   type RelayMessage, type RelayReason, type StreamKind,
 } from '../core/protocol/relay.js';
+import { channelNonce, channelProof, proofMatches } from './channel-auth.js';
+import { ChannelDecoder, ChannelFrameError, controlFrame, dataFrame, type ChannelEvent } from './channel-frames.js';
 import { channelLocation, type ChannelLocation } from './channel-path.js';
-import { FrameDecoder, FrameTooLarge, encodeFrame } from './framing.js';
-import { sameKey } from './private-dir.js';
-import { claimChannel, closeChannel, listenPrivate } from './private-channel.js';
+import { channelPlatform, type ChannelPlatform } from './channel-platform.js';
+import { answering } from './private-channel.js';
+import { securePrivateDir, writeRelayKey } from './private-dir.js';
 
 /** The origin policy as the relay needs it (the composition root passes the transport's gate). */
 export interface RelayOriginGate {
   normalise(raw: string): string | null;
-  classify(origin: string): 'blocked' | 'approved' | 'pairable' | 'unknown';
+  /** `connection`: the stream, so an "allow once" grant given to it counts (as for a WebSocket). */
+  classify(origin: string, connection?: ConnectionContext): 'blocked' | 'approved' | 'pairable' | 'unknown';
 }
 
 export interface RelayStreamHandler {
   handle(text: string): Promise<string | null>;
 }
+
+/** The agent's one in-flight byte budget (docs/security.md T23), shared with the wss/https listeners. */
+export interface RelayInflightBudget {
+  tryTake(bytes: number): boolean;
+  give(bytes: number): void;
+  inUse(): number;
+}
+
+/** Message caps, the same as the WebSocket routes (docs/security.md, T22). */
+export interface RelayLimits {
+  /** An approved origin's largest message. */
+  maxPayloadBytes: number;
+  /** Before approval, JSON-RPC streams (as /v1/ws) … */
+  maxUnapprovedPayloadBytes: number;
+  /** … and VNPT streams (as the compatible listener's /plugin). */
+  maxVnptUnapprovedPayloadBytes: number;
+}
+
+export const DEFAULT_RELAY_LIMITS: RelayLimits = {
+  maxPayloadBytes: MAX_FRAME_BYTES,
+  maxUnapprovedPayloadBytes: MAX_UNAPPROVED_MESSAGE_BYTES,
+  maxVnptUnapprovedPayloadBytes: MAX_VNPT_UNAPPROVED_MESSAGE_BYTES,
+};
+
+/** Largest control message (hello, auth, open with its ≤ 2048-char origin, close). */
+const MAX_CONTROL_BYTES = 16 * 1024;
+/** The host must finish the handshake within this (it is our own program on the same machine). */
+const HANDSHAKE_MS = 10_000;
 
 export interface RelayChannelOptions {
   dataDir: string;
@@ -35,11 +68,17 @@ export interface RelayChannelOptions {
   kinds?: ReadonlySet<StreamKind>;
   /** Open streams one origin may hold across all relay connections. */
   maxStreamsPerOrigin?: number;
+  /** The agent's in-flight budget, the same object its wss/https listeners use. */
+  budget: RelayInflightBudget;
+  limits?: Partial<RelayLimits>;
   location?: ChannelLocation;
+  platform?: ChannelPlatform;
 }
 
 export interface RelayChannel {
   location: ChannelLocation;
+  /** The socket path or (Windows) the full pipe name listened on. */
+  path: string;
   close(): Promise<void>;
 }
 
@@ -50,6 +89,7 @@ interface Stream {
   detach: () => void;
   inflight: number;
   origin: string;
+  kind: StreamKind;
 }
 
 const rateLimited = JSON.stringify({ jsonrpc: '2.0', id: null, error: toWireError(new AgentError('RATE_LIMITED')) });
@@ -57,9 +97,18 @@ const rateLimited = JSON.stringify({ jsonrpc: '2.0', id: null, error: toWireErro
 /** Starts listening. Resolves null (and logs why) when another agent of this user already owns the channel. */
 export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayChannel | null> {
   const location = o.location ?? channelLocation(o.dataDir, process.platform, { uid: process.getuid?.() ?? -1, name: process.env.USERNAME ?? process.env.USER ?? '' });
-  const claimed = await claimChannel(location, o.logger, 'relay.channel-taken');
-  if (claimed === null) return null;
-  const key: string = claimed;
+  const platform = o.platform ?? channelPlatform();
+  const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...o.limits };
+  if (location.dir) await securePrivateDir(location.dir);
+  await securePrivateDir(dirname(location.keyFile));
+  const current = await platform.connectPath(location).catch(() => null);
+  if (current !== null && (await answering(current))) {
+    o.logger.warn('relay.channel-taken', { path: current });
+    return null;
+  }
+  const path = platform.listenPath(location);
+  await platform.withdraw(location, path);
+  const key = await writeRelayKey(location.keyFile);
   const perOrigin = new Map<string, number>();
   const maxPerOrigin = o.maxStreamsPerOrigin ?? 16;
   const sockets = new Set<Socket>();
@@ -71,16 +120,26 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
   });
 
   function serve(socket: Socket): void {
-    const decoder = new FrameDecoder(MAX_RELAY_TEXT_BYTES + 4096);
     const streams = new Map<number, Stream>();
-    let ready = false;
+    let state: 'hello' | 'auth' | 'ready' = 'hello';
+    let hostNonce = '';
+    let agentNonce = '';
+    /** Budget bytes held for the data frame being received. */
+    let held = 0;
+    const handshakeTimer = setTimeout(() => fail('PROTOCOL_ERROR', 'handshake timeout'), HANDSHAKE_MS);
+    handshakeTimer.unref();
     const send = (m: RelayMessage): void => {
-      if (!socket.destroyed) socket.write(encodeFrame(JSON.stringify(m)));
+      if (!socket.destroyed) socket.write(controlFrame(JSON.stringify(m)));
+    };
+    const sendData = (s: number, text: string): void => {
+      if (socket.destroyed) return;
+      socket.write(dataFrame(s, text));
     };
     const fail = (reason: RelayReason, message: string): void => {
-      o.logger.warn('relay.refused', { reason });
+      o.logger.warn('relay.refused', { reason, message });
       send({ t: 'error', reason, message });
       socket.end();
+      setTimeout(() => socket.destroy(), 1_000).unref();
     };
     const closeStream = (s: number, reason?: RelayReason): void => {
       const st = streams.get(s);
@@ -96,20 +155,67 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
       if (n <= 0) perOrigin.delete(st.origin);
       else perOrigin.set(st.origin, n);
       o.logger.info('relay.stream-close', { origin: st.origin, ...(reason ? { reason } : {}) });
+      // Closed by the agent (not at the host's request): the page learns why, as from a WebSocket close code.
+      if (reason) send({ t: 'closed', s, reason });
     };
 
-    function onMessage(m: RelayMessage): void {
-      if (!ready) {
+    /**
+     * docs/security.md T22/T23 at each data frame's header, before its text is buffered: the stream's origin approval picks
+     * the cap (8 KiB for JSON-RPC, 2 MiB for VNPT until approved, as on wss), and the declared size is taken from
+     * the agent's one in-flight budget. Refused: that stream is closed with the reason, the bytes are skipped.
+     */
+    function admit(s: number, bytes: number): boolean {
+      if (state !== 'ready') {
+        fail('PROTOCOL_ERROR', 'data before the handshake');
+        decoder.halt();
+        return false;
+      }
+      const st = streams.get(s);
+      if (!st) {
+        send({ t: 'closed', s });
+        return false;
+      }
+      const unapproved = st.kind === 'vnpt' ? limits.maxVnptUnapprovedPayloadBytes : limits.maxUnapprovedPayloadBytes;
+      const cap = o.origins.classify(st.origin, st.ctx) === 'approved' ? limits.maxPayloadBytes : Math.min(unapproved, limits.maxPayloadBytes);
+      if (bytes > cap) {
+        o.logger.warn('relay.too-large', { origin: st.origin, bytes, cap });
+        closeStream(s, 'PAYLOAD_TOO_LARGE');
+        return false;
+      }
+      if (st.inflight >= MAX_STREAM_INFLIGHT) {
+        o.logger.warn('relay.flood', { origin: st.origin });
+        if (st.kind === 'rpc') sendData(s, rateLimited);
+        return false;
+      }
+      if (!o.budget.tryTake(bytes)) {
+        o.logger.warn('relay.inflight-budget', { origin: st.origin, inUse: o.budget.inUse() });
+        closeStream(s, 'BUSY');
+        return false;
+      }
+      held = bytes;
+      return true;
+    }
+    const decoder = new ChannelDecoder({ maxControlBytes: MAX_CONTROL_BYTES, maxDataBytes: MAX_RELAY_TEXT_BYTES, admit, onEvent: (ev) => onEvent(ev) });
+
+    function onControl(m: RelayMessage): void {
+      if (state === 'hello') {
         if (m.t !== 'hello' || m.role !== 'host') return fail('PROTOCOL_ERROR', 'hello expected');
-        if (m.relay !== RELAY_PROTOCOL) return fail('VERSION_MISMATCH', versionMismatchText({ role: 'agent', relay: RELAY_PROTOCOL }, { role: m.role, relay: m.relay }));
-        if (!m.key || !sameKey(m.key, key)) return fail('PROTOCOL_ERROR', 'bad channel key');
-        ready = true;
-        send({ t: 'hello', relay: RELAY_PROTOCOL, version: o.version, role: 'agent' });
+        if (m.relay !== CHANNEL_PROTOCOL) return fail('VERSION_MISMATCH', versionMismatchText({ role: 'agent', relay: CHANNEL_PROTOCOL }, { role: m.role, relay: m.relay }));
+        if (!m.nonce || m.nonce.length !== 64) return fail('PROTOCOL_ERROR', 'nonce expected');
+        hostNonce = m.nonce;
+        agentNonce = channelNonce();
+        state = 'auth';
+        send({ t: 'hello', relay: CHANNEL_PROTOCOL, version: o.version, role: 'agent', nonce: agentNonce, proof: channelProof(key, 'agent', hostNonce, agentNonce) });
+        return;
+      }
+      if (state === 'auth') {
+        if (m.t !== 'auth' || !proofMatches(channelProof(key, 'host', hostNonce, agentNonce), m.proof)) return fail('PROTOCOL_ERROR', 'bad channel proof');
+        state = 'ready';
+        clearTimeout(handshakeTimer);
         return;
       }
       switch (m.t) {
         case 'open': return openStream(m.s, m.kind, m.origin);
-        case 'data': return data(m.s, m.text);
         case 'close': return closeStream(m.s);
         default: return fail('PROTOCOL_ERROR', `unexpected ${m.t}`);
       }
@@ -139,65 +245,82 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
         transport: kind === 'rpc' ? 'extension' : 'extension-vnpt',
         signal: controller.signal,
         notify: (text: string) => {
-          if (streams.has(s)) send({ t: 'data', s, text });
+          if (streams.has(s)) sendData(s, text);
         },
       };
       const handler = o.open(kind, ctx);
       let detach: () => void = () => undefined;
       if (kind === 'rpc' && o.attach) detach = o.attach(ctx);
-      streams.set(s, { ctx, controller, handler, detach, inflight: 0, origin });
+      streams.set(s, { ctx, controller, handler, detach, inflight: 0, origin, kind });
       perOrigin.set(origin, (perOrigin.get(origin) ?? 0) + 1);
       o.logger.info('relay.stream-open', { origin, kind });
       send({ t: 'opened', s });
     }
 
-    function data(s: number, text: string): void {
+    function onData(s: number, text: string): void {
       const st = streams.get(s);
-      if (!st) return send({ t: 'closed', s });
-      if (st.inflight >= MAX_STREAM_INFLIGHT) {
-        o.logger.warn('relay.flood', { origin: st.origin });
-        if (st.ctx.transport === 'extension') send({ t: 'data', s, text: rateLimited });
-        return;
-      }
+      if (!st) return;
       st.inflight++;
       st.handler.handle(text).then(
         (reply) => {
-          if (reply !== null && streams.get(s) === st) send({ t: 'data', s, text: reply });
+          if (reply !== null && streams.get(s) === st) sendData(s, reply);
         },
         (err: unknown) => o.logger.error('relay.dispatch-failed', { origin: st.origin, error: err instanceof Error ? err.name : 'unknown' }),
       ).finally(() => void st.inflight--);
     }
 
-    socket.on('data', (chunk: Buffer) => {
-      let texts: string[];
-      try {
-        texts = decoder.push(chunk);
-      } catch (e) {
-        if (e instanceof FrameTooLarge) return fail('PAYLOAD_TOO_LARGE', 'message too large');
-        throw e;
-      }
-      for (const text of texts) {
+    function onEvent(ev: ChannelEvent): void {
+      if (ev.kind === 'data') {
+        // The frame is whole: the dispatcher's document budget takes over from here, as after a WebSocket message.
+        o.budget.give(held);
+        held = 0;
+        onData(ev.s, ev.text);
+      } else {
         let m: RelayMessage | null = null;
         try {
-          m = readRelayMessage(JSON.parse(text));
+          m = readRelayMessage(JSON.parse(ev.text));
         } catch {
           m = null;
         }
-        if (!m) return fail('PROTOCOL_ERROR', 'not a relay message');
-        onMessage(m);
-        if (socket.destroyed || socket.writableEnded) return;
+        if (!m) fail('PROTOCOL_ERROR', 'not a relay message');
+        else onControl(m);
+      }
+      if (socket.destroyed || socket.writableEnded) decoder.halt();
+    }
+
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        decoder.push(chunk);
+      } catch (e) {
+        if (e instanceof ChannelFrameError) return fail(e.reason, e.message);
+        throw e;
       }
     });
     socket.on('error', () => undefined);
     socket.once('close', () => {
+      clearTimeout(handshakeTimer);
+      o.budget.give(held);
+      held = 0;
       for (const s of [...streams.keys()]) closeStream(s);
     });
   }
 
-  await listenPrivate(server, location);
-  o.logger.info('relay.ready', { path: location.path });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  await platform.publish(location, path);
+  o.logger.info('relay.ready', { path });
   return {
     location,
-    close: () => closeChannel(server, sockets, location),
+    path,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+      await platform.withdraw(location, path);
+    },
   };
 }

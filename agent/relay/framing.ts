@@ -3,10 +3,12 @@
 
 /** Encodes one message (already serialised JSON). */
 export function encodeFrame(json: string): Buffer {
-  const body = Buffer.from(json, 'utf8');
-  const head = Buffer.allocUnsafe(4);
-  head.writeUInt32LE(body.length, 0);
-  return Buffer.concat([head, body]);
+  // One buffer, one copy of the text (documents are megabytes).
+  const n = Buffer.byteLength(json, 'utf8');
+  const frame = Buffer.allocUnsafe(4 + n);
+  frame.writeUInt32LE(n, 0);
+  frame.write(json, 4, 'utf8');
+  return frame;
 }
 
 export class FrameTooLarge extends Error {

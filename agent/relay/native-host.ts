@@ -4,9 +4,12 @@
 import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import {
-  BROWSER_TO_HOST_MAX_BYTES, HOST_TO_BROWSER_MAX_BYTES, MAX_RELAY_TEXT_BYTES, PartJoiner, RELAY_PROTOCOL, readRelayMessage,
-  splitMessage, versionMismatchText, type RelayMessage, type RelayReason,
+  BROWSER_TO_HOST_MAX_BYTES, BoundedQueue, CHANNEL_PROTOCOL, HOST_TO_BROWSER_MAX_BYTES, MAX_QUEUED_BYTES, MAX_QUEUED_MESSAGES,
+  MAX_RELAY_TEXT_BYTES, PartJoiner, RELAY_PROTOCOL, readRelayMessage, splitMessage, versionMismatchText, type RelayMessage, type RelayReason,
 } from '../core/protocol/relay.js';
+import { channelNonce, channelProof, proofMatches } from './channel-auth.js';
+import { ChannelDecoder, controlFrame, dataFrame, type ChannelEvent } from './channel-frames.js';
+import { ChannelUntrusted } from './channel-platform.js';
 import { FrameDecoder, FrameTooLarge, encodeFrame } from './framing.js';
 
 export interface NativeHostOptions {
@@ -17,14 +20,21 @@ export interface NativeHostOptions {
   /** Extension origins / add-on ids allowed to use the host (ours, plus policy `extension.ids`). */
   allowedCallers: ReadonlySet<string>;
   version: string;
-  /** Connects to the agent's channel; rejects when nothing listens there. */
+  /**
+   * Connects to the agent's channel; rejects when nothing listens there, or with ChannelUntrusted when the
+   * channel fails the platform's checks (then no agent is started and nothing is sent).
+   */
   connect(): Promise<Socket>;
-  /** Reads the agent's per-start channel key (null when no agent ever started). */
+  /** Reads the agent's per-start channel key (null when no agent ever started). It is never sent: only proofs. */
   readKey(): Promise<string | null>;
   /** Starts the agent in the background (detached from the browser). */
   startAgent(): void;
   /** How long to wait for a started agent (default 30 s). */
   startTimeoutMs?: number;
+  /** How long the agent may take to prove itself once connected (default 10 s). */
+  handshakeTimeoutMs?: number;
+  /** Bounds of what waits for the agent (default MAX_QUEUED_MESSAGES / MAX_QUEUED_BYTES). */
+  queueLimits?: { messages: number; bytes: number };
   /** Diagnostics to stderr (Chrome logs a host's stderr). Never documents or PINs. */
   log?(line: string): void;
 }
@@ -44,9 +54,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function runNativeHost(o: NativeHostOptions): Promise<number> {
   const log = o.log ?? (() => undefined);
   let partId = 1;
+  const utf8Bytes = (t: string): number => Buffer.byteLength(t, 'utf8');
   const toBrowser = (m: RelayMessage | string): void => {
     const json = typeof m === 'string' ? m : JSON.stringify(m);
-    for (const piece of splitMessage(json, HOST_TO_BROWSER_MAX_BYTES, partId++)) o.stdout.write(encodeFrame(piece));
+    for (const piece of splitMessage(json, HOST_TO_BROWSER_MAX_BYTES, partId++, utf8Bytes)) o.stdout.write(encodeFrame(piece));
   };
   const refuse = (reason: RelayReason, message: string): number => {
     log(`refused: ${reason}`);
@@ -65,10 +76,16 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
     let greeted = false;
     let agentReady = false;
     let done = false;
-    const queue: string[] = [];
+    // Frames waiting for the agent (started or still proving itself), bounded in count and bytes (L1).
+    const limits = o.queueLimits ?? { messages: MAX_QUEUED_MESSAGES, bytes: MAX_QUEUED_BYTES };
+    const queue = new BoundedQueue<Buffer>(limits.messages, limits.bytes);
+    /** Streams refused while queued: the agent is told to close them once it answers. */
+    const refused = new Set<number>();
+    let halt: () => void = () => undefined;
     const finish = (code: number): void => {
       if (done) return;
       done = true;
+      halt();
       agent?.destroy();
       o.stdin.pause();
       resolve(code);
@@ -83,87 +100,129 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
       try {
         socket = await reachAgent();
       } catch (e) {
-        refuse('AGENT_UNAVAILABLE', `Không khởi động được kyso-agent. / Could not start kyso-agent (${e instanceof Error ? e.message : String(e)}).`);
+        const untrusted = e instanceof ChannelUntrusted;
+        refuse('AGENT_UNAVAILABLE', untrusted
+          ? `Kênh tới kyso-agent không riêng tư, không kết nối. / The channel to kyso-agent is not private; not connecting (${e.message}).`
+          : `Không khởi động được kyso-agent. / Could not start kyso-agent (${e instanceof Error ? e.message : String(e)}).`);
         return finish(1);
       }
+      if (done) {
+        socket.destroy();
+        return;
+      }
       agent = socket;
-      const fromAgent = new FrameDecoder(MAX_RELAY_TEXT_BYTES + 4096);
-      let agentHello = false;
-      socket.on('data', (chunk: Buffer) => {
-        let texts: string[];
-        try {
-          texts = fromAgent.push(chunk);
-        } catch {
-          return finish(1);
+      const key = await o.readKey();
+      const hostNonce = channelNonce();
+      const timer = setTimeout(() => {
+        refuse('AGENT_UNAVAILABLE', 'kyso-agent không trả lời. / kyso-agent did not answer.');
+        finish(1);
+      }, o.handshakeTimeoutMs ?? 10_000);
+      const onEvent = (ev: ChannelEvent): void => {
+        if (ev.kind === 'data') {
+          if (!agentReady) return finish(1);
+          toBrowser(`{"t":"data","s":${ev.s},"text":${JSON.stringify(ev.text)}}`);
+          return;
         }
-        for (const text of texts) {
-          if (!agentHello) {
-            const m = safeRead(text);
-            if (m?.t === 'hello' && m.relay === RELAY_PROTOCOL) {
-              agentHello = true;
-              agentReady = true;
-              toBrowser({ t: 'hello', relay: RELAY_PROTOCOL, version: m.version, role: 'agent' });
-              for (const q of queue.splice(0)) socket.write(encodeFrame(q));
-              continue;
-            }
-            if (m?.t === 'error') toBrowser(m);
-            else refuse('VERSION_MISMATCH', versionMismatchText({ role: 'host', relay: RELAY_PROTOCOL }, { role: 'agent', relay: m?.t === 'hello' ? m.relay : 0 }));
+        const m = safeRead(ev.text);
+        if (agentReady) {
+          // opened / closed / error for the browser; nothing else crosses.
+          if (m && (m.t === 'opened' || m.t === 'closed' || m.t === 'error')) toBrowser(m);
+          return;
+        }
+        clearTimeout(timer);
+        if (m?.t === 'hello' && m.relay === CHANNEL_PROTOCOL) {
+          // Whatever listens must prove it knows this start's key before any page data goes to it.
+          if (key === null || !m.nonce || !proofMatches(channelProof(key, 'agent', hostNonce, m.nonce), m.proof)) {
+            log('the channel did not prove the agent key');
+            refuse('AGENT_UNAVAILABLE', 'Chương trình trên kênh không chứng minh được là kyso-agent. / What listens on the channel did not prove it is kyso-agent.');
             return finish(1);
           }
-          // Agent → browser: already validated by the agent's own writer; only the size is the host's business.
-          toBrowser(text);
+          agentReady = true;
+          socket.cork();
+          socket.write(controlFrame(JSON.stringify({ t: 'auth', proof: channelProof(key, 'host', hostNonce, m.nonce) })));
+          for (const frame of queue.drain()) socket.write(frame);
+          for (const s of refused) socket.write(controlFrame(JSON.stringify({ t: 'close', s })));
+          refused.clear();
+          socket.uncork();
+          toBrowser({ t: 'hello', relay: RELAY_PROTOCOL, version: m.version, role: 'agent' });
+          return;
+        }
+        if (m?.t === 'error') toBrowser(m);
+        else refuse('VERSION_MISMATCH', versionMismatchText({ role: 'host', relay: CHANNEL_PROTOCOL }, { role: 'agent', relay: m?.t === 'hello' ? m.relay : 0 }));
+        finish(1);
+      };
+      const fromAgent = new ChannelDecoder({ maxControlBytes: 64 * 1024, maxDataBytes: MAX_RELAY_TEXT_BYTES + 4096, onEvent });
+      halt = () => fromAgent.halt();
+      socket.on('data', (chunk: Buffer) => {
+        if (done) return;
+        try {
+          fromAgent.push(chunk);
+        } catch {
+          finish(1);
         }
       });
       socket.on('error', () => undefined);
       socket.once('close', () => {
+        clearTimeout(timer);
         if (!done) toBrowser({ t: 'error', reason: 'AGENT_UNAVAILABLE', message: 'kyso-agent đã dừng. / kyso-agent stopped.' });
         finish(0);
       });
-      const key = (await o.readKey()) ?? '';
-      socket.write(encodeFrame(JSON.stringify({ t: 'hello', relay: RELAY_PROTOCOL, version: o.version, role: 'host', key })));
+      socket.write(controlFrame(JSON.stringify({ t: 'hello', relay: CHANNEL_PROTOCOL, version: o.version, role: 'host', nonce: hostNonce })));
     }
 
     async function reachAgent(): Promise<Socket> {
       try {
         return await o.connect();
-      } catch {
+      } catch (e) {
+        if (e instanceof ChannelUntrusted) throw e;
         log('agent not running: starting it');
         o.startAgent();
       }
       const until = Date.now() + (o.startTimeoutMs ?? 30_000);
       for (;;) {
         await sleep(100);
+        if (done) throw new Error('stopped');
         try {
           return await o.connect();
         } catch (e) {
-          if (Date.now() > until) throw e;
+          if (e instanceof ChannelUntrusted || Date.now() > until) throw e;
         }
       }
     }
 
-    function forward(m: RelayMessage, text: string): void {
-      // Only stream messages go to the agent; the key and hello are the host's own.
+    function forward(m: RelayMessage): void {
+      // Only stream messages go to the agent; hello and auth are the host's own.
       if (m.t !== 'open' && m.t !== 'data' && m.t !== 'close') {
         refuse('PROTOCOL_ERROR', `unexpected ${m.t}`);
         return finish(1);
       }
-      // The validated text itself, not a re-serialisation: documents are megabytes.
-      const json = text;
+      const frame = m.t === 'data' ? dataFrame(m.s, m.text) : controlFrame(JSON.stringify(m));
       if (agentReady && agent) {
-        agent.write(encodeFrame(json));
+        // Backpressure: while the agent has not read what was written, stop reading the browser (Chrome then
+        // holds the rest), so the host never piles up a page's flood in its own memory.
+        if (!agent.write(frame)) {
+          o.stdin.pause();
+          agent.once('drain', () => {
+            if (!done) o.stdin.resume();
+          });
+        }
         return;
       }
-      // While the agent starts, a page may already talk: bounded, then refused as a flood.
-      if (queue.length >= 256) {
-        refuse('PAYLOAD_TOO_LARGE', 'too many messages before the agent answered');
-        return finish(1);
+      // While the agent starts, a page may already talk: bounded; past the bound that stream is refused.
+      if (refused.has(m.s)) return;
+      if (!queue.push(frame, frame.length)) {
+        log(`queue full: stream ${m.s} refused`);
+        refused.add(m.s);
+        toBrowser({ t: 'closed', s: m.s, reason: 'QUEUE_FULL' });
+        if (refused.size > limits.messages) {
+          refuse('QUEUE_FULL', 'Quá nhiều yêu cầu chờ kyso-agent. / Too many requests waiting for kyso-agent.');
+          finish(1);
+        }
       }
-      queue.push(json);
     }
 
     function onBrowser(raw: string): void {
-      let text = raw;
-      let m = safeRead(text);
+      let m = safeRead(raw);
       if (m?.t === 'part') {
         let whole: string | null;
         try {
@@ -173,7 +232,6 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
           return finish(1);
         }
         if (whole === null) return;
-        text = whole;
         m = safeRead(whole);
       }
       if (!m) {
@@ -189,7 +247,7 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
         void handshake(m);
         return;
       }
-      forward(m, text);
+      forward(m);
     }
 
     o.stdin.on('data', (chunk: Buffer) => {

@@ -1,6 +1,6 @@
 // The folder that holds the relay socket: created 0700, and refused when it is not ours (a symlink, another
 // user's folder, or one others can enter), so no second local user can reach or replace the socket (docs/security.md T25).
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readFile } from 'node:fs/promises';
 import { ensurePrivateDir, writeFileAtomic } from '../tls/atomic-file.js';
 
@@ -10,12 +10,19 @@ export async function securePrivateDir(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     return;
   }
-  await ensurePrivateDir(dir);
-  const st = await lstat(dir);
   const uid = process.getuid?.() ?? -1;
-  if (!st.isDirectory() || st.isSymbolicLink()) throw new Error(`${dir} is not a folder`);
-  if (uid >= 0 && st.uid !== uid) throw new Error(`${dir} belongs to another user`);
-  if ((st.mode & 0o077) !== 0) throw new Error(`${dir} is open to other users`);
+  const check = async (mode: boolean): Promise<void> => {
+    const st = await lstat(dir);
+    if (!st.isDirectory() || st.isSymbolicLink()) throw new Error(`${dir} is not a folder`);
+    if (uid >= 0 && st.uid !== uid) throw new Error(`${dir} belongs to another user`);
+    if (mode && (st.mode & 0o077) !== 0) throw new Error(`${dir} is open to other users`);
+  };
+  // A folder someone else made first (the /tmp fallback) is refused as it is: not chmod-ed, not used.
+  await check(false).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
+  await ensurePrivateDir(dir);
+  await check(true);
 }
 
 /** Writes a fresh per-start secret (0600) and returns it. */
@@ -31,11 +38,4 @@ export async function readRelayKey(file: string): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-/** Constant-time comparison of the presented secret. */
-export function sameKey(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

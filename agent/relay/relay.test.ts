@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_SOCKET_PATH, channelLocation } from './channel-path.js';
 import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, allowedCallers, extensionIds } from './extension-ids.js';
+import { ChannelDecoder, ChannelFrameError, controlFrame, dataFrame } from './channel-frames.js';
 import { FrameDecoder, FrameTooLarge, encodeFrame } from './framing.js';
 import { allowedCaller } from './native-host.js';
 import { hostManifest, launcher, manifestPath, windowsRegistry } from './registration.js';
@@ -95,5 +96,35 @@ describe('channel location', () => {
     expect(a.path).toMatch(/^\\\\\.\\pipe\\kyso-agent-relay-[0-9a-f]{16}$/);
     expect(a.path).not.toBe(b.path);
     expect(a.dir).toBeNull();
+  });
+});
+
+describe('channel frames', () => {
+  it('control and data frames decode when split anywhere; a refused data frame is skipped to the next frame', () => {
+    const bytes = Buffer.concat([
+      controlFrame('{"t":"open","s":7}'),
+      dataFrame(7, 'refused ✓'),
+      dataFrame(9, 'kept ✓'),
+      controlFrame('{"t":"close","s":9}'),
+    ]);
+    const admitted: Array<[number, number]> = [];
+    const out: unknown[] = [];
+    const d = new ChannelDecoder({ maxControlBytes: 64, maxDataBytes: 1024, admit: (s, n) => (admitted.push([s, n]), s !== 7), onEvent: (ev) => out.push(ev) });
+    for (const b of bytes) d.push(Buffer.from([b]));
+    expect(admitted).toEqual([[7, Buffer.byteLength('refused ✓')], [9, Buffer.byteLength('kept ✓')]]);
+    expect(out).toEqual([
+      { kind: 'control', text: '{"t":"open","s":7}' },
+      { kind: 'data', s: 9, text: 'kept ✓' },
+      { kind: 'control', text: '{"t":"close","s":9}' },
+    ]);
+  });
+
+  it('sizes are decided at the header: a large control message, an oversized or unknown frame end the channel', () => {
+    expect(() => new ChannelDecoder({ maxControlBytes: 8, maxDataBytes: 1024, onEvent: () => undefined }).push(controlFrame('{"t":"hello-long"}'))).toThrow(ChannelFrameError);
+    const big = Buffer.alloc(9);
+    big.writeUInt32LE(5 + 2048, 0);
+    big[4] = 1;
+    expect(() => new ChannelDecoder({ maxControlBytes: 64, maxDataBytes: 1024, onEvent: () => undefined }).push(big)).toThrow(/too large/);
+    expect(() => new ChannelDecoder({ maxControlBytes: 64, maxDataBytes: 1024, onEvent: () => undefined }).push(Buffer.from([3, 0, 0, 0, 0x5b, 0x5d, 0x20]))).toThrow(/unknown frame/);
   });
 });

@@ -1,8 +1,8 @@
 // Service worker: one native-messaging port to `vn.kyso.agent` shared by every page channel (streams), the
 // version handshake, and the origin of each channel taken from the browser (sender.origin, else sender.url).
 import {
-  BROWSER_TO_HOST_MAX_BYTES, PartJoiner, RELAY_PROTOCOL, readRelayMessage, splitMessage, versionMismatchText,
-  type RelayMessage, type RelayReason,
+  BROWSER_TO_HOST_MAX_BYTES, MAX_QUEUED_BYTES, MAX_QUEUED_MESSAGES, PartJoiner, RELAY_PROTOCOL, readRelayMessage, splitMessage,
+  versionMismatchText, type RelayMessage, type RelayReason,
 } from '../../agent/core/protocol/relay.js';
 
 const HOST = 'vn.kyso.agent';
@@ -11,6 +11,8 @@ const VERSION = chrome.runtime.getManifest().version;
 interface Channel {
   port: chrome.runtime.Port;
   opened: boolean;
+  /** What the page sent before the host answered (counted in `waiting`). */
+  pending: string[];
 }
 
 let native: chrome.runtime.Port | null = null;
@@ -19,6 +21,29 @@ let agentVersion = '';
 let nextStream = 1;
 let nextPart = 1;
 const channels = new Map<number, Channel>();
+/**
+ * Messages (and their UTF-16 length) waiting for the host across all channels: bounded, so pages cannot pile up
+ * memory in the service worker while the host starts the agent. Past a bound the channel is closed QUEUE_FULL.
+ */
+const waiting = { count: 0, chars: 0 };
+const QUEUE_FULL_TEXT = 'Quá nhiều yêu cầu chờ kyso-agent. / Too many requests waiting for kyso-agent.';
+
+function enqueue(ch: Channel, text: string): boolean {
+  if (waiting.count + 1 > MAX_QUEUED_MESSAGES || waiting.chars + text.length > MAX_QUEUED_BYTES) return false;
+  ch.pending.push(text);
+  waiting.count++;
+  waiting.chars += text.length;
+  return true;
+}
+
+/** Takes a channel's queued messages out of the count (to send them, or because the channel ended). */
+function dequeueAll(ch: Channel): string[] {
+  const out = ch.pending;
+  ch.pending = [];
+  waiting.count -= out.length;
+  for (const t of out) waiting.chars -= t.length;
+  return out;
+}
 
 /**
  * The page's origin as the browser reports it. `sender.origin` (Chrome 80+) is the frame's real origin, also for
@@ -50,6 +75,7 @@ function closeChannel(s: number, reason?: RelayReason | string, message?: string
   const ch = channels.get(s);
   if (!ch) return;
   channels.delete(s);
+  dequeueAll(ch);
   try {
     ch.port.postMessage({ t: 'closed', ...(reason ? { reason } : {}), ...(message ? { message } : {}) });
     ch.port.disconnect();
@@ -139,29 +165,31 @@ chrome.runtime.onConnect.addListener((port) => {
   const kind = port.name;
   const origin = senderOrigin(port.sender);
   const s = nextStream++;
-  channels.set(s, { port, opened: false });
+  const ch: Channel = { port, opened: false, pending: [] };
+  channels.set(s, ch);
   if (origin === null) {
     closeChannel(s, 'ORIGIN_NOT_ALLOWED', 'no origin');
     return;
   }
-  const pending: string[] = [];
   port.onMessage.addListener((raw) => {
     const m = raw as { t?: string; text?: unknown };
-    if (m.t !== 'data' || typeof m.text !== 'string' || !channels.has(s)) return;
-    if (native && ready && channels.get(s)?.opened) toNative({ t: 'data', s, text: m.text });
-    else pending.push(m.text);
+    if (m.t !== 'data' || typeof m.text !== 'string' || channels.get(s) !== ch) return;
+    if (native && ready && ch.opened) toNative({ t: 'data', s, text: m.text });
+    // Not opened yet, so the agent holds nothing of this stream: closing it here is enough.
+    else if (!enqueue(ch, m.text)) closeChannel(s, 'QUEUE_FULL', QUEUE_FULL_TEXT);
   });
   port.onDisconnect.addListener(() => {
     if (!channels.delete(s)) return;
+    dequeueAll(ch);
     if (native) toNative({ t: 'close', s });
   });
   connectNative().then(
     () => {
-      if (!channels.has(s)) return;
+      if (channels.get(s) !== ch) return;
       toNative({ t: 'open', s, kind, origin });
       // The agent answers `opened` before any data of the stream; what the page sent meanwhile follows in order.
-      channels.get(s)!.opened = true;
-      for (const text of pending.splice(0)) toNative({ t: 'data', s, text });
+      ch.opened = true;
+      for (const text of dequeueAll(ch)) toNative({ t: 'data', s, text });
     },
     (e: Error) => {
       const at = e.message.indexOf(':');

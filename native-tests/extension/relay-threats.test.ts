@@ -148,6 +148,11 @@ describe('T25: the local channel belongs to this user', () => {
     }
     expect(e.prompt.calls.requestAccess).toBe(0);
   });
+
+  it('doctor finds the running agent’s channel through the same checks the host makes', () => {
+    const doctor = JSON.parse(cli(['doctor', '--json'], e.env)) as { extension: { relayPath: string; relayListening: boolean } };
+    expect(doctor.extension).toMatchObject({ relayPath: e.agent!.relayPath, relayListening: true });
+  });
 });
 
 describe('T18: the shim takes only the plugin endpoints', () => {

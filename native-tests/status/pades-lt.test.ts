@@ -1,48 +1,21 @@
 // Native: PAdES B-LT and B-LTA built from the status service's evidence, judged by pyHanko (embedded revocation
 // data only, at the claimed level) and pdfsig; earlier signatures stay valid when a signed file is extended.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertificateStatusService } from '../../agent/certs/status/service.js';
-import type { PdfSignOptions } from '../../agent/core/ports.js';
+import { describe, expect, it } from 'vitest';
 import { longTermMaterial } from '../../agent/core/status/long-term.js';
-import { createDocumentSigners } from '../../agent/signing/index.js';
 import { extendToLongTerm } from '../../agent/signing/pades/ltv.js';
-import { softwareSigner } from '../../agent/signing/testing/software-signer.js';
-import { startStatusFixture, type StatusFixture } from '../fixtures/status.js';
 import { makePdf } from '../signing/pdf-fixtures/make.js';
-import { startLocalTsa, type LocalTsa } from '../signing/tsa-server.js';
 import { venvPython } from '../validators/paths.js';
+import { longTermFixture, signAtLevel, statusService } from './long-term-signing.js';
 
 const run = promisify(execFile);
-let f: StatusFixture;
-let tsa: LocalTsa;
-let dir: string;
+const fx = longTermFixture('kyso-lt-');
 
-beforeAll(async () => {
-  [f, tsa] = await Promise.all([startStatusFixture(), startLocalTsa()]);
-  dir = await mkdtemp(join(tmpdir(), 'kyso-lt-'));
-});
-afterAll(async () => {
-  await Promise.all([f?.close(), tsa?.close(), dir ? rm(dir, { recursive: true, force: true }) : undefined]);
-});
-
-const status = () => new CertificateStatusService({ anchors: () => [f.pki.root.der], allowPrivate: true, timeoutMs: 3000 });
-const signer = () => softwareSigner(f.pki.certs.good.key.pkcs8Pem, f.pki.certs.good.der, [f.pki.ca.der]);
-
-async function sign(pdf: Uint8Array, level: PdfSignOptions['level']): Promise<Uint8Array> {
-  // The same order as sign.pdf: B-T first, then revocation data fetched after the timestamp, then DSS (+ doc timestamp).
-  const documents = createDocumentSigners();
-  const longTerm = level === 'B-LT' || level === 'B-LTA';
-  const options: PdfSignOptions = { fileName: 'hop-dong.pdf', hashAlgorithm: 'SHA-256', level: longTerm ? 'B-T' : level, signingTime: new Date(), timestamp: { url: tsa.url } };
-  const signed = await documents.signPdf((await documents.describePdf(pdf)).plan, options, signer());
-  if (!longTerm) return signed;
-  const validation = await longTermMaterial(status(), f.pki.certs.good.der, [f.pki.ca.der]);
-  return documents.extendPdf!(signed, { level, validation, hashAlgorithm: 'SHA-256', timestamp: { url: tsa.url } });
-}
+const status = () => statusService(fx.f);
+const sign = (pdf: Uint8Array, level: 'B-B' | 'B-T' | 'B-LT' | 'B-LTA') => signAtLevel(fx.f, fx.tsa, pdf, level);
 
 interface PyhankoView {
   signatures: string[];
@@ -54,11 +27,11 @@ interface PyhankoView {
 
 /** pyHanko's view of the file (reader) and its AdES verdict (`adesverify`, embedded validation data, LTA model). */
 async function pyhanko(pdf: Uint8Array, level: 'B-LT' | 'B-LTA'): Promise<{ view: PyhankoView; verdict: string; code: number }> {
-  const file = join(dir, `${level}-${Date.now()}.pdf`);
+  const file = join(fx.dir, `${level}-${Date.now()}.pdf`);
   await writeFile(file, pdf);
   if (process.env.KYSO_LT_DUMP) await writeFile(join(process.env.KYSO_LT_DUMP, `${level}.pdf`), pdf);
   const { stdout } = await run(venvPython, [join(__dirname, '..', 'validators', 'pyhanko_ltv.py'), file]);
-  const args = ['-m', 'pyhanko', 'sign', 'adesverify', '--pretty-print', '--trust-replace', '--trust', f.pki.root.certFile, ...tsaRoots().flatMap((t) => ['--trust', t]), file];
+  const args = ['-m', 'pyhanko', 'sign', 'adesverify', '--pretty-print', '--trust-replace', '--trust', fx.f.pki.root.certFile, ...tsaRoots().flatMap((t) => ['--trust', t]), file];
   const r = await run(venvPython, args, { maxBuffer: 16 << 20 }).then(
     (x) => ({ code: 0, out: x.stdout + x.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
@@ -67,10 +40,10 @@ async function pyhanko(pdf: Uint8Array, level: 'B-LT' | 'B-LTA'): Promise<{ view
 }
 /** The test TSA's own certificate is trusted directly (its test PKI publishes no revocation data). */
 function tsaRoots(): string[] {
-  return [tsa.tsaCertFile];
+  return [fx.tsa.tsaCertFile];
 }
 async function pdfsig(pdf: Uint8Array): Promise<string> {
-  const file = join(dir, `pdfsig-${Date.now()}.pdf`);
+  const file = join(fx.dir, `pdfsig-${Date.now()}.pdf`);
   await writeFile(file, pdf);
   const { stdout } = await run('pdfsig', ['-nocert', file]).catch((e: { stdout: string }) => ({ stdout: e.stdout }));
   return stdout;
@@ -105,7 +78,7 @@ describe('PAdES long-term levels', () => {
 
   it('extendingAnAlreadySignedFile_keepsTheEarlierSignatureValid', async () => {
     const bt = await sign(await makePdf(), 'B-T');
-    const material = await longTermMaterial(status(), f.pki.certs.good.der, [f.pki.ca.der]);
+    const material = await longTermMaterial(status(), fx.f.pki.certs.good.der, [fx.f.pki.ca.der]);
     const lt = await extendToLongTerm(bt, { level: 'B-LT', material, hashAlgorithm: 'SHA-256' });
     expect(Buffer.from(lt.subarray(0, bt.length)).equals(Buffer.from(bt))).toBe(true);
     const r = await pyhanko(lt, 'B-LT');
@@ -117,6 +90,6 @@ describe('PAdES long-term levels', () => {
   });
 
   it('revokedSigner_noLongTermMaterial_CERTIFICATE_NOT_FOUND', async () => {
-    await expect(longTermMaterial(status(), f.pki.certs.revoked.der, [f.pki.ca.der])).rejects.toMatchObject({ reason: 'CERTIFICATE_NOT_FOUND' });
+    await expect(longTermMaterial(status(), fx.f.pki.certs.revoked.der, [fx.f.pki.ca.der])).rejects.toMatchObject({ reason: 'CERTIFICATE_NOT_FOUND' });
   });
 });

@@ -35,7 +35,9 @@ afterAll(async () => {
   await f?.close();
 });
 
-function agent(signing: Partial<Policy['signing']> = {}): { dispatcher: AgentDispatcher; prompt: ScriptedPrompt; sign: (name: StatusCertName) => Promise<{ result?: unknown; error?: { data: Record<string, unknown> } }> } {
+type Reply = { result?: unknown; error?: { data: Record<string, unknown> } };
+
+function agent(signing: Partial<Policy['signing']> = {}): { dispatcher: AgentDispatcher; prompt: ScriptedPrompt; sign: (name: StatusCertName) => Promise<Reply>; rpc: (method: string, params: unknown) => Promise<Reply>; status: CertificateStatusService } {
   const policy: Policy = { ...DEFAULT_POLICY, allowedOrigins: [ORIGIN], signing: { ...DEFAULT_POLICY.signing, ...signing }, trust: { anchors: [], fetchPrivateAddresses: true } };
   const settings = SettingsCell.inMemory();
   const prompt = new ScriptedPrompt({ pin: STATUS_TOKEN.pin, confirm: 'approve' });
@@ -48,10 +50,8 @@ function agent(signing: Partial<Policy['signing']> = {}): { dispatcher: AgentDis
   const connection = { origin: ORIGIN, transport: 'ws' as const, signal: new AbortController().signal };
   let id = 1;
   const hash = createHash('sha256').update('status test').digest('base64');
-  return {
-    dispatcher, prompt,
-    sign: async (name) => JSON.parse((await dispatcher.handle(JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'sign.hash', params: { certId: certIds.get(name), hash, hashAlgorithm: 'SHA-256' } }), connection))!),
-  };
+  const rpc = async (method: string, params: unknown): Promise<Reply> => JSON.parse((await dispatcher.handle(JSON.stringify({ jsonrpc: '2.0', id: id++, method, params }), connection))!) as Reply;
+  return { dispatcher, prompt, rpc, status, sign: (name) => rpc('sign.hash', { certId: certIds.get(name), hash, hashAlgorithm: 'SHA-256' }) };
 }
 
 describe('status before signing on SoftHSM2', () => {
@@ -101,5 +101,46 @@ describe('status before signing on SoftHSM2', () => {
     const r = await a.sign('weak1024');
     expect(r.error?.data).toMatchObject({ reason: 'ALGORITHM_UNSUPPORTED', detail: 'RSA key of 1024 bits is below the minimum of 2048 bits' });
     expect(faults.calls('C_Sign')).toBe(before);
+  });
+});
+
+describe('the picker marks revoked and suspended certificates (certificates.select on SoftHSM2)', () => {
+  const nameOf = (certId: string) => [...certIds].find(([, id]) => id === certId)?.[0];
+  /**
+   * The cache warm, as after an earlier look at the certificates: the marks then come without waiting, whatever the
+   * machine's load (the bounded wait of a cold cache is covered by agent/core/status/marks.test.ts).
+   */
+  const warm = (a: ReturnType<typeof agent>) =>
+    Promise.all([...certIds.keys()].map((name) => a.status.check({ certificate: f.pki.certs[name].der, candidates: [f.pki.ca.der], purpose: 'token' })));
+
+  it('revoked_and_suspended_areMarkedWithTimeAndReason_goodIsNot', async () => {
+    const a = agent();
+    await warm(a);
+    a.prompt.script({ choose: (certs) => certs.find((c) => c.certId === certIds.get('good')) ?? null });
+    const r = await a.rpc('certificates.select', { filter: { onlyValid: false } });
+    expect(r.error).toBeUndefined();
+    const marks = a.prompt.chooseRequests[0]!.options.revocation ?? [];
+    const byName = Object.fromEntries(marks.map((m) => [nameOf(m.certId), m]));
+    const at = (name: StatusCertName) => { const p = f.pki.certs[name].plan; return p.status === 'revoked' ? p.revokedAt.toISOString() : ''; };
+    expect(byName.revoked).toMatchObject({ state: 'revoked', reason: 'keyCompromise', revokedAt: at('revoked') });
+    expect(byName.suspended).toMatchObject({ state: 'suspended', reason: 'certificateHold', revokedAt: at('suspended') });
+    expect(byName.crlRevoked).toMatchObject({ state: 'revoked', reason: 'superseded' });
+    expect(Object.keys(byName).sort()).toEqual(['crlRevoked', 'revoked', 'suspended']);
+  });
+
+  it('aDialogThatReturnsAMarkedCertificate_isRefusedCertificateRevoked', async () => {
+    const a = agent();
+    await warm(a);
+    a.prompt.script({ choose: (certs) => certs.find((c) => c.certId === certIds.get('revoked')) ?? null });
+    const r = await a.rpc('certificates.select', {});
+    expect(r.error?.data).toMatchObject({ reason: 'CERTIFICATE_REVOKED', revocationReason: 'keyCompromise' });
+  });
+
+  it('policyOff_noMarks_andNoStatusTraffic', async () => {
+    const a = agent({ revocationCheck: 'off' });
+    const hits = JSON.stringify(f.responder.hits);
+    await a.rpc('certificates.select', {});
+    expect(a.prompt.chooseRequests[0]!.options.revocation).toBeUndefined();
+    expect(JSON.stringify(f.responder.hits)).toBe(hits);
   });
 });

@@ -144,6 +144,28 @@ describe.each(['vi', 'en'] as const)('dialogs in %s', (lang) => {
     await context.close();
   });
 
+  it('picker: revoked and suspended certificates carry a mark and the reason in words, and cannot be chosen', async () => {
+    const revocation = [
+      { certId: 'c-citizen', state: 'revoked' as const, reason: 'keyCompromise' as const, revokedAt: '2026-11-20T03:00:00.000Z' },
+      { certId: 'c-company', state: 'suspended' as const, reason: 'certificateHold' as const, revokedAt: '2026-11-25T03:00:00.000Z' },
+    ];
+    const { page, context, result } = await open(() => hx.host.chooseCertificate(promptCtx(lang), CERTS, { lastChoice: 'c-citizen', revocation }), lang);
+    const citizen = page.locator('[data-cert-id=c-citizen]');
+    await expect(citizen.getByTestId('cert-revoked').textContent()).resolves.toBe(lang === 'vi' ? 'Đã bị thu hồi' : 'Revoked');
+    await expect(citizen.getByTestId('cert-revoked-note').textContent()).resolves.toBe(lang === 'vi' ? 'Chứng thư số đã bị thu hồi từ 20/11/2026; không thể dùng để ký.' : 'The certificate was revoked on 20 Nov 2026; it cannot be used to sign.');
+    await expect(page.locator('[data-cert-id=c-company] [data-testid=cert-revoked]').textContent()).resolves.toBe(lang === 'vi' ? 'Đang bị tạm dừng' : 'Suspended');
+    expect(await citizen.getAttribute('aria-disabled')).toBe('true');
+    // The last choice is revoked now: not preselected; the first usable one is.
+    const selected = await page.locator('[role=option][aria-selected=true]').getAttribute('data-cert-id');
+    expect(['c-citizen', 'c-company']).not.toContain(selected);
+    await shot(page, `picker-revoked-${lang}`);
+    await citizen.click({ force: true });
+    expect(await page.getByTestId('choose').isDisabled()).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect(result).resolves.toBeNull();
+    await context.close();
+  });
+
   it('picker: Esc cancels (null)', async () => {
     const { page, context, result } = await open(() => hx.host.chooseCertificate(promptCtx(lang), CERTS, {}), lang);
     await page.keyboard.press('Escape');

@@ -10,12 +10,12 @@ export function certKind(c: Pick<Cert, 'subject' | 'identifiers'>): CertKind {
   return !personal && (c.subject.organization !== undefined || c.identifiers.taxCode !== undefined || c.identifiers.budgetCode !== undefined) ? 'organisation' : 'personal';
 }
 
-const usable = (c: Cert) => c.status === 'valid' && c.hasPrivateKey;
+const usable = (c: Cert, blocked: ReadonlySet<string>) => c.status === 'valid' && c.hasPrivateKey && !blocked.has(c.certId);
 const collator = new Intl.Collator('vi', { sensitivity: 'base', numeric: true });
 
-/** A new array in display order; ties end on the thumbprint so two runs never differ. */
-export function orderCertificates(certs: readonly Cert[]): Cert[] {
-  const rank = (c: Cert) => (certKind(c) === 'personal' ? 0 : 2) + (usable(c) ? 0 : 1);
+/** A new array in display order; ties end on the thumbprint so two runs never differ. `blocked`: revoked/suspended certIds. */
+export function orderCertificates(certs: readonly Cert[], blocked: ReadonlySet<string> = new Set()): Cert[] {
+  const rank = (c: Cert) => (certKind(c) === 'personal' ? 0 : 2) + (usable(c, blocked) ? 0 : 1);
   return [...certs].sort(
     (a, b) =>
       rank(a) - rank(b) ||

@@ -10,7 +10,7 @@ import { certKind, orderCertificates } from './picker-order.js';
 
 type PickerState = Extract<DialogState, { page: 'picker' }>;
 
-/** Expired, not-yet-valid and key-less certificates are shown but cannot be chosen for signing. */
+/** Expired, not-yet-valid and key-less certificates are shown but cannot be chosen for signing (nor revoked ones: `canChoose`). */
 export function selectable(c: Cert): boolean {
   return c.status === 'valid' && c.hasPrivateKey;
 }
@@ -31,11 +31,14 @@ export function pickerPage(state: PickerState, ctx: PageContext): Page {
   const chooseBtn = h('button', { type: 'button', class: 'primary', 'data-testid': 'choose' }, t('choose'));
   const cancelBtn = h('button', { type: 'button', 'data-testid': 'cancel' }, t('cancel'));
   const tokenLabel = new Map(state.tokens.map((tk) => [tk.tokenId, tk.label]));
-  const certificates = orderCertificates(state.certificates);
+  // Revoked or suspended now (the agent's status service): shown with why, never choosable.
+  const marks = new Map((state.revocation ?? []).map((m) => [m.certId, m]));
+  const canChoose = (c: Cert): boolean => selectable(c) && !marks.has(c.certId);
+  const certificates = orderCertificates(state.certificates, new Set(marks.keys()));
   const optionId = new Map<string, string>(certificates.map((c) => [c.certId, uid('cert')]));
 
   let visible: Cert[] = [];
-  const initial = certificates.find((c) => c.certId === state.lastChoice && selectable(c)) ?? certificates.find(selectable) ?? certificates[0];
+  const initial = certificates.find((c) => c.certId === state.lastChoice && canChoose(c)) ?? certificates.find(canChoose) ?? certificates[0];
   let active: Cert | undefined = initial;
   let showDetails = false;
 
@@ -61,7 +64,7 @@ export function pickerPage(state: PickerState, ctx: PageContext): Page {
   const renderList = () => {
     const q = filter.value.trim().toLocaleLowerCase();
     visible = certificates.filter((c) => !q || haystack(c).includes(q));
-    if (!active || !visible.includes(active)) active = visible.find(selectable) ?? visible[0];
+    if (!active || !visible.includes(active)) active = visible.find(canChoose) ?? visible[0];
     list.replaceChildren();
     if (certificates.length === 0) list.append(h('p', { class: 'empty' }, t('noCertificates')));
     else if (visible.length === 0) list.append(h('p', { class: 'empty' }, t('noMatch')));
@@ -78,16 +81,18 @@ export function pickerPage(state: PickerState, ctx: PageContext): Page {
     visible = [...groups.values()].flat();
     if (active) list.setAttribute('aria-activedescendant', optionId.get(active.certId) ?? '');
     else list.removeAttribute('aria-activedescendant');
-    chooseBtn.disabled = !active || !selectable(active);
+    chooseBtn.disabled = !active || !canChoose(active);
     renderDetails();
   };
 
   const optionFor = (c: Cert): HTMLElement => {
-    const ok = selectable(c);
+    const ok = canChoose(c);
     const badges: HTMLElement[] = [];
     if (c.status === 'expired') badges.push(h('span', { class: 'badge bad' }, t('expired')));
     if (c.status === 'notYetValid') badges.push(h('span', { class: 'badge bad' }, t('notYetValid')));
     if (!c.hasPrivateKey) badges.push(h('span', { class: 'badge bad' }, t('noPrivateKey')));
+    const mark = marks.get(c.certId);
+    if (mark) badges.push(h('span', { class: 'badge bad', 'data-testid': 'cert-revoked' }, t(mark.state === 'suspended' ? 'certSuspended' : 'certRevoked')));
     if (c.certId === state.lastChoice) badges.push(h('span', { class: 'badge' }, t('lastUsed')));
     const ids = identifierPairs(c).map(([k, v]) => `${k}: ${v}`).join(' · ');
     const opt = h(
@@ -110,6 +115,7 @@ export function pickerPage(state: PickerState, ctx: PageContext): Page {
       // An organisation certificate's holder usually is the organisation: its name once, not twice.
       c.subject.organization && c.subject.organization !== c.subject.commonName ? h('div', {}, c.subject.organization) : null,
       ids ? h('div', {}, ids) : null,
+      mark ? h('div', { class: 'revoked-note', 'data-testid': 'cert-revoked-note' }, t(mark.state === 'suspended' ? 'certSuspendedSince' : 'certRevokedSince', { date: mark.revokedAt ? formatDate(mark.revokedAt) : '?' })) : null,
       h('div', { class: 'muted' }, `${t('issuer')}: ${c.issuer.commonName} · ${t('validity')}: ${t('validFromTo', { from: formatDate(c.notBefore), to: formatDate(c.notAfter) })}`),
       h('div', { class: 'muted small', 'data-testid': 'cert-token' }, t('tokenGroup', { label: tokenLabel.get(c.tokenId) ?? c.tokenId })),
     );
@@ -126,7 +132,7 @@ export function pickerPage(state: PickerState, ctx: PageContext): Page {
   };
 
   const choose = () => {
-    if (active && selectable(active)) void ctx.send({ page: 'picker', certId: active.certId });
+    if (active && canChoose(active)) void ctx.send({ page: 'picker', certId: active.certId });
   };
   const cancel = () => void ctx.send({ page: 'picker', certId: null });
 

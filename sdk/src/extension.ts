@@ -1,6 +1,6 @@
 // The companion extension's page channel (docs/extension.md): JSON-RPC relayed by the extension and its native
 // host, untouched by Local Network Access. Preferred by connect() when the extension answers.
-import { AbortedError, ConnectionLostError, TimeoutError, fromWireError } from './errors.js';
+import { AbortedError, ConnectionLostError, TimeoutError, errorFor, fromWireError, type KysoError } from './errors.js';
 import type { RpcNotification, RpcTransport } from './transport.js';
 
 const PAGE = 'page';
@@ -123,7 +123,7 @@ export class ExtensionTransport implements RpcTransport {
   }
 
   private receive(m: Record<string, unknown>): void {
-    if (m.op === 'closed') return this.lost();
+    if (m.op === 'closed') return this.lost(typeof m.reason === 'string' ? m.reason : undefined, typeof m.message === 'string' ? m.message : undefined);
     if (m.op !== 'message' || typeof m.text !== 'string') return;
     let msg: { id?: unknown; method?: unknown; params?: unknown; result?: unknown; error?: unknown };
     try {
@@ -145,11 +145,19 @@ export class ExtensionTransport implements RpcTransport {
     }
   }
 
-  private lost(): void {
+  /**
+   * The channel ended. The agent closes a stream for a message too large for the origin (`PAYLOAD_TOO_LARGE`) or
+   * when its in-flight budget is full (`BUSY`), as it closes a WebSocket with 1009 / 1013: pending calls get that
+   * reason. Anything else (QUEUE_FULL, the host gone) is CONNECTION_LOST, with the relay's reason in the message.
+   */
+  private lost(reason?: string, message?: string): void {
     if (this.ended) return;
     this.ended = true;
     this.stop();
-    for (const p of this.pending.values()) p.reject(new ConnectionLostError('CONNECTION_LOST', 'connection to kyso-agent lost', 0, true));
+    const error = (): KysoError => (reason === 'PAYLOAD_TOO_LARGE' || reason === 'BUSY'
+      ? errorFor(reason, reason === 'BUSY' ? 'kyso-agent is busy, try again' : 'payload too large', -32000, reason === 'BUSY')
+      : new ConnectionLostError('CONNECTION_LOST', `connection to kyso-agent lost${reason ? ` (${reason}${message ? `: ${message}` : ''})` : ''}`, 0, true));
+    for (const p of this.pending.values()) p.reject(error());
     this.pending.clear();
     this.onClose();
   }

@@ -45,12 +45,22 @@ export function checkUrl(text: string, allowPrivate: boolean): { ok: true; url: 
   return { ok: true, url };
 }
 
-/** DNS lookup that refuses names resolving to non-public addresses (the socket connects to the checked address). */
-function guardedLookup(allowPrivate: boolean): LookupFunction {
+/** How names become addresses: node's resolver (getaddrinfo); tests give a fixed table. */
+export type Resolve = (hostname: string, callback: (err: Error | null, addresses: Array<{ address: string; family: number }>) => void) => void;
+
+const systemResolve: Resolve = (hostname, callback) => {
+  dnsLookup(hostname, { all: true }, (err, addresses) => callback(err, addresses ?? []));
+};
+
+/**
+ * DNS lookup that refuses a name when ANY address it resolves to is non-public (the socket then connects to the
+ * checked address itself, so a second answer — DNS rebinding — cannot swap it).
+ */
+export function guardedLookup(allowPrivate: boolean, resolve: Resolve = systemResolve): LookupFunction {
   return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+    resolve(hostname, (err, addresses) => {
       if (err) return callback(err, '', 0);
-      const list = addresses as unknown as Array<{ address: string; family: number }>;
+      const list = addresses;
       const bad = list.find((a) => isNonPublicAddress(a.address));
       if (!allowPrivate && bad) return callback(Object.assign(new Error(`${hostname} resolves to ${bad.address}, a non-public address`), { code: 'KYSO_REFUSED' }), '', 0);
       const first = list[0];
@@ -61,8 +71,17 @@ function guardedLookup(allowPrivate: boolean): LookupFunction {
   };
 }
 
-/** The real network: one request, no redirects, no cookies, no proxy. */
-export const nodeFetch: Fetch = (req, limits) => {
+/**
+ * The real network: one request, no cookies, no proxy, and no redirects — a 3xx is an answer we do not use, so a
+ * responder can never steer us to an address the guard would have refused.
+ */
+export const nodeFetch: Fetch = createNodeFetch();
+
+export function createNodeFetch(resolve: Resolve = systemResolve): Fetch {
+  return (req, limits) => fetchOnce(req, limits, resolve);
+}
+
+function fetchOnce(req: FetchRequest, limits: FetchLimits, resolveName: Resolve): Promise<FetchOutcome> {
   const checked = checkUrl(req.url, limits.allowPrivate);
   if (!checked.ok) return Promise.resolve({ ok: false, refused: true, why: checked.why });
   const url = checked.url;
@@ -82,7 +101,7 @@ export const nodeFetch: Fetch = (req, limits) => {
       headers['content-length'] = String(req.body.length);
     }
     const make = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const client = make(url, { method: req.method, headers, lookup: guardedLookup(limits.allowPrivate), agent: false }, (res: IncomingMessage) => {
+    const client = make(url, { method: req.method, headers, lookup: guardedLookup(limits.allowPrivate, resolveName), agent: false }, (res: IncomingMessage) => {
       if (res.statusCode !== 200) return finish({ ok: false, refused: false, why: `HTTP ${res.statusCode ?? '?'}` });
       const declared = Number(res.headers['content-length'] ?? NaN);
       if (declared > limits.maxBytes) return finish({ ok: false, refused: false, why: `response larger than ${limits.maxBytes} bytes` });
@@ -102,4 +121,4 @@ export const nodeFetch: Fetch = (req, limits) => {
     req.signal?.addEventListener('abort', onAbort, { once: true });
     client.end(req.body ? Buffer.from(req.body) : undefined);
   });
-};
+}

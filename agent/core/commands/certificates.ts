@@ -1,7 +1,10 @@
 // certificates.list and certificates.select (the agent's own picker; the choice is remembered per origin).
 import { filterCertificates } from '../certs-filter.js';
 import { AgentError } from '../errors.js';
+import type { PickerOptions } from '../ports.js';
 import type { ParamsOf } from '../protocol/schemas.js';
+import { revokedError } from '../status/gate.js';
+import { revocationMarks, type RevocationMark } from '../status/marks.js';
 import type { Cert } from '../types.js';
 import type { Call } from './command.js';
 
@@ -18,11 +21,15 @@ export async function certificatesSelectCommand(params: ParamsOf<'certificates.s
   // Remembered by thumbprint (certIds change when a token is re-inserted); the picker gets the current certId.
   const lastThumbprint = settings.get().lastCertByOrigin[call.origin];
   const last = candidates.find((c) => c.thumbprintSha256 === lastThumbprint);
-  const options: { title?: string; lastChoice?: string } = {};
+  const options: PickerOptions = {};
   if (params.title !== undefined) options.title = params.title;
   if (last) options.lastChoice = last.certId;
+  let revocation: RevocationMark[] = [];
   const chosen = await limiter.with(call.origin, async () => {
     try {
+      // Revoked and suspended certificates are marked (bounded wait; docs/trust.md "The picker").
+      revocation = await revocationMarks(call.deps, candidates);
+      if (revocation.length) options.revocation = revocation;
       return await prompt.chooseCertificate(call.promptContext, candidates, options);
     } finally {
       prompt.finish(call.promptContext);
@@ -32,6 +39,9 @@ export async function certificatesSelectCommand(params: ParamsOf<'certificates.s
   // Only a certificate we offered may come back (a faulty dialog must not inject one).
   const certificate = candidates.find((c) => c.certId === chosen.certId);
   if (!certificate) throw new Error('prompt returned a certificate that was not offered');
+  // The page refuses a marked certificate; a faulty one must not get it through either.
+  const marked = revocation.find((m) => m.certId === certificate.certId);
+  if (marked) throw revokedError({ revocationReason: marked.reason, ...(marked.revokedAt ? { revokedAt: marked.revokedAt } : {}) });
   await settings.update((s) => {
     s.lastCertByOrigin[call.origin] = certificate.thumbprintSha256;
   });

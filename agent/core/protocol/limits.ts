@@ -21,6 +21,11 @@ export const MAX_JSON_VALUES = 200_000;
  */
 export const MAX_UNAPPROVED_MESSAGE_BYTES = 8 * 1024;
 /**
+ * The same for VNPT-CA Plugin frames (compatible listener and the extension's VNPT channels): the plugin protocol
+ * has no access call, so a page's first SignXML may carry the document (docs/security.md, T22).
+ */
+export const MAX_VNPT_UNAPPROVED_MESSAGE_BYTES = 2 * MiB;
+/**
  * Bytes of unfinished messages and bodies all connections and listeners together may hold (docs/security.md T23): two
  * maximum messages at once, plus small ones.
  */

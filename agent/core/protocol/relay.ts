@@ -7,6 +7,12 @@
  * upgrade must fail clearly, not half-work).
  */
 export const RELAY_PROTOCOL = 1;
+/**
+ * Version of the local channel between the native host and the agent (hello with nonces and proofs, binary data
+ * frames). Both ends ship in one kyso-agent install; a host started by a newer install meeting an agent still
+ * running from the older one gets VERSION_MISMATCH ("update kyso-agent": restart it).
+ */
+export const CHANNEL_PROTOCOL = 2;
 
 /** Native messaging: the largest message a host may send to the browser (Chrome's limit). */
 export const HOST_TO_BROWSER_MAX_BYTES = 1024 * 1024;
@@ -18,6 +24,13 @@ export const MAX_RELAY_TEXT_BYTES = 96 * 1024 * 1024;
 export const MAX_RELAY_STREAMS = 64;
 /** Requests one stream may have in flight; more are answered RATE_LIMITED (a page flooding the relay). */
 export const MAX_STREAM_INFLIGHT = 16;
+/**
+ * Messages waiting for the agent (while the host connects to or starts it, or the extension waits for the host):
+ * at most this many and these many bytes (UTF-16 units in the extension, UTF-8 bytes in the host); more → the
+ * stream is closed with QUEUE_FULL. Room for one largest message plus small ones.
+ */
+export const MAX_QUEUED_MESSAGES = 256;
+export const MAX_QUEUED_BYTES = MAX_RELAY_TEXT_BYTES + 1024 * 1024;
 
 /** What a page channel speaks: JSON-RPC of the agent, or the VNPT-CA Plugin frames of the shim. */
 export type StreamKind = 'rpc' | 'vnpt';
@@ -29,11 +42,20 @@ export type RelayReason =
   | 'ORIGIN_NOT_ALLOWED'
   | 'TOO_MANY_STREAMS'
   | 'PAYLOAD_TOO_LARGE'
+  /** The agent's in-flight byte budget is full (as WebSocket close 1013): retry later. */
+  | 'BUSY'
+  /** Too many messages or bytes waiting for the agent to answer. */
+  | 'QUEUE_FULL'
   | 'PROTOCOL_ERROR';
 
 export type RelayMessage =
-  /** `key`: the per-start secret the host read from the agent's data dir (host → agent only). */
-  | { t: 'hello'; relay: number; version: string; role: 'extension' | 'host' | 'agent'; key?: string }
+  /**
+   * Host ↔ agent only: `nonce` (each side's fresh challenge) and, from the agent, `proof` — an HMAC of both nonces
+   * under the per-start channel key (docs/extension.md "The local channel"). The key itself never travels.
+   */
+  | { t: 'hello'; relay: number; version: string; role: 'extension' | 'host' | 'agent'; nonce?: string; proof?: string }
+  /** Host → agent: the host's own proof, after it checked the agent's. */
+  | { t: 'auth'; proof: string }
   | { t: 'error'; reason: RelayReason; message: string }
   | { t: 'open'; s: number; kind: StreamKind; origin: string }
   | { t: 'opened'; s: number }
@@ -45,6 +67,7 @@ export type RelayMessage =
 
 const KINDS: ReadonlySet<string> = new Set(['rpc', 'vnpt']);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isHex = (v: unknown): v is string => typeof v === 'string' && v.length <= 128 && /^[0-9a-f]+$/.test(v);
 
 /** Strict shape check of one relay message; null for anything else (the peer is then told PROTOCOL_ERROR). */
 export function readRelayMessage(value: unknown): RelayMessage | null {
@@ -53,8 +76,10 @@ export function readRelayMessage(value: unknown): RelayMessage | null {
   switch (m.t) {
     case 'hello':
       return isInt(m.relay) && typeof m.version === 'string' && m.version.length <= 64 && (m.role === 'extension' || m.role === 'host' || m.role === 'agent')
-        ? { t: 'hello', relay: m.relay, version: m.version, role: m.role, ...(typeof m.key === 'string' && m.key.length <= 128 ? { key: m.key } : {}) }
+        ? { t: 'hello', relay: m.relay, version: m.version, role: m.role, ...(isHex(m.nonce) ? { nonce: m.nonce } : {}), ...(isHex(m.proof) ? { proof: m.proof } : {}) }
         : null;
+    case 'auth':
+      return isHex(m.proof) ? { t: 'auth', proof: m.proof } : null;
     case 'error':
       return typeof m.reason === 'string' && typeof m.message === 'string' ? { t: 'error', reason: m.reason as RelayReason, message: m.message } : null;
     case 'open':
@@ -92,27 +117,63 @@ export function utf8Length(s: string): number {
 
 /**
  * Splits one serialised message into `part` messages whose own serialisation stays within `maxBytes`; a message
- * that already fits is returned as is. Pieces never cut a surrogate pair.
+ * that already fits is returned as is. Pieces never cut a surrogate pair. `byteLength`: a native UTF-8 count where
+ * there is one (the host passes Buffer.byteLength).
  */
-export function splitMessage(json: string, maxBytes: number, id: number): string[] {
-  if (utf8Length(json) <= maxBytes) return [json];
+export function splitMessage(json: string, maxBytes: number, id: number, byteLength: (s: string) => number = utf8Length): string[] {
+  // A text of n UTF-16 units is at most 3n UTF-8 bytes: most small messages need no count at all.
+  if (json.length * 3 <= maxBytes || byteLength(json) <= maxBytes) return [json];
   const out: string[] = [];
-  // Base64 and JSON punctuation are one byte per char; escapes and non-ASCII shrink the piece until it fits.
-  let size = Math.max(1024, Math.floor(maxBytes / 2));
+  // Base64 and JSON punctuation are one byte per char: start with pieces that fill a message, and shrink a piece
+  // by what it overflowed when escapes or non-ASCII made it larger (fewer, fuller messages: each costs the browser
+  // a parse and a hop).
+  let size = Math.max(1024, maxBytes - 256);
   for (let at = 0; at < json.length; ) {
     let end = Math.min(json.length, at + size);
     const code = json.charCodeAt(end - 1);
     if (end < json.length && code >= 0xd800 && code <= 0xdbff) end--;
     const last = end >= json.length;
-    const msg = JSON.stringify({ t: 'part', id, last, text: json.slice(at, end) });
-    if (utf8Length(msg) > maxBytes && end - at > 16) {
-      size = Math.floor((end - at) / 2);
+    const msg = `{"t":"part","id":${id},"last":${last},"text":${JSON.stringify(json.slice(at, end))}}`;
+    const bytes = byteLength(msg);
+    if (bytes > maxBytes && end - at > 16) {
+      size = Math.max(16, end - at - (bytes - maxBytes) - 64);
       continue;
     }
     out.push(msg);
     at = end;
   }
   return out;
+}
+
+/** A FIFO bounded in count and in size (the caller says what each item weighs); nothing is queued past a bound. */
+export class BoundedQueue<T> {
+  private items: T[] = [];
+  private weight = 0;
+
+  constructor(
+    private readonly maxCount: number = MAX_QUEUED_MESSAGES,
+    private readonly maxWeight: number = MAX_QUEUED_BYTES,
+  ) {}
+
+  /** Queues `item`; false (and nothing queued) when it would pass either bound. */
+  push(item: T, weight: number): boolean {
+    if (this.items.length >= this.maxCount || this.weight + weight > this.maxWeight) return false;
+    this.items.push(item);
+    this.weight += weight;
+    return true;
+  }
+
+  /** Everything queued, in order; the queue is empty afterwards. */
+  drain(): T[] {
+    const out = this.items;
+    this.items = [];
+    this.weight = 0;
+    return out;
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
 }
 
 /** Joins `part` messages back into whole messages, bounded in total size. */

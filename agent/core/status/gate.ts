@@ -68,7 +68,7 @@ export async function checkBeforeSigning(deps: GateDeps, cert: Cert, signal?: Ab
 }
 
 /** CERTIFICATE_REVOKED with the time and reason of docs/protocol.md (suspension is reason certificateHold). */
-export function revokedError(report: StatusReport): AgentError {
+export function revokedError(report: Pick<StatusReport, 'revokedAt' | 'revocationReason'>): AgentError {
   const suspended = report.revocationReason === 'certificateHold';
   const data: ConstructorParameters<typeof AgentError>[2] = {
     detail: suspended ? 'the certificate is suspended' : 'the certificate is revoked',

@@ -2,7 +2,7 @@
 import { AgentError } from '../errors.js';
 import type { DigestSigner, DocumentSigners, PdfPlan, PdfSignOptions, PdfValidationData } from '../ports.js';
 import { decodeBase64 } from '../protocol/encoding.js';
-import type { CertificateStatus } from './port.js';
+import type { CertificateStatus, StatusReport } from './port.js';
 
 /**
  * Asks the status service for fresh evidence (fetched after the signature was made and timestamped, as long-term
@@ -14,14 +14,21 @@ export async function longTermMaterial(status: CertificateStatus | undefined, ce
     detail: `B-LT/B-LTA needs the certificate status: ${why}`,
   });
   if (!status) throw refuse('no certificate status service is configured');
-  const report = await status.check({ certificate, candidates: chain, purpose: 'token', fresh: true, allSources: true, ...(signal ? { signal } : {}) });
+  const ask = (cert: Uint8Array, candidates: Uint8Array[]): Promise<StatusReport> =>
+    status.check({ certificate: cert, candidates, purpose: 'token', fresh: true, allSources: true, ...(signal ? { signal } : {}) });
+  const key = (c: Uint8Array): string => c.join(',');
+  // The token usually hands over the whole chain: its CAs are asked about at the same time as the signer, so the
+  // wait is about one round trip, not one per level. The chain the signer's answer found decides what is used.
+  const signer = ask(certificate, chain);
+  const early = new Map(chain.map((c, i) => [key(c), ask(c, chain.slice(i + 1))] as const));
+  const report = await signer;
   if (report.status !== 'good' || !report.evidence) throw refuse(report.detail ?? `status ${report.status}`);
   const ocsps = [...report.evidence.ocspResponses];
   const crls = [...report.evidence.crls];
   // Every CA below the anchor needs its own revocation data (ETSI EN 319 102-1 long-term validation).
   const issuers = report.evidence.chain;
   for (let i = 0; i < issuers.length - (report.evidence.anchored ? 1 : 0); i++) {
-    const ca = await status.check({ certificate: issuers[i]!, candidates: issuers.slice(i + 1), purpose: 'token', fresh: true, allSources: true, ...(signal ? { signal } : {}) });
+    const ca = await (early.get(key(issuers[i]!)) ?? ask(issuers[i]!, issuers.slice(i + 1)));
     if (ca.status !== 'good' || !ca.evidence) throw refuse(`issuing CA ${i + 1}: ${ca.detail ?? `status ${ca.status}`}`);
     ocsps.push(...ca.evidence.ocspResponses);
     crls.push(...ca.evidence.crls);

@@ -1,7 +1,7 @@
 // A UserPrompt test double: a "fake user" that approves, denies, picks, types a PIN or cancels on cue.
 // For tests and benchmarks only: no CLI flag or environment variable ever wires it into the shipped agent.
 import { AgentError } from '../errors.js';
-import type { AccessDecision, ConfirmRequest, ConfirmResult, PromptContext, UserPrompt } from '../ports.js';
+import type { AccessDecision, ConfirmRequest, ConfirmResult, PickerOptions, PromptContext, UserPrompt } from '../ports.js';
 import type { Cert } from '../types.js';
 
 /**
@@ -47,7 +47,7 @@ export class ScriptedPrompt implements UserPrompt {
   readonly calls = { requestAccess: 0, chooseCertificate: 0, confirmSigning: 0, progress: 0, finish: 0 };
   /** Snapshots of every confirmation shown (PIN requests included), in order. */
   readonly confirmRequests: ConfirmRequest[] = [];
-  readonly chooseRequests: { certificates: Cert[]; options: { title?: string; lastChoice?: string } }[] = [];
+  readonly chooseRequests: { certificates: Cert[]; options: PickerOptions }[] = [];
   readonly progressEvents: [done: number, total: number][] = [];
   readonly contexts: PromptContext[] = [];
   /** Every PIN buffer handed to the agent, so tests can check it was zeroed. */
@@ -84,7 +84,7 @@ export class ScriptedPrompt implements UserPrompt {
     return this.answer(ctx, answer, () => answer as AccessDecision);
   }
 
-  async chooseCertificate(ctx: PromptContext, certificates: Cert[], options: { title?: string; lastChoice?: string }): Promise<Cert | null> {
+  async chooseCertificate(ctx: PromptContext, certificates: Cert[], options: PickerOptions): Promise<Cert | null> {
     this.calls.chooseCertificate++;
     this.contexts.push(ctx);
     this.chooseRequests.push({ certificates: [...certificates], options: { ...options } });

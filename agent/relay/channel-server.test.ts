@@ -1,0 +1,245 @@
+// The agent's relay channel over a real Unix socket: the caps and the in-flight budget the wss route applies
+// (docs/security.md T22/T23), and the handshake in which the key never travels (only proofs over both sides' nonces).
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ConnectionContext, Logger } from '../core/index.js';
+import { CHANNEL_PROTOCOL } from '../core/protocol/relay.js';
+import { InflightBudget } from '../server/budget.js';
+import { channelNonce, channelProof } from './channel-auth.js';
+import { ChannelDecoder, controlFrame, dataFrame, type ChannelEvent } from './channel-frames.js';
+import { startRelayChannel, type RelayChannel } from './channel-server.js';
+
+const APPROVED = 'https://dichvucong.gov.vn';
+const STRANGER = 'https://la.example';
+const KiB = 1024;
+const logger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** The host's side of the channel, spoken byte for byte. */
+class Peer {
+  readonly events: ChannelEvent[] = [];
+  readonly raw: Buffer[] = [];
+  private waiters: Array<() => void> = [];
+  closed = false;
+
+  constructor(readonly socket: Socket) {
+    const d = new ChannelDecoder({ maxControlBytes: 1 << 20, maxDataBytes: 1 << 30, onEvent: (ev) => this.events.push(ev) });
+    socket.on('data', (c: Buffer) => {
+      this.raw.push(c);
+      d.push(c);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  static async open(path: string): Promise<Peer> {
+    const s = connect(path);
+    await new Promise((r, j) => s.once('connect', r).once('error', j));
+    return new Peer(s);
+  }
+
+  control(m: object): void {
+    this.socket.write(controlFrame(JSON.stringify(m)));
+  }
+
+  data(s: number, text: string): void {
+    this.socket.write(dataFrame(s, text));
+  }
+
+  messages(): Array<Record<string, unknown>> {
+    return this.events.filter((e) => e.kind === 'control').map((e) => JSON.parse(e.text) as Record<string, unknown>);
+  }
+
+  async until<T>(pick: () => T | undefined): Promise<T> {
+    for (let i = 0; i < 200; i++) {
+      const v = pick();
+      if (v !== undefined) return v;
+      if (this.closed) break;
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 50);
+      });
+    }
+    const v = pick();
+    if (v === undefined) throw new Error(`not seen; got ${JSON.stringify(this.messages())}`);
+    return v;
+  }
+
+  /** Full handshake with the right key: hello → agent's hello with proof → auth. */
+  async handshake(key: string): Promise<Record<string, unknown>> {
+    const hostNonce = channelNonce();
+    this.control({ t: 'hello', relay: CHANNEL_PROTOCOL, version: 't', role: 'host', nonce: hostNonce });
+    const hello = await this.until(() => this.messages().find((m) => m.t === 'hello'));
+    expect(hello.proof).toBe(channelProof(key, 'agent', hostNonce, hello.nonce as string));
+    this.control({ t: 'auth', proof: channelProof(key, 'host', hostNonce, hello.nonce as string) });
+    return hello;
+  }
+
+  async stream(s: number, kind: 'rpc' | 'vnpt', origin: string): Promise<void> {
+    this.control({ t: 'open', s, kind, origin });
+    await this.until(() => this.messages().find((m) => m.t === 'opened' && m.s === s));
+  }
+
+  closedReason(s: number): Promise<unknown> {
+    return this.until(() => this.messages().find((m) => m.t === 'closed' && m.s === s)?.reason);
+  }
+
+  reply(s: number): Promise<string> {
+    return this.until(() => this.events.find((e): e is Extract<ChannelEvent, { kind: 'data' }> => e.kind === 'data' && e.s === s)?.text);
+  }
+}
+
+let dir: string;
+let channel: RelayChannel;
+let budget: InflightBudget;
+let handled: Array<{ origin: string; bytes: number }>;
+let key: string;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kyso-relay-'));
+  budget = new InflightBudget(4 * 1024 * KiB);
+  handled = [];
+  channel = (await startRelayChannel({
+    dataDir: dir,
+    version: '9.9.9',
+    logger,
+    origins: {
+      normalise: (raw) => raw,
+      classify: (origin) => (origin === APPROVED ? 'approved' : 'pairable'),
+    },
+    budget,
+    open: (_kind, ctx: ConnectionContext) => ({
+      handle: async (text) => {
+        handled.push({ origin: ctx.origin, bytes: text.length });
+        return `{"ok":${text.length}}`;
+      },
+    }),
+  }))!;
+  key = (await readFile(channel.location.keyFile, 'utf8')).trim();
+});
+
+afterEach(async () => {
+  await channel.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('T22/T23 on the relay: the caps and the budget of the wss route', () => {
+  it('an origin that is not approved may send 8 KiB per JSON-RPC message: more closes its stream, unread', async () => {
+    const p = await Peer.open(channel.path);
+    await p.handshake(key);
+    await p.stream(1, 'rpc', STRANGER);
+    p.data(1, 'x'.repeat(8 * KiB));
+    expect(await p.reply(1)).toBe(`{"ok":${8 * KiB}}`);
+    p.data(1, 'y'.repeat(8 * KiB + 1));
+    expect(await p.closedReason(1)).toBe('PAYLOAD_TOO_LARGE');
+    expect(handled).toEqual([{ origin: STRANGER, bytes: 8 * KiB }]);
+    // The connection and other streams go on: the refused bytes were skipped at the header.
+    await p.stream(2, 'rpc', APPROVED);
+    p.data(2, 'z'.repeat(1024 * KiB));
+    expect(await p.reply(2)).toBe(`{"ok":${1024 * KiB}}`);
+    p.socket.destroy();
+  });
+
+  it('VNPT streams get the compatible listener’s 2 MiB before approval', async () => {
+    const p = await Peer.open(channel.path);
+    await p.handshake(key);
+    await p.stream(3, 'vnpt', STRANGER);
+    p.data(3, 'v'.repeat(2048 * KiB));
+    expect(await p.reply(3)).toBe(`{"ok":${2048 * KiB}}`);
+    p.data(3, 'w'.repeat(2048 * KiB + 1));
+    expect(await p.closedReason(3)).toBe('PAYLOAD_TOO_LARGE');
+    p.socket.destroy();
+  });
+
+  it('a message that does not fit the shared in-flight budget closes its stream BUSY; the budget is whole again after', async () => {
+    // Another listener holds most of the budget (an unfinished wss message, say).
+    expect(budget.tryTake(3 * 1024 * KiB)).toBe(true);
+    const p = await Peer.open(channel.path);
+    await p.handshake(key);
+    await p.stream(4, 'rpc', APPROVED);
+    p.data(4, 'b'.repeat(2 * 1024 * KiB));
+    expect(await p.closedReason(4)).toBe('BUSY');
+    expect(handled).toEqual([]);
+    budget.give(3 * 1024 * KiB);
+    await p.stream(5, 'rpc', APPROVED);
+    p.data(5, 'c'.repeat(2 * 1024 * KiB));
+    expect(await p.reply(5)).toBe(`{"ok":${2 * 1024 * KiB}}`);
+    expect(budget.inUse()).toBe(0);
+    p.socket.destroy();
+  });
+
+  it('a connection that ends in the middle of a message gives its claim back', async () => {
+    const p = await Peer.open(channel.path);
+    await p.handshake(key);
+    await p.stream(6, 'rpc', APPROVED);
+    p.socket.write(dataFrame(6, 'd'.repeat(1024 * KiB)).subarray(0, 1009));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(budget.inUse()).toBe(1024 * KiB);
+    p.socket.destroy();
+    for (let i = 0; i < 50 && budget.inUse() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(budget.inUse()).toBe(0);
+  });
+});
+
+describe('the handshake proves the key without sending it', () => {
+  it('the agent answers with a proof over both nonces and never the key itself', async () => {
+    const p = await Peer.open(channel.path);
+    const hello = await p.handshake(key);
+    expect(hello).toMatchObject({ t: 'hello', role: 'agent', relay: CHANNEL_PROTOCOL, version: '9.9.9' });
+    expect(Buffer.concat(p.raw).toString('latin1')).not.toContain(key);
+    p.socket.destroy();
+  });
+
+  it('a host with a wrong proof is refused and can open nothing', async () => {
+    const p = await Peer.open(channel.path);
+    const hostNonce = channelNonce();
+    p.control({ t: 'hello', relay: CHANNEL_PROTOCOL, version: 't', role: 'host', nonce: hostNonce });
+    const hello = await p.until(() => p.messages().find((m) => m.t === 'hello'));
+    p.control({ t: 'auth', proof: channelProof('0'.repeat(64), 'host', hostNonce, hello.nonce as string) });
+    p.control({ t: 'open', s: 1, kind: 'rpc', origin: APPROVED });
+    expect(await p.until(() => p.messages().find((m) => m.t === 'error'))).toMatchObject({ reason: 'PROTOCOL_ERROR', message: 'bad channel proof' });
+    await p.until(() => (p.closed ? true : undefined));
+    expect(p.messages().some((m) => m.t === 'opened')).toBe(false);
+  });
+
+  it('the agent’s proof cannot be replayed as the host’s (the role is in the MAC)', async () => {
+    const p = await Peer.open(channel.path);
+    const hostNonce = channelNonce();
+    p.control({ t: 'hello', relay: CHANNEL_PROTOCOL, version: 't', role: 'host', nonce: hostNonce });
+    const hello = await p.until(() => p.messages().find((m) => m.t === 'hello'));
+    p.control({ t: 'auth', proof: hello.proof });
+    expect(await p.until(() => p.messages().find((m) => m.t === 'error'))).toMatchObject({ message: 'bad channel proof' });
+  });
+
+  it('a host of the older channel protocol (key in hello) gets VERSION_MISMATCH', async () => {
+    const p = await Peer.open(channel.path);
+    p.control({ t: 'hello', relay: 1, version: 't', role: 'host', key });
+    expect(await p.until(() => p.messages().find((m) => m.t === 'error'))).toMatchObject({ reason: 'VERSION_MISMATCH' });
+  });
+
+  it('auth, open and the first data in one write (a host draining its queue): the data reaches the new stream', async () => {
+    const p = await Peer.open(channel.path);
+    const hostNonce = channelNonce();
+    p.control({ t: 'hello', relay: CHANNEL_PROTOCOL, version: 't', role: 'host', nonce: hostNonce });
+    const hello = await p.until(() => p.messages().find((m) => m.t === 'hello'));
+    p.socket.write(Buffer.concat([
+      controlFrame(JSON.stringify({ t: 'auth', proof: channelProof(key, 'host', hostNonce, hello.nonce as string) })),
+      controlFrame(JSON.stringify({ t: 'open', s: 1, kind: 'rpc', origin: STRANGER })),
+      dataFrame(1, 'first'),
+    ]));
+    expect(await p.reply(1)).toBe('{"ok":5}');
+    p.socket.destroy();
+  });
+
+  it('data before the handshake ends the connection', async () => {
+    const p = await Peer.open(channel.path);
+    p.data(1, 'hello?');
+    expect(await p.until(() => p.messages().find((m) => m.t === 'error'))).toMatchObject({ reason: 'PROTOCOL_ERROR' });
+    expect(handled).toEqual([]);
+  });
+});
