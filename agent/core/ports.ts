@@ -316,8 +316,11 @@ export interface PdfAppearance {
   background?: boolean;
   /** Thin grey border around the box (default true). */
   border?: boolean;
-  /** 'text' | 'image' (image only) | 'image-left' (image on the left 40 %) | 'image-top' (image above the text). */
-  layout?: 'text' | 'image' | 'image-left' | 'image-top';
+  /**
+   * 'text' | 'image' (image only) | 'image-left' (image on the left 40 %) | 'image-top' (image above the text) |
+   * 'image-background' (image under the text, the whole box).
+   */
+  layout?: 'text' | 'image' | 'image-left' | 'image-top' | 'image-background';
   /** Shown instead of the certificate's CN on the "Ký bởi" line. */
   signerName?: string;
   /** Extra lines of the default text. */
@@ -327,6 +330,31 @@ export interface PdfAppearance {
   /** Document number and date stamps ("Số:", "Ngày văn bản:"). */
   documentNumber?: string;
   documentDate?: string;
+  /** Text drawn bold (filled and stroked: the embedded font has one weight) / slanted 12°. */
+  bold?: boolean;
+  italic?: boolean;
+  /** Where the block of lines sits in the box (default 'middle'). */
+  verticalAlign?: 'top' | 'middle' | 'bottom';
+  /**
+   * More text drawn with the signature, each in its own box on its own page (document number and date written into
+   * the document's blanks, comments): locked, print-only stamp annotations inside the signed update.
+   */
+  textBoxes?: PdfTextBox[];
+}
+
+/** `{signingTime}` in `text` or a text box is replaced by the moment the key signs, `HH:mm:ss dd/MM/yyyy (GMT+7)` (local-time.ts). */
+export const SIGNING_TIME_FIELD = '{signingTime}';
+
+export interface PdfTextBox {
+  /** 1-based. */
+  page: number;
+  /** [x, y, width, height] as `PdfAppearance.rect`. */
+  rect: [number, number, number, number];
+  text: string;
+  fontSize?: number;
+  textColor?: string;
+  bold?: boolean;
+  italic?: boolean;
 }
 
 /** Long-term validation data written into a PDF's DSS. */

@@ -89,6 +89,10 @@ export interface PdfStampInfo {
   coverage?: number;
   /** Part or all of the stamp lies outside the visible page. */
   offPage?: boolean;
+  /** The same stamp on these pages too (sign.pdf `appearance.pages`): listed pages, or every page. */
+  pages?: number[] | 'all';
+  /** More text the signature writes onto pages (document number and date, comments), visible or not. */
+  textBoxes?: Array<{ page: number; text: string }>;
 }
 
 export type SignSubject =

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
 import { ScriptedPrompt } from '../../agent/core/testing/scripted-prompt.js';
 import { startAgent, type RunningAgent } from '../../agent/headless/index.js';
+import { PluginPage } from './plugin-client.js';
 
 const run = promisify(execFile);
 const k = inject('kyso');
@@ -20,35 +21,6 @@ const BLOCKED = 'https://blocked.example.vn';
 let dir: string;
 let agent: RunningAgent;
 let prompt: ScriptedPrompt;
-
-/** A page-script-like client: one JSON frame out, one `<result>*<callback>` frame back. */
-class PluginPage {
-  private queue: Array<(text: string) => void> = [];
-  private constructor(private readonly ws: WebSocket) {
-    ws.on('message', (d) => this.queue.shift()?.(d.toString()));
-  }
-  static open(port: number, origin: string): Promise<PluginPage> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`wss://localhost:${port}/plugin`, { origin, ca: agent.tls.caPem, perMessageDeflate: false });
-      ws.once('open', () => resolve(new PluginPage(ws)));
-      ws.once('error', reject);
-      ws.once('unexpected-response', (_q, res) => reject(new Error(`refused: ${res.statusCode}`)));
-    });
-  }
-  call(functionID: number, args: string[] = [], funcCallback = 'callbackDefault'): Promise<[string, string]> {
-    return new Promise((resolve) => {
-      this.queue.push((text) => {
-        const parts = text.split('*');
-        resolve([parts[0]!, parts[1]!]);
-      });
-      // The page claims a domain; the agent must ignore it and use the handshake Origin.
-      this.ws.send(JSON.stringify({ functionID, funcCallback, args, domain: 'trusted-looking.gov.vn' }));
-    });
-  }
-  close(): void {
-    this.ws.close();
-  }
-}
 
 beforeAll(async () => {
   process.env.SOFTHSM2_CONF = k.softhsm.conf;
@@ -78,11 +50,11 @@ describe('VNPT-CA Plugin compatible listener', () => {
   });
 
   it('refuses a blocked origin before the upgrade, whatever domain the frames would claim', async () => {
-    await expect(PluginPage.open(agent.vnptPort!, BLOCKED)).rejects.toThrow(/refused: 403/);
+    await expect(PluginPage.open(agent.vnptPort!, BLOCKED, agent.tls.caPem)).rejects.toThrow(/refused: 403/);
   });
 
   it('answers checkPlugin, setLicenseKey, GetCertInfo and SignPDF as the page script expects; the PDF verifies', async () => {
-    const page = await PluginPage.open(agent.vnptPort!, PORTAL);
+    const page = await PluginPage.open(agent.vnptPort!, PORTAL, agent.tls.caPem);
     try {
       expect(await page.call(7, [], 'checkCb')).toEqual(['1', 'checkCb']);
       const [lic] = await page.call(6, ['PExpY2Vuc2U+']);
@@ -126,21 +98,21 @@ describe('VNPT-CA Plugin compatible listener', () => {
 
   it('T22: a page not yet approved may send its first SignXML with the document (≤ 2 MiB), not a 3 MiB frame', async () => {
     const xml = `<HDon><DLHDon Id="data">${'<HHDVu><THHDVu>Hàng hoá</THHDVu></HHDVu>'.repeat(4000)}</DLHDon></HDon>`;
-    const page = await PluginPage.open(agent.vnptPort!, 'https://first-call.example.gov.vn');
+    const page = await PluginPage.open(agent.vnptPort!, 'https://first-call.example.gov.vn', agent.tls.caPem);
     try {
       const [signed] = await page.call(1, [Buffer.from(xml).toString('base64'), JSON.stringify({ CertificateSerial: k.pki.certs.citizen.serialHex })]);
       expect(JSON.parse(signed)).toMatchObject({ code: 0 });
     } finally {
       page.close();
     }
-    const other = await PluginPage.open(agent.vnptPort!, 'https://huge-first-call.example.gov.vn');
-    const closed = new Promise<number>((resolve) => (other as unknown as { ws: WebSocket }).ws.once('close', (code) => resolve(code)));
+    const other = await PluginPage.open(agent.vnptPort!, 'https://huge-first-call.example.gov.vn', agent.tls.caPem);
+    const closed = new Promise<number>((resolve) => other.ws.once('close', (code) => resolve(code)));
     void other.call(1, ['A'.repeat(3 * 1024 * 1024)]);
     expect(await closed).toBe(1009);
   });
 
   it('maps a cancelled confirmation to code 11 and an unknown function to code 5, and keeps serving', async () => {
-    const page = await PluginPage.open(agent.vnptPort!, PORTAL);
+    const page = await PluginPage.open(agent.vnptPort!, PORTAL, agent.tls.caPem);
     try {
       await page.call(0, ['1', k.pki.certs.citizen.serialHex]);
       prompt.script({ confirm: 'cancel' });
@@ -156,7 +128,7 @@ describe('VNPT-CA Plugin compatible listener', () => {
   });
 
   it('pairing on: an origin the user has not approved yet still gets the socket (checkPlugin "1"), as today', async () => {
-    const page = await PluginPage.open(agent.vnptPort!, 'https://new-portal.example.vn');
+    const page = await PluginPage.open(agent.vnptPort!, 'https://new-portal.example.vn', agent.tls.caPem);
     try {
       expect(await page.call(7)).toEqual(['1', 'callbackDefault']);
     } finally {

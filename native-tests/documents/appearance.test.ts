@@ -1,6 +1,8 @@
 // The visible signature over a busy page: white background and thin border by default (off on request), the
 // signing time with its zone, the portal options (organisation, position, stamps, layouts, colour) and a box on
-// every page or on listed pages. Checked by rendering with pdftoppm and by the three validators.
+// every page or on listed pages, bold/slanted/bottom-aligned text, the image under the text, text boxes of their own
+// (document number, comments). Checked by rendering with pdftoppm, by qpdf's view of the annotations and their
+// appearance streams, and by the three validators.
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import type { PdfSignOptions } from '../../agent/core/ports.js';
 import { signPdf } from '../../agent/signing/pades/index.js';
 import { fixtureSigner, tool, workDir } from '../signing/helpers.js';
 import { makePng } from '../signing/pdf-fixtures/make.js';
+import { drawnAnnotations } from '../signing/pdf-annotations.js';
 import { expectValidPdf } from '../signing/validate-pdf.js';
 
 const execFileP = promisify(execFile);
@@ -103,5 +106,56 @@ describe('visible signature appearance', () => {
     await expectValidPdf(out, 1);
     const perPage = await pixels(out, [[345, 60]]);
     expect(perPage.map((pts) => pts[0]![0] === 255)).toEqual(expected);
+  });
+
+  it('boldItalicBottomColour_operatorsInTheStream_signingTimeFilledIn', async () => {
+    const out = await signPdf(await blackPages(1), {
+      ...base, appearance: { rect: [50, 50, 300, 120], text: 'Ký bởi: A\nNgày ký: {signingTime}', bold: true, italic: true, verticalAlign: 'bottom', textColor: '#0000ff' },
+    }, fixtureSigner('citizen'));
+    await expectValidPdf(out, 1);
+    const [widget] = await drawnAnnotations(out);
+    expect(widget).toMatchObject({ page: 1, subtype: '/Widget', fieldType: '/Sig' });
+    const ap = widget!.appearance;
+    // Fill and stroke in the text colour (bold), sheared text matrix (slant), both lines low in the box.
+    expect(ap).toMatch(/0 0 1 rg 2 Tr [\d.]+ w 0 0 1 RG/);
+    const baselines = [...ap.matchAll(/1 0 0\.213 1 [\d.]+ ([\d.]+) Tm/g)].map((m) => Number(m[1]));
+    expect(baselines).toHaveLength(2);
+    expect(baselines[1]).toBeLessThan(10);
+    const t = await text(out);
+    expect(t).toContain('Ngày ký: 12:06:07 04/03/2026 (GMT+7)');
+    expect(t).not.toContain('{signingTime}');
+  });
+
+  it('imageBackground_imageUnderTheTextAcrossTheBox', async () => {
+    const image = makePng(4, 4, [0, 0, 255, 255]);
+    const opts = (layout: 'image-background' | 'image-left'): PdfSignOptions => ({ ...base, appearance: { rect: [50, 50, 300, 120], text: 'A', layout, image } });
+    // The box's centre: under the image with image-background, in the (white) text half with image-left.
+    const under = (await pixels(await signPdf(await blackPages(1), opts('image-background'), fixtureSigner('citizen')), [[200, 110]]))[0]![0];
+    const beside = (await pixels(await signPdf(await blackPages(1), opts('image-left'), fixtureSigner('citizen')), [[200, 110]]))[0]![0];
+    expect(under![2]).toBeGreaterThan(200);
+    expect(under![0]).toBeLessThan(60);
+    expect(beside).toEqual([255, 255, 255]);
+  });
+
+  it('textBoxes_ownPagesAndBoxes_lockedPrintedStamps_oneSignature', async () => {
+    const out = await signPdf(await blackPages(3), {
+      ...base, appearance: {
+        rect: [50, 50, 300, 120],
+        textBoxes: [
+          { page: 1, rect: [20, 250, 150, 30], text: '12/QĐ-UBND', textColor: '#ff0000', italic: true },
+          { page: 3, rect: [200, 250, 180, 30], text: 'Đã xem {signingTime}', fontSize: 9 },
+        ],
+      },
+    }, fixtureSigner('citizen'));
+    await expectValidPdf(out, 1);
+    const annots = await drawnAnnotations(out);
+    expect(annots.map((a) => [a.page, a.subtype, a.flags])).toEqual([[1, '/Widget', 132], [1, '/Stamp', 132], [3, '/Stamp', 132]]);
+    expect(annots[1]!.rect).toEqual([20, 250, 170, 280]);
+    expect(annots[1]!.appearance).toMatch(/1 0 0 rg/);
+    expect(annots[1]!.appearance).toMatch(/1 0 0\.213 1 /);
+    expect(annots[2]!.appearance).toMatch(/\/F1 9 Tf/);
+    const t = await text(out);
+    expect(t).toContain('12/QĐ-UBND');
+    expect(t).toContain('Đã xem 12:06:07 04/03/2026 (GMT+7)');
   });
 });

@@ -35,13 +35,18 @@ export function stampBlock(stamp: PdfStampInfo, certificate: Cert): HTMLElement 
     ? h('span', { 'data-testid': 'stamp-image' }, t('stampImageNoPreview'))
     : h('img', { src: stamp.image, alt: t('stampImageAlt'), class: 'stamp-image', 'data-testid': 'stamp-image' });
   const pct = stamp.coverage !== undefined ? Math.round(stamp.coverage * 100) : undefined;
+  const boxes = stamp.textBoxes?.length
+    ? facts([[t('stampTextBoxes'), h('ul', { 'data-testid': 'stamp-text-boxes' }, ...stamp.textBoxes.map((b) => h('li', {}, t('stampTextBoxItem', { page: b.page, text: b.text }))))]])
+    : null;
   return h(
     'div',
     { class: 'stamp', 'data-testid': 'stamp' },
     h('h2', {}, t('stampTitle')),
     stamp.visible
       ? facts([
-          stamp.page !== undefined ? [t('stampPage'), String(stamp.page)] : null,
+          stamp.pages !== undefined
+            ? [t('stampPage'), stamp.pages === 'all' ? t('stampAllPages') : stamp.pages.join(', ')]
+            : stamp.page !== undefined ? [t('stampPage'), String(stamp.page)] : null,
           [t('stampContent'), text],
           image ? [t('stampImage'), image] : null,
           stamp.rect ? [t('stampBox'), t('stampBoxValue', { x: Math.round(stamp.rect[0]), y: Math.round(stamp.rect[1]), w: Math.round(stamp.rect[2]), h: Math.round(stamp.rect[3]), pct: pct ?? '?' })] : null,
@@ -52,6 +57,7 @@ export function stampBlock(stamp: PdfStampInfo, certificate: Cert): HTMLElement 
     !stamp.visible && (stamp.reason !== undefined || stamp.location !== undefined)
       ? facts([stamp.reason !== undefined ? [t('stampReason'), stamp.reason] : null, stamp.location !== undefined ? [t('stampLocation'), stamp.location] : null])
       : null,
+    boxes,
     stamp.visible && stamp.rect && stamp.pageSize ? sketch({ rect: stamp.rect, pageSize: stamp.pageSize }) : null,
     stamp.coverage !== undefined && stamp.coverage > LARGE_STAMP_SHARE ? h('p', { class: 'warning', role: 'alert', 'data-testid': 'stamp-large' }, t('stampLarge', { pct: pct ?? 0 })) : null,
     stamp.offPage ? h('p', { class: 'warning', role: 'alert', 'data-testid': 'stamp-offpage' }, t('stampOffPage')) : null,

@@ -61,6 +61,25 @@ export interface PdfAppearance {
   /** PNG or JPEG. */
   image?: BinaryInput;
   fontSize?: number;
+  /** The same box on these pages (1-based), or on every page. */
+  pages?: number[] | 'all';
+  /** '#RRGGBB' (default black). */
+  textColor?: string;
+  /** White background / thin grey border (both default true). */
+  background?: boolean;
+  border?: boolean;
+  layout?: 'text' | 'image' | 'image-left' | 'image-top' | 'image-background';
+  bold?: boolean;
+  italic?: boolean;
+  verticalAlign?: 'top' | 'middle' | 'bottom';
+  signerName?: string;
+  organization?: string;
+  position?: string;
+  description?: string;
+  documentNumber?: string;
+  documentDate?: string;
+  /** More text written with the signature, each in its own box; `{signingTime}` becomes the signing time. */
+  textBoxes?: Array<{ page: number; rect: [number, number, number, number]; text: string; fontSize?: number; textColor?: string; bold?: boolean; italic?: boolean }>;
 }
 
 export interface SignPdfParams {

@@ -2,7 +2,6 @@
 // base64): a small port the composition root fills (with the agent's certificate-status service: chain to the trust
 // anchors, OCSP, CRL), and the mapping of its verdicts to the plugin codes.
 import { CERT } from './codes.js';
-import { parseVnptTime } from './pdf-options.js';
 
 /** What a check can conclude. `revocationUnknown`: no OCSP/CRL answer could be had (the plugin's code 6). */
 export type CertVerdict = 'valid' | 'expired' | 'notYetValid' | 'revoked' | 'untrusted' | 'revocationUnknown' | 'unreadable' | 'issuerUnknown';
@@ -42,6 +41,25 @@ export function certCode(v: CertVerdict): number {
 }
 
 export type CheckKind = 'validate' | 'validity' | 'ocsp' | 'crl';
+
+/**
+ * Reads `HH:mm:ss dd/MM/yyyy` or `dd/MM/yyyy HH:mm:ss` (machine-local time; seconds optional, one-digit fields
+ * allowed). Impossible dates (31/02, 25:00) are undefined.
+ */
+export function parseVnptTime(s: string): Date | undefined {
+  const t = s.trim();
+  const timeFirst = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?\s+(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
+  const dateFirst = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$/.exec(t);
+  let parts: number[];
+  if (timeFirst) parts = [timeFirst[6], timeFirst[5], timeFirst[4], timeFirst[1], timeFirst[2], timeFirst[3]].map((x) => Number(x ?? 0));
+  else if (dateFirst) parts = [dateFirst[3], dateFirst[2], dateFirst[1], dateFirst[4], dateFirst[5], dateFirst[6]].map((x) => Number(x ?? 0));
+  else return undefined;
+  const [y, mo, d, h, mi, se] = parts as [number, number, number, number, number, number];
+  const date = new Date(y, mo - 1, d, h, mi, se);
+  // Rejects 31/02 and 25:00, which Date would silently roll over.
+  if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d || date.getHours() !== h || date.getMinutes() !== mi) return undefined;
+  return date;
+}
 
 /** `timeCheck` as the portals send it ("dd/MM/yyyy HH:mm:ss", "HH:mm:ss dd/MM/yyyy", ISO), empty → now. */
 export function checkTime(text: string | undefined, now: Date): Date | null {

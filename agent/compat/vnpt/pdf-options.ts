@@ -1,76 +1,167 @@
 // PdfSigner (both the current shape and PdfSigner_oldVersion the script sends to old plugins) → sign.pdf params.
+// The one mapping of every PdfSigner option; docs/vnpt-compat.md lists each option's status.
+import { SIGNING_TIME_FIELD } from '../../core/index.js';
+import { parseJson } from '../../core/protocol/json.js';
 import { UnsupportedOption, flag, hashName, num, pick, str } from './options.js';
 
 /** What the visible text may say about the signer, from the certificate the user chose. */
 export interface SignerFacts {
   commonName: string;
   organization?: string;
-  now: Date;
+  /** RFC 4514 subject (OU and e-mail are read from it). */
+  dn?: string;
 }
 
-const pad = (n: number): string => String(n).padStart(2, '0');
+/** Comments drawn with one signature, at most (each is an annotation of its own; sign.pdf takes 50 text boxes). */
+const MAX_COMMENTS = 48;
+/** Entries of PagesArray, at most (as sign.pdf's `pages`). */
+const MAX_PAGES = 1000;
 
-/** The plugin's display format, `HH:mm:ss dd/MM/yyyy`, in the machine's local time (as the plugin shows it). */
-export function formatVnptTime(d: Date): string {
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
+/** One attribute of an RFC 4514 subject (`OU`, `E`), escapes undone; the first value. */
+export function dnAttribute(dn: string | undefined, type: string): string | undefined {
+  if (!dn) return undefined;
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < dn.length; i++) {
+    const c = dn[i]!;
+    if (c === '\\' && i + 1 < dn.length) {
+      const hex = /^[0-9a-fA-F]{2}/.exec(dn.slice(i + 1, i + 3));
+      cur += hex ? String.fromCharCode(parseInt(hex[0], 16)) : dn[i + 1]!;
+      i += hex ? 2 : 1;
+    } else if (c === ',' || c === '+') {
+      parts.push(cur);
+      cur = '';
+    } else {
+      cur += c;
+    }
+  }
+  parts.push(cur);
+  const prefix = `${type.toLowerCase()}=`;
+  const hit = parts.find((p) => p.toLowerCase().startsWith(prefix));
+  return hit ? hit.slice(prefix.length) : undefined;
 }
 
-/** Reads `HH:mm:ss dd/MM/yyyy` or `dd/MM/yyyy HH:mm:ss` (local time; seconds optional, one-digit fields allowed). */
-export function parseVnptTime(s: string): Date | undefined {
-  const t = s.trim();
-  const timeFirst = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?\s+(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t);
-  const dateFirst = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$/.exec(t);
-  let parts: number[];
-  if (timeFirst) parts = [timeFirst[6], timeFirst[5], timeFirst[4], timeFirst[1], timeFirst[2], timeFirst[3]].map((x) => Number(x ?? 0));
-  else if (dateFirst) parts = [dateFirst[3], dateFirst[2], dateFirst[1], dateFirst[4], dateFirst[5], dateFirst[6]].map((x) => Number(x ?? 0));
-  else return undefined;
-  const [y, mo, d, h, mi, se] = parts as [number, number, number, number, number, number];
-  const date = new Date(y, mo - 1, d, h, mi, se);
-  // Rejects 31/02 and 25:00, which Date would silently roll over.
-  if (date.getFullYear() !== y || date.getMonth() !== mo - 1 || date.getDate() !== d || date.getHours() !== h || date.getMinutes() !== mi) return undefined;
-  return date;
+/** `"r,g,b"` (0–255, as the script's consumers write it) or `#RRGGBB` → `#RRGGBB`; anything else undefined. */
+export function vnptColor(v: unknown): string | undefined {
+  const s = str(v)?.trim();
+  if (!s) return undefined;
+  if (/^#[0-9a-f]{6}$/i.test(s)) return s.toUpperCase();
+  const m = /^(\d{1,3})\s*[,;\s]\s*(\d{1,3})\s*[,;\s]\s*(\d{1,3})$/.exec(s);
+  if (!m) return undefined;
+  const rgb = m.slice(1, 4).map(Number);
+  if (rgb.some((n) => n > 255)) return undefined;
+  return `#${rgb.map((n) => n.toString(16).padStart(2, '0')).join('').toUpperCase()}`;
 }
 
 /**
- * The time the visible signature shows. The page's SigningTime is shown as the page wrote it when it is within an
- * hour of the agent's clock (portals format their own server time); anything else would let a page back-date
- * what a reader sees, so the agent's clock is shown instead. The signed signing-time attribute is always the agent's.
+ * A box the way the script's options give one: `"llx,lly,urx,ury"`, `[llx, lly, urx, ury]` or
+ * `{llx, lly, urx, ury}` (PDF points) → sign.pdf's `[x, y, width, height]`; undefined when it is not a box.
  */
-function shownTime(asked: string | undefined, now: Date): string {
-  const parsed = asked ? parseVnptTime(asked) : undefined;
-  if (asked && parsed && Math.abs(parsed.getTime() - now.getTime()) <= 60 * 60_000) return asked.trim();
-  return formatVnptTime(now);
+export function vnptRect(v: unknown): [number, number, number, number] | undefined {
+  let c: Array<number | undefined>;
+  if (typeof v === 'string') c = v.split(/[,;\s]+/).filter((x) => x !== '').map(num);
+  else if (Array.isArray(v)) c = v.map(num);
+  else if (typeof v === 'object' && v !== null) c = ['llx', 'lly', 'urx', 'ury'].map((k) => num(pick(v as Record<string, unknown>, k)));
+  else return undefined;
+  const [llx, lly, urx, ury] = c;
+  if (c.length !== 4 || llx === undefined || lly === undefined || urx === undefined || ury === undefined) return undefined;
+  if (llx < 0 || lly < 0 || urx <= llx || ury <= lly) return undefined;
+  return [llx, lly, urx - llx, ury - lly];
 }
 
-/** PagesArray arrives as [2,3], "2,3" or "2": the signature field sits on the first page named. */
-function firstPage(o: Record<string, unknown>): number | undefined {
-  const pages = pick(o, 'PagesArray');
-  const first = Array.isArray(pages) ? pages[0] : typeof pages === 'string' ? pages.split(/[,;\s]+/)[0] : pages;
-  return num(first) ?? num(pick(o, 'page', 'Page'));
+/** PagesArray arrives as [2,3], "2,3" or "2": every listed page, in order, without repeats. */
+function pagesArray(o: Record<string, unknown>): number[] {
+  const v = pick(o, 'PagesArray');
+  const raw = Array.isArray(v) ? v : typeof v === 'string' ? v.split(/[,;\s]+/) : v !== undefined ? [v] : [];
+  const pages = [...new Set(raw.map(num).filter((n): n is number => n !== undefined && Number.isInteger(n) && n >= 1))];
+  if (pages.length > MAX_PAGES) throw new UnsupportedOption(`PagesArray: quá ${MAX_PAGES} trang / more than ${MAX_PAGES} pages`);
+  return pages;
 }
 
-/** The lines of the visible text, in the plugin's order, honouring its visibility flags. */
+/** The lines of the signature's text, in the plugin's order, honouring its visibility flags. */
 function textLines(o: Record<string, unknown>, who: SignerFacts): string[] {
   const description = str(pick(o, 'Description'));
-  const label = str(pick(o, 'labelDescription'));
-  const describe = description ? `${label ? `${label.trim()} ` : ''}${description}` : undefined;
+  const label = str(pick(o, 'labelDescription'))?.trim();
+  const describe = description ? `${label ? `${label} ` : ''}${description}` : undefined;
   if (flag(pick(o, 'OnlyDescription')) === true) return describe ? [describe] : [];
   const lines: string[] = [];
+  const ou = dnAttribute(who.dn, 'OU');
+  const combine = flag(pick(o, 'sigCombineCNAndOU')) === true && ou !== undefined;
   if (flag(pick(o, 'SigSignerVisible')) !== false) {
-    const name = str(pick(o, 'Signer')) ?? who.commonName;
+    const name = `${str(pick(o, 'Signer')) ?? who.commonName}${combine ? ` - ${ou}` : ''}`;
     lines.push(`Ký bởi: ${flag(pick(o, 'sigUpperCase')) === true ? name.toLocaleUpperCase('vi') : name}`);
   }
+  // sigOULabel: the organisational unit on a line of its own, after this label (true: "Phòng ban:").
+  const ouLabel = pick(o, 'sigOULabel');
+  if (ou && !combine && ouLabel !== undefined && flag(ouLabel) !== false) lines.push(`${flag(ouLabel) === true ? 'Phòng ban:' : String(ouLabel).trim()} ${ou}`);
   if (flag(pick(o, 'SigCompanyVisible')) === true && who.organization) lines.push(`Đơn vị: ${who.organization}`);
+  const email = dnAttribute(who.dn, 'E') ?? dnAttribute(who.dn, 'emailAddress');
+  if (flag(pick(o, 'SigEmailVisible')) === true && email) lines.push(`Email: ${email}`);
   const position = str(pick(o, 'SignerPosition'));
   if (position && flag(pick(o, 'SigPositionVisible')) !== false) lines.push(`Chức vụ: ${position}`);
   if (describe) lines.push(describe);
-  if (flag(pick(o, 'SigSigningTimeVisible')) !== false) lines.push(`Ngày ký: ${shownTime(str(pick(o, 'SigningTime')), who.now)}`);
+  // The time the key signs, filled in then (never the page's SigningTime: docs/vnpt-compat.md).
+  if (flag(pick(o, 'SigSigningTimeVisible')) !== false) lines.push(`Ngày ký: ${SIGNING_TIME_FIELD}`);
   return lines;
+}
+
+interface Drawn {
+  lines: string[];
+  boxes: Array<Record<string, unknown>>;
+}
+
+/**
+ * DocumentNumber / DocumentDate: with a box (`…Rec`) the value alone is written there (into the document's blank,
+ * on `…Page`, default the signature's page); without one it is a line of the signature's text.
+ */
+function stampValue(o: Record<string, unknown>, key: 'DocumentNumber' | 'DocumentDate', page: number, style: Record<string, unknown>, out: Drawn): void {
+  const value = str(pick(o, key))?.trim();
+  if (!value) return;
+  const rect = vnptRect(pick(o, `${key}Rec`));
+  if (pick(o, `${key}Rec`) !== undefined && !rect) throw new UnsupportedOption(`${key}Rec: cần "llx,lly,urx,ury" / expected "llx,lly,urx,ury"`);
+  const italic = flag(pick(o, key === 'DocumentNumber' ? 'docNumberItalic' : 'docDateItalic')) === true;
+  if (rect) {
+    const p = num(pick(o, `${key}Page`));
+    out.boxes.push({ page: p !== undefined && Number.isInteger(p) && p >= 1 ? p : page, rect, text: value, ...style, ...(italic ? { italic } : {}) });
+  } else {
+    out.lines.push(`${key === 'DocumentNumber' ? 'Số' : 'Ngày văn bản'}: ${value}`);
+  }
+}
+
+/** listComment: an array (or JSON text of one) of `{Description, page, llx, lly, urx, ury, commentFontSize}`. */
+function comments(o: Record<string, unknown>, page: number, style: Record<string, unknown>): Array<Record<string, unknown>> {
+  let list = pick(o, 'listComment');
+  if (typeof list === 'string') {
+    // Bounded parse (docs/security.md, T22): the text comes from the page.
+    const parsed = parseJson(list);
+    if (!parsed.ok) throw new UnsupportedOption('listComment: không đọc được / unreadable');
+    list = parsed.value;
+  }
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new UnsupportedOption('listComment: cần một mảng / expected an array');
+  if (list.length > MAX_COMMENTS) throw new UnsupportedOption(`listComment: quá ${MAX_COMMENTS} mục / more than ${MAX_COMMENTS} items`);
+  const italic = flag(pick(o, 'commentItalic')) === true;
+  const size = num(pick(o, 'commentFontSize'));
+  return list.flatMap((c: unknown, i) => {
+    const item = typeof c === 'object' && c !== null ? (c as Record<string, unknown>) : {};
+    const text = str(pick(item, 'Description', 'text', 'comment'))?.trim();
+    if (!text) return [];
+    const rect = vnptRect(item);
+    if (!rect) throw new UnsupportedOption(`listComment[${i}]: thiếu vị trí llx,lly,urx,ury / no llx,lly,urx,ury box`);
+    const p = num(pick(item, 'page'));
+    const fontSize = num(pick(item, 'commentFontSize', 'fontSize')) ?? size;
+    return [{
+      page: p !== undefined && Number.isInteger(p) && p >= 1 ? p : page, rect, text: text.slice(0, 1000), ...style,
+      ...(fontSize !== undefined ? { fontSize: Math.min(72, Math.max(4, fontSize)) } : {}),
+      ...(italic || flag(pick(item, 'commentItalic')) === true ? { italic: true } : {}),
+    }];
+  });
 }
 
 /**
  * PdfSigner → sign.pdf params. Rectangle `llx,lly,urx,ury` in PDF points; no rectangle or `SigVisible: false` → an
- * invisible signature. `SigType` 0 text, 1 text and image, 2 image only. Description is also the PDF /Reason.
+ * invisible signature (document number, date and comments are still written in their own boxes). `SigType` 0 text,
+ * 1 text and image, 2 image only. Description is also the PDF /Reason.
  */
 export function pdfParams(o: Record<string, unknown>, who: SignerFacts): Record<string, unknown> {
   if (flag(pick(o, 'IsEncyptFile')) === true) {
@@ -88,28 +179,40 @@ export function pdfParams(o: Record<string, unknown>, who: SignerFacts): Record<
     params.timestamp = { url: tsa };
     params.level = 'B-T';
   }
-  const llx = num(pick(o, 'llx')), lly = num(pick(o, 'lly')), urx = num(pick(o, 'urx')), ury = num(pick(o, 'ury'));
-  const hidden = flag(pick(o, 'SigVisible')) === false;
-  if (hidden || llx === undefined || lly === undefined || urx === undefined || ury === undefined || urx <= llx || ury <= lly) {
-    params.appearance = { visible: false };
+
+  const listed = pagesArray(o);
+  const asked = num(pick(o, 'page', 'Page'));
+  const page = listed[0] ?? (asked !== undefined && asked >= 1 ? Math.floor(asked) : 1);
+  const color = vnptColor(pick(o, 'SigColorRGB'));
+  const bold = flag(pick(o, 'sigBold')) === true;
+  const style: Record<string, unknown> = { ...(color ? { textColor: color } : {}), ...(bold ? { bold } : {}) };
+  const size = num(pick(o, 'SigTextSize'));
+  const fontSize = size !== undefined ? Math.min(72, Math.max(4, size)) : undefined;
+  const drawn: Drawn = { lines: textLines(o, who), boxes: [] };
+  stampValue(o, 'DocumentNumber', page, { ...style, ...(fontSize !== undefined ? { fontSize } : {}) }, drawn);
+  stampValue(o, 'DocumentDate', page, { ...style, ...(fontSize !== undefined ? { fontSize } : {}) }, drawn);
+  const boxes = [...drawn.boxes, ...comments(o, page, style)];
+
+  const rect = vnptRect([pick(o, 'llx'), pick(o, 'lly'), pick(o, 'urx'), pick(o, 'ury')]);
+  if (flag(pick(o, 'SigVisible')) === false || !rect) {
+    params.appearance = { visible: false, ...(boxes.length ? { textBoxes: boxes } : {}) };
     return params;
   }
-  const page = firstPage(o);
+  const appearance: Record<string, unknown> = { visible: true, page, rect, ...style };
+  if (flag(pick(o, 'sigAllPages')) === true) appearance.pages = 'all';
+  else if (listed.length > 1) appearance.pages = listed;
+  if (fontSize !== undefined) appearance.fontSize = fontSize;
+  if (flag(pick(o, 'textAlignBottom')) === true) appearance.verticalAlign = 'bottom';
   const sigType = num(pick(o, 'SigType')) ?? 0;
   // PdfSigner_oldVersion spells the field "ImageBase6"; the downgrade copies ImageBase64 beside it.
   const image = str(pick(o, 'ImageBase64', 'ImageBase6'));
-  const appearance: Record<string, unknown> = {
-    visible: true,
-    page: page !== undefined && page >= 1 ? Math.floor(page) : 1,
-    rect: [llx, lly, urx - llx, ury - lly],
-  };
-  const size = num(pick(o, 'SigTextSize'));
-  if (size !== undefined) appearance.fontSize = Math.min(72, Math.max(4, size));
-  const lines = textLines(o, who);
-  // "" is image only for sign.pdf; with no image, SigType 2 falls back to the text.
-  if (sigType === 2 && image) appearance.text = '';
-  else if (lines.length > 0) appearance.text = lines.join('\n');
-  if ((sigType === 1 || sigType === 2) && image) appearance.image = image;
+  if ((sigType === 1 || sigType === 2) && image) {
+    appearance.image = image;
+    appearance.layout = sigType === 2 ? 'image' : flag(pick(o, 'SetImageBackground')) === true ? 'image-background' : 'image-left';
+  }
+  // Image only draws no text; with no image, SigType 2 falls back to the text.
+  appearance.text = appearance.layout === 'image' ? '' : drawn.lines.join('\n');
+  if (boxes.length) appearance.textBoxes = boxes;
   params.appearance = appearance;
   return params;
 }

@@ -176,21 +176,21 @@ describe('VNPT-compatible session', () => {
     expect(d.calls.find((c) => c.method === 'sign.xml')!.params).toMatchObject({ profile: 'enveloped', hashAlgorithm: 'SHA-256', reference: { id: 'nd1' }, signatureParent: 'ChuKy' });
   });
 
-  it('PdfSigner shows signer, description and the signing time; the old-plugin shape is read the same way', async () => {
+  it('PdfSigner shows signer, description and the time the key signs (never the page\'s SigningTime); the old-plugin shape is read the same way', async () => {
     const now = new Date(2026, 11, 3, 16, 5, 9);
     const d = fakeDispatcher(ok);
     const s = createVnptSession({ dispatcher: d, decodeBase64Text: decode, now: () => now }, ctx);
     const current = { page: 1, llx: 10, lly: 10, urx: 210, ury: 90, SigTextSize: 9, Description: 'Phê duyệt hồ sơ', SigningTime: '16:00:00 03/12/2026', SigType: 0 };
     await s.handle(frame(FN.SignPDF, ['JVBERi0=', JSON.stringify(current)]));
     const a = d.calls.filter((c) => c.method === 'sign.pdf').at(-1)!.params.appearance as { text: string; fontSize: number };
-    expect(a.text.split('\n')).toEqual(['Ký bởi: NGUYỄN VĂN AN', 'Phê duyệt hồ sơ', 'Ngày ký: 16:00:00 03/12/2026']);
+    expect(a.text.split('\n')).toEqual(['Ký bởi: NGUYỄN VĂN AN', 'Phê duyệt hồ sơ', 'Ngày ký: {signingTime}']);
     expect(a.fontSize).toBe(9);
-    // PdfSigner_oldVersion: "ImageBase6" beside ImageBase64, visibility flags as booleans; a back-dated time is not shown.
+    // PdfSigner_oldVersion: "ImageBase6" beside ImageBase64, visibility flags as booleans; the back-dated time is not shown.
     const old = { page: 1, llx: 0, lly: 0, urx: 150, ury: 75, SigTextSize: 9, Signer: 'Nguyễn Văn An', SigningTime: '08:00:00 01/01/2020', Description: 'Đồng ý', ImageBase6: null, ImageBase64: 'iVBO', OnlyDescription: false, SigType: 1, SigVisible: true, SigSignerVisible: true, SigEmailVisible: true, SigPositionVisible: false, SigSigningTimeVisible: true };
     await s.handle(frame(FN.SignPDF, ['JVBERi0=', JSON.stringify(old)]));
     const b = d.calls.filter((c) => c.method === 'sign.pdf').at(-1)!.params.appearance as { text: string; image: string; rect: number[] };
-    expect(b.text.split('\n')).toEqual(['Ký bởi: Nguyễn Văn An', 'Đồng ý', 'Ngày ký: 16:05:09 03/12/2026']);
-    expect(b).toMatchObject({ image: 'iVBO', rect: [0, 0, 150, 75] });
+    expect(b.text.split('\n')).toEqual(['Ký bởi: Nguyễn Văn An', 'Đồng ý', 'Ngày ký: {signingTime}']);
+    expect(b).toMatchObject({ image: 'iVBO', rect: [0, 0, 150, 75], layout: 'image-left' });
     // SigVisible false → invisible; IsEncyptFile → refused with code 1 (never an unencrypted file the portal did not expect).
     await s.handle(frame(FN.SignPDF, ['JVBERi0=', JSON.stringify({ ...current, SigVisible: false })]));
     expect(d.calls.filter((c) => c.method === 'sign.pdf').at(-1)!.params.appearance).toEqual({ visible: false });

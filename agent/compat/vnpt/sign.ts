@@ -34,7 +34,7 @@ const signedData = (r: Record<string, string>): string => r.pdf ?? r.xml ?? r.cm
 
 export function signHandlers(core: SessionCore): Array<[number, Handler]> {
   const { rpc, opts } = core;
-  const facts = (cert: Cert): SignerFacts => ({ commonName: cert.subject.commonName, ...(cert.subject.organization ? { organization: cert.subject.organization } : {}), now: core.now() });
+  const facts = (cert: Cert): SignerFacts => ({ commonName: cert.subject.commonName, dn: cert.subject.dn, ...(cert.subject.organization ? { organization: cert.subject.organization } : {}) });
   const wrap = (fn: (args: string[]) => Promise<string>): Handler => async (args) => {
     try {
       return await fn(args);

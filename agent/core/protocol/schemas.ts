@@ -91,19 +91,37 @@ const cmsShape = {
   fileName: fileName.optional(),
 };
 
+const stampRect = z.tuple([z.number().finite().min(0).max(14_400), z.number().finite().min(0).max(14_400),
+  z.number().finite().gt(0).max(14_400), z.number().finite().gt(0).max(14_400)]);
+const textColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, '#RRGGBB');
+const fontSize = z.number().finite().min(4).max(72);
+/** Text drawn with the signature in its own box (document number, date, comments). */
+const textBox = z.strictObject({
+  page: z.number().int().min(1).max(100_000),
+  rect: stampRect,
+  text: z.string().min(1).max(1000),
+  fontSize: fontSize.optional(),
+  textColor: textColor.optional(),
+  bold: z.boolean().optional(),
+  italic: z.boolean().optional(),
+});
+
 const appearance = z.strictObject({
   visible: z.boolean().optional(),
   page: z.union([z.number().int().min(1).max(100_000), z.literal('last')]).optional(),
-  rect: z.tuple([z.number().finite().min(0).max(14_400), z.number().finite().min(0).max(14_400),
-    z.number().finite().gt(0).max(14_400), z.number().finite().gt(0).max(14_400)]).optional(),
+  rect: stampRect.optional(),
   text: z.string().max(1000).optional(),
   image: base64(MAX_IMAGE_BYTES).optional(),
-  fontSize: z.number().finite().min(4).max(72).optional(),
+  fontSize: fontSize.optional(),
   pages: z.union([z.array(z.number().int().min(1).max(100_000)).min(1).max(1000), z.literal('all')]).optional(),
-  textColor: z.string().regex(/^#[0-9a-fA-F]{6}$/, '#RRGGBB').optional(),
+  textColor: textColor.optional(),
   background: z.boolean().optional(),
   border: z.boolean().optional(),
-  layout: z.enum(['text', 'image', 'image-left', 'image-top']).optional(),
+  layout: z.enum(['text', 'image', 'image-left', 'image-top', 'image-background']).optional(),
+  bold: z.boolean().optional(),
+  italic: z.boolean().optional(),
+  verticalAlign: z.enum(['top', 'middle', 'bottom']).optional(),
+  textBoxes: z.array(textBox).max(50).optional(),
   signerName: displayText(200).optional(),
   organization: displayText(200).optional(),
   position: displayText(200).optional(),

@@ -1,5 +1,6 @@
 // The visible signature's appearance stream: Vietnamese text lines and/or an image (VNPT SigType 0/1/2 layouts).
 import { formatLocalTime } from '../../core/local-time.js';
+import { SIGNING_TIME_FIELD } from '../../core/ports.js';
 import { embedFont } from './font.js';
 import { embedImage } from './image.js';
 import { name, PdfDict, type PdfRef } from './pdf-objects.js';
@@ -24,7 +25,10 @@ export interface AppearanceParams {
   /** White fill and thin border under/around the box (both default true). */
   background?: boolean | undefined;
   border?: boolean | undefined;
-  layout?: 'text' | 'image' | 'image-left' | 'image-top' | undefined;
+  layout?: 'text' | 'image' | 'image-left' | 'image-top' | 'image-background' | undefined;
+  bold?: boolean | undefined;
+  italic?: boolean | undefined;
+  verticalAlign?: 'top' | 'middle' | 'bottom' | undefined;
   organization?: string | undefined;
   position?: string | undefined;
   description?: string | undefined;
@@ -36,10 +40,19 @@ const PAD = 2;
 const LEADING = 1.2;
 const MAX_AUTO_SIZE = 12;
 const MIN_AUTO_SIZE = 3;
+/** Line width of the stroke that thickens bold glyphs, per point of font size. */
+const BOLD_STROKE = 0.03;
+/** tan 12°: the shear of slanted (italic) text. */
+const ITALIC_SHEAR = 0.2126;
+
+/** `text` with {@link SIGNING_TIME_FIELD} replaced by the signing time, as the default `Ngày ký` line shows it. */
+export function fillSigningTime(text: string, signingTime: Date): string {
+  return text.replaceAll(SIGNING_TIME_FIELD, formatLocalTime(signingTime));
+}
 
 /** The lines shown: custom text, or `Ký bởi` / organisation / position / `Ngày ký` (+ reason, location, stamps). */
 export function appearanceLines(p: AppearanceParams): string[] {
-  if (p.text !== undefined) return p.text === '' ? [] : p.text.split(/\r?\n/);
+  if (p.text !== undefined) return p.text === '' ? [] : fillSigningTime(p.text, p.signingTime).split(/\r?\n/);
   const lines = [`Ký bởi: ${p.signer}`];
   if (p.organization) lines.push(`Đơn vị: ${p.organization}`);
   if (p.position) lines.push(`Chức vụ: ${p.position}`);
@@ -79,9 +92,9 @@ export async function buildAppearance(w: IncrementalWriter, p: AppearanceParams)
   if (image) {
     const img = embedImage(w, image);
     resources.set('XObject', new PdfDict([['Im1', img.ref]]));
-    // Image only: the whole box; image-left: the left 40 %; image-top: the upper 45 %.
+    // Image only or under the text: the whole box; image-left: the left 40 %; image-top: the upper 45 %.
     const top = layout === 'image-top' && lines.length > 0;
-    const left = layout !== 'image-top' && lines.length > 0;
+    const left = layout === 'image-left' && lines.length > 0;
     const boxW = left ? p.width * 0.4 - 2 * PAD : p.width - 2 * PAD;
     const boxH = top ? p.height * 0.45 - 2 * PAD : p.height - 2 * PAD;
     const boxY = top ? p.height * 0.55 + PAD : PAD;
@@ -101,11 +114,15 @@ export async function buildAppearance(w: IncrementalWriter, p: AppearanceParams)
     const size = p.fontSize && p.fontSize > 0 ? p.fontSize : Math.max(MIN_AUTO_SIZE, auto);
     const lead = size * LEADING;
     const blockH = lead * lines.length;
-    // Vertically centred block (in the text area); first baseline one ascent below its top.
-    let y = PAD + textAreaH / 2 + blockH / 2 - font.use.ascent * size - (lead - size) / 2;
-    ops.push(`BT /F1 ${fmt(size)} Tf ${rgb(p.textColor)} rg`);
+    // The block's top in the text area (centred by default); first baseline one ascent below it.
+    const blockTop = p.verticalAlign === 'top' ? PAD + textAreaH : p.verticalAlign === 'bottom' ? PAD + blockH : PAD + textAreaH / 2 + blockH / 2;
+    let y = blockTop - font.use.ascent * size - (lead - size) / 2;
+    const color = rgb(p.textColor);
+    // Bold: the glyphs are filled and stroked in the text colour (render mode 2), as viewers fake a missing weight.
+    ops.push(`BT /F1 ${fmt(size)} Tf ${color} rg${p.bold ? ` 2 Tr ${fmt(size * BOLD_STROKE)} w ${color} RG` : ''}`);
+    const shear = p.italic ? fmt(ITALIC_SHEAR) : '0';
     for (const line of lines) {
-      ops.push(`1 0 0 1 ${fmt(textX)} ${fmt(y)} Tm <${font.use.encode(line)}> Tj`);
+      ops.push(`1 0 ${shear} 1 ${fmt(textX)} ${fmt(y)} Tm <${font.use.encode(line)}> Tj`);
       y -= lead;
     }
     ops.push('ET');

@@ -1,8 +1,11 @@
-// Hostile PDFs built in memory (T5/T15): every one must end in DOCUMENT_INVALID quickly, never hang or balloon.
+// Hostile PDFs built in memory (T5/T15): every one must end in DOCUMENT_INVALID, never hang or balloon. The work
+// done is counted (objects parsed, lookups) rather than timed: speed lives in the benchmarks, a hang in the test
+// timeout.
 import { deflateSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AgentError } from '../../core/errors.js';
 import { PdfFile } from './document.js';
+import { Lexer } from './lexer.js';
 import { DecodeBudget, decodeStream, MIN_DECODE_BUDGET } from './filters.js';
 import { describePdf } from './index.js';
 import { name, PdfDict, PdfStream } from './pdf-objects.js';
@@ -10,16 +13,13 @@ import { getPage, listFields } from './pages.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 
-/** Runs `f`, expects DOCUMENT_INVALID whose detail matches, within `ms`. */
-async function expectInvalid(f: () => unknown, detail: RegExp, ms = 1000): Promise<void> {
-  const t0 = performance.now();
+/** Runs `f`, expects DOCUMENT_INVALID whose detail matches. */
+async function expectInvalid(f: () => unknown, detail: RegExp): Promise<void> {
   let err: unknown;
   try { await f(); } catch (e) { err = e; }
-  const took = performance.now() - t0;
   expect(err, 'expected DOCUMENT_INVALID').toBeInstanceOf(AgentError);
   expect((err as AgentError).reason).toBe('DOCUMENT_INVALID');
   expect((err as AgentError).data.detail).toMatch(detail);
-  expect(took).toBeLessThan(ms);
 }
 
 /** One plain (type 1) object: its body bytes. */
@@ -126,9 +126,7 @@ describe('H2: one decode budget per file', () => {
     const stream = new PdfStream(new PdfDict([['Filter', name('FlateDecode')]]), bomb);
     const budget = new DecodeBudget(bomb.length);
     expect(budget.remaining).toBe(MIN_DECODE_BUDGET);
-    const t0 = performance.now();
     expect(() => decodeStream(stream, (o) => o, budget)).toThrow(/decode budget exceeded/);
-    expect(performance.now() - t0).toBeLessThan(500);
     // Nothing was charged for the refused stream, and a small one still decodes.
     expect(budget.remaining).toBe(MIN_DECODE_BUDGET);
     expect(Buffer.from(decodeStream(new PdfStream(stream.dict, deflateSync(b('ok'))), (o) => o, budget)).toString()).toBe('ok');
@@ -146,7 +144,7 @@ describe('H2: one decode budget per file', () => {
   it('open_predictorWithHugeColumns_invalidWithoutAllocatingRows', async () => {
     const data = deflateSync(Buffer.from([2, 1, 0, 0]));
     const pdf = rawXref(`/W[1 1 0]/Size 2/Filter/FlateDecode/DecodeParms<</Predictor 12/Columns 1000000000>>`, data);
-    await expectInvalid(() => PdfFile.open(pdf), /Columns/, 300);
+    await expectInvalid(() => PdfFile.open(pdf), /Columns/);
     await expectInvalid(() => PdfFile.open(rawXref(`/W[1 1 0]/Size 2/Filter/FlateDecode/DecodeParms<</Predictor 12/Columns 2/Colors 1000000000>>`, data)), /Colors/);
   });
 });
@@ -158,10 +156,10 @@ describe('T23: flat containers', () => {
     const pdf = xrefStreamPdf({ plain: new Map<number, Plain>([[1, CATALOG(junk)], [2, PAGES], [3, PAGE]]) });
     const rss0 = process.memoryUsage().rss;
     const t0 = performance.now();
-    await expectInvalid(() => describePdf(pdf), /array with more than 100000 items/, 5000);
+    await expectInvalid(() => describePdf(pdf), /array with more than 100000 items/);
     console.log(`30 MiB flat PDF array: refused in ${(performance.now() - t0).toFixed(0)} ms, RSS +${((process.memoryUsage().rss - rss0) / 2 ** 20).toFixed(0)} MiB`);
     const dict = `/D << ${Array.from({ length: 100_001 }, (_, i) => `/k${i} 1`).join(' ')} >>`;
-    await expectInvalid(() => describePdf(xrefStreamPdf({ plain: new Map<number, Plain>([[1, CATALOG(dict)], [2, PAGES], [3, PAGE]]) })), /dictionary with more than 100000 entries/, 5000);
+    await expectInvalid(() => describePdf(xrefStreamPdf({ plain: new Map<number, Plain>([[1, CATALOG(dict)], [2, PAGES], [3, PAGE]]) })), /dictionary with more than 100000 entries/);
   });
 });
 
@@ -192,9 +190,14 @@ describe('other numbers from the file', () => {
     plain.set(5, `[${'1 '.repeat(300_000)} )`);
     for (let i = 0; i < n; i++) plain.set(100 + i, `<< /T (f${i}) /Length 5 0 R >>\nstream\nxx\nendstream`);
     const file = PdfFile.open(xrefStreamPdf({ plain }));
-    const t0 = performance.now();
-    expect(listFields(file)).toHaveLength(n);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    const parses = vi.spyOn(Lexer.prototype, 'parseIndirect');
+    try {
+      expect(listFields(file)).toHaveLength(n);
+      // Each field once and the broken object once (re-parsed per field it would be 2n).
+      expect(parses.mock.calls.length).toBeLessThanOrEqual(n + 10);
+    } finally {
+      parses.mockRestore();
+    }
   });
 
   it('listFields_fieldsSharingKidsArrays_linearNotExponential', async () => {
@@ -205,10 +208,15 @@ describe('other numbers from the file', () => {
     for (let k = 0; k < depth; k++) plain.set(100 + k, `[<< /T (a${k}) /Kids ${101 + k} 0 R >> << /T (b${k}) /Kids ${101 + k} 0 R >>]`);
     plain.set(100 + depth, '[<< /T (leaf) /FT /Sig >>]');
     const file = PdfFile.open(xrefStreamPdf({ plain }));
-    const t0 = performance.now();
-    const fields = listFields(file);
-    expect(performance.now() - t0).toBeLessThan(500);
-    expect(fields.filter((f) => f.type === 'Sig')).toHaveLength(1);
+    const lookups = vi.spyOn(PdfFile.prototype, 'getObject');
+    try {
+      const fields = listFields(file);
+      expect(fields.filter((f) => f.type === 'Sig')).toHaveLength(1);
+      // Linear in the arrays (each visited a bounded number of times), not one walk per path (2^40).
+      expect(lookups.mock.calls.length).toBeLessThan(50 * depth);
+    } finally {
+      lookups.mockRestore();
+    }
   });
 
   it('getPage_kidsArrayReused_invalidPageTreeLoops', async () => {

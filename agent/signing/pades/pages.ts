@@ -153,3 +153,18 @@ export function signedFields(file: PdfFile): Array<FieldInfo & { sig: PdfDict }>
   }
   return out;
 }
+
+/** Maps the user's rectangle (visible page, from its lower-left) to default user space for /Rotate and /CropBox. */
+export function placeRect(page: PageInfo, rect: [number, number, number, number]): { rect: [number, number, number, number]; matrix: number[] } {
+  const [u, v, w, h] = rect;
+  const [cx0, cy0, cx1, cy1] = page.cropBox;
+  const cw = cx1 - cx0, ch = cy1 - cy0;
+  let x0: number, y0: number, x1: number, y1: number, matrix: number[];
+  switch (page.rotate) {
+    case 90: x0 = cw - v - h; x1 = cw - v; y0 = u; y1 = u + w; matrix = [0, 1, -1, 0, 0, 0]; break;
+    case 180: x0 = cw - u - w; x1 = cw - u; y0 = ch - v - h; y1 = ch - v; matrix = [-1, 0, 0, -1, 0, 0]; break;
+    case 270: x0 = v; x1 = v + h; y0 = ch - u - w; y1 = ch - u; matrix = [0, -1, 1, 0, 0, 0]; break;
+    default: x0 = u; x1 = u + w; y0 = v; y1 = v + h; matrix = [1, 0, 0, 1, 0, 0];
+  }
+  return { rect: [x0 + cx0, y0 + cy0, x1 + cx0, y1 + cy0], matrix };
+}

@@ -8,7 +8,8 @@ import { NODE_HASH } from '../algorithms.js';
 import { buildAppearance } from './appearance.js';
 import { asInvalid, invalid, PdfFile } from './document.js';
 import { name, PdfDict, PdfRaw, PdfRef, PdfString, textString } from './pdf-objects.js';
-import { getPage, listFields, pageCount, signedFields, type PageInfo } from './pages.js';
+import { getPage, listFields, pageCount, placeRect, signedFields, type PageInfo } from './pages.js';
+import { drawTextBoxes } from './text-boxes.js';
 import { rewriteFull } from './repair.js';
 import { IncrementalWriter } from './writer.js';
 
@@ -40,21 +41,6 @@ export function uniqueFieldName(existing: Set<string>, wanted: string | undefine
   for (let i = 1; ; i++) if (!existing.has(`Signature${i}`)) return `Signature${i}`;
 }
 
-/** Maps the user's rectangle (visible page, from its lower-left) to default user space for /Rotate and /CropBox. */
-export function placeRect(page: PageInfo, rect: [number, number, number, number]): { rect: [number, number, number, number]; matrix: number[] } {
-  const [u, v, w, h] = rect;
-  const [cx0, cy0, cx1, cy1] = page.cropBox;
-  const cw = cx1 - cx0, ch = cy1 - cy0;
-  let x0: number, y0: number, x1: number, y1: number, matrix: number[];
-  switch (page.rotate) {
-    case 90: x0 = cw - v - h; x1 = cw - v; y0 = u; y1 = u + w; matrix = [0, 1, -1, 0, 0, 0]; break;
-    case 180: x0 = cw - u - w; x1 = cw - u; y0 = ch - v - h; y1 = ch - v; matrix = [-1, 0, 0, -1, 0, 0]; break;
-    case 270: x0 = v; x1 = v + h; y0 = ch - u - w; y1 = ch - u; matrix = [0, -1, 1, 0, 0, 0]; break;
-    default: x0 = u; x1 = u + w; y0 = v; y1 = v + h; matrix = [1, 0, 0, 1, 0, 0];
-  }
-  return { rect: [x0 + cx0, y0 + cy0, x1 + cx0, y1 + cy0], matrix };
-}
-
 /** The 1-based pages that get a widget: `pages` (listed or 'all'), else `page` (default 1). */
 function widgetPages(a: PdfAppearance, count: number): number[] {
   const bad = (what: string): AgentError => new AgentError('INVALID_PARAMS', `Trang ${what} không tồn tại / no such page`, { detail: `appearance page out of range 1..${count}` });
@@ -72,14 +58,14 @@ function widgetPages(a: PdfAppearance, count: number): number[] {
   return [pageNo];
 }
 
-/** Appends `item` to an array that may be direct (in `owner`) or indirect; records the rewrite in the writer. */
-function appendToArray(file: PdfFile, w: IncrementalWriter, owner: PdfDict, key: string, item: PdfRef): void {
+/** Appends `items` to an array that may be direct (in `owner`) or indirect; records the rewrite in the writer. */
+function appendToArray(file: PdfFile, w: IncrementalWriter, owner: PdfDict, key: string, items: PdfRef[]): void {
   const cur = owner.get(key);
   if (cur instanceof PdfRef) {
     const arr = file.resolve(cur);
-    w.put(cur, [...(Array.isArray(arr) ? arr : []), item]);
+    w.put(cur, [...(Array.isArray(arr) ? arr : []), ...items]);
   } else {
-    owner.set(key, [...(Array.isArray(cur) ? cur : []), item]);
+    owner.set(key, [...(Array.isArray(cur) ? cur : []), ...items]);
   }
 }
 
@@ -127,10 +113,13 @@ export function byteRangeDigest(out: Buffer, contentsStart: number, contentsEnd:
   return new Uint8Array(hash.digest());
 }
 
-/** Adds an annotation to the page's /Annots: a direct array rewrites the page, an indirect one is rewritten itself. */
-function addToPageAnnots(file: PdfFile, w: IncrementalWriter, page: PageInfo, annotRef: PdfRef): void {
+/**
+ * Adds annotations to the page's /Annots: a direct array rewrites the page, an indirect one is rewritten itself.
+ * All of one page's annotations in one call: each call starts again from the page as the file has it.
+ */
+function addToPageAnnots(file: PdfFile, w: IncrementalWriter, page: PageInfo, annotRefs: PdfRef[]): void {
   const pageDict = page.dict.clone();
-  appendToArray(file, w, pageDict, 'Annots', annotRef);
+  appendToArray(file, w, pageDict, 'Annots', annotRefs);
   if (!(page.dict.get('Annots') instanceof PdfRef)) w.put(page.ref, pageDict);
 }
 
@@ -140,7 +129,7 @@ function addSignatureField(file: PdfFile, w: IncrementalWriter, fieldRef: PdfRef
   const acroEntry = catalog.get('AcroForm');
   const acroOld = file.dict(acroEntry);
   const acro = acroOld ? acroOld.clone() : new PdfDict();
-  appendToArray(file, w, acro, 'Fields', fieldRef);
+  appendToArray(file, w, acro, 'Fields', [fieldRef]);
   acro.set('SigFlags', 3);
   if (acroEntry instanceof PdfRef && acroOld) {
     w.put(acroEntry, acro);
@@ -152,7 +141,7 @@ function addSignatureField(file: PdfFile, w: IncrementalWriter, fieldRef: PdfRef
 
 /** Hooks a new signature widget into the document: the page's /Annots and the AcroForm's /Fields. */
 export function attachSignatureWidget(file: PdfFile, w: IncrementalWriter, page: PageInfo, widgetRef: PdfRef): void {
-  addToPageAnnots(file, w, page, widgetRef);
+  addToPageAnnots(file, w, page, [widgetRef]);
   addSignatureField(file, w, widgetRef);
 }
 
@@ -207,6 +196,13 @@ export async function signPdfFile(file: PdfFile, options: PdfSignOptions, signer
     const field = new PdfDict([['Type', name('Annot')], ['Subtype', name('Widget')], ['FT', name('Sig')], ['T', textString(fieldName)], ['V', sigRef]]);
     const annotRefs = pageNos.map((_, i) => (i === 0 ? fieldRef : w.allocate()));
     const aps = new Map<number, PdfRef>();
+    // Every new annotation of a page is added to its /Annots at once (widgets, stamps and text boxes).
+    const perPage = new Map<number, { page: PageInfo; refs: PdfRef[] }>();
+    const onPage = (pageNo: number, page: PageInfo, ref: PdfRef): void => {
+      const entry = perPage.get(pageNo) ?? { page, refs: [] };
+      entry.refs.push(ref);
+      perPage.set(pageNo, entry);
+    };
     for (const [i, pageNo] of pageNos.entries()) {
       const page = getPage(file, pageNo - 1);
       const annot = i === 0 ? field : new PdfDict([['Type', name('Annot')], ['Subtype', name('Stamp')], ['Contents', textString(`Chữ ký số / digital signature: ${fieldName}`)]]);
@@ -226,6 +222,7 @@ export async function signPdfFile(file: PdfFile, options: PdfSignOptions, signer
             signingTime: options.signingTime, reason: options.reason, location: options.location,
             text: appearance.text, image: appearance.image, fontSize: appearance.fontSize, textColor: appearance.textColor,
             background: appearance.background, border: appearance.border, layout: appearance.layout,
+            bold: appearance.bold, italic: appearance.italic, verticalAlign: appearance.verticalAlign,
             organization: appearance.organization, position: appearance.position, description: appearance.description,
             documentNumber: appearance.documentNumber, documentDate: appearance.documentDate,
           });
@@ -236,8 +233,10 @@ export async function signPdfFile(file: PdfFile, options: PdfSignOptions, signer
         annot.set('Rect', [0, 0, 0, 0]);
       }
       if (i > 0) w.put(annotRefs[i]!, annot);
-      addToPageAnnots(file, w, page, annotRefs[i]!);
+      onPage(pageNo, page, annotRefs[i]!);
     }
+    for (const box of await drawTextBoxes(file, w, appearance.textBoxes ?? [], count, options.signingTime)) onPage(box.pageNo, box.page, box.ref);
+    for (const { page, refs } of perPage.values()) addToPageAnnots(file, w, page, refs);
     w.put(fieldRef, field);
     addSignatureField(file, w, fieldRef);
 

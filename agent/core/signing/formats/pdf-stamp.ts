@@ -2,7 +2,7 @@
 // reason, location, the share of the page it covers and whether it leaves the visible page.
 import { encodeBase64 } from '../../protocol/encoding.js';
 import type { PdfItemParams } from '../../protocol/schemas.js';
-import type { DocumentDescription } from '../../ports.js';
+import { SIGNING_TIME_FIELD, type DocumentDescription } from '../../ports.js';
 import type { PdfStampInfo } from '../../types.js';
 
 /** The box sign.pdf uses when the site gives none (agent/signing/pades). */
@@ -28,15 +28,20 @@ export function stampGeometry(rect: [number, number, number, number], page: [num
   return { coverage: pw > 0 && ph > 0 ? inside / (pw * ph) : 0, offPage: inside < w * h - 1e-6 };
 }
 
+/** The signing time is not known before the user confirms: the dialog names it. */
+const shownText = (text: string): string => text.replaceAll(SIGNING_TIME_FIELD, '[ngày giờ ký / signing time]');
+
 export function describeStamp(p: PdfItemParams, d: DocumentDescription): PdfStampInfo {
   const a = p.appearance;
   const info: PdfStampInfo = { visible: a?.visible !== false };
   if (p.reason !== undefined) info.reason = p.reason;
   if (p.location !== undefined) info.location = p.location;
+  if (a?.textBoxes?.length) info.textBoxes = a.textBoxes.map((b) => ({ page: b.page, text: shownText(b.text) }));
   if (!info.visible) return info;
   const rect: [number, number, number, number] = a?.rect ? [...a.rect] as [number, number, number, number] : DEFAULT_STAMP_RECT;
   info.rect = rect;
-  if (a?.text !== undefined) info.text = a.text;
+  if (a?.pages !== undefined) info.pages = a.pages === 'all' ? 'all' : [...new Set(a.pages)].sort((x, y) => x - y);
+  if (a?.text !== undefined) info.text = shownText(a.text);
   if (a?.image !== undefined) info.image = imagePreview(a.image);
   if (d.stampPage) {
     info.page = d.stampPage.page;

@@ -50,10 +50,11 @@ export function pdfOptions(p: PdfOptionParams, level: PdfLevel, tsaUrl: string |
   if (p.appearance) {
     const a: PdfAppearance = {};
     for (const k of ['visible', 'page', 'text', 'image', 'fontSize', 'pages', 'textColor', 'background', 'border', 'layout',
-      'signerName', 'organization', 'position', 'description', 'documentNumber', 'documentDate'] as const) {
+      'signerName', 'organization', 'position', 'description', 'documentNumber', 'documentDate', 'bold', 'italic', 'verticalAlign'] as const) {
       if (p.appearance[k] !== undefined) (a as Record<string, unknown>)[k] = p.appearance[k];
     }
     if (p.appearance.rect) a.rect = [...p.appearance.rect];
+    if (p.appearance.textBoxes) a.textBoxes = p.appearance.textBoxes.map((b) => ({ ...b, rect: [...b.rect] }));
     options.appearance = a;
   }
   if (p.reason !== undefined) options.reason = p.reason;
