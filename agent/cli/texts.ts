@@ -1,7 +1,7 @@
 // The one-line summary and usage of every subcommand: what `kyso-agent --help` prints without loading any command.
 import { SIGN_USAGE } from './sign-args.js';
 
-export const UI_USAGE = 'kyso-agent ui verify [--lang vi|en]';
+export const UI_USAGE = 'kyso-agent ui diagnostics|settings|about [--data-dir DIR] (exit 3: agent chưa chạy / not running) | ui verify [--lang vi|en]';
 export const VERIFY_USAGE = 'kyso-agent verify FILE... [--content FILE] [--trust PEMFILE]... [--json] [--lang vi|en] [--offline]';
 
 /** Summary (Vietnamese, then English) and usage per subcommand, in --help order. */
@@ -35,7 +35,7 @@ export const COMMAND_TEXTS = {
     usage: VERIFY_USAGE,
   },
   ui: {
-    summary: 'Mở trang Kiểm tra chữ ký trong trình duyệt / Open the "Verify a signature" page in the browser',
+    summary: 'Mở trang Kiểm tra hệ thống / Cài đặt / Giới thiệu của agent đang chạy, hoặc trang Kiểm tra chữ ký / Open the running agent\'s System check / Settings / About page, or the Verify a signature page',
     usage: UI_USAGE,
   },
   'browser-integration': {

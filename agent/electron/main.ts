@@ -122,7 +122,16 @@ export async function runElectron(options: ElectronMainOptions): Promise<Electro
   });
 
   ref.tray = tray;
-  const running = await options.start({ ...options.startOptions, prompt: dialogs.prompt, lang });
+  const running = await options.start({
+    ...options.startOptions,
+    prompt: dialogs.prompt,
+    lang,
+    // `kyso-agent ui <page>` opens the same window as the tray menu.
+    panelOpener: async (page) => {
+      await dialogs.openPanel(page);
+      return { kind: 'shown' };
+    },
+  });
   ref.agent = running;
   ref.panels = panelsOf(running);
   const refreshStatus = async () => {

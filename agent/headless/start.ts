@@ -28,6 +28,7 @@ import { noUiPrompt } from './no-ui-prompt.js';
 import { loadPolicy, type LoadedPolicy } from './policy-file.js';
 import { fileSettingsStore } from './settings-file.js';
 import { agentVersion } from './version.js';
+import { startUiControl, type PanelOpener, type UiControl } from './ui-control.js';
 
 export const DEFAULT_TLS_PORT = 14433;
 export const DEFAULT_PLAIN_PORT = 14434;
@@ -67,6 +68,13 @@ export interface StartOptions {
   vnptPorts?: number[];
   /** The local channel the browser extension's native host relays to (default on; docs/extension.md). */
   relay?: boolean;
+  /**
+   * How `kyso-agent ui <page>` gets a page shown (the Electron shell shows a window). Default with `ui: 'browser'`:
+   * a launcher file the command opens in its own session. The control channel is off when there is neither.
+   */
+  panelOpener?: PanelOpener;
+  /** The control channel of `kyso-agent ui` (default on). */
+  uiControl?: boolean;
   /** Echo log lines on stderr. */
   logEcho?: boolean;
   clock?: Clock;
@@ -174,6 +182,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     const anchors = (): Uint8Array[] => status.anchors.map((a) => a.der);
     // document.verify and the "Kiểm tra chữ ký" page: the same anchors and status service as signing (docs/trust.md).
     const verifier = lazyDocumentVerifier({ anchors, status: status.service });
+    let panelOpener = options.panelOpener;
     if (!prompt && options.ui === 'browser') {
       const { createBrowserPrompt, createUrlOpener, createAgentPanels, caTrustRows } = await import('../prompt/index.js');
       const home = options.home ?? env.HOME ?? homedir();
@@ -208,6 +217,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       mounts.push(browser.mount);
       cleanup.push(() => browser.closeAll());
       prompt = browser;
+      panelOpener ??= async (page) => ({ kind: 'launcher', ...(await browser.preparePanel(page)) });
     }
     const dispatcher = createDispatcher({
       status: status.service,
@@ -285,6 +295,15 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       });
       if (relay) cleanup.push(() => relay!.close());
     }
+    // `kyso-agent ui diagnostics|settings|about` reaches this agent here (docs/security.md "Pages opened from the command line").
+    let control: UiControl | null = null;
+    if (options.uiControl !== false && panelOpener) {
+      control = await startUiControl({ dataDir, logger, open: panelOpener }).catch((e: unknown) => {
+        logger.error('ui.control.start_failed', { detail: errorText(e) });
+        return null;
+      });
+      if (control) cleanup.push(() => control!.close());
+    }
     logger.info('agent.ready', { tlsPort: ports.tlsPort, plainPort: ports.plainPort, vnptPort: vnpt?.port ?? null });
 
     let stopping: Promise<void> | null = null;
@@ -311,6 +330,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
           await server.close().catch((e) => logger.error('agent.stop-server', { detail: errorText(e) }));
           await vnpt?.server.close().catch((e) => logger.error('agent.stop-vnpt', { detail: errorText(e) }));
           await relay?.close().catch((e) => logger.error('agent.stop-relay', { detail: errorText(e) }));
+          await control?.close().catch((e) => logger.error('agent.stop-control', { detail: errorText(e) }));
           dispatcher.close();
           await tokenService.logout().catch(() => undefined);
           await tokenService.close().catch((e) => logger.error('agent.stop-tokens', { detail: errorText(e) }));

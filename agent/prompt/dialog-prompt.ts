@@ -113,8 +113,11 @@ export interface DialogPrompt {
   answer(id: string, answer: unknown): Promise<void>;
   /** The page or window went away: cancels its question (USER_CANCELLED). */
   cancel(id: string): void;
-  /** Opens a non-question page (settings, diagnostics, about). */
-  openPanel(page: PanelPage): Promise<Dialog>;
+  /**
+   * Opens a non-question page (settings, diagnostics, about, verify). `show` replaces the presenter's show for this
+   * page (the browser host hands a launcher to `kyso-agent ui`, which opens it in its own session).
+   */
+  openPanel(page: PanelPage, show?: (dialog: Dialog) => Promise<void>): Promise<Dialog>;
   /** Number of open dialogs (tray status, tests). */
   openCount(): number;
   /** Cancels everything (shutdown). */
@@ -427,7 +430,7 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
       if (e.pending) fail(e, 'USER_CANCELLED', 'page_closed', true);
       else close(e, 'page_closed');
     },
-    async openPanel(page) {
+    async openPanel(page, show) {
       const p = options.panels;
       if (!p) throw new Error('no panel provider');
       const lang = panelLang();
@@ -436,7 +439,12 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
           : page === 'verify' ? { page, lang, verify: { phase: 'idle' } } : { page, lang, about: await p.about() };
       const { e } = acquire(state);
       armTimeout(e, options.panelTimeoutMs ?? 30 * 60_000);
-      await presenter.show(e);
+      try {
+        await (show ? show(e) : presenter.show(e));
+      } catch (err) {
+        close(e, 'show_failed');
+        throw err;
+      }
       e.shown = true;
       return e;
     },

@@ -57,6 +57,12 @@ export interface BrowserPrompt extends UserPrompt {
   mount: UiMount;
   /** Opens settings / diagnostics / about in the browser; resolves with the page URL. */
   openPanel(page: PanelPage): Promise<string>;
+  /**
+   * Prepares settings / diagnostics / about for another process to open (`kyso-agent ui`): writes the page's
+   * launcher file and resolves with its file:// URL, which carries no secret. `cancel` ends the page (the caller
+   * could not open it).
+   */
+  preparePanel(page: 'settings' | 'diagnostics' | 'about'): Promise<{ launcher: string; cancel(): void }>;
   /** The shared dialog machinery (tests, tray status). */
   dialogs: DialogPrompt;
   /** Cancels every open dialog (shutdown). */
@@ -126,6 +132,12 @@ export function createBrowserPrompt(options: BrowserPromptOptions): BrowserPromp
     async openPanel(page) {
       const d = await dialogs.openPanel(page);
       return urlOf(d.id);
+    },
+    async preparePanel(page) {
+      if (!launchers) throw new Error('no launcher folder');
+      let launcher = '';
+      const d = await dialogs.openPanel(page, async (p) => void (launcher = await launchers.write(p.id, urlOf(p.id))));
+      return { launcher, cancel: () => dialogs.cancel(d.id) };
     },
     closeAll: () => {
       dialogs.closeAll();
