@@ -4,7 +4,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createCertificateStatus } from '../certs/status/index.js';
 import type { Lang } from '../core/ports.js';
 import { renderReport } from '../core/verify/render.js';
