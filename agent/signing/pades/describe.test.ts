@@ -1,5 +1,7 @@
 import { PDFDocument, degrees } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
+import { describeStamp } from '../../core/signing/formats/pdf-stamp.js';
+import { appearanceLines } from './appearance.js';
 import { describePdf } from './index.js';
 
 describe('describePdf for the stamp description', () => {
@@ -12,5 +14,15 @@ describe('describePdf for the stamp description', () => {
     expect((await describePdf(pdf, { stampPage: 'last' })).description.stampPage).toEqual({ page: 2, width: 842, height: 595 });
     expect((await describePdf(pdf, { stampPage: 9 })).description.stampPage).toBeUndefined();
     expect((await describePdf(pdf)).description.stampPage).toBeUndefined();
+  });
+});
+
+describe('the dialog names every default line the stamp draws (T24)', () => {
+  it('describeStamp text equals appearanceLines for site-given parts, the signing time named', () => {
+    const appearance = { signerName: 'Nguyễn Văn B', organization: 'Công ty X', position: 'Giám đốc', description: 'Payment approved', documentNumber: '12/QĐ', documentDate: '01/12/2026' };
+    const shown = describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', reason: 'R', location: 'L', appearance } as never, { size: 1, sha256Hex: '00' });
+    const at = new Date(Date.UTC(2026, 11, 3, 7, 0, 0));
+    const drawn = appearanceLines({ width: 100, height: 50, matrix: [1, 0, 0, 1, 0, 0], signer: appearance.signerName, signingTime: at, reason: 'R', location: 'L', ...appearance });
+    expect(shown.text).toBe(drawn.join('\n').replace('03/12/2026 14:00:00 GMT+7', '[ngày giờ ký / signing time]'));
   });
 });

@@ -33,3 +33,21 @@ describe('the PDF stamp as the dialog describes it', () => {
     expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { pages: 'all' } } as never, desc).pages).toBe('all');
   });
 });
+
+describe('the default stamp lines with site-given parts (T24)', () => {
+  it('shows every line the agent draws when the site names the signer, organisation, position, description, number or date', () => {
+    const s = describeStamp({
+      pdf: new Uint8Array(), fileName: 'a.pdf', reason: 'Duyệt',
+      appearance: { signerName: 'Nguyễn Văn B', organization: 'Công ty X', position: 'Giám đốc', description: 'ĐÃ DUYỆT THANH TOÁN 1 TỶ', documentNumber: '12/QĐ', documentDate: '01/12/2026' },
+    } as never, desc);
+    expect(s.text).toBe([
+      'Ký bởi: Nguyễn Văn B', 'Đơn vị: Công ty X', 'Chức vụ: Giám đốc', 'Ngày ký: [ngày giờ ký / signing time]', 'Lý do: Duyệt',
+      'ĐÃ DUYỆT THANH TOÁN 1 TỶ', 'Số: 12/QĐ', 'Ngày văn bản: 01/12/2026',
+    ].join('\n'));
+    // Without a site-given name the certificate's name is drawn: the dialog says so.
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { description: 'Payment approved' } } as never, desc).text)
+      .toBe('Ký bởi: [tên trong chứng thư số / name in the certificate]\nNgày ký: [ngày giờ ký / signing time]\nPayment approved');
+    // Nothing from the site: the dialog's own default sentence, as before.
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: {} } as never, desc).text).toBeUndefined();
+  });
+});

@@ -29,7 +29,29 @@ export function stampGeometry(rect: [number, number, number, number], page: [num
 }
 
 /** The signing time is not known before the user confirms: the dialog names it. */
-const shownText = (text: string): string => text.replaceAll(SIGNING_TIME_FIELD, '[ngày giờ ký / signing time]');
+const SIGNING_TIME_SHOWN = '[ngày giờ ký / signing time]';
+const shownText = (text: string): string => text.replaceAll(SIGNING_TIME_FIELD, SIGNING_TIME_SHOWN);
+
+/**
+ * The default lines the stamp draws when the site gives no `text` but names parts of them (signer, organisation,
+ * position, description, document number/date): the same lines as agent/signing/pades appearanceLines, so the
+ * dialog shows every word drawn (docs/security.md T24). undefined: nothing site-given, the dialog's own sentence.
+ */
+function defaultLines(p: PdfItemParams): string | undefined {
+  const a = p.appearance;
+  if (!a || a.text !== undefined) return undefined;
+  if (![a.signerName, a.organization, a.position, a.description, a.documentNumber, a.documentDate].some((v) => v !== undefined && v !== '')) return undefined;
+  const lines = [`Ký bởi: ${a.signerName ?? '[tên trong chứng thư số / name in the certificate]'}`];
+  if (a.organization) lines.push(`Đơn vị: ${a.organization}`);
+  if (a.position) lines.push(`Chức vụ: ${a.position}`);
+  lines.push(`Ngày ký: ${SIGNING_TIME_SHOWN}`);
+  if (p.reason) lines.push(`Lý do: ${p.reason}`);
+  if (p.location) lines.push(`Nơi ký: ${p.location}`);
+  if (a.description) lines.push(...a.description.split(/\r?\n/));
+  if (a.documentNumber) lines.push(`Số: ${a.documentNumber}`);
+  if (a.documentDate) lines.push(`Ngày văn bản: ${a.documentDate}`);
+  return lines.join('\n');
+}
 
 export function describeStamp(p: PdfItemParams, d: DocumentDescription): PdfStampInfo {
   const a = p.appearance;
@@ -42,6 +64,8 @@ export function describeStamp(p: PdfItemParams, d: DocumentDescription): PdfStam
   info.rect = rect;
   if (a?.pages !== undefined) info.pages = a.pages === 'all' ? 'all' : [...new Set(a.pages)].sort((x, y) => x - y);
   if (a?.text !== undefined) info.text = shownText(a.text);
+  const drawn = defaultLines(p);
+  if (drawn !== undefined) info.text = drawn;
   if (a?.image !== undefined) info.image = imagePreview(a.image);
   if (d.stampPage) {
     info.page = d.stampPage.page;
