@@ -53,6 +53,13 @@ function defaultLines(p: PdfItemParams): string | undefined {
   return lines.join('\n');
 }
 
+/** What describePdf must measure for the stamp: the page it is drawn on, or every page of `appearance.pages`. */
+export function stampDescribeOptions(p: PdfItemParams): { stampPage?: number | 'last'; stampPages?: number[] | 'all' } {
+  const a = p.appearance;
+  if (a?.visible === false) return {};
+  return a?.pages !== undefined ? { stampPages: a.pages === 'all' ? 'all' : [...a.pages] } : { stampPage: a?.page ?? 1 };
+}
+
 export function describeStamp(p: PdfItemParams, d: DocumentDescription): PdfStampInfo {
   const a = p.appearance;
   const info: PdfStampInfo = { visible: a?.visible !== false };
@@ -71,6 +78,13 @@ export function describeStamp(p: PdfItemParams, d: DocumentDescription): PdfStam
     info.page = d.stampPage.page;
     info.pageSize = [d.stampPage.width, d.stampPage.height];
     Object.assign(info, stampGeometry(rect, info.pageSize));
+  }
+  // Repeated on other pages: the warnings hold for the page where the stamp covers most or leaves the page.
+  for (const size of d.stampPageSizes ?? []) {
+    const g = stampGeometry(rect, size);
+    if (info.coverage === undefined || g.coverage > info.coverage) info.coverage = g.coverage;
+    if (g.offPage) info.offPage = true;
+    else info.offPage ??= false;
   }
   return info;
 }
