@@ -24,7 +24,8 @@ describe('the PDF stamp as the dialog describes it', () => {
 
   it('lists the text boxes written with the signature, invisible or not, and names the signing time field', () => {
     const textBoxes = [{ page: 2, rect: [1, 1, 50, 10], text: '12/QĐ-UBND' }, { page: 3, rect: [1, 1, 50, 10], text: 'Ký lúc {signingTime}' }];
-    const expected = [{ page: 2, text: '12/QĐ-UBND' }, { page: 3, text: 'Ký lúc [ngày giờ ký / signing time]' }];
+    // Where each box goes is shown too: a box placed beside an amount changes what the page says.
+    const expected = [{ page: 2, rect: [1, 1, 50, 10], text: '12/QĐ-UBND' }, { page: 3, rect: [1, 1, 50, 10], text: 'Ký lúc [ngày giờ ký / signing time]' }];
     expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { visible: false, textBoxes } } as never, desc)).toEqual({ visible: false, textBoxes: expected });
     const s = describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { text: 'Ngày ký: {signingTime}', textBoxes } } as never, desc);
     expect(s).toMatchObject({ visible: true, text: 'Ngày ký: [ngày giờ ký / signing time]', textBoxes: expected });

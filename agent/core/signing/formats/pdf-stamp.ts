@@ -65,7 +65,7 @@ export function describeStamp(p: PdfItemParams, d: DocumentDescription): PdfStam
   const info: PdfStampInfo = { visible: a?.visible !== false };
   if (p.reason !== undefined) info.reason = p.reason;
   if (p.location !== undefined) info.location = p.location;
-  if (a?.textBoxes?.length) info.textBoxes = a.textBoxes.map((b) => ({ page: b.page, text: shownText(b.text) }));
+  if (a?.textBoxes?.length) info.textBoxes = a.textBoxes.map((b) => ({ page: b.page, rect: [...b.rect] as [number, number, number, number], text: shownText(b.text) }));
   if (!info.visible) return info;
   const rect: [number, number, number, number] = a?.rect ? [...a.rect] as [number, number, number, number] : DEFAULT_STAMP_RECT;
   info.rect = rect;
