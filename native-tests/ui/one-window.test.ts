@@ -177,6 +177,28 @@ describe('the PDF stamp', () => {
     await r2;
     await context.close();
   });
+
+  it('sign.batch: each PDF item’s stamp is shown with its warnings, as for sign.pdf (T24)', async () => {
+    const urlP = hx.nextUrl();
+    const ctx = promptCtx('vi', 'https://stamp.example');
+    const item = { kind: 'document' as const, format: 'pdf' as const, fileName: 'Hóa đơn.pdf', size: 9000, sha256Hex: 'ab'.repeat(32), pageCount: 1, hashAlgorithm: 'SHA-256' as const };
+    const stamp = { visible: true, page: 1, rect: [0, 0, 595, 842] as [number, number, number, number], pageSize: [595, 842] as [number, number], text: 'Payment approved', coverage: 1, offPage: false, textBoxes: [{ page: 1, rect: [10, 10, 50, 10] as [number, number, number, number], text: '000' }] };
+    const result = hx.host.confirmSigning(ctx, {
+      subject: { kind: 'batch', label: 'Hai tệp', count: 2, kinds: ['pdf'], items: [{ ...item, stamp }, { ...item, fileName: 'b.pdf', stamp: { visible: false } }] },
+      certificate: CERTS[1]!, pin: { required: false, pinpad: false, pinStatus: 'ok' },
+    });
+    const { page, context } = await hx.newPage('vi');
+    await page.goto(await urlP);
+    await page.getByTestId('subject-batch').waitFor();
+    const first = page.getByTestId('batch-item').first();
+    await expect(first.getByTestId('stamp-text').textContent()).resolves.toBe('“Payment approved”');
+    await expect(first.getByTestId('stamp-large').textContent()).resolves.toContain('100% trang');
+    await expect(first.getByTestId('stamp-text-boxes').textContent()).resolves.toContain('“000”');
+    await page.getByTestId('batch-item').nth(1).getByTestId('stamp-invisible').waitFor();
+    await page.getByTestId('cancel').click();
+    await result;
+    await context.close();
+  });
 });
 
 describe('no window can be shown', () => {
