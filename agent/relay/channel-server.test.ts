@@ -243,31 +243,3 @@ describe('the handshake proves the key without sending it', () => {
     expect(handled).toEqual([]);
   });
 });
-
-describe('pairing off (docs/security.md T4): the relay refuses at the door as the listeners do', () => {
-  it('an origin that is not approved gets ORIGIN_NOT_ALLOWED at open and reaches no handler', async () => {
-    const d = await mkdtemp(join(tmpdir(), 'kyso-relay-np-'));
-    const seen: string[] = [];
-    const ch = (await startRelayChannel({
-      dataDir: d, version: '9.9.9', logger, budget: new InflightBudget(1024 * KiB),
-      origins: { normalise: (raw) => raw, classify: (o) => (o === APPROVED ? 'approved' : 'unknown'), pairingAllowed: () => false },
-      open: (_kind, ctx) => ({ handle: async () => { seen.push(ctx.origin); return '{}'; } }),
-    }))!;
-    try {
-      const k = (await readFile(ch.location.keyFile, 'utf8')).trim();
-      const p = await Peer.open(ch.path);
-      await p.handshake(k);
-      p.control({ t: 'open', s: 1, kind: 'rpc', origin: STRANGER });
-      expect(await p.closedReason(1)).toBe('ORIGIN_NOT_ALLOWED');
-      p.data(1, '{"jsonrpc":"2.0","id":1,"method":"agent.info"}');
-      await p.stream(2, 'rpc', APPROVED);
-      p.data(2, 'x');
-      await p.reply(2);
-      expect(seen).toEqual([APPROVED]);
-      p.socket.destroy();
-    } finally {
-      await ch.close();
-      await rm(d, { recursive: true, force: true });
-    }
-  });
-});

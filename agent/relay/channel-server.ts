@@ -20,8 +20,6 @@ export interface RelayOriginGate {
   normalise(raw: string): string | null;
   /** `connection`: the stream, so an "allow once" grant given to it counts (as for a WebSocket). */
   classify(origin: string, connection?: ConnectionContext): 'blocked' | 'approved' | 'pairable' | 'unknown';
-  /** Policy allowPairing: when false, an origin that is not approved is refused at open, as at the listeners' door. */
-  pairingAllowed?(): boolean;
 }
 
 export interface RelayStreamHandler {
@@ -244,11 +242,8 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
       } catch {
         origin = null;
       }
-      const cls = origin === null ? 'blocked' : o.origins.classify(origin);
-      // Pairing off: an origin not approved can never become approved, so it learns nothing (docs/security.md T4).
-      const closed = cls === 'blocked' || (cls === 'unknown' && o.origins.pairingAllowed?.() === false);
-      if (origin === null || closed) {
-        o.logger.warn('relay.refused', { why: origin === null ? 'invalid' : cls === 'blocked' ? 'blocked' : 'not-pairable', origin: rawOrigin.slice(0, 200).replace(/[^\x20-\x7e]/g, '?') });
+      if (origin === null || o.origins.classify(origin) === 'blocked') {
+        o.logger.warn('relay.refused', { why: origin === null ? 'invalid' : 'blocked', origin: rawOrigin.slice(0, 200).replace(/[^\x20-\x7e]/g, '?') });
         return send({ t: 'closed', s, reason: 'ORIGIN_NOT_ALLOWED' });
       }
       if (streams.size >= MAX_RELAY_STREAMS || (perOrigin.get(origin) ?? 0) >= maxPerOrigin) {
