@@ -98,14 +98,15 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [noTests] }] },
   },
   {
-    // renderer and sdk run in browsers: only types from core, nothing else from the agent.
+    // renderer and sdk run in browsers: only types from core, nothing else from the agent — except core/local-time,
+    // pure and bundled as is, so the dialogs show times exactly as the PDF stamp does (docs/architecture.md).
     files: ['renderer/**/*.ts', 'sdk/src/**/*.ts'],
     rules: {
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': ['error', {
         paths: [noElectron],
         patterns: [
-          { group: ['**/agent/core/**'], allowTypeImports: true, message: 'renderer/sdk import only types from core' },
+          { group: ['**/agent/core/**', '!**/agent/core/local-time.js'], allowTypeImports: true, message: 'renderer/sdk import only types from core' },
           { group: ['**/agent/*/**', '!**/agent/core/**', 'node:*'], message: 'renderer/sdk run in the browser' },
         ],
       }],

@@ -2,7 +2,8 @@
 import type { DialogAnswer, DialogState } from '../agent/core/ui-contract.js';
 
 // The contract lives in the core (the agent never imports renderer/); re-exported for the pages.
-export type { AboutInfo, DialogAnswer, DialogState, DiagnosticsReport, EndOutcome, KysoPreloadApi, PageKind, Progress, SettingsAction, SettingsView, TokenLabel } from '../agent/core/ui-contract.js';
+export type { AboutInfo, DialogAnswer, DialogState, DiagnosticsReport, EndOutcome, KysoPreloadApi, PageKind, Progress, SettingsAction, SettingsView, TokenLabel, VerifyView } from '../agent/core/ui-contract.js';
+export type { RenderedReport, ReportRow, ReportSection } from '../agent/core/verify/render.js';
 
 /**
  * How a page talks to the agent: the browser host implements it over fetch, Electron over its preload.

@@ -1,4 +1,5 @@
 // Formatting for the dialogs: sizes, dates, hashes, identifiers — locale-aware, no library.
+import { formatLocalTime } from '../agent/core/local-time.js';
 import type { Cert } from '../agent/core/types.js';
 import { getLang, t } from './i18n.js';
 
@@ -28,6 +29,14 @@ export function formatDate(iso: string): string {
   return getLang() === 'vi'
     ? d.toLocaleDateString('vi-VN', { day: '2-digit', month: '2-digit', year: 'numeric' })
     : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/**
+ * A moment as every place shows it — the PDF stamp, the portal, these dialogs: "14:05:09 03/12/2026 (GMT+7)", local
+ * time with its zone (the one formatter in agent/core/local-time.ts, bundled here).
+ */
+export function formatDateTime(iso: string): string {
+  return formatLocalTime(new Date(iso)) || iso;
 }
 
 /** Hex in groups of 4 for reading aloud and comparing. */

@@ -12,9 +12,10 @@ import { diagnosticsPage } from './pages/diagnostics.js';
 import { accessPage } from './pages/access.js';
 import { pickerPage } from './pages/picker.js';
 import { settingsPage } from './pages/settings.js';
+import { verifyPage } from './pages/verify.js';
 
 const TITLES: Record<Exclude<DialogState['page'], 'end'>, MessageKey> = {
-  access: 'accessTitle', picker: 'pickerTitle', confirm: 'confirmTitle', settings: 'settingsTitle', diagnostics: 'diagTitle', about: 'aboutTitle',
+  access: 'accessTitle', picker: 'pickerTitle', confirm: 'confirmTitle', settings: 'settingsTitle', diagnostics: 'diagTitle', about: 'aboutTitle', verify: 'verifyTitle',
 };
 
 function build(state: DialogState, ctx: PageContext): Page {
@@ -26,6 +27,7 @@ function build(state: DialogState, ctx: PageContext): Page {
     case 'settings': return settingsPage(state, ctx);
     case 'diagnostics': return diagnosticsPage(state, ctx);
     case 'about': return aboutPage(state, ctx);
+    case 'verify': return verifyPage(state, ctx);
   }
 }
 

@@ -27,7 +27,10 @@ export function sourceHash(root = ROOT) {
   return h.digest('hex');
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv.includes('--stamp')) {
+  // The last step of `npm run build`: what was just built is up to date, so the next `npm start` skips the build.
+  writeFileSync(STAMP, sourceHash() + '\n');
+} else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const hash = sourceHash();
   const fresh = existsSync(STAMP) && existsSync(join(ROOT, 'dist', 'agent', 'cli', 'main.js')) && readFileSync(STAMP, 'utf8').trim() === hash;
   if (!fresh) {

@@ -1,8 +1,44 @@
 #!/usr/bin/env node
 // `npm start`: the demo token, the agent (--dev, dialogs in the browser) and the demo portal on http://localhost:14480.
 // Extra arguments go to `kyso-agent start` (e.g. `npm start -- --lang en`).
+// First the system packages and the build (only if a source changed), each as a child in its own process group: a
+// SIGINT/SIGTERM that npm forwards here ends that step with everything it started (apt-get, npm run build, tsc…),
+// and nothing is left running (native-tests/cli/npm-start.test.ts).
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
+
+/** Runs `node <script> …args` in its own process group; resolves with its exit code. A signal here goes to that group. */
+function step(script, args = []) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['ignore', 'inherit', 'inherit'], detached: process.platform !== 'win32' });
+    const forward = (signal) => {
+      try {
+        // Windows has no process groups: the step itself.
+        if (process.platform === 'win32') child.kill(signal);
+        else process.kill(-child.pid, signal);
+      } catch {
+        // Already gone.
+      }
+    };
+    const onInt = () => forward('SIGINT');
+    const onTerm = () => forward('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    child.once('error', () => resolve(1));
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(code ?? 128 + (constants.signals[signal] ?? 1));
+    });
+  });
+}
+
+for (const [script, args] of [['setup-system.mjs', ['--for', 'start']], ['build-if-changed.mjs', []]]) {
+  const code = await step(script, args);
+  if (code !== 0) process.exit(code);
+}
 
 const dist = new URL('../dist/', import.meta.url);
 if (!existsSync(fileURLToPath(new URL('agent/cli/main.js', dist)))) {

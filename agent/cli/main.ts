@@ -15,6 +15,7 @@ export const SUBCOMMANDS: Record<keyof typeof COMMAND_TEXTS, () => Promise<Subco
   policy: async () => (await import('./policy.js')).policyCommand,
   sign: async () => (await import('./sign.js')).signCommand,
   verify: async () => (await import('./verify.js')).verifyCommand,
+  ui: async () => (await import('./ui.js')).uiCommand,
   'browser-integration': async () => (await import('./browser-integration.js')).browserIntegrationCommand,
   'native-host': async () => (await import('./native-host.js')).nativeHostCommand,
 };

@@ -1,7 +1,8 @@
 // The one-line summary and usage of every subcommand: what `kyso-agent --help` prints without loading any command.
 import { SIGN_USAGE } from './sign-args.js';
 
-export const VERIFY_USAGE = 'kyso-agent verify FILE... [--content FILE] [--trust PEMFILE]... [--json]';
+export const UI_USAGE = 'kyso-agent ui diagnostics|settings|about [--data-dir DIR] (exit 3: agent chưa chạy / not running) | ui verify [--lang vi|en]';
+export const VERIFY_USAGE = 'kyso-agent verify FILE... [--content FILE] [--trust PEMFILE]... [--json] [--lang vi|en] [--offline]';
 
 /** Summary (Vietnamese, then English) and usage per subcommand, in --help order. */
 export const COMMAND_TEXTS = {
@@ -30,8 +31,12 @@ export const COMMAND_TEXTS = {
     usage: SIGN_USAGE,
   },
   verify: {
-    summary: 'Kiểm tra chữ ký PDF/XML/CMS / Verify PDF/XML/CMS signatures',
+    summary: 'Kiểm tra chữ ký PDF/XML/CMS/Office, báo cáo tiếng Việt / Verify PDF/XML/CMS/Office signatures, report in Vietnamese',
     usage: VERIFY_USAGE,
+  },
+  ui: {
+    summary: 'Mở trang Kiểm tra hệ thống / Cài đặt / Giới thiệu của agent đang chạy, hoặc trang Kiểm tra chữ ký / Open the running agent\'s System check / Settings / About page, or the Verify a signature page',
+    usage: UI_USAGE,
   },
   'browser-integration': {
     summary: 'Đăng ký cầu nối cho tiện ích trình duyệt / Register the host for the browser extension',

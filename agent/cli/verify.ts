@@ -1,15 +1,21 @@
-// `kyso-agent verify FILE... [--content FILE] [--json] [--trust PEMFILE...]`: every signature of PDF, XML, CMS and Office (OOXML) files.
-import { COMMAND_TEXTS } from './texts.js';
+// `kyso-agent verify FILE... [--content FILE] [--trust PEMFILE]... [--json] [--lang vi|en] [--offline]`: the
+// verification report (docs/trust.md "Verification") of PDF, XML, CMS and Office files; exit 0 only when every file
+// is valid.
+import { COMMAND_TEXTS, VERIFY_USAGE } from './texts.js';
 import { readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createCertificateStatus } from '../certs/status/index.js';
 import { isAgentError } from '../core/errors.js';
-import { basename } from 'node:path';
-import { verifyCms, verifyOffice, verifyPdf, verifyXml, type VerifyOptions } from '../signing/index.js';
+import type { Lang } from '../core/ports.js';
+import { reportText } from '../core/verify/render.js';
+import type { DocumentVerifier } from '../core/verify/report.js';
+import { resolveDataDir, resolvePolicyPath } from '../headless/data-dir.js';
+import { createFileLogger } from '../headless/file-logger.js';
+import { loadPolicy } from '../headless/policy-file.js';
+import { createDocumentVerifier } from '../signing/verify/document.js';
 import { EXIT, errorText, type CliIo, type Subcommand } from './io.js';
-import { pdfCmsReports } from './verify-pdf.js';
-import { fileText, readCertificates, sniffFormat, viewOfPdfReport, viewOfReport, type FileView } from './verify-report.js';
-
-import { VERIFY_USAGE } from './texts.js';
+import { readCertificates, signatureView, type FileView } from './verify-report.js';
 
 export { VERIFY_USAGE };
 
@@ -18,18 +24,21 @@ export interface VerifyArgs {
   content?: string;
   trust: string[];
   json: boolean;
+  lang: Lang;
+  offline: boolean;
 }
 
 /** Parses the arguments after `verify`; throws with a message for usage errors. */
 export function parseVerifyArgs(argv: string[]): VerifyArgs {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { content: { type: 'string' }, json: { type: 'boolean' }, trust: { type: 'string', multiple: true } },
+    options: { content: { type: 'string' }, json: { type: 'boolean' }, trust: { type: 'string', multiple: true }, lang: { type: 'string' }, offline: { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length === 0) throw new Error('Thiếu tệp cần kiểm tra / no file to verify');
-  const out: VerifyArgs = { files: positionals, trust: values.trust ?? [], json: values.json === true };
+  if (values.lang !== undefined && values.lang !== 'vi' && values.lang !== 'en') throw new Error('--lang: vi hoặc en / vi or en');
+  const out: VerifyArgs = { files: positionals, trust: values.trust ?? [], json: values.json === true, lang: values.lang === 'en' ? 'en' : 'vi', offline: values.offline === true };
   if (values.content !== undefined) out.content = values.content;
   return out;
 }
@@ -38,9 +47,7 @@ async function isFile(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isFile(), () => false);
 }
 
-/**
- * The signed content of a detached CMS: --content, else the file the `.p7s` name points to (`a.pdf.p7s` → `a.pdf`).
- */
+/** The signed content of a detached CMS: --content, else the file the `.p7s` name points to (`a.pdf.p7s` → `a.pdf`). */
 async function detachedContent(file: string, content: string | undefined): Promise<Uint8Array | undefined> {
   if (content !== undefined) return readFile(content);
   const m = /^(.+)\.p7s$/i.exec(file);
@@ -49,44 +56,28 @@ async function detachedContent(file: string, content: string | undefined): Promi
 }
 
 /** Verifies one file; never throws (a failure is a FileView with `error`). */
-export async function verifyFile(file: string, args: Pick<VerifyArgs, 'content'>, anchors: Uint8Array[], intermediates: Uint8Array[]): Promise<FileView> {
-  const view: FileView = { file, format: null, ok: false, error: null, signatures: [] };
-  let bytes: Uint8Array;
+export async function verifyFile(file: string, content: string | undefined, verifier: DocumentVerifier): Promise<FileView> {
+  const view: FileView = { file, format: null, ok: false, error: null, signatures: [], report: null };
   try {
-    bytes = await readFile(file);
+    const document = await readFile(file);
+    const detached = await detachedContent(file, content);
+    const report = await verifier.verify({ document, fileName: basename(file), ...(detached ? { content: detached } : {}) });
+    return { ...view, format: report.format, ok: report.verdict === 'valid', signatures: report.signatures.map(signatureView), report };
   } catch (e) {
-    view.error = { reason: 'DOCUMENT_INVALID', detail: `không đọc được tệp / cannot read the file (${(e as NodeJS.ErrnoException).code ?? errorText(e)})` };
-    return view;
-  }
-  const sniffed = sniffFormat(bytes);
-  if (!sniffed) {
-    view.error = { reason: 'DOCUMENT_INVALID', detail: 'không phải PDF, XML, CMS hay Office / not a PDF, XML, CMS or Office file' };
-    return view;
-  }
-  view.format = sniffed.format;
-  const options: VerifyOptions = { intermediates };
-  if (anchors.length > 0) options.trustAnchors = anchors;
-  try {
-    if (sniffed.format === 'pdf') {
-      const reports = await verifyPdf(sniffed.bytes);
-      const cms = await pdfCmsReports(sniffed.bytes, options);
-      for (const r of reports) view.signatures.push(await viewOfPdfReport(r, anchors, intermediates, r.integrity ? cms.take(r.certificate) : undefined));
-    } else if (sniffed.format === 'ooxml') {
-      view.signatures = (await verifyOffice(sniffed.bytes, basename(file), options)).map(viewOfReport);
-    } else if (sniffed.format === 'xml') {
-      view.signatures = (await verifyXml(sniffed.bytes, options)).map(viewOfReport);
-    } else {
-      const content = await detachedContent(file, args.content);
-      view.signatures = (await verifyCms(sniffed.bytes, content, options)).map(viewOfReport);
-    }
-  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
     view.error = isAgentError(e)
       ? { reason: e.reason, detail: e.data.detail ?? e.message }
-      : { reason: 'DOCUMENT_INVALID', detail: errorText(e) };
+      : { reason: 'DOCUMENT_INVALID', detail: code ? `không đọc được tệp / cannot read the file (${code})` : errorText(e) };
     return view;
   }
-  view.ok = view.signatures.length > 0 && view.signatures.every((s) => s.ok);
-  return view;
+}
+
+/** The report text of one file, or why it could not be read. */
+function fileText(v: FileView, lang: Lang): string {
+  const head = `== ${v.file}`;
+  if (v.report) return `${head}\n${reportText(v.report, lang)}`;
+  const word = lang === 'en' ? 'CANNOT BE VERIFIED' : 'KHÔNG KIỂM TRA ĐƯỢC';
+  return `${head}\n${word}: ${v.error?.reason ?? ''} — ${v.error?.detail ?? ''}`;
 }
 
 export const verifyCommand: Subcommand = {
@@ -99,8 +90,6 @@ export const verifyCommand: Subcommand = {
       io.err(`${errorText(e)}\n${VERIFY_USAGE}`);
       return EXIT.usage;
     }
-    // Every certificate of the --trust files is an anchor; they also serve as intermediates for PDF chains.
-    const anchors: Uint8Array[] = [];
     for (const t of args.trust) {
       let certs: Uint8Array[];
       try {
@@ -113,21 +102,28 @@ export const verifyCommand: Subcommand = {
         io.err(`--trust ${t}: không có chứng thư PEM/DER / no PEM or DER certificate\n${VERIFY_USAGE}`);
         return EXIT.usage;
       }
-      anchors.push(...certs);
     }
     if (args.content !== undefined && !(await isFile(args.content))) {
       io.err(`--content ${args.content}: không đọc được tệp / cannot read the file\n${VERIFY_USAGE}`);
       return EXIT.usage;
     }
+    // Anchors: the shipped trust list, policy trust.anchors and the --trust files; status through the agent's service.
+    const dataDir = resolveDataDir(undefined, io.env);
+    const loaded = await loadPolicy(resolvePolicyPath(undefined, io.env));
+    const logger = createFileLogger({ dir: join(dataDir, 'logs', 'cli') });
+    const wiring = await createCertificateStatus({ dataDir, policy: loaded.policy, logger, userAnchors: args.trust });
+    for (const p of wiring.problems) io.err(p);
+    const anchors = wiring.anchors.map((a) => a.der);
+    const verifier = createDocumentVerifier({ anchors: () => anchors, status: wiring.service, offline: args.offline });
     const views: FileView[] = [];
-    for (const f of args.files) views.push(await verifyFile(f, args, anchors, anchors));
+    for (const f of args.files) views.push(await verifyFile(f, args.content, verifier));
     const ok = views.every((v) => v.ok);
     if (args.json) {
-      io.out(JSON.stringify({ ok, trustChecked: anchors.length > 0, files: views }, null, 2));
+      io.out(JSON.stringify({ ok, trustChecked: true, files: views }, null, 2));
     } else {
-      for (const v of views) io.out(fileText(v));
+      io.out(views.map((v) => fileText(v, args.lang)).join('\n\n'));
       const good = views.filter((v) => v.ok).length;
-      io.out(`\n${good}/${views.length} tệp hợp lệ / files valid`);
+      io.out(`\n${good}/${views.length} ${args.lang === 'en' ? 'files valid' : 'tệp hợp lệ'}`);
     }
     return ok ? EXIT.ok : EXIT.failure;
   },

@@ -15,6 +15,7 @@ import { DocumentBudget, documentClaim } from './protocol/document-budget.js';
 import type { Clock, ConnectionContext, Dispatcher, DocumentSigners, Logger, TokenService, UserPrompt } from './ports.js';
 import type { SettingsCell } from './settings.js';
 import type { CertificateStatus } from './status/port.js';
+import type { DocumentVerifier } from './verify/report.js';
 import type { Token } from './types.js';
 
 export interface DispatcherDeps {
@@ -37,6 +38,8 @@ export interface DispatcherDeps {
   limits?: Partial<LimitOptions>;
   /** Certificate status service (agent/certs); absent: every status is unknown and policy decides. */
   status?: CertificateStatus;
+  /** The verification service (agent/signing/verify); absent: document.verify is not offered. */
+  verifier?: DocumentVerifier;
 }
 
 /**
@@ -103,10 +106,11 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     clock: input.clock,
     logger: input.logger,
     version: input.version,
-    features: input.features ?? DEFAULT_FEATURES,
+    features: input.features ?? (input.verifier ? [...DEFAULT_FEATURES, 'document.verify'] : DEFAULT_FEATURES),
     limiter: new PromptLimiter(input.clock, { ...DEFAULT_PROMPT_LIMITS, ...input.limits }),
   };
   if (input.status) deps.status = input.status;
+  if (input.verifier) deps.verifier = input.verifier;
   const { logger } = deps;
   const documentBudget = new DocumentBudget(input.documentBudgetBytes);
   const attached = new Set<ConnectionContext>();

@@ -7,6 +7,7 @@ export * from './ports.js';
 export * from './dispatcher.js';
 export * from './settings.js';
 export * from './certs-filter.js';
+export * from './local-time.js';
 export * from './signing/index.js';
 export type { AgentInfo } from './commands/agent-info.js';
 export * from './policy/policy.js';

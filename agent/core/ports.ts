@@ -347,7 +347,7 @@ export interface PdfAppearance {
   textBoxes?: PdfTextBox[];
 }
 
-/** `{signingTime}` in `text` or a text box is replaced by the moment the key signs, `dd/MM/yyyy HH:mm:ss GMT+7`. */
+/** `{signingTime}` in `text` or a text box is replaced by the moment the key signs, `HH:mm:ss dd/MM/yyyy (GMT+7)` (local-time.ts). */
 export const SIGNING_TIME_FIELD = '{signingTime}';
 
 export interface PdfTextBox {

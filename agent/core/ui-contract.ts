@@ -4,6 +4,18 @@ import type { ModuleReport } from './ports.js';
 import type { StatusNotice } from './status/gate.js';
 import type { RevocationMark } from './status/marks.js';
 import type { Cert, SignSubject, Token } from './types.js';
+import type { RenderedReport } from './verify/render.js';
+
+/** The pages that ask nothing of a site: opened from the tray, `kyso-agent ui …`, or tests. */
+export type PanelPage = 'settings' | 'diagnostics' | 'about' | 'verify';
+
+/** The "Kiểm tra chữ ký" page: waiting for a file, checking one, or showing its report (or why it could not). */
+export interface VerifyView {
+  phase: 'idle' | 'working' | 'done';
+  fileName?: string;
+  report?: RenderedReport;
+  error?: { reason: string; detail: string };
+}
 
 /** A token as the picker groups certificates under it (label only; never a path). */
 export interface TokenLabel {
@@ -95,7 +107,8 @@ export type DialogState =
   | (Common & { page: 'end'; origin: string; outcome: EndOutcome })
   | (Common & { page: 'settings'; settings: SettingsView })
   | (Common & { page: 'diagnostics'; report: DiagnosticsReport })
-  | (Common & { page: 'about'; about: AboutInfo });
+  | (Common & { page: 'about'; about: AboutInfo })
+  | (Common & { page: 'verify'; verify: VerifyView });
 
 export type PageKind = DialogState['page'];
 
@@ -108,6 +121,8 @@ export type DialogAnswer = (
   | { page: 'picker'; certId: string | null }
   | { page: 'confirm'; round: number; approved: boolean; pin?: string }
   | { page: 'settings'; action: SettingsAction }
+  /** A file dropped on the verify page: base64, checked by the agent on this machine. */
+  | { page: 'verify'; fileName: string; document: string }
 ) & { rev?: number };
 
 /** What the Electron preload exposes as `window.kyso` (contextBridge). Same shape as Bridge, minus closures. */

@@ -3,6 +3,7 @@ import { homedir, platform as osPlatform, release } from 'node:os';
 import { join } from 'node:path';
 import { app, session } from 'electron';
 import type { Lang, Logger } from '../core/ports.js';
+import type { PanelPage } from '../core/ui-contract.js';
 import { createDialogPrompt, type DialogPrompt } from '../prompt/dialog-prompt.js';
 import { defaultBundleDir } from '../prompt/index.js';
 import { caTrustRows, createAgentPanels } from '../prompt/panels.js';
@@ -74,6 +75,7 @@ export async function runElectron(options: ElectronMainOptions): Promise<Electro
       caTrust: async () => caTrustRows(await caStatus(a.dataDir, homedir())),
       startAtLogin: { get: () => getStartAtLogin(loginEnv), set: (on) => setStartAtLogin(on, loginEnv) },
       lang: () => lang,
+      ...(a.verifier ? { verifier: a.verifier } : {}),
       onLanguage: (l) => {
         lang = l;
         ref.tray?.setLanguage(l);
@@ -89,12 +91,13 @@ export async function runElectron(options: ElectronMainOptions): Promise<Electro
       applySettings: (a) => ref.panels!.applySettings(a),
       diagnostics: () => ref.panels!.diagnostics(),
       about: () => ref.panels!.about(),
+      verify: (input, l) => ref.panels!.verify!(input, l),
     },
   });
   presenter.attach(dialogs);
   registerDialogIpc(dialogs, presenter.bindings);
 
-  const open = (page: 'settings' | 'diagnostics' | 'about') =>
+  const open = (page: PanelPage) =>
     void dialogs.openPanel(page).catch((e: unknown) => logger.error('ui.panel.failed', { page, error: e instanceof Error ? e.message : String(e) }));
 
   const tray = createAgentTray(lang, {
@@ -119,7 +122,16 @@ export async function runElectron(options: ElectronMainOptions): Promise<Electro
   });
 
   ref.tray = tray;
-  const running = await options.start({ ...options.startOptions, prompt: dialogs.prompt, lang });
+  const running = await options.start({
+    ...options.startOptions,
+    prompt: dialogs.prompt,
+    lang,
+    // `kyso-agent ui <page>` opens the same window as the tray menu.
+    panelOpener: async (page) => {
+      await dialogs.openPanel(page);
+      return { kind: 'shown' };
+    },
+  });
   ref.agent = running;
   ref.panels = panelsOf(running);
   const refreshStatus = async () => {

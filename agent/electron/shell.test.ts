@@ -136,6 +136,10 @@ describe('runElectron', () => {
     // Tray → diagnostics opens a window; quitting stops the agent.
     (fake.Tray.last!.menu!.template.find((i) => i.id === 'diagnostics')!.click as () => void)();
     await vi.waitFor(() => expect(fake.FakeBrowserWindow.all.length).toBe(2));
+    // `kyso-agent ui settings` reaches the tray app through the opener it gave startAgent: a window of its own.
+    const opener = (start.mock.calls[0]![0] as { panelOpener: (page: 'settings') => Promise<{ kind: string }> }).panelOpener;
+    await expect(opener('settings')).resolves.toEqual({ kind: 'shown' });
+    expect(fake.FakeBrowserWindow.all.length).toBe(3);
     const prevent = vi.fn();
     fake.app.emit('before-quit', { preventDefault: prevent });
     expect(prevent).toHaveBeenCalled();

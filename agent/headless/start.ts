@@ -1,4 +1,6 @@
 // startAgent: the composition root for plain Node — policy, settings, log, TLS, modules, dispatcher, listeners.
+import type { DocumentVerifier } from '../core/verify/report.js';
+import type { DocumentVerifierOptions } from '../signing/verify/document.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, type DocumentSigners, type Logger, type TokenService, type UserPrompt } from '../core/index.js';
@@ -26,6 +28,7 @@ import { noUiPrompt } from './no-ui-prompt.js';
 import { loadPolicy, type LoadedPolicy } from './policy-file.js';
 import { fileSettingsStore } from './settings-file.js';
 import { agentVersion } from './version.js';
+import { startUiControl, type PanelOpener, type UiControl } from './ui-control.js';
 
 export const DEFAULT_TLS_PORT = 14433;
 export const DEFAULT_PLAIN_PORT = 14434;
@@ -65,6 +68,13 @@ export interface StartOptions {
   vnptPorts?: number[];
   /** The local channel the browser extension's native host relays to (default on; docs/extension.md). */
   relay?: boolean;
+  /**
+   * How `kyso-agent ui <page>` gets a page shown (the Electron shell shows a window). Default with `ui: 'browser'`:
+   * a launcher file the command opens in its own session. The control channel is off when there is neither.
+   */
+  panelOpener?: PanelOpener;
+  /** The control channel of `kyso-agent ui` (default on). */
+  uiControl?: boolean;
   /** Echo log lines on stderr. */
   logEcho?: boolean;
   clock?: Clock;
@@ -87,6 +97,8 @@ export interface RunningAgent {
   access: OriginAccess;
   /** The user's settings (language, PIN session minutes, site decisions): the settings page reads and updates it. */
   settings: SettingsCell;
+  /** The verification service (document.verify and the "Kiểm tra chữ ký" page). */
+  verifier: DocumentVerifier;
   /** The ready line of docs/protocol.md (without newline). */
   readyLine(): string;
   /** Stops accepting, answers in-flight requests, logs out of tokens, finalises modules. Idempotent. */
@@ -108,7 +120,16 @@ function lazyDocumentSigners(): DocumentSigners {
     signCms: async (...a) => (await get()).signCms(...a),
     describeOffice: async (...a) => (await get()).describeOffice(...a),
     signOffice: async (...a) => (await get()).signOffice(...a),
+    // B-LT/B-LTA (core/status/long-term.ts) need it; without it sign.pdf at those levels answered INTERNAL.
+    extendPdf: async (...a) => (await get()).extendPdf!(...a),
   };
+}
+
+/** The verification service, loaded on first use like the signing formats. */
+function lazyDocumentVerifier(options: DocumentVerifierOptions): DocumentVerifier {
+  let loaded: Promise<DocumentVerifier> | undefined;
+  const get = (): Promise<DocumentVerifier> => (loaded ??= import('../signing/verify/document.js').then((m) => m.createDocumentVerifier(options)));
+  return { verify: async (...a) => (await get()).verify(...a) };
 }
 
 function errorText(e: unknown): string {
@@ -157,6 +178,11 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     let ports: { tlsPort: number | null; plainPort: number | null } = { tlsPort: null, plainPort: null };
     let vnptPort: number | null = null;
     let prompt = options.prompt;
+    const status = await createCertificateStatus({ dataDir, policy: policy.policy, logger });
+    const anchors = (): Uint8Array[] => status.anchors.map((a) => a.der);
+    // document.verify and the "Kiểm tra chữ ký" page: the same anchors and status service as signing (docs/trust.md).
+    const verifier = lazyDocumentVerifier({ anchors, status: status.service });
+    let panelOpener = options.panelOpener;
     if (!prompt && options.ui === 'browser') {
       const { createBrowserPrompt, createUrlOpener, createAgentPanels, caTrustRows } = await import('../prompt/index.js');
       const home = options.home ?? env.HOME ?? homedir();
@@ -182,6 +208,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
           ports: () => ({ tls: ports.tlsPort, plain: ports.plainPort, vnpt: vnptPort }),
           caTrust: async () => caTrustRows(await caStatus(dataDir, home)),
           lang: () => settings.get().language,
+          verifier,
         }),
         tokenLabels: async () => (await tokenService.listTokens()).map((t) => ({ tokenId: t.tokenId, label: t.label, manufacturer: t.manufacturer })),
         // The log has it (ui.unavailable); in --dev the person at the terminal sees why nothing opened.
@@ -190,10 +217,11 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       mounts.push(browser.mount);
       cleanup.push(() => browser.closeAll());
       prompt = browser;
+      panelOpener ??= async (page) => ({ kind: 'launcher', ...(await browser.preparePanel(page)) });
     }
-    const status = await createCertificateStatus({ dataDir, policy: policy.policy, logger });
     const dispatcher = createDispatcher({
       status: status.service,
+      verifier,
       tokens: tokenService,
       prompt: prompt ?? noUiPrompt(logger),
       documents: options.documents ?? lazyDocumentSigners(),
@@ -227,11 +255,10 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     cleanup.push(() => server.close());
 
     const vnptPorts = policy.policy.compat.vnpt ? (options.vnptPorts ?? VNPT_PORTS) : [];
-    const anchors = (): Uint8Array[] => status.anchors.map((a) => a.der);
     // The VNPT session's ports, the same for the compat listener and the extension's VNPT channels.
     const vnptSession = {
       checks: statusCertificateChecks({ status: status.service, anchors, revocationCheck: () => policy.policy.signing.revocationCheck }),
-      verifyPdf: vnptPdfVerifier(anchors),
+      verifyPdf: vnptPdfVerifier(verifier),
       logout: (tokenId?: string) => tokenService.logout(tokenId),
       computer: { os: osFamily(process.platform), version },
     };
@@ -268,6 +295,15 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       });
       if (relay) cleanup.push(() => relay!.close());
     }
+    // `kyso-agent ui diagnostics|settings|about` reaches this agent here (docs/security.md "Pages opened from the command line").
+    let control: UiControl | null = null;
+    if (options.uiControl !== false && panelOpener) {
+      control = await startUiControl({ dataDir, logger, open: panelOpener }).catch((e: unknown) => {
+        logger.error('ui.control.start_failed', { detail: errorText(e) });
+        return null;
+      });
+      if (control) cleanup.push(() => control!.close());
+    }
     logger.info('agent.ready', { tlsPort: ports.tlsPort, plainPort: ports.plainPort, vnptPort: vnpt?.port ?? null });
 
     let stopping: Promise<void> | null = null;
@@ -286,6 +322,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       server,
       access,
       settings,
+      verifier,
       readyLine: () => JSON.stringify({ event: 'ready', tlsPort: agent.tlsPort, plainPort: agent.plainPort, vnptPort: agent.vnptPort }),
       stop: () => {
         stopping ??= (async () => {
@@ -293,6 +330,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
           await server.close().catch((e) => logger.error('agent.stop-server', { detail: errorText(e) }));
           await vnpt?.server.close().catch((e) => logger.error('agent.stop-vnpt', { detail: errorText(e) }));
           await relay?.close().catch((e) => logger.error('agent.stop-relay', { detail: errorText(e) }));
+          await control?.close().catch((e) => logger.error('agent.stop-control', { detail: errorText(e) }));
           dispatcher.close();
           await tokenService.logout().catch(() => undefined);
           await tokenService.close().catch((e) => logger.error('agent.stop-tokens', { detail: errorText(e) }));

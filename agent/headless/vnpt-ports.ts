@@ -7,7 +7,9 @@ import type { CertificateStatus, StatusReport } from '../core/status/port.js';
 import type { RevocationCheck } from '../core/policy/policy.js';
 import type { CertificateChecks, CertPurpose, CertVerdict, VnptPdfSignature } from '../compat/vnpt/index.js';
 import { statusAt } from '../certs/index.js';
-import { checkChain, verifyPdf } from '../signing/index.js';
+import { checkChain } from '../signing/index.js';
+import { AgentError } from '../core/errors.js';
+import type { DocumentVerifier } from '../core/verify/report.js';
 
 function validityOf(der: Uint8Array, at: Date): CertVerdict {
   try {
@@ -65,23 +67,25 @@ export function statusCertificateChecks(deps: VnptCheckDeps): CertificateChecks 
   };
 }
 
-/** VerifyPdf: every signature's integrity and coverage, and its chain to the anchors at its signing time. */
-export function vnptPdfVerifier(anchors: () => readonly Uint8Array[]): (pdf: Uint8Array) => Promise<VnptPdfSignature[]> {
+/**
+ * VerifyPdf: the agent's verification report (docs/trust.md "Verification") in the shape VerifyPdf returns, plus
+ * each signature's verdict, reason and level. The same service as `document.verify`; `checkOcsp` is not needed (the
+ * report always asks the certificate-status service, under its network rules).
+ */
+export function vnptPdfVerifier(verifier: DocumentVerifier): (pdf: Uint8Array) => Promise<VnptPdfSignature[]> {
   return async (pdf) => {
-    const reports = await verifyPdf(pdf);
-    const list = [...anchors()];
-    const out: VnptPdfSignature[] = [];
-    for (const r of reports) {
-      const chain = r.certificate ? await checkChain(r.certificate, list, list, r.signingTime ?? new Date()) : undefined;
-      out.push({
-        signer: r.signer ?? null,
-        signingTime: r.signingTime?.toISOString() ?? null,
-        valid: r.integrity,
-        coversWholeDocument: r.coversWholeDocument,
-        trusted: chain === undefined ? null : chain.valid,
-      });
-    }
-    return out;
+    const report = await verifier.verify({ document: pdf });
+    if (report.format !== 'pdf') throw new AgentError('DOCUMENT_INVALID', 'Không phải PDF / Not a PDF', { detail: 'no %PDF- header' });
+    return report.signatures.filter((s) => s.kind === 'signature').map((s) => ({
+      signer: s.signer?.commonName ?? null,
+      signingTime: s.signingTime.time,
+      valid: s.integrity.intact,
+      coversWholeDocument: s.integrity.coversWholeDocument,
+      trusted: s.trust.anchored,
+      verdict: s.verdict,
+      reason: s.reason,
+      level: s.levelName,
+    }));
   };
 }
 

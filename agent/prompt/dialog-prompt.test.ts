@@ -236,3 +236,45 @@ describe('createDialogPrompt', () => {
     dp.closeAll();
   });
 });
+
+describe('verify panel', () => {
+  const rendered = { lang: 'vi' as const, verdict: 'valid' as const, verdictWord: 'HỢP LỆ', reasonText: 'ok', rows: [], notice: null, signatures: [] };
+  const panels = (verify?: (input: { document: Uint8Array; fileName: string }) => Promise<typeof rendered>) => ({
+    settings: async () => { throw new Error('no'); }, applySettings: async () => undefined, diagnostics: async () => { throw new Error('no'); }, about: async () => { throw new Error('no'); },
+    ...(verify ? { verify } : {}),
+  });
+  const make = (verify?: Parameters<typeof panels>[0]) => createDialogPrompt({ logger, lang: 'vi', dialogTimeoutMs: 5000, panels: panels(verify), presenter: { show: () => undefined, update: () => undefined, close: () => undefined } });
+
+  it('a dropped file goes working → done with the rendered report; a second file while working is refused', async () => {
+    let release!: () => void;
+    const seen: Array<{ document: Uint8Array; fileName: string }> = [];
+    const dp = make((input) => {
+      seen.push(input);
+      return new Promise((r) => (release = () => r(rendered)));
+    });
+    const d = await dp.openPanel('verify');
+    expect(d.state).toMatchObject({ page: 'verify', verify: { phase: 'idle' } });
+    await dp.answer(d.id, { page: 'verify', fileName: 'hợp đồng.pdf', document: Buffer.from('%PDF').toString('base64'), rev: d.state.rev });
+    expect(d.state).toMatchObject({ verify: { phase: 'working', fileName: 'hợp đồng.pdf' } });
+    expect(Buffer.from(seen[0]!.document).toString()).toBe('%PDF');
+    await expect(dp.answer(d.id, { page: 'verify', fileName: 'x.pdf', document: '', rev: d.state.rev })).rejects.toBeInstanceOf(AnswerRejected);
+    release();
+    await tick();
+    expect(d.state).toMatchObject({ verify: { phase: 'done', report: { verdictWord: 'HỢP LỆ' } } });
+    expect(logs.some((l) => l.includes('hợp đồng'))).toBe(false);
+  });
+
+  it('an unreadable file shows its reason; without a verifier the answer is refused', async () => {
+    const { AgentError } = await import('../core/errors.js');
+    const dp = make(async () => {
+      throw new AgentError('DOCUMENT_INVALID', 'x', { detail: 'not a PDF, XML, CMS or Office file' });
+    });
+    const d = await dp.openPanel('verify');
+    await dp.answer(d.id, { page: 'verify', fileName: 'a.txt', document: 'eA==', rev: d.state.rev });
+    await tick();
+    expect(d.state).toMatchObject({ verify: { phase: 'done', error: { reason: 'DOCUMENT_INVALID', detail: 'not a PDF, XML, CMS or Office file' } } });
+    const none = make();
+    const e = await none.openPanel('verify');
+    await expect(none.answer(e.id, { page: 'verify', fileName: 'a.pdf', document: 'eA==', rev: e.state.rev })).rejects.toMatchObject({ status: 400 });
+  });
+});

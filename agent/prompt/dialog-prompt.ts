@@ -3,10 +3,11 @@
 // the site's next question appears in it instead of a new tab (docs/architecture.md "Dialogs"). Each question's
 // lifetime is tied to its ctx.signal, with a timeout, re-use of the confirmation after a wrong PIN, and batch progress.
 import { randomBytes } from 'node:crypto';
-import { AgentError, UI_UNAVAILABLE_MESSAGE } from '../core/errors.js';
+import { AgentError, isAgentError, UI_UNAVAILABLE_MESSAGE } from '../core/errors.js';
 import type { AccessDecision, ConfirmRequest, ConfirmResult, Lang, Logger, PromptContext, PromptOutcome, UserPrompt } from '../core/ports.js';
 import type { Cert } from '../core/types.js';
-import type { AboutInfo, DialogAnswer, DialogState, DiagnosticsReport, EndOutcome, PageKind, SettingsAction, SettingsView, TokenLabel } from '../core/ui-contract.js';
+import type { AboutInfo, DialogAnswer, DialogState, DiagnosticsReport, EndOutcome, PageKind, PanelPage, SettingsAction, SettingsView, TokenLabel } from '../core/ui-contract.js';
+import type { RenderedReport } from '../core/verify/render.js';
 
 /** Where the non-question pages (tray menu / `kyso-agent` links) get their data and apply their actions. */
 export interface PanelProvider {
@@ -14,6 +15,8 @@ export interface PanelProvider {
   applySettings(action: SettingsAction): Promise<void>;
   diagnostics(): Promise<DiagnosticsReport>;
   about(): Promise<AboutInfo>;
+  /** The verification report of a file dropped on the verify page, in `lang` (absent: the page is not offered). */
+  verify?(input: { document: Uint8Array; fileName: string }, lang: Lang): Promise<RenderedReport>;
 }
 
 /** One open dialog as a host sees it. `id` is the 32-byte base64url capability (the URL token in the browser host). */
@@ -110,8 +113,11 @@ export interface DialogPrompt {
   answer(id: string, answer: unknown): Promise<void>;
   /** The page or window went away: cancels its question (USER_CANCELLED). */
   cancel(id: string): void;
-  /** Opens a non-question page (settings, diagnostics, about). */
-  openPanel(page: 'settings' | 'diagnostics' | 'about'): Promise<Dialog>;
+  /**
+   * Opens a non-question page (settings, diagnostics, about, verify). `show` replaces the presenter's show for this
+   * page (the browser host hands a launcher to `kyso-agent ui`, which opens it in its own session).
+   */
+  openPanel(page: PanelPage, show?: (dialog: Dialog) => Promise<void>): Promise<Dialog>;
   /** Number of open dialogs (tray status, tests). */
   openCount(): number;
   /** Cancels everything (shutdown). */
@@ -346,6 +352,10 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
       return { page: 'confirm', round: s.round, approved: true };
     }
     if (s.page === 'settings' && a.action && typeof a.action === 'object') return { page: 'settings', action: a.action as SettingsAction };
+    // One file at a time; the body limit of the transport bounds its size (docs/trust.md "Verification").
+    if (s.page === 'verify' && s.verify.phase !== 'working' && typeof a.document === 'string' && typeof a.fileName === 'string' && a.fileName.length <= 255) {
+      return { page: 'verify', fileName: a.fileName, document: a.document };
+    }
     throw new AnswerRejected(400);
   };
 
@@ -393,6 +403,19 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
         logger.info('ui.settings.apply', { kind: a.action.kind });
         return;
       }
+      if (a.page === 'verify') {
+        const verify = options.panels?.verify;
+        if (!verify) throw new AnswerRejected(400);
+        const document = new Uint8Array(Buffer.from(a.document, 'base64'));
+        bump(e, { verify: { phase: 'working', fileName: a.fileName } } as Partial<DialogState>);
+        logger.info('ui.verify', { bytes: document.length });
+        // In the background: the page polls and sees the report when it is ready.
+        void verify({ document, fileName: a.fileName }, e.state.lang).then(
+          (report) => bump(e, { verify: { phase: 'done', fileName: a.fileName, report } } as Partial<DialogState>),
+          (err: unknown) => bump(e, { verify: { phase: 'done', fileName: a.fileName, error: isAgentError(err) ? { reason: err.reason, detail: err.data.detail ?? err.message } : { reason: 'INTERNAL', detail: '' } } } as Partial<DialogState>),
+        );
+        return;
+      }
       const p = e.pending;
       if (!p) throw new AnswerRejected(409);
       e.pending = undefined;
@@ -407,15 +430,21 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
       if (e.pending) fail(e, 'USER_CANCELLED', 'page_closed', true);
       else close(e, 'page_closed');
     },
-    async openPanel(page) {
+    async openPanel(page, show) {
       const p = options.panels;
       if (!p) throw new Error('no panel provider');
       const lang = panelLang();
       const state: NewState =
-        page === 'settings' ? { page, lang, settings: await p.settings() } : page === 'diagnostics' ? { page, lang, report: await p.diagnostics() } : { page, lang, about: await p.about() };
+        page === 'settings' ? { page, lang, settings: await p.settings() } : page === 'diagnostics' ? { page, lang, report: await p.diagnostics() }
+          : page === 'verify' ? { page, lang, verify: { phase: 'idle' } } : { page, lang, about: await p.about() };
       const { e } = acquire(state);
       armTimeout(e, options.panelTimeoutMs ?? 30 * 60_000);
-      await presenter.show(e);
+      try {
+        await (show ? show(e) : presenter.show(e));
+      } catch (err) {
+        close(e, 'show_failed');
+        throw err;
+      }
       e.shown = true;
       return e;
     },

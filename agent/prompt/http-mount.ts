@@ -14,6 +14,8 @@ export const DIALOG_CSP = "default-src 'self'; script-src 'self'; style-src 'sel
 
 /** Answers are tiny JSON documents; anything bigger is not from our page. */
 const MAX_BODY = 16 * 1024;
+/** The verify page posts the file itself (base64 in JSON): 48 MiB of body, a 36 MiB file (docs/trust.md). */
+export const MAX_VERIFY_BODY = 48 * 1024 * 1024;
 const NOT_FOUND = Buffer.from('Not found\n');
 const ASSETS: Record<string, string> = { 'app.js': 'text/javascript; charset=utf-8', 'app.css': 'text/css; charset=utf-8' };
 /** base64url of 32 random bytes. */
@@ -98,13 +100,13 @@ function hasSecret(req: IncomingMessage, secret: Buffer): boolean {
   return ok;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
+      if (size > max) {
         resolve(null);
         req.destroy();
         return;
@@ -189,7 +191,7 @@ export function createUiMount(options: UiMountOptions): UiMount {
         logger.warn('ui.answer.refused', { why: 'origin' });
         return notFound(res);
       }
-      const body = await readBody(req);
+      const body = await readBody(req, dialog.page === 'verify' ? MAX_VERIFY_BODY : MAX_BODY);
       if (body === null) return send(res, 413, 'Too large\n', 'text/plain; charset=utf-8');
       let parsed: unknown;
       try {
@@ -213,7 +215,7 @@ export function createUiMount(options: UiMountOptions): UiMount {
     }
     if (action === 'cancel' && req.method === 'POST') {
       if (!fromOwnPage(req, true)) return notFound(res);
-      await readBody(req);
+      await readBody(req, MAX_BODY);
       dialogs.cancel(first);
       res.setHeader('Set-Cookie', dialogCookie(first, '', secure()));
       res.writeHead(204);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lang, Logger, UserPrompt } from '../core/ports.js';
-import type { TokenLabel } from '../core/ui-contract.js';
+import type { PanelPage, TokenLabel } from '../core/ui-contract.js';
 import { createDialogPrompt, type DialogPrompt, type PanelProvider } from './dialog-prompt.js';
 import { createUiMount, type UiMount } from './http-mount.js';
 import { createUrlOpener, type OpenUrl } from './open-url.js';
@@ -56,7 +56,13 @@ export interface BrowserPromptOptions {
 export interface BrowserPrompt extends UserPrompt {
   mount: UiMount;
   /** Opens settings / diagnostics / about in the browser; resolves with the page URL. */
-  openPanel(page: 'settings' | 'diagnostics' | 'about'): Promise<string>;
+  openPanel(page: PanelPage): Promise<string>;
+  /**
+   * Prepares settings / diagnostics / about for another process to open (`kyso-agent ui`): writes the page's
+   * launcher file and resolves with its file:// URL, which carries no secret. `cancel` ends the page (the caller
+   * could not open it).
+   */
+  preparePanel(page: 'settings' | 'diagnostics' | 'about'): Promise<{ launcher: string; cancel(): void }>;
   /** The shared dialog machinery (tests, tray status). */
   dialogs: DialogPrompt;
   /** Cancels every open dialog (shutdown). */
@@ -126,6 +132,12 @@ export function createBrowserPrompt(options: BrowserPromptOptions): BrowserPromp
     async openPanel(page) {
       const d = await dialogs.openPanel(page);
       return urlOf(d.id);
+    },
+    async preparePanel(page) {
+      if (!launchers) throw new Error('no launcher folder');
+      let launcher = '';
+      const d = await dialogs.openPanel(page, async (p) => void (launcher = await launchers.write(p.id, urlOf(p.id))));
+      return { launcher, cancel: () => dialogs.cancel(d.id) };
     },
     closeAll: () => {
       dialogs.closeAll();

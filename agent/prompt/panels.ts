@@ -3,6 +3,8 @@ import type { Lang, ModuleReport } from '../core/ports.js';
 import type { Cert, Token } from '../core/types.js';
 import type { AboutInfo, DiagnosticsReport, SettingsAction, SettingsView } from '../core/ui-contract.js';
 import type { PanelProvider } from './dialog-prompt.js';
+import { renderReport } from '../core/verify/render.js';
+import type { DocumentVerifier } from '../core/verify/report.js';
 
 /** The parts of a running agent the panels read (RunningAgent satisfies most of it; the settings cell is optional). */
 export interface PanelSources {
@@ -19,6 +21,8 @@ export interface PanelSources {
   lang: () => Lang;
   onLanguage?: (lang: Lang) => void;
   components?: AboutInfo['components'];
+  /** The verification service behind the "Kiểm tra chữ ký" page (absent: the page answers nothing). */
+  verifier?: DocumentVerifier;
 }
 
 /** Upper bound of the PIN session the settings page offers (the settings schema allows up to 480). */
@@ -93,6 +97,7 @@ export function createAgentPanels(src: PanelSources): PanelProvider {
     async about(): Promise<AboutInfo> {
       return { name: 'kyso-agent', version: src.version, licence: 'Apache-2.0', components: src.components ?? [] };
     },
+    ...(src.verifier ? { verify: async (input, lang) => renderReport(await src.verifier!.verify(input), lang) } : {}),
   };
 }
 

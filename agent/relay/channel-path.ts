@@ -26,19 +26,25 @@ const short = (s: string): string => createHash('sha256').update(s).digest('hex'
  * The channel of the agent using `dataDir`. On Windows the pipe name carries a hash of the data dir and the user
  * name, so two users (and two data dirs) never meet on one pipe; on Unix the socket sits in `<dataDir>/run`.
  */
-export function channelLocation(dataDir: string, platform: NodeJS.Platform = process.platform, user: { uid: number; name: string } = { uid: -1, name: '' }, tmp = '/tmp'): ChannelLocation {
-  const keyFile = join(dataDir, 'run', 'relay.key');
+export function channelLocation(
+  dataDir: string,
+  platform: NodeJS.Platform = process.platform,
+  user: { uid: number; name: string } = { uid: -1, name: '' },
+  tmp = '/tmp',
+  name: 'relay' | 'control' = 'relay',
+): ChannelLocation {
+  const keyFile = join(dataDir, 'run', `${name}.key`);
   if (platform === 'win32') {
-    const prefix = `\\\\.\\pipe\\kyso-agent-relay-${short(`${user.name.toLowerCase()}\n${dataDir.toLowerCase()}`)}`;
-    return { path: prefix, dir: null, keyFile, pipeRecord: join(dataDir, 'run', 'relay.pipe') };
+    const prefix = `\\\\.\\pipe\\kyso-agent-${name}-${short(`${user.name.toLowerCase()}\n${dataDir.toLowerCase()}`)}`;
+    return { path: prefix, dir: null, keyFile, pipeRecord: join(dataDir, 'run', `${name}.pipe`) };
   }
   const dir = join(dataDir, 'run');
-  const path = join(dir, 'relay.sock');
+  const path = join(dir, `${name}.sock`);
   if (Buffer.byteLength(path) <= MAX_SOCKET_PATH) return { path, dir, keyFile, pipeRecord: null };
   // Deep data dirs (tests, odd homes): a private folder per user and data dir under /tmp, checked like run/ — by
   // the agent before it listens and by the host before it connects (another user may have made it first).
   const alt = join(tmp, `kyso-agent-${user.uid}-${short(dataDir)}`);
-  return { path: join(alt, 'relay.sock'), dir: alt, keyFile, pipeRecord: null };
+  return { path: join(alt, `${name}.sock`), dir: alt, keyFile, pipeRecord: null };
 }
 
 /**

@@ -2,7 +2,7 @@
 // page channels from the extension. Each stream is a connection of its own to the SAME dispatcher (JSON-RPC) or
 // VNPT session logic, with the origin the browser gave the extension — same policy, dialogs, limits and log.
 import { dirname } from 'node:path';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { AgentError, toWireError, type ConnectionContext, type Logger } from '../core/index.js';
 import { MAX_FRAME_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES, MAX_VNPT_UNAPPROVED_MESSAGE_BYTES } from '../core/protocol/limits.js';
 import {
@@ -13,6 +13,7 @@ import { channelNonce, channelProof, proofMatches } from './channel-auth.js';
 import { ChannelDecoder, ChannelFrameError, controlFrame, dataFrame, type ChannelEvent } from './channel-frames.js';
 import { channelLocation, type ChannelLocation } from './channel-path.js';
 import { channelPlatform, type ChannelPlatform } from './channel-platform.js';
+import { answering } from './private-channel.js';
 import { securePrivateDir, writeRelayKey } from './private-dir.js';
 
 /** The origin policy as the relay needs it (the composition root passes the transport's gate). */
@@ -89,18 +90,6 @@ interface Stream {
   inflight: number;
   origin: string;
   kind: StreamKind;
-}
-
-/** Is an agent already answering on this channel? (Then this one must not take it over.) */
-function answering(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(path);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
 }
 
 const rateLimited = JSON.stringify({ jsonrpc: '2.0', id: null, error: toWireError(new AgentError('RATE_LIMITED')) });

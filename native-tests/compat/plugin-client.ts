@@ -32,14 +32,16 @@ export class PluginPage {
 }
 
 /**
- * The stamp's `Ngày ký:` is the moment the key signed, in Vietnam time with its zone (`dd/MM/yyyy HH:mm:ss GMT+7`),
- * within [before, after] — never the time the page sent.
+ * The stamp's `Ngày ký:` is the moment the key signed, in the agent machine's local time with its zone
+ * (`HH:mm:ss dd/MM/yyyy (GMT+7)`, docs/protocol.md "Times shown to people"), within [before, after] — never the time the
+ * page sent.
  */
 export function expectSigningTimeShown(text: string, before: Date, after: Date): void {
-  const m = /Ngày ký: (\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT\+7/.exec(text);
+  const m = /Ngày ký: (\d{2}):(\d{2}):(\d{2}) (\d{2})\/(\d{2})\/(\d{4}) \(GMT([+-])(\d{1,2})(?::(\d{2}))?\)/.exec(text);
   expect(m, text).not.toBeNull();
-  const [d, mo, y, h, mi, s] = m!.slice(1).map(Number) as [number, number, number, number, number, number];
-  const shown = Date.UTC(y, mo - 1, d, h - 7, mi, s);
+  const [h, mi, s, d, mo, y] = m!.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const offsetMinutes = (m![7] === '-' ? -1 : 1) * (Number(m![8]) * 60 + Number(m![9] ?? 0));
+  const shown = Date.UTC(y, mo - 1, d, h, mi, s) - offsetMinutes * 60_000;
   expect(shown).toBeGreaterThanOrEqual(Math.floor(before.getTime() / 1000) * 1000);
   expect(shown).toBeLessThanOrEqual(after.getTime());
 }

@@ -12,6 +12,9 @@ import type { TestFixture } from '../fixtures/types.js';
 import { SHOTS, buildSdk, pdfsig, startE2e } from './harness.js';
 import type { E2e } from './harness.js';
 
+// A desk in Việt Nam: the agent (in this process) and Chromium (started from it) both run in Hà Nội time.
+process.env.TZ = 'Asia/Ho_Chi_Minh';
+
 let fx: TestFixture;
 let e2e: E2e;
 let agent: RunningAgent;
@@ -135,11 +138,18 @@ describe('e2e: demo portal flow with the agent\'s browser dialogs', () => {
     await page.locator('#banner[data-kind=ok]').waitFor({ timeout: 30_000 });
     expect(await slot(page).locator('.sig.ok').count()).toBe(1);
     // Signer, time (the signature dictionary's /M) and validity, as the portal shows them.
-    expect(await slot(page).locator('.sig').first().textContent()).toMatch(new RegExp(`${citizen.commonName} — .*\\d{2}:\\d{2}:\\d{2}.* — hợp lệ`));
+    const shown = (await slot(page).locator('.sig').first().textContent()) ?? '';
+    // Local time with its zone, the one format of the stamp and the dialogs.
+    const when = new RegExp(`${citizen.commonName} — (\\d{2}:\\d{2}:\\d{2} \\d{2}/\\d{2}/\\d{4} \\(GMT\\+7\\)) — hợp lệ`).exec(shown)?.[1];
+    expect(when, shown).toBeTruthy();
     expect(await page.locator('body').getAttribute('data-transport')).toBe('ws');
     await shot(page, 'demo-7-signed');
     const once = await download(page);
     const v1 = await pdfsig(once, e2e.home);
+    // The stamp on the page says the very same time as the portal.
+    const onceFile = join(e2e.home, 'signed-once.pdf');
+    writeFileSync(onceFile, once);
+    expect(execFileSync('pdftotext', ['-enc', 'UTF-8', onceFile, '-'], { encoding: 'utf8' })).toContain(`Ngày ký: ${when}`);
     expect(v1, v1.out).toMatchObject({ total: 1, valid: 1 });
     expect(v1.out).toContain(citizen.commonName);
 

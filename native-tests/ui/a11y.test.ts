@@ -1,9 +1,7 @@
 // Accessibility: every dialog page passes axe-core with no serious or critical violation, in Vietnamese and English.
-import { AxeBuilder } from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import type { Lang } from '../../agent/core/ports.js';
-import { CERTS, promptCtx, startHarness, type Harness } from './harness.js';
+import { axe, CERTS, promptCtx, startHarness, type Harness } from './harness.js';
 
 let hx: Harness;
 beforeAll(async () => {
@@ -12,12 +10,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await hx?.close();
 });
-
-/** Serious and critical axe-core findings, as "rule: target" lines (empty when the page passes). */
-async function axe(page: Page): Promise<string[]> {
-  const r = await new AxeBuilder({ page }).analyze();
-  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
-}
 
 async function openUrl(url: string, lang: Lang) {
   const { page, context } = await hx.newPage(lang);
@@ -73,10 +65,10 @@ describe.each(['vi', 'en'] as const)('axe-core in %s', (lang) => {
     await context.close();
   });
 
-  it('panels: settings, diagnostics, about', async () => {
+  it('panels: settings, diagnostics, about, verify', async () => {
     hx.settings.lang = lang;
     const found: Record<string, string[]> = {};
-    for (const panel of ['settings', 'diagnostics', 'about'] as const) {
+    for (const panel of ['settings', 'diagnostics', 'about', 'verify'] as const) {
       const url = await hx.host.openPanel(panel);
       // The opener saw it too: take it off the harness's queue so the next test gets its own URL.
       expect(await hx.nextUrl()).toBe(url);
@@ -85,6 +77,6 @@ describe.each(['vi', 'en'] as const)('axe-core in %s', (lang) => {
       await context.close();
     }
     hx.settings.lang = 'vi';
-    expect(found).toEqual({ settings: [], diagnostics: [], about: [] });
+    expect(found).toEqual({ settings: [], diagnostics: [], about: [], verify: [] });
   });
 });

@@ -323,6 +323,24 @@ describe.each(['vi', 'en'] as const)('dialogs in %s', (lang) => {
   });
 });
 
+it('times: the certificate\'s validity in the browser\'s local time with its zone, the format of the PDF stamp', async () => {
+  for (const [lang, zone, expected] of [
+    ['vi', 'Asia/Ho_Chi_Minh', 'từ 07:00:00 01/01/2024 (GMT+7) đến 07:00:00 01/01/2027 (GMT+7)'],
+    ['en', 'America/New_York', 'from 19:00:00 31/12/2023 (GMT-5) to 19:00:00 31/12/2026 (GMT-5)'],
+  ] as const) {
+    const urlP = hx.nextUrl();
+    const result = hx.host.confirmSigning(promptCtx(lang), pdfRequest());
+    result.catch(() => undefined);
+    const { page, context } = await hx.newPage(lang, zone);
+    await page.goto(await urlP);
+    await page.waitForSelector('h1');
+    expect(await page.locator('body').innerText()).toContain(expected);
+    await page.getByTestId('cancel').click();
+    expect((await result).approved).toBe(false);
+    await context.close();
+  }
+});
+
 it('cancel: the request going away closes the page (USER_CANCELLED to the caller)', async () => {
   const ctx = promptCtx('vi');
   const { page, context, result } = await open(() => hx.host.confirmSigning(ctx, pdfRequest()));

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createBrowserPrompt, type BrowserPrompt } from '../../agent/prompt/index.js';
 import type { Lang, LogFields, Logger, PromptContext } from '../../agent/core/ports.js';
@@ -32,7 +33,7 @@ export interface Harness {
   actions: SettingsAction[];
   /** Resolves with the next URL the host asks to open. */
   nextUrl(): Promise<string>;
-  newPage(lang?: Lang): Promise<{ page: Page; context: BrowserContext }>;
+  newPage(lang?: Lang, timezoneId?: string): Promise<{ page: Page; context: BrowserContext }>;
   close(): Promise<void>;
 }
 
@@ -47,7 +48,7 @@ export function buildBundle(): string {
  * `lingerMs` defaults to 0 here (a request's window closes when it ends) so tests that reuse an origin never land in
  * a previous test's window; the one-window tests set it.
  */
-export async function startHarness(opts: { dialogTimeoutMs?: number; heartbeatTimeoutMs?: number; lingerMs?: number; open?: (url: string) => Promise<void> } = {}): Promise<Harness> {
+export async function startHarness(opts: { dialogTimeoutMs?: number; heartbeatTimeoutMs?: number; lingerMs?: number; open?: (url: string) => Promise<void>; verify?: PanelProvider['verify'] } = {}): Promise<Harness> {
   const bundleDir = buildBundle();
   mkdirSync(SHOTS, { recursive: true });
   const logs: LogLine[] = [];
@@ -78,6 +79,7 @@ export async function startHarness(opts: { dialogTimeoutMs?: number; heartbeatTi
       if (a.kind === 'pinSessionMinutes') settings.pinSessionMinutes = a.minutes;
     },
     diagnostics: async () => diagnosticsFixture(),
+    ...(opts.verify ? { verify: opts.verify } : {}),
     about: async () => ({ name: 'kyso-agent', version: '0.1.0', licence: 'Apache-2.0', components: [{ name: 'pkcs11js', version: '2.1.7', licence: 'MIT' }, { name: 'pkijs', version: '4.0.0', licence: 'BSD-3-Clause' }, { name: 'pdf-lib', version: '1.17.1', licence: 'MIT' }] }),
   };
   const host = createBrowserPrompt({
@@ -118,8 +120,9 @@ export async function startHarness(opts: { dialogTimeoutMs?: number; heartbeatTi
       const u = opened.shift();
       return u ? Promise.resolve(u) : new Promise((r) => waiting.push(r));
     },
-    async newPage(lang = 'vi') {
-      const context = await browser.newContext({ viewport: { width: 480, height: 640 }, locale: lang === 'vi' ? 'vi-VN' : 'en-GB' });
+    // A desk in Việt Nam unless a test says otherwise: times on the pages (and the screenshots) read as there.
+    async newPage(lang = 'vi', timezoneId = 'Asia/Ho_Chi_Minh') {
+      const context = await browser.newContext({ viewport: { width: 480, height: 640 }, locale: lang === 'vi' ? 'vi-VN' : 'en-GB', timezoneId });
       const page = await context.newPage();
       // Generous: CI has 2 cores shared by Chromium, the agent and the test runner; no assertion measures this time.
       page.setDefaultTimeout(15_000);
@@ -171,4 +174,10 @@ export function diagnosticsFixture() {
     caTrust: [{ store: 'NSS ~/.pki/nssdb', status: 'trusted' as const }, { store: 'Firefox profile', status: 'missing' as const }],
     policy: { source: null, valid: true, settings: { allowPairing: true, pinSessionMinutes: 5, blockedOrigins: [] } },
   };
+}
+
+/** Serious and critical axe-core findings, as "rule: target" lines (empty when the page passes). */
+export async function axe(page: Page): Promise<string[]> {
+  const r = await new AxeBuilder({ page }).analyze();
+  return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`));
 }

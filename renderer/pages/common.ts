@@ -2,7 +2,7 @@
 import type { Cert } from '../../agent/core/types.js';
 import type { Bridge, DialogAnswer, DialogState } from '../bridge.js';
 import { h } from '../dom.js';
-import { formatDate, identifierPairs } from '../format.js';
+import { formatDateTime, identifierPairs } from '../format.js';
 import { t } from '../i18n.js';
 import { describeOrigin } from '../punycode.js';
 
@@ -67,7 +67,7 @@ export function certSummary(cert: Cert): HTMLElement {
       cert.subject.organization && cert.subject.organization !== cert.subject.commonName ? [t('organization'), cert.subject.organization] : null,
       ...identifierPairs(cert),
       [t('issuer'), cert.issuer.commonName],
-      [t('validity'), t('validFromTo', { from: formatDate(cert.notBefore), to: formatDate(cert.notAfter) })],
+      [t('validity'), t('validFromTo', { from: formatDateTime(cert.notBefore), to: formatDateTime(cert.notAfter) })],
     ]),
   );
 }

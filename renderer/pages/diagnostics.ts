@@ -1,7 +1,7 @@
 // Diagnostics "Kiểm tra hệ thống": modules, tokens, certificates, ports, CA trust, policy; "copy report" (no secrets).
 import type { DialogState, DiagnosticsReport } from '../bridge.js';
 import { h } from '../dom.js';
-import { formatDate } from '../format.js';
+import { formatDate, formatDateTime } from '../format.js';
 import { t, type MessageKey } from '../i18n.js';
 import { facts, header, type Page, type PageContext } from './common.js';
 
@@ -16,7 +16,7 @@ const MODULE_STATUS: Record<DiagnosticsReport['modules'][number]['status'], Mess
  * no PIN ever reaches this page, and certificate bodies (der) are not part of the report type.
  */
 export function reportText(r: DiagnosticsReport): string {
-  const lines: string[] = [`kyso-agent ${r.version} — ${r.platform} — ${r.generatedAt}`, '', `[${t('modules')}]`];
+  const lines: string[] = [`kyso-agent ${r.version} — ${r.platform} — ${formatDateTime(r.generatedAt)}`, '', `[${t('modules')}]`];
   for (const m of r.modules) lines.push(`- ${m.name} (${m.source}): ${m.status}${m.reason ? ` — ${m.reason}` : ''} — ${m.path}${m.slotCount !== undefined ? ` — ${m.slotCount} slots` : ''}`);
   lines.push('', `[${t('tokens')}]`);
   for (const tk of r.tokens) lines.push(`- ${tk.label} (${tk.manufacturer} ${tk.model}, ${tk.moduleName}) pin=${tk.pinStatus}${tk.pinpad ? ' pinpad' : ''}`);

@@ -3,7 +3,7 @@
 import type { Cert } from '../../agent/core/types.js';
 import type { DialogState } from '../bridge.js';
 import { h, uid } from '../dom.js';
-import { formatDate, groupHex, identifierPairs } from '../format.js';
+import { formatDate, formatDateTime, groupHex, identifierPairs } from '../format.js';
 import { t } from '../i18n.js';
 import { facts, header, type Page, type PageContext } from './common.js';
 import { certKind, orderCertificates } from './picker-order.js';
@@ -56,7 +56,7 @@ export function pickerPage(state: PickerState, ctx: PageContext): Page {
         [t('thumbprint'), h('code', {}, groupHex(active.thumbprintSha256))],
         [t('keyAlgorithm'), active.keyAlgorithm],
         [t('keyUsage'), [...active.keyUsage, ...active.extendedKeyUsage].join(', ') || '—'],
-        [t('validity'), t('validFromTo', { from: formatDate(active.notBefore), to: formatDate(active.notAfter) })],
+        [t('validity'), t('validFromTo', { from: formatDateTime(active.notBefore), to: formatDateTime(active.notAfter) })],
       ]),
     );
   };

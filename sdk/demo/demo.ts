@@ -1,6 +1,7 @@
 // The demo portal: an iGate-style dossier with "Ký số" → "Ký số Token", an e-invoice page and a hash page.
 import type { KysoAgentClient, Token } from '../src/index.js';
 import type * as Sdk from '../src/index.js';
+import { formatLocalTime } from '../../agent/core/local-time.js';
 import { currentLang, setLang, t } from './i18n.js';
 import type { TextKey } from './i18n.js';
 import { certificateKey, listPdfSignatures } from './pdf-signatures.js';
@@ -119,7 +120,8 @@ function renderSlots(): void {
     for (const s of slot.sigs) {
       const div = document.createElement('div');
       div.className = `sig ${s.valid ? 'ok' : 'bad'}`;
-      const when = s.time ? new Date(s.time).toLocaleString(currentLang() === 'vi' ? 'vi-VN' : 'en-GB') : '';
+      // Local time with its zone, the same text as the PDF stamp and the agent's dialogs (agent/core/local-time.ts).
+      const when = s.time ? formatLocalTime(new Date(s.time)) : '';
       div.textContent = `${t('signedBy')}: ${s.signer} — ${when} — ${s.valid ? t('valid') : t('invalid')}`;
       sigTd.append(div);
     }

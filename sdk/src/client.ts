@@ -9,7 +9,7 @@ import { HttpTransport, WsTransport } from './transport.js';
 import type { CallOptions, FetchFunction, RpcNotification, RpcTransport, WebSocketConstructor } from './transport.js';
 import type {
   AgentInfo, BatchItem, BatchResult, Cert, CertFilter, ClientEvents, HashSignature, SignBatchParams, SignCmsParams,
-  SignHashParams, SignOfficeParams, SignPdfParams, SignXmlParams, Token,
+  SignHashParams, SignOfficeParams, SignPdfParams, SignXmlParams, Token, VerificationReport, VerifyParams,
 } from './types.js';
 
 export interface ConnectOptions {
@@ -236,6 +236,19 @@ export class KysoAgentClient {
   /** Signs a Word, Excel or PowerPoint file (.docx/.xlsx/.pptx) as Office does; earlier signatures stay valid. */
   async signOffice(params: SignOfficeParams, options?: CallOptions): Promise<SignedData> {
     return readResult('office', await this.call('sign.office', await wireParams('office', { ...params }), options, true)) as SignedData;
+  }
+
+  /**
+   * The agent's verification report of a signed document (no dialog; the document is checked on this machine):
+   * `report.verdict` is 'valid' | 'invalid' | 'indeterminate' with `report.reason`, and every signature's signer,
+   * time, integrity, trust path, certificate status at signing time and now, and level. docs/trust.md.
+   */
+  async verify(params: VerifyParams, options?: CallOptions): Promise<VerificationReport> {
+    const wire: Record<string, unknown> = { document: await inputToBase64(params.document) };
+    const name = params.fileName ?? fileNameOf(params.document, '');
+    if (name) wire.fileName = name;
+    if (params.content !== undefined) wire.content = await inputToBase64(params.content);
+    return ((await this.call('document.verify', wire, options)) as { report: VerificationReport }).report;
   }
 
   /** Several signatures with one confirmation and at most one PIN. Each item succeeds or fails on its own. */

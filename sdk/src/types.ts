@@ -4,6 +4,19 @@ import type { BinaryInput, SignedData } from './bytes.js';
 import type { KysoError } from './errors.js';
 
 export type { Cert, CertFilter, EcdsaFormat, HashAlgorithm, SignScheme, Token };
+export type {
+  VerificationReport, SignatureResult, Verdict, VerdictReason, SignatureLevel, SignerFacts, SigningTimeFacts, TimestampFacts,
+  IntegrityFacts, PdfChange, TrustFacts, StatusFacts, Validity, VerifiedFormat,
+} from '../../agent/core/verify/report.js';
+
+export interface VerifyParams {
+  /** The signed file: PDF, XML (e-invoice, tax declaration…), CMS/PKCS#7 (.p7s/.p7m) or Office (.docx/.xlsx/.pptx). */
+  document: BinaryInput;
+  /** Shown in the report; defaults to the File's name. */
+  fileName?: string;
+  /** The signed content of a detached CMS signature. */
+  content?: BinaryInput;
+}
 
 export interface AgentInfo {
   name: string;

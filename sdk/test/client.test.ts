@@ -28,6 +28,7 @@ const defaultHandler: Handler = (method, params) => {
     }
     case 'sign.xml': return { xml: (params as { xml: string }).xml };
     case 'sign.office': return { document: (params as { document: string }).document };
+    case 'document.verify': return { report: { format: 'pdf', fileName: (params as { fileName?: string }).fileName ?? null, verdict: 'invalid', reason: 'MODIFIED', signatures: [] } };
     default: throw new RpcFailure({ code: -32601, message: 'METHOD_NOT_FOUND', data: { reason: 'METHOD_NOT_FOUND', retriable: false } });
   }
 };
@@ -178,6 +179,16 @@ describe('calls', () => {
     expect(a.calls[0]!.method).toBe('sign.office');
     expect(a.calls[0]!.params).toEqual({ certId: 'c1', document: 'UEsDBA==', fileName: 'tờ trình.docx', comment: 'Đồng ý', hashAlgorithm: 'SHA-1' });
     expect([...out.bytes]).toEqual([0x50, 0x4b, 3, 4]);
+    client.close();
+  });
+
+  it('verify_sendsTheDocument_andReturnsTheReport', async () => {
+    const a = await agent();
+    const client = await KysoAgent.connect(opts(a));
+    const report = await client.verify({ document: new Uint8Array([0x25, 0x50, 0x44, 0x46]), fileName: 'hợp đồng.pdf', content: new Uint8Array([1]) });
+    expect(a.calls[0]!.method).toBe('document.verify');
+    expect(a.calls[0]!.params).toEqual({ document: 'JVBERg==', fileName: 'hợp đồng.pdf', content: 'AQ==' });
+    expect(report).toMatchObject({ verdict: 'invalid', reason: 'MODIFIED', fileName: 'hợp đồng.pdf' });
     client.close();
   });
 

@@ -11,8 +11,11 @@ export type CrlVerdict =
   | { ok: true; status: 'good' | 'revoked'; thisUpdate: Date; nextUpdate?: Date; revokedAt?: Date; reason?: RevocationReason; der: Uint8Array }
   | { ok: false; why: string };
 
-/** Accepts DER or PEM; the CRL must be issued and signed by `issuer` and not past its nextUpdate. */
-export async function checkCrl(body: Uint8Array, cert: CertInfo, issuer: CertInfo, now: Date): Promise<CrlVerdict> {
+/**
+ * Accepts DER or PEM; the CRL must be issued and signed by `issuer` and not past its nextUpdate. `now` null: a CRL
+ * embedded in a document (verification), judged on what it says whatever its age.
+ */
+export async function checkCrl(body: Uint8Array, cert: CertInfo, issuer: CertInfo, now: Date | null): Promise<CrlVerdict> {
   let crl: x509.X509Crl;
   try {
     const text = body[0] === 0x2d ? Buffer.from(body).toString('latin1') : null; // '-----BEGIN X509 CRL-----'
@@ -30,8 +33,8 @@ export async function checkCrl(body: Uint8Array, cert: CertInfo, issuer: CertInf
   }
   if (!signed) return { ok: false, why: 'the CRL signature does not verify with the issuer' };
   const { thisUpdate, nextUpdate } = crl;
-  if (thisUpdate.getTime() > now.getTime() + SKEW_MS) return { ok: false, why: 'the CRL is from the future' };
-  if (nextUpdate && nextUpdate.getTime() < now.getTime() - SKEW_MS) return { ok: false, why: 'the CRL is stale (nextUpdate has passed)' };
+  if (now && thisUpdate.getTime() > now.getTime() + SKEW_MS) return { ok: false, why: 'the CRL is from the future' };
+  if (now && nextUpdate && nextUpdate.getTime() < now.getTime() - SKEW_MS) return { ok: false, why: 'the CRL is stale (nextUpdate has passed)' };
   const base = { ok: true as const, thisUpdate, ...(nextUpdate ? { nextUpdate } : {}), der };
   const entry = crl.findRevoked(cert.cert);
   if (!entry) return { ...base, status: 'good' };

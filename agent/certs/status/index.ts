@@ -26,3 +26,6 @@ export async function createCertificateStatus(options: { dataDir: string; policy
   });
   return { service, anchors: loaded.anchors, problems: loaded.problems };
 }
+export { certInfo, type CertInfo } from './cert-info.js';
+export { buildChain, type BuiltChain } from './chain.js';
+export { embeddedStatus, wrapBasicOcsp, type EmbeddedStatus } from './embedded.js';

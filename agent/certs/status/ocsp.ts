@@ -72,9 +72,10 @@ const hexOf = (n: Node | undefined): Uint8Array => n?.valueBlock.valueHexView ??
 /**
  * Checks an OCSPResponse for `cert`: successful status, BasicOCSPResponse signed by the issuer or by a responder
  * certificate the issuer issued for OCSP signing, a SingleResponse for exactly our CertID, fresh times, our nonce
- * when the responder echoes one. `now` is the check time.
+ * when the responder echoes one. `now` is the check time. A response embedded in a document (verification) is
+ * checked with `now` null and no nonce: genuine and about this certificate, whatever its age.
  */
-export async function checkOcspResponse(der: Uint8Array, request: OcspRequest, cert: CertInfo, issuer: CertInfo, now: Date): Promise<OcspVerdict> {
+export async function checkOcspResponse(der: Uint8Array, request: Pick<OcspRequest, 'hash'> & { nonce?: Uint8Array }, cert: CertInfo, issuer: CertInfo, now: Date | null): Promise<OcspVerdict> {
   const top = parse(der);
   if (!top) return { ok: false, why: 'the OCSP response is not DER' };
   const [statusNode, bytesNode] = kids(top);
@@ -100,7 +101,7 @@ export async function checkOcspResponse(der: Uint8Array, request: OcspRequest, c
   const extensions = isContext(fields[i], 1) ? kids(kids(fields[i])[0]) : [];
   if (!producedAt) return { ok: false, why: 'the OCSP response has no producedAt' };
   const echoed = extensions.find((e) => String((kids(e)[0] as unknown as asn1js.ObjectIdentifier).valueBlock.toString()) === NONCE_OID);
-  if (echoed) {
+  if (echoed && request.nonce) {
     const inner = parse(hexOf(kids(echoed).at(-1)));
     if (!inner || !sameBytes(hexOf(inner), request.nonce)) return { ok: false, why: 'the OCSP response nonce does not match the request' };
   }
@@ -110,8 +111,9 @@ export async function checkOcspResponse(der: Uint8Array, request: OcspRequest, c
   const [, statusField, thisNode, ...rest] = kids(single);
   const thisUpdate = timeOf(thisNode);
   const nextUpdate = timeOf(kids(rest.find((n) => isContext(n, 0)))[0]);
-  if (!thisUpdate || thisUpdate.getTime() > now.getTime() + SKEW_MS) return { ok: false, why: 'the OCSP response is from the future' };
-  if (nextUpdate && nextUpdate.getTime() < now.getTime() - SKEW_MS) return { ok: false, why: 'the OCSP response is stale (nextUpdate has passed)' };
+  if (!thisUpdate) return { ok: false, why: 'the OCSP response has no thisUpdate' };
+  if (now && thisUpdate.getTime() > now.getTime() + SKEW_MS) return { ok: false, why: 'the OCSP response is from the future' };
+  if (now && nextUpdate && nextUpdate.getTime() < now.getTime() - SKEW_MS) return { ok: false, why: 'the OCSP response is stale (nextUpdate has passed)' };
   const base = { ok: true as const, producedAt, thisUpdate, ...(nextUpdate ? { nextUpdate } : {}) };
   const tag = statusField?.idBlock.tagNumber;
   if (tag === 0) return { ...base, status: 'good' };

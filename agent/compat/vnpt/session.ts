@@ -20,6 +20,10 @@ export interface VnptPdfSignature {
   coversWholeDocument: boolean;
   /** Chain to the configured anchors: true/false, null when no anchors are configured. */
   trusted: boolean | null;
+  /** The agent's verdict of this signature (docs/trust.md "Verification"): valid | invalid | indeterminate. */
+  verdict?: string;
+  reason?: string;
+  level?: string;
 }
 
 export interface VnptSessionOptions {

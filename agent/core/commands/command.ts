@@ -7,6 +7,7 @@ import type { Method } from '../protocol/methods.js';
 import type { ParamsOf } from '../protocol/schemas.js';
 import type { SettingsCell } from '../settings.js';
 import type { CertificateStatus } from '../status/port.js';
+import type { DocumentVerifier } from '../verify/report.js';
 
 /** The dispatcher's dependencies after defaults are applied. */
 export interface CommandDeps {
@@ -23,6 +24,8 @@ export interface CommandDeps {
   limiter: PromptLimiter;
   /** Certificate status (OCSP/CRL) before signing; absent: status unknown, handled per policy. */
   status?: CertificateStatus;
+  /** The verification service behind document.verify; absent: the method answers METHOD_NOT_FOUND. */
+  verifier?: DocumentVerifier;
 }
 
 /** One JSON-RPC call in progress. */

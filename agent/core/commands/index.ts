@@ -7,6 +7,7 @@ import { requestAccessCommand } from './session-request-access.js';
 import { signBatchCommand } from './sign-batch.js';
 import { formatCommands } from '../signing/sign.js';
 import { tokensListCommand, tokensRefreshCommand } from './tokens.js';
+import { documentVerifyCommand } from './document-verify.js';
 
 export const commands = {
   'agent.info': agentInfoCommand,
@@ -18,4 +19,5 @@ export const commands = {
   // sign.hash, sign.cms, sign.pdf, sign.xml: one per entry of the format table (core/signing/formats/index.ts).
   ...formatCommands,
   'sign.batch': signBatchCommand,
+  'document.verify': documentVerifyCommand,
 } satisfies { [M in Method]: Handler<M> };

@@ -5,7 +5,7 @@ export const AGENT_NAME = 'kyso-agent';
 
 export const METHODS = [
   'agent.info', 'session.requestAccess', 'tokens.list', 'tokens.refresh', 'certificates.list', 'certificates.select',
-  'sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.office', 'sign.batch',
+  'sign.hash', 'sign.cms', 'sign.pdf', 'sign.xml', 'sign.office', 'sign.batch', 'document.verify',
 ] as const;
 export type Method = (typeof METHODS)[number];
 

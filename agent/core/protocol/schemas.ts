@@ -199,6 +199,13 @@ export const signPdfSchema = z.strictObject({ certId, ...pdfShape });
 export const signXmlSchema = z.strictObject({ certId, ...xmlShape });
 export const signOfficeSchema = z.strictObject({ certId, ...officeShape });
 
+/** document.verify: the signed file, its name (shown in the report), and the signed content of a detached CMS. */
+export const documentVerifySchema = z.strictObject({
+  document: base64(MAX_DOCUMENT_BYTES),
+  fileName: fileName.optional(),
+  content: base64(MAX_DOCUMENT_BYTES).optional(),
+});
+
 export const batchItemSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('hash'), params: hashItemSchema }),
   z.strictObject({ kind: z.literal('cms'), params: cmsItemSchema }),
@@ -226,6 +233,7 @@ export const paramSchemas = {
   'sign.xml': signXmlSchema,
   'sign.office': signOfficeSchema,
   'sign.batch': signBatchSchema,
+  'document.verify': documentVerifySchema,
 } satisfies Record<Method, z.ZodType>;
 
 export type ParamsOf<M extends Method> = z.output<(typeof paramSchemas)[M]>;

@@ -4,6 +4,7 @@ import { createDispatcher, type AgentDispatcher } from '../dispatcher.js';
 import { OriginAccess } from '../policy/origins.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/policy.js';
 import type { CertificateStatus } from '../status/port.js';
+import type { DocumentVerifier } from '../verify/report.js';
 import type { LimitOptions } from '../policy/limits.js';
 import { SettingsCell, type Settings } from '../settings.js';
 import { FakeDocuments } from './fake-documents.js';
@@ -52,6 +53,8 @@ export interface TestAgentOptions {
   documentBudgetBytes?: number;
   /** A scripted certificate-status service (absent: none, every status is unknown). */
   status?: CertificateStatus;
+  /** The verification service behind document.verify (absent: the method is not offered). */
+  verifier?: DocumentVerifier;
 }
 
 export interface TestAgent {
@@ -89,6 +92,7 @@ export function createTestAgent(options: TestAgentOptions = {}): TestAgent {
     tokens, prompt, documents, access, policy, clock, logger, version: '0.1.0-test', ...(options.limits ? { limits: options.limits } : {}),
     ...(options.documentBudgetBytes !== undefined ? { documentBudgetBytes: options.documentBudgetBytes } : {}),
     ...(options.status ? { status: options.status } : {}),
+    ...(options.verifier ? { verifier: options.verifier } : {}),
   });
   let nextId = 1;
   return {

@@ -1,4 +1,5 @@
 // The visible signature's appearance stream: Vietnamese text lines and/or an image (VNPT SigType 0/1/2 layouts).
+import { formatLocalTime } from '../../core/local-time.js';
 import { SIGNING_TIME_FIELD } from '../../core/ports.js';
 import { embedFont } from './font.js';
 import { embedImage } from './image.js';
@@ -44,19 +45,9 @@ const BOLD_STROKE = 0.03;
 /** tan 12°: the shear of slanted (italic) text. */
 const ITALIC_SHEAR = 0.2126;
 
-/**
- * `dd/MM/yyyy HH:mm:ss GMT+7` in Asia/Ho_Chi_Minh (UTC+7, no daylight saving): the zone is always shown, so a
- * reader elsewhere does not take it for their own local time.
- */
-export function vnDateTime(d: Date): string {
-  const v = new Date(d.getTime() + 7 * 3600_000);
-  const p = (n: number): string => String(n).padStart(2, '0');
-  return `${p(v.getUTCDate())}/${p(v.getUTCMonth() + 1)}/${v.getUTCFullYear()} ${p(v.getUTCHours())}:${p(v.getUTCMinutes())}:${p(v.getUTCSeconds())} GMT+7`;
-}
-
-/** `text` with {@link SIGNING_TIME_FIELD} replaced by the signing time. */
+/** `text` with {@link SIGNING_TIME_FIELD} replaced by the signing time, as the default `Ngày ký` line shows it. */
 export function fillSigningTime(text: string, signingTime: Date): string {
-  return text.replaceAll(SIGNING_TIME_FIELD, vnDateTime(signingTime));
+  return text.replaceAll(SIGNING_TIME_FIELD, formatLocalTime(signingTime));
 }
 
 /** The lines shown: custom text, or `Ký bởi` / organisation / position / `Ngày ký` (+ reason, location, stamps). */
@@ -65,7 +56,8 @@ export function appearanceLines(p: AppearanceParams): string[] {
   const lines = [`Ký bởi: ${p.signer}`];
   if (p.organization) lines.push(`Đơn vị: ${p.organization}`);
   if (p.position) lines.push(`Chức vụ: ${p.position}`);
-  lines.push(`Ngày ký: ${vnDateTime(p.signingTime)}`);
+  // The agent's local time with its zone, as the dialog and the portal show times (core/local-time.ts).
+  lines.push(`Ngày ký: ${formatLocalTime(p.signingTime)}`);
   if (p.reason) lines.push(`Lý do: ${p.reason}`);
   if (p.location) lines.push(`Nơi ký: ${p.location}`);
   if (p.description) lines.push(...p.description.split(/\r?\n/));

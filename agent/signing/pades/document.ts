@@ -426,6 +426,11 @@ export class PdfFile {
     return new Lexer(os.data, os.first + off).parseObject();
   }
 
+  /** A stream's decoded data, within this file's decode budget (docs/security.md T15). */
+  streamData(stm: PdfStream): Uint8Array {
+    return decodeStream(stm, (o) => this.resolve(o), this.budget);
+  }
+
   /** Follows references (bounded) to a direct value. */
   resolve(o: PdfObject | undefined): PdfObject | undefined {
     let v = o;

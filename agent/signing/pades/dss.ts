@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { asInvalid, PdfFile } from './document.js';
 import type { PdfRef} from './pdf-objects.js';
-import { name, PdfDict, type PdfObject } from './pdf-objects.js';
+import { name, PdfDict, PdfStream, type PdfObject } from './pdf-objects.js';
 import { flateStream, IncrementalWriter } from './writer.js';
 
 /** Validation data for the DSS (DER each). */
@@ -77,4 +77,26 @@ export function addDss(pdf: Uint8Array, material: ValidationMaterial, vri: VriEn
   } catch (e) {
     throw asInvalid(e);
   }
+}
+
+/** Most items read from each DSS array (a document is untrusted input). */
+const MAX_DSS_ITEMS = 64;
+
+/** The DSS of a parsed file (certificates, OCSP responses, CRLs), or undefined when there is none. Unreadable items are skipped. */
+export function readDss(file: PdfFile): ValidationMaterial | undefined {
+  const dss = file.dict(file.catalog.get('DSS'));
+  if (!dss) return undefined;
+  const items = (key: string): Uint8Array[] => {
+    const v = file.resolve(dss.get(key));
+    if (!Array.isArray(v)) return [];
+    return v.slice(0, MAX_DSS_ITEMS).flatMap((ref) => {
+      const s = file.resolve(ref);
+      try {
+        return s instanceof PdfStream ? [file.streamData(s)] : [];
+      } catch {
+        return [];
+      }
+    });
+  };
+  return { certs: items('Certs'), ocsps: items('OCSPs'), crls: items('CRLs') };
 }

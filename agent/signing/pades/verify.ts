@@ -26,6 +26,9 @@ export interface PdfSignatureReport {
   certificate?: Uint8Array;
   /** Whether the CMS carries a signature timestamp (CAdES-B-T). */
   timestamped: boolean;
+  /** The /ByteRange when well formed, and the DER in /Contents (for the timestamp and chain re-check). */
+  byteRange?: [number, number, number, number];
+  contents?: Uint8Array;
 }
 
 const OID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
@@ -130,8 +133,12 @@ export async function verifyPdf(pdf: Uint8Array): Promise<PdfSignatureReport[]> 
       continue;
     }
     report.coversWholeDocument = c + d === pdf.length;
+    report.byteRange = [a, b, c, d];
+    report.contents = contents.bytes.subarray(0, derLength(contents.bytes));
+    // A document timestamp's token is checked by its caller (its imprint is over the byte range, not a messageDigest).
+    if (report.subFilter === 'ETSI.RFC3161') continue;
     try {
-      checkCms(pdf, [a, b, c, d], contents.bytes.subarray(0, derLength(contents.bytes)), report);
+      checkCms(pdf, [a, b, c, d], report.contents, report);
     } catch (e) {
       report.problem = `CMS unreadable: ${(e as Error).message}`;
     }

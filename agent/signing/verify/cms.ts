@@ -8,6 +8,7 @@ import { hashFromOid } from '../../asn1/index.js';
 import { NODE_HASH } from '../algorithms.js';
 import { parseTimestampToken } from '../tsa/client.js';
 import { OID } from '../cms/attributes.js';
+import { wrapBasicOcsp } from '../../certs/status/index.js';
 import { checkChain, commonName } from './chain.js';
 import { SPLIT_ABOVE, splitAttached } from './cms-split.js';
 import { cmsScheme, publicKeyOf, verifyData } from './crypto.js';
@@ -102,6 +103,34 @@ async function verifySignerInfo(si: pkijs.SignerInfo, cert: pkijs.Certificate, c
   return ok ? { ok } : { ok, problem: 'the signature value does not verify with the signer certificate' };
 }
 
+const OID_SIGNING_CERT = ['1.2.840.113549.1.9.16.2.12', '1.2.840.113549.1.9.16.2.47'];
+const OID_CERT_VALUES = '1.2.840.113549.1.9.16.2.23';
+const OID_REVOCATION_VALUES = '1.2.840.113549.1.9.16.2.24';
+const OID_ARCHIVE_TS_V3 = '0.4.0.1733.2.4';
+
+/** CAdES level hints and the validation data of CAdES-LT (certificate and revocation values, RFC 5126 §6.3). */
+function describeAdes(si: pkijs.SignerInfo, report: SignatureReport): void {
+  const unsigned = si.unsignedAttrs?.attributes ?? [];
+  const has = (oid: string) => unsigned.some((a) => a.type === oid);
+  report.ades = {
+    signed: (si.signedAttrs?.attributes ?? []).some((a) => OID_SIGNING_CERT.includes(a.type)),
+    timestamp: has(OID.signatureTimeStampToken),
+    validationData: has(OID_REVOCATION_VALUES),
+    archive: has(OID_ARCHIVE_TS_V3),
+  };
+  const ders = (v: asn1js.AsnType | undefined): Uint8Array[] =>
+    ((v as asn1js.Sequence | undefined)?.valueBlock?.value ?? []).slice(0, 32).map((x) => new Uint8Array(x.toBER(false)));
+  const certValues = unsigned.find((a) => a.type === OID_CERT_VALUES)?.values[0];
+  if (certValues) report.carried = [...(report.carried ?? []), ...ders(certValues)];
+  const rv = unsigned.find((a) => a.type === OID_REVOCATION_VALUES)?.values[0] as asn1js.Sequence | undefined;
+  if (rv) {
+    // RevocationValues ::= SEQUENCE { crlVals [0] SEQUENCE OF CertificateList, ocspVals [1] SEQUENCE OF BasicOCSPResponse, … }
+    const tagged = (n: number) => (rv.valueBlock.value ?? []).find((x) => x.idBlock.tagClass === 3 && x.idBlock.tagNumber === n) as asn1js.Constructed | undefined;
+    const inner = (n: number) => ders(tagged(n)?.valueBlock.value[0]);
+    report.revocation = { crls: inner(0), ocsps: inner(1).map(wrapBasicOcsp) };
+  }
+}
+
 /**
  * Verifies every SignerInfo of a CMS SignedData (DER). `content` is required for detached signatures.
  * Unparsable input → DOCUMENT_INVALID; a bad signature is a report with integrity false, not an error.
@@ -138,6 +167,8 @@ export async function verifyCms(cms: Uint8Array, content?: Uint8Array, options: 
     }
     report.signer = commonName(cert);
     report.certificate = new Uint8Array(cert.toSchema().toBER(false));
+    report.carried = carried;
+    describeAdes(si, report);
     const r = await verifySignerInfo(si, cert, data, raws[i]);
     report.integrity = r.ok;
     if (r.problem) report.problem = r.problem;

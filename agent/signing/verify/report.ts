@@ -32,6 +32,12 @@ export interface SignatureReport {
   coversWholeDocument: boolean;
   /** DER of the signer certificate when found. */
   certificate?: Uint8Array;
+  /** Other certificates the signature carries (CMS certificates, XML KeyInfo, CAdES certificate values). */
+  carried?: Uint8Array[];
+  /** Revocation data the signature carries (CAdES revocation values; OCSP responses as OCSPResponse DER). */
+  revocation?: { ocsps: Uint8Array[]; crls: Uint8Array[] };
+  /** What the signature's attributes say about its AdES level. */
+  ades?: { signed: boolean; timestamp: boolean; validationData: boolean; archive: boolean };
 }
 
 /** Trust configuration for verification. */

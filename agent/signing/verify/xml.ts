@@ -81,6 +81,10 @@ export async function verifyXml(xml: Uint8Array, options: VerifyOptions = {}): P
       continue;
     }
     report.signer = commonName(cert);
+    report.carried = carried;
+    // XAdES properties by name (their own timestamps are not checked here: docs/trust.md "Verification").
+    const names = new Set(descendants(sig).map((e) => e.localName));
+    report.ades = { signed: names.has('SignedProperties'), timestamp: names.has('SignatureTimeStamp'), validationData: names.has('RevocationValues'), archive: names.has('ArchiveTimeStamp') };
     const signedInfo = dsChild(sig, 'SignedInfo');
     const c14nName = C14N_BY_URI.get(attr(dsChild(signedInfo, 'CanonicalizationMethod') ?? sig, 'Algorithm') ?? '');
     const method = signatureMethodFromUri(attr(dsChild(signedInfo, 'SignatureMethod') ?? sig, 'Algorithm') ?? '');
