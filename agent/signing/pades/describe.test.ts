@@ -1,6 +1,7 @@
 import { PDFDocument, degrees } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { describeStamp, stampDescribeOptions } from '../../core/signing/formats/pdf-stamp.js';
+import { formatLocalTime } from '../../core/local-time.js';
 import { appearanceLines } from './appearance.js';
 import { describePdf } from './index.js';
 
@@ -23,7 +24,7 @@ describe('the dialog names every default line the stamp draws (T24)', () => {
     const shown = describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', reason: 'R', location: 'L', appearance } as never, { size: 1, sha256Hex: '00' });
     const at = new Date(Date.UTC(2026, 11, 3, 7, 0, 0));
     const drawn = appearanceLines({ width: 100, height: 50, matrix: [1, 0, 0, 1, 0, 0], signer: appearance.signerName, signingTime: at, reason: 'R', location: 'L', ...appearance });
-    expect(shown.text).toBe(drawn.join('\n').replace('03/12/2026 14:00:00 GMT+7', '[ngày giờ ký / signing time]'));
+    expect(shown.text).toBe(drawn.join('\n').replace(formatLocalTime(at), '[ngày giờ ký / signing time]'));
   });
 });
 
