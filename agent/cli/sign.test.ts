@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AgentError } from '../core/errors.js';
+import { DEFAULT_POLICY } from '../core/policy/policy.js';
 import { makeCert } from '../core/testing/certs.js';
 import { FakeDocuments } from '../core/testing/fake-documents.js';
 import { FakeTokenService, type FakeTokenOptions } from '../core/testing/fake-token-service.js';
@@ -52,6 +53,22 @@ describe('runSign', () => {
     expect(t.documents.pdfOptions[0]).toMatchObject({ fileName: 'a.pdf', level: 'B-B', appearance: { visible: false } });
     expect(await readFile(t.paths[0]!, 'utf8')).toBe('%PDF-1.7 a');
     expect(io.outText() + io.errText() + t.logger.text()).not.toContain('1234');
+  });
+
+  it('run_sha1WithPolicyRefuse_refusedBeforeThePin_warnSaysSo', async () => {
+    const t = await setup({ 'a.xml': '<a/>' });
+    const io = capture('1234\n');
+    const refuse = { ...t.environment, policy: { ...DEFAULT_POLICY, signing: { ...DEFAULT_POLICY.signing, sha1: 'refuse' as const } } };
+    const code = await runSign(parseSignArgs(['xml', ...t.paths, '--cert', cert.thumbprintSha256, '--out', t.outDir, '--pin-stdin', '--hash', 'SHA-1']), io, refuse);
+    expect(code).toBe(1);
+    expect(io.errText()).toContain('ALGORITHM_UNSUPPORTED');
+    expect(t.tokens.calls.login).toBe(0);
+    expect(t.tokens.calls.sign).toBe(0);
+    const w = await setup({ 'a.xml': '<a/>' });
+    const io2 = capture('1234\n');
+    const warn = { ...w.environment, policy: { ...DEFAULT_POLICY, signing: { ...DEFAULT_POLICY.signing, sha1: 'warn' as const } } };
+    expect(await runSign(parseSignArgs(['xml', ...w.paths, '--cert', cert.thumbprintSha256, '--out', w.outDir, '--pin-stdin', '--hash', 'SHA-1']), io2, warn)).toBe(0);
+    expect(io2.errText()).toContain('SHA-1');
   });
 
   it('run_outDirWritableByOthers_refusedBeforeTheTokenIsOpened', async () => {

@@ -162,6 +162,12 @@ export async function runSign(plan: SignRun, io: SignIo, environment: SignEnviro
     // Key strength and certificate status before the PIN: a revoked certificate never reaches C_Sign (T20).
     const gate = { tokens: tokenService, policy: environment.policy ?? DEFAULT_POLICY, logger, ...(environment.status ? { status: environment.status } : {}) };
     const notice = await checkBeforeSigning(gate, cert);
+    // Policy signing.sha1 holds for the command line as for the agent (docs/security.md T26).
+    if (plan.hashAlgorithm === 'SHA-1') {
+      if (gate.policy.signing.sha1 === 'refuse') throw new AgentError('ALGORITHM_UNSUPPORTED', 'SHA-1 is refused by policy', { detail: 'SHA-1 signatures are refused by the admin policy (signing.sha1)' });
+      if (gate.policy.signing.sha1 === 'warn') io.err('Cảnh báo: SHA-1 là thuật toán băm cũ, kém an toàn / Warning: SHA-1 is a legacy, weak hash algorithm');
+      logger.warn('signing.sha1', { policy: gate.policy.signing.sha1 });
+    }
     if (notice) io.err(`Cảnh báo: chưa xác nhận được trạng thái chứng thư số (${notice.detail}) / Warning: the certificate status could not be confirmed`);
     const auth = await tokenService.authState(cert.certId);
     if (auth.pinStatus === 'locked') throw new AgentError('PIN_LOCKED', 'PIN locked', { pinStatus: 'locked' });

@@ -222,6 +222,8 @@ export interface DocumentDescription {
   existingSignatures?: number;
   /** PDF: the visible size (points, rotation applied) of the page a stamp was asked for. */
   stampPage?: { page: number; width: number; height: number };
+  /** PDF: the distinct visible sizes of every page the stamp is drawn on (`appearance.pages`), for the warnings. */
+  stampPageSizes?: Array<[number, number]>;
   /**
    * PDF: the file was damaged and what gets signed is a repaired copy (why, in English: e.g. bytes before the
    * header removed, cross-reference data rebuilt by scanning). Shown in the dialog and returned in the result.
@@ -286,8 +288,11 @@ export interface XmlPlan {
  * Params are the validated JSON-RPC params (docs/protocol.md) with binary fields already decoded.
  */
 export interface DocumentSigners {
-  /** `stampPage`: also measure that page (1-based or 'last') for the dialog's stamp description. */
-  describePdf(pdf: Uint8Array, options?: { stampPage?: number | 'last' }): Promise<Described<PdfPlan>>;
+  /**
+   * `stampPage`: also measure that page (1-based or 'last') for the dialog's stamp description; `stampPages`: the
+   * stamp is drawn on these pages instead (the first is measured as stampPage, all of them in stampPageSizes).
+   */
+  describePdf(pdf: Uint8Array, options?: { stampPage?: number | 'last'; stampPages?: number[] | 'all' }): Promise<Described<PdfPlan>>;
   signPdf(plan: PdfPlan, options: PdfSignOptions, signer: DigestSigner): Promise<Uint8Array>;
   /**
    * B-LT / B-LTA on an already signed PDF (the one just signed at B-T, or any signed file): a DSS with `validation`

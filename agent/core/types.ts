@@ -92,7 +92,7 @@ export interface PdfStampInfo {
   /** The same stamp on these pages too (sign.pdf `appearance.pages`): listed pages, or every page. */
   pages?: number[] | 'all';
   /** More text the signature writes onto pages (document number and date, comments), visible or not. */
-  textBoxes?: Array<{ page: number; text: string }>;
+  textBoxes?: Array<{ page: number; text: string; /** [x, y, width, height] on the page, points. */ rect?: [number, number, number, number] }>;
 }
 
 export type SignSubject =

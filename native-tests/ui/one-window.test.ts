@@ -148,7 +148,7 @@ describe('the PDF stamp', () => {
     const ctx = promptCtx('vi', 'https://stamp.example');
     const base = { kind: 'document' as const, format: 'pdf' as const, fileName: 'Hóa đơn.pdf', size: 9000, sha256Hex: 'ab'.repeat(32), pageCount: 1, hashAlgorithm: 'SHA-256' as const };
     const result = hx.host.confirmSigning(ctx, {
-      subject: { ...base, stamp: { visible: true, page: 1, rect: [0, 0, 595, 842], pageSize: [595, 842], text: 'AMOUNT: 1,000,000,000 VND / Payment approved', image: `data:image/png;base64,${png}`, reason: 'Duyệt chi', location: 'Hà Nội', coverage: 1, offPage: false, pages: [1, 3], textBoxes: [{ page: 2, text: '12/QĐ-UBND' }] } },
+      subject: { ...base, stamp: { visible: true, page: 1, rect: [0, 0, 595, 842], pageSize: [595, 842], text: 'AMOUNT: 1,000,000,000 VND / Payment approved', image: `data:image/png;base64,${png}`, reason: 'Duyệt chi', location: 'Hà Nội', coverage: 1, offPage: false, pages: [1, 3], textBoxes: [{ page: 2, rect: [400, 700, 120, 20], text: '12/QĐ-UBND' }] } },
       certificate: CERTS[1]!, pin: { required: false, pinpad: false, pinStatus: 'ok' },
     });
     const { page, context } = await hx.newPage('vi');
@@ -161,7 +161,7 @@ describe('the PDF stamp', () => {
     await expect(page.getByTestId('stamp').textContent()).resolves.toContain('Hà Nội');
     // The stamp's pages and the further text it writes (document number, comments) are listed.
     await expect(page.getByTestId('stamp').textContent()).resolves.toContain('Trang1, 3');
-    await expect(page.getByTestId('stamp-text-boxes').textContent()).resolves.toBe('Trang 2: “12/QĐ-UBND”');
+    await expect(page.getByTestId('stamp-text-boxes').textContent()).resolves.toBe('Trang 2, x 400, y 700, rộng 120, cao 20 pt: “12/QĐ-UBND”');
     const [sw, bw] = await page.evaluate(() => [document.querySelector<HTMLElement>('.stamp-page')!.offsetWidth, document.querySelector<HTMLElement>('.stamp-box')!.offsetWidth]);
     expect(bw).toBeGreaterThanOrEqual(sw - 4);
     expect(await page.getByTestId('stamp-offpage').count()).toBe(0);
@@ -175,6 +175,28 @@ describe('the PDF stamp', () => {
     expect(await page.getByTestId('stamp-large').count()).toBe(0);
     await page.getByTestId('cancel').click();
     await r2;
+    await context.close();
+  });
+
+  it('sign.batch: each PDF item’s stamp is shown with its warnings, as for sign.pdf (T24)', async () => {
+    const urlP = hx.nextUrl();
+    const ctx = promptCtx('vi', 'https://stamp.example');
+    const item = { kind: 'document' as const, format: 'pdf' as const, fileName: 'Hóa đơn.pdf', size: 9000, sha256Hex: 'ab'.repeat(32), pageCount: 1, hashAlgorithm: 'SHA-256' as const };
+    const stamp = { visible: true, page: 1, rect: [0, 0, 595, 842] as [number, number, number, number], pageSize: [595, 842] as [number, number], text: 'Payment approved', coverage: 1, offPage: false, textBoxes: [{ page: 1, rect: [10, 10, 50, 10] as [number, number, number, number], text: '000' }] };
+    const result = hx.host.confirmSigning(ctx, {
+      subject: { kind: 'batch', label: 'Hai tệp', count: 2, kinds: ['pdf'], items: [{ ...item, stamp }, { ...item, fileName: 'b.pdf', stamp: { visible: false } }] },
+      certificate: CERTS[1]!, pin: { required: false, pinpad: false, pinStatus: 'ok' },
+    });
+    const { page, context } = await hx.newPage('vi');
+    await page.goto(await urlP);
+    await page.getByTestId('subject-batch').waitFor();
+    const first = page.getByTestId('batch-item').first();
+    await expect(first.getByTestId('stamp-text').textContent()).resolves.toBe('“Payment approved”');
+    await expect(first.getByTestId('stamp-large').textContent()).resolves.toContain('100% trang');
+    await expect(first.getByTestId('stamp-text-boxes').textContent()).resolves.toContain('“000”');
+    await page.getByTestId('batch-item').nth(1).getByTestId('stamp-invisible').waitFor();
+    await page.getByTestId('cancel').click();
+    await result;
     await context.close();
   });
 });

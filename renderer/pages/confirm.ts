@@ -1,6 +1,6 @@
 // Sign confirmation + PIN: who asks, what is signed (each batch item too), with which certificate; PIN / PIN-pad;
 // retries; batch progress.
-import type { SignSubject } from '../../agent/core/types.js';
+import type { Cert, SignSubject } from '../../agent/core/types.js';
 import type { DialogState, Progress } from '../bridge.js';
 import { armAfterFocus, h, uid } from '../dom.js';
 import { formatSize, formatSizeShort, groupHex } from '../format.js';
@@ -50,7 +50,7 @@ function algorithmText(algorithm: string): Array<string | HTMLElement> {
 }
 
 /** One batch item: a document by name, format, size and SHA-256 prefix, or a hash clearly marked as such. */
-function batchItem(item: ItemSubject): HTMLElement {
+function batchItem(item: ItemSubject, certificate: Cert): HTMLElement {
   if (item.kind === 'hash') {
     return h(
       'li',
@@ -72,6 +72,8 @@ function batchItem(item: ItemSubject): HTMLElement {
       h('code', {}, `${groupHex(item.sha256Hex.slice(0, 16))} …`),
       ...(item.hashAlgorithm ? [` · ${t('signatureHash')}: `, ...algorithmText(item.hashAlgorithm)] : []),
     ),
+    // A PDF item's stamp and text boxes, with their warnings, as for one sign.pdf (docs/security.md T24).
+    item.stamp ? stampBlock(item.stamp, certificate) : null,
   );
 }
 
@@ -81,11 +83,11 @@ function itemText(item: ItemSubject): string {
 }
 
 /** Every item a batch signs, in a scrollable, searchable list (with a hash-only warning counted over all of them). */
-function batchItems(items: ItemSubject[]): HTMLElement {
+function batchItems(items: ItemSubject[], certificate: Cert): HTMLElement {
   const headingId = uid('batchitems');
   const searchId = uid('batchsearch');
   const hashes = items.filter((i) => i.kind === 'hash').length;
-  const rows = items.map(batchItem);
+  const rows = items.map((item) => batchItem(item, certificate));
   const texts = items.map(itemText);
   const shown = h('p', { class: 'muted small', role: 'status', 'data-testid': 'batch-shown' });
   const search = h('input', { type: 'search', id: searchId, autocomplete: 'off', 'data-testid': 'batch-search' });
@@ -113,7 +115,7 @@ function batchItems(items: ItemSubject[]): HTMLElement {
   );
 }
 
-function subjectBlock(subject: SignSubject): HTMLElement {
+function subjectBlock(subject: SignSubject, certificate: Cert): HTMLElement {
   if (subject.kind === 'hash') {
     return h(
       'div',
@@ -133,7 +135,7 @@ function subjectBlock(subject: SignSubject): HTMLElement {
         [t('label'), subject.label],
         [t('batchKinds'), [...new Set(subject.kinds)].map((k) => k.toUpperCase()).join(', ')],
       ]),
-      subject.items && subject.items.length > 0 ? batchItems(subject.items) : null,
+      subject.items && subject.items.length > 0 ? batchItems(subject.items, certificate) : null,
     );
   }
   const pdf = subject.format === 'pdf';
@@ -227,7 +229,7 @@ export function confirmPage(state: ConfirmState, ctx: PageContext): Page {
     { class: 'dialog', 'aria-labelledby': 'dialog-title', autocomplete: 'off', novalidate: true },
     header(state.subject.kind === 'batch' ? t('batchTitle', { count: state.subject.count }) : t('confirmTitle')),
     h('h2', {}, t('whatIsSigned')),
-    subjectBlock(state.subject),
+    subjectBlock(state.subject, state.certificate),
     state.subject.kind === 'document' && state.subject.stamp ? stampBlock(state.subject.stamp, state.certificate, ctx.bridge.getDocument?.bind(ctx.bridge)) : null,
     state.legacyHash === 'warn' ? h('p', { class: 'warning', 'data-testid': 'sha1-warning' }, t('sha1Warning')) : null,
     // Facts other parts of the agent add (invoice totals, revocation status…): label in the user's language.

@@ -36,7 +36,9 @@ export function stampBlock(stamp: PdfStampInfo, certificate: Cert, loadDocument?
     : h('img', { src: stamp.image, alt: t('stampImageAlt'), class: 'stamp-image', 'data-testid': 'stamp-image' });
   const pct = stamp.coverage !== undefined ? Math.round(stamp.coverage * 100) : undefined;
   const boxes = stamp.textBoxes?.length
-    ? facts([[t('stampTextBoxes'), h('ul', { 'data-testid': 'stamp-text-boxes' }, ...stamp.textBoxes.map((b) => h('li', {}, t('stampTextBoxItem', { page: b.page, text: b.text }))))]])
+    ? facts([[t('stampTextBoxes'), h('ul', { 'data-testid': 'stamp-text-boxes' }, ...stamp.textBoxes.map((b) => h('li', {}, b.rect
+      ? t('stampTextBoxAt', { page: b.page, x: Math.round(b.rect[0]), y: Math.round(b.rect[1]), w: Math.round(b.rect[2]), h: Math.round(b.rect[3]), text: b.text })
+      : t('stampTextBoxItem', { page: b.page, text: b.text }))))]])
     : null;
   return h(
     'div',

@@ -80,6 +80,15 @@ describe('parseParams', () => {
     const ok = await parseParams('sign.pdf', { certId: 'c', pdf: h(3), fileName: 'hợp đồng.pdf', appearance: { page: 'last', rect: [10, 10, 200, 50] } });
     expect(ok.appearance?.page).toBe('last');
   });
+  it('pdf_bidiControlsInShownText_areRefused (what the dialog shows must read as what is drawn, T24)', async () => {
+    const base = { certId: 'c', pdf: h(3), fileName: 'a.pdf' };
+    expect((await fails(() => parseParams('sign.pdf', { ...base, appearance: { text: 'Đã xem \u202Edevorppa tnemyaP' } }))).data.detail).toContain('appearance.text');
+    expect((await fails(() => parseParams('sign.pdf', { ...base, appearance: { textBoxes: [{ page: 1, rect: [1, 1, 9, 9], text: 'a\u2067b' }] } }))).data.detail).toContain('textBoxes');
+    expect((await fails(() => parseParams('sign.pdf', { ...base, reason: 'x\u202Ey' }))).data.detail).toContain('reason');
+    expect((await fails(() => parseParams('sign.pdf', { ...base, fileName: 'invoice\u202Efdp.exe' }))).data.detail).toContain('fileName');
+    // Line breaks stay allowed in the stamp's own text (the VNPT mapping joins its lines with them).
+    expect((await parseParams('sign.pdf', { ...base, appearance: { text: 'Dòng 1\nDòng 2' } })).appearance?.text).toBe('Dòng 1\nDòng 2');
+  });
   it('batch_validatesItemsAndTheirKinds', async () => {
     const good = { certId: 'c', label: 'Hóa đơn', items: [{ kind: 'hash', params: { hash: h(32), hashAlgorithm: 'SHA-256' } }] };
     expect((await parseParams('sign.batch', good)).items).toHaveLength(1);

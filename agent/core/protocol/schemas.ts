@@ -29,8 +29,16 @@ function base64(maxBytes: number) {
   });
 }
 
+/**
+ * Bidi embedding/override/isolate controls: the dialog would show the text reordered while a PDF stamp or a file
+ * name elsewhere reads it in stored order ("invoice\u202Efdp.exe"), so what the user reads is not what is drawn.
+ */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/u;
 /** Printable text for dialogs: no control characters (they could fake line breaks in what the user reads). */
-const displayText = (max: number) => z.string().max(max).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+const displayText = (max: number) => z.string().max(max).regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+  .refine((v) => !BIDI_CONTROLS.test(v), 'must not contain bidirectional control characters');
+/** Text a PDF stamp draws (lines separated by \n): no bidi controls (docs/security.md T24). */
+const stampText = (max: number) => z.string().max(max).refine((v) => !BIDI_CONTROLS.test(v), 'must not contain bidirectional control characters');
 const fileName = displayText(255).min(1);
 const certId = z.string().min(1).max(512);
 const hashAlgorithm = z.enum(HASH_ALGORITHMS);
@@ -102,7 +110,7 @@ const fontSize = z.number().finite().min(4).max(72);
 const textBox = z.strictObject({
   page: z.number().int().min(1).max(100_000),
   rect: stampRect,
-  text: z.string().min(1).max(1000),
+  text: stampText(1000).min(1),
   fontSize: fontSize.optional(),
   textColor: textColor.optional(),
   bold: z.boolean().optional(),
@@ -113,7 +121,7 @@ const appearance = z.strictObject({
   visible: z.boolean().optional(),
   page: z.union([z.number().int().min(1).max(100_000), z.literal('last')]).optional(),
   rect: stampRect.optional(),
-  text: z.string().max(1000).optional(),
+  text: stampText(1000).optional(),
   image: base64(MAX_IMAGE_BYTES).optional(),
   fontSize: fontSize.optional(),
   pages: z.union([z.array(z.number().int().min(1).max(100_000)).min(1).max(1000), z.literal('all')]).optional(),

@@ -16,7 +16,7 @@ export const BYTE_RANGE_PLACEHOLDER = '[0 ********** ********** **********]';
 /** ByteRange numbers have at most 10 digits: files beyond this are refused long before (PAYLOAD_TOO_LARGE). */
 export const MAX_INPUT = 9_000_000_000;
 /** A widget per page for `pages: "all"` beyond this is not a signature box any more. */
-const MAX_WIDGET_PAGES = 2000;
+export const MAX_WIDGET_PAGES = 2000;
 
 /** PDF date `D:YYYYMMDDHHmmSS+07'00'` in Vietnam time (the signer's local time for our users). */
 export function pdfDate(d: Date): string {

@@ -24,12 +24,31 @@ describe('the PDF stamp as the dialog describes it', () => {
 
   it('lists the text boxes written with the signature, invisible or not, and names the signing time field', () => {
     const textBoxes = [{ page: 2, rect: [1, 1, 50, 10], text: '12/QĐ-UBND' }, { page: 3, rect: [1, 1, 50, 10], text: 'Ký lúc {signingTime}' }];
-    const expected = [{ page: 2, text: '12/QĐ-UBND' }, { page: 3, text: 'Ký lúc [ngày giờ ký / signing time]' }];
+    // Where each box goes is shown too: a box placed beside an amount changes what the page says.
+    const expected = [{ page: 2, rect: [1, 1, 50, 10], text: '12/QĐ-UBND' }, { page: 3, rect: [1, 1, 50, 10], text: 'Ký lúc [ngày giờ ký / signing time]' }];
     expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { visible: false, textBoxes } } as never, desc)).toEqual({ visible: false, textBoxes: expected });
     const s = describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { text: 'Ngày ký: {signingTime}', textBoxes } } as never, desc);
     expect(s).toMatchObject({ visible: true, text: 'Ngày ký: [ngày giờ ký / signing time]', textBoxes: expected });
     // A stamp on several pages says which.
     expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { pages: [3, 1, 3] } } as never, desc).pages).toEqual([1, 3]);
     expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { pages: 'all' } } as never, desc).pages).toBe('all');
+  });
+});
+
+describe('the default stamp lines with site-given parts (T24)', () => {
+  it('shows every line the agent draws when the site names the signer, organisation, position, description, number or date', () => {
+    const s = describeStamp({
+      pdf: new Uint8Array(), fileName: 'a.pdf', reason: 'Duyệt',
+      appearance: { signerName: 'Nguyễn Văn B', organization: 'Công ty X', position: 'Giám đốc', description: 'ĐÃ DUYỆT THANH TOÁN 1 TỶ', documentNumber: '12/QĐ', documentDate: '01/12/2026' },
+    } as never, desc);
+    expect(s.text).toBe([
+      'Ký bởi: Nguyễn Văn B', 'Đơn vị: Công ty X', 'Chức vụ: Giám đốc', 'Ngày ký: [ngày giờ ký / signing time]', 'Lý do: Duyệt',
+      'ĐÃ DUYỆT THANH TOÁN 1 TỶ', 'Số: 12/QĐ', 'Ngày văn bản: 01/12/2026',
+    ].join('\n'));
+    // Without a site-given name the certificate's name is drawn: the dialog says so.
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: { description: 'Payment approved' } } as never, desc).text)
+      .toBe('Ký bởi: [tên trong chứng thư số / name in the certificate]\nNgày ký: [ngày giờ ký / signing time]\nPayment approved');
+    // Nothing from the site: the dialog's own default sentence, as before.
+    expect(describeStamp({ pdf: new Uint8Array(), fileName: 'a.pdf', appearance: {} } as never, desc).text).toBeUndefined();
   });
 });

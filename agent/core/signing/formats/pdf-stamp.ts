@@ -29,24 +29,62 @@ export function stampGeometry(rect: [number, number, number, number], page: [num
 }
 
 /** The signing time is not known before the user confirms: the dialog names it. */
-const shownText = (text: string): string => text.replaceAll(SIGNING_TIME_FIELD, '[ngày giờ ký / signing time]');
+const SIGNING_TIME_SHOWN = '[ngày giờ ký / signing time]';
+const shownText = (text: string): string => text.replaceAll(SIGNING_TIME_FIELD, SIGNING_TIME_SHOWN);
+
+/**
+ * The default lines the stamp draws when the site gives no `text` but names parts of them (signer, organisation,
+ * position, description, document number/date): the same lines as agent/signing/pades appearanceLines, so the
+ * dialog shows every word drawn (docs/security.md T24). undefined: nothing site-given, the dialog's own sentence.
+ */
+function defaultLines(p: PdfItemParams): string | undefined {
+  const a = p.appearance;
+  if (!a || a.text !== undefined) return undefined;
+  if (![a.signerName, a.organization, a.position, a.description, a.documentNumber, a.documentDate].some((v) => v !== undefined && v !== '')) return undefined;
+  const lines = [`Ký bởi: ${a.signerName ?? '[tên trong chứng thư số / name in the certificate]'}`];
+  if (a.organization) lines.push(`Đơn vị: ${a.organization}`);
+  if (a.position) lines.push(`Chức vụ: ${a.position}`);
+  lines.push(`Ngày ký: ${SIGNING_TIME_SHOWN}`);
+  if (p.reason) lines.push(`Lý do: ${p.reason}`);
+  if (p.location) lines.push(`Nơi ký: ${p.location}`);
+  if (a.description) lines.push(...a.description.split(/\r?\n/));
+  if (a.documentNumber) lines.push(`Số: ${a.documentNumber}`);
+  if (a.documentDate) lines.push(`Ngày văn bản: ${a.documentDate}`);
+  return lines.join('\n');
+}
+
+/** What describePdf must measure for the stamp: the page it is drawn on, or every page of `appearance.pages`. */
+export function stampDescribeOptions(p: PdfItemParams): { stampPage?: number | 'last'; stampPages?: number[] | 'all' } {
+  const a = p.appearance;
+  if (a?.visible === false) return {};
+  return a?.pages !== undefined ? { stampPages: a.pages === 'all' ? 'all' : [...a.pages] } : { stampPage: a?.page ?? 1 };
+}
 
 export function describeStamp(p: PdfItemParams, d: DocumentDescription): PdfStampInfo {
   const a = p.appearance;
   const info: PdfStampInfo = { visible: a?.visible !== false };
   if (p.reason !== undefined) info.reason = p.reason;
   if (p.location !== undefined) info.location = p.location;
-  if (a?.textBoxes?.length) info.textBoxes = a.textBoxes.map((b) => ({ page: b.page, text: shownText(b.text) }));
+  if (a?.textBoxes?.length) info.textBoxes = a.textBoxes.map((b) => ({ page: b.page, rect: [...b.rect] as [number, number, number, number], text: shownText(b.text) }));
   if (!info.visible) return info;
   const rect: [number, number, number, number] = a?.rect ? [...a.rect] as [number, number, number, number] : DEFAULT_STAMP_RECT;
   info.rect = rect;
   if (a?.pages !== undefined) info.pages = a.pages === 'all' ? 'all' : [...new Set(a.pages)].sort((x, y) => x - y);
   if (a?.text !== undefined) info.text = shownText(a.text);
+  const drawn = defaultLines(p);
+  if (drawn !== undefined) info.text = drawn;
   if (a?.image !== undefined) info.image = imagePreview(a.image);
   if (d.stampPage) {
     info.page = d.stampPage.page;
     info.pageSize = [d.stampPage.width, d.stampPage.height];
     Object.assign(info, stampGeometry(rect, info.pageSize));
+  }
+  // Repeated on other pages: the warnings hold for the page where the stamp covers most or leaves the page.
+  for (const size of d.stampPageSizes ?? []) {
+    const g = stampGeometry(rect, size);
+    if (info.coverage === undefined || g.coverage > info.coverage) info.coverage = g.coverage;
+    if (g.offPage) info.offPage = true;
+    else info.offPage ??= false;
   }
   return info;
 }

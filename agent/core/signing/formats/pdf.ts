@@ -4,7 +4,7 @@ import type { PdfAppearance, PdfSignOptions } from '../../ports.js';
 import { encodeBase64Sliced } from '../../protocol/slices.js';
 import { signPdfAtLevel } from '../../status/long-term.js';
 import { describing, type FormatParams, type ItemSubject, type SignFormat } from '../format.js';
-import { describeStamp } from './pdf-stamp.js';
+import { describeStamp, stampDescribeOptions } from './pdf-stamp.js';
 
 /** A PAdES level (docs/protocol.md sign.pdf). */
 export type PdfLevel = NonNullable<FormatParams<'pdf'>['level']>;
@@ -19,8 +19,7 @@ export const pdfFormat: SignFormat<'pdf'> = async (p, call) => {
   if ((level === 'B-LT' || level === 'B-LTA') && !call.deps.status) {
     throw new AgentError('INVALID_PARAMS', 'Invalid params', { detail: `params.level: ${level} needs the certificate status service, which is not configured` });
   }
-  const visible = p.appearance?.visible !== false;
-  const { description, plan } = await describing(call, 'pdf', () => call.deps.documents.describePdf(p.pdf, visible ? { stampPage: p.appearance?.page ?? 1 } : {}));
+  const { description, plan } = await describing(call, 'pdf', () => call.deps.documents.describePdf(p.pdf, stampDescribeOptions(p)));
   const subject: ItemSubject = {
     kind: 'document', format: 'pdf', fileName: p.fileName, size: description.size, sha256Hex: description.sha256Hex, hashAlgorithm: p.hashAlgorithm ?? 'SHA-256',
   };
