@@ -2,7 +2,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CertificateStatusService } from '../../agent/certs/status/service.js';
 import { nodeFetch, type Fetch } from '../../agent/certs/status/fetch.js';
 import type { StatusCertName } from '../../agent/demo/status-pki.js';
@@ -68,6 +68,22 @@ describe('certificate status service on loopback', () => {
     const r = await service().check(tokenQuery('unreachable'));
     expect(r.status).toBe('unknown');
     expect(r.detail).toMatch(/OCSP failed: unreachable/);
+  });
+
+  it('noOcspNoCrl_isUnknown_andRememberedWithoutWorkingItOutAgain', async () => {
+    // The demo PKI's certificates name no OCSP responder and no CRL: that answer cannot change, so the service
+    // keeps it (in memory) instead of parsing the chain again on every signature.
+    const kyso = inject('kyso');
+    const der = (b64: string): Uint8Array => new Uint8Array(Buffer.from(b64, 'base64'));
+    const s = new CertificateStatusService({ anchors: () => [der(kyso.pki.rootDerBase64)], allowPrivate: true, timeoutMs: 2000 });
+    const query = { certificate: der(kyso.pki.certs.citizen.derBase64), candidates: [der(kyso.pki.caDerBase64)], purpose: 'token' as const };
+    const first = await s.check(query);
+    expect(first).toMatchObject({ status: 'unknown', fromCache: false, detail: 'the certificate names no OCSP responder and no CRL' });
+    const again = await s.check(query);
+    expect(again).toMatchObject({ status: 'unknown', fromCache: true, detail: first.detail });
+    // Another candidate pool, or a fresh check, is worked out again.
+    expect((await s.check({ ...query, candidates: [] })).fromCache).toBe(false);
+    expect((await s.check({ ...query, fresh: true })).fromCache).toBe(false);
   });
 
   it('noIssuerAnywhere_isUnknown_issuerNotFound', async () => {
