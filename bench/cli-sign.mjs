@@ -28,10 +28,9 @@ function onePagePdf() {
 // CPU time (user + system) of the child as /usr/bin/time reports it: on a loaded machine wall time mostly measures
 // the other processes, CPU time what this process itself costs. null when /usr/bin/time is not installed.
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-const cpuMs = [];
-const unbundledCpuMs = [];
 
-function wall(args, input, { entry = bin, cpu = cpuMs } = {}) {
+/** Runs one child; returns its wall time and pushes its CPU time onto `cpu`. */
+function wall(args, input, { entry = bin, cpu }) {
   const t0 = performance.now();
   const cmd = TIME ? [TIME, ['-f', 'kyso-cpu %U %S', process.execPath, entry, ...args]] : [process.execPath, [entry, ...args]];
   const r = spawnSync(cmd[0], cmd[1], { input, encoding: 'utf8' });
@@ -53,20 +52,22 @@ try {
   writeFileSync(join(dir, 'policy.json'), '{}');
   const base = ['--cert', thumb, '--pin-stdin', '--data-dir', dataDir, '--policy', join(dir, 'policy.json')];
   const signMs = [];
+  const signCpuMs = [];
   const unbundledMs = [];
+  const unbundledCpuMs = [];
   // The same command through the unbundled modules (dist/agent/cli/main.js), alternating with the bundle.
   const unbundled = join(dir, 'unbundled.mjs');
   writeFileSync(unbundled, `const { run } = await import(${JSON.stringify(dist('agent/cli/main.js'))});\nprocess.exitCode = await run(process.argv.slice(2));\n`);
   for (let i = 0; i < runs; i++) {
     const out = join(dir, `out-${i}`);
     mkdirSync(out);
-    signMs.push(wall(['sign', 'pdf', pdf, '--out', out, ...base], `${demo.pin}\n`));
+    signMs.push(wall(['sign', 'pdf', pdf, '--out', out, ...base], `${demo.pin}\n`, { cpu: signCpuMs }));
     mkdirSync(`${out}-u`);
     unbundledMs.push(wall(['sign', 'pdf', pdf, '--out', `${out}-u`, ...base], `${demo.pin}\n`, { entry: unbundled, cpu: unbundledCpuMs }));
   }
-  const signCpuMs = cpuMs.splice(0);
+  const nodeMs = [];
   const nodeCpuMs = [];
-  for (let i = 0; i < runs; i++) wall(['0'], undefined, { entry: '-e', cpu: nodeCpuMs });
+  for (let i = 0; i < runs; i++) nodeMs.push(wall(['0'], undefined, { entry: '-e', cpu: nodeCpuMs }));
   const versionMs = [];
   const helpMs = [];
   const versionCpuMs = [];
@@ -74,12 +75,6 @@ try {
   for (let i = 0; i < runs; i++) {
     versionMs.push(wall(['--version'], undefined, { cpu: versionCpuMs }));
     helpMs.push(wall(['--help'], undefined, { cpu: helpCpuMs }));
-  }
-  const nodeMs = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    spawnSync(process.execPath, ['-e', '0']);
-    nodeMs.push(performance.now() - t0);
   }
   // Where one run goes, measured inside a child with the same modules the CLI loads.
   const phaseScript = `

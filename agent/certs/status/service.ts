@@ -75,17 +75,17 @@ export class CertificateStatusService implements CertificateStatus {
     return report;
   }
 
-  /** Identifies the current anchor list cheaply (lengths and a hash), without parsing it. */
-  private anchorKeyOf(): string {
+  /** Identifies an anchor list by a hash of its certificates, without parsing them. */
+  private anchorKeyOf(list: readonly Uint8Array[] = this.options.anchors()): string {
     const h = createHash('sha256');
-    for (const der of this.options.anchors()) h.update(der);
+    for (const der of list) h.update(der);
     return h.digest('hex');
   }
 
   /** Anchors parsed once per distinct list. */
   anchors(): ReadonlyMap<string, CertInfo> {
     const list = this.options.anchors();
-    const key = list.map((d) => d.length).join(',');
+    const key = this.anchorKeyOf(list);
     if (key !== this.anchorKey) {
       this.anchorMap = new Map(list.flatMap((der) => {
         try {
