@@ -18,5 +18,5 @@ await build({
   // The CommonJS libraries inside an ESM bundle still call require(): give every chunk one.
   banner: { js: "import { createRequire as __kysoCreateRequire } from 'node:module'; const require = __kysoCreateRequire(import.meta.url);" },
   // The PKCS#11 addon is native; electron is never part of the CLI.
-  external: ['pkcs11js', 'electron'],
+  external: ['pkcs11js', 'electron', 'bufferutil'],
 });

@@ -5,6 +5,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { ConnectionContext } from '../core/index.js';
 import { BudgetClaim } from './budget.js';
 import { MAX_HELD } from './refusal-pace.js';
+import { gatherLargeFrames } from './frame-gather.js';
 import { MessageQueue, decodeUtf8Sliced } from './large-text.js';
 import { REFUSAL_BODY, checkOrigin, hostAllowed, printable, rawResponse, transportError } from './guard.js';
 import type { ServerRuntime } from './runtime.js';
@@ -154,7 +155,7 @@ export class WsGateway {
         void out.send(message);
       },
     };
-    if (!this.capFrames(ws, origin, ctx, endpoint.maxUnapprovedPayloadBytes)) {
+    if (!this.capFrames(ws, origin, ctx, endpoint.maxUnapprovedPayloadBytes) || !gatherLargeFrames((ws as unknown as { _receiver?: unknown })._receiver)) {
       rt.logger.error('ws.receiver-unsupported', { origin });
       ws.terminate();
       return;
