@@ -97,10 +97,12 @@ export class DocumentWorker {
     switch (job.op) {
       case 'describeXml':
       case 'signXml':
+      case 'verifyXml':
         sent = { ...job, xml: own(job.xml) };
         break;
       case 'describeOffice':
       case 'signOffice':
+      case 'verifyOffice':
         sent = { ...job, document: own(job.document) };
         break;
     }

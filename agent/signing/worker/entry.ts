@@ -1,9 +1,10 @@
-// The document worker's thread (docs/architecture.md, "Document worker"): parses, plans and assembles large XML
-// and Office documents, so the agent's event loop keeps serving while a 60 MiB document is worked (docs/security.md
+// The document worker's thread (docs/architecture.md, "Document worker"): parses, plans, assembles and verifies
+// large XML and Office documents, so the agent's event loop keeps serving while a 60 MiB document is worked (docs/security.md
 // T22). It holds no key and no PIN: each signature is asked of the agent, which asks the token.
 import { parentPort } from 'node:worker_threads';
 import type { DigestSigner } from '../../core/ports.js';
-import { describeOffice, signOffice } from '../ooxml/index.js';
+import { describeOffice, signOffice, verifyOffice } from '../ooxml/index.js';
+import { verifyXml } from '../verify/xml.js';
 import { describeXml, signXml } from '../xmldsig/index.js';
 import { toFailure, fromFailure, type FromWorker, type Job, type SignerInfo, type ToWorker } from './messages.js';
 
@@ -43,6 +44,10 @@ async function run(id: number, job: Job): Promise<unknown> {
       return describeOffice(job.document, job.options);
     case 'signOffice':
       return signOffice(job.document, job.options, remoteSigner(id, job.signer));
+    case 'verifyXml':
+      return verifyXml(job.xml, job.options);
+    case 'verifyOffice':
+      return verifyOffice(job.document, job.fileName, job.options);
   }
 }
 

@@ -3,6 +3,7 @@
 import { AgentError, type ErrorData, type Reason } from '../../core/errors.js';
 import type { OfficeSignOptions, XmlSignOptions } from '../../core/ports.js';
 import type { Cert, EcdsaFormat, HashAlgorithm, SignScheme } from '../../core/types.js';
+import type { VerifyOptions } from '../verify/report.js';
 
 /** The signer as the worker sees it: the certificate and chain; its signatures are asked of the agent. */
 export interface SignerInfo {
@@ -15,7 +16,9 @@ export type Job =
   | { op: 'describeXml'; xml: Uint8Array; options: XmlSignOptions }
   | { op: 'signXml'; xml: Uint8Array; options: XmlSignOptions; signer: SignerInfo }
   | { op: 'describeOffice'; document: Uint8Array; options: Pick<OfficeSignOptions, 'fileName' | 'allowMacros'> }
-  | { op: 'signOffice'; document: Uint8Array; options: OfficeSignOptions; signer: SignerInfo };
+  | { op: 'signOffice'; document: Uint8Array; options: OfficeSignOptions; signer: SignerInfo }
+  | { op: 'verifyXml'; xml: Uint8Array; options: VerifyOptions }
+  | { op: 'verifyOffice'; document: Uint8Array; fileName: string; options: VerifyOptions };
 
 /** An error as it crosses the thread boundary. */
 export interface WireFailure {

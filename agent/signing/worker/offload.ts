@@ -3,18 +3,16 @@
 import type { DigestSigner, DocumentDescription, DocumentSigners, Logger, OfficeDescription } from '../../core/ports.js';
 import { OFFLOAD_FROM_BYTES, WorkerUnavailable, type DocumentWorker } from './client.js';
 import type { SignerInfo } from './messages.js';
+import type { FormatVerifiers } from '../verify/report.js';
 
 const info = (signer: DigestSigner): SignerInfo => ({ certificate: signer.certificate, chain: signer.chain });
 
-/**
- * `local` with sign.xml / sign.office documents of `fromBytes` or more handed to `worker`. An XML plan made in the
- * worker is not kept there: signing plans again from the same bytes and options (a second parse in the worker, off
- * the agent's loop), so nothing is held in the worker for a dialog the user may never answer. When the worker
- * cannot start at all, the work is done here as before (logged once).
- */
-export function offloadLargeDocuments(local: DocumentSigners, worker: DocumentWorker, logger?: Logger, fromBytes = OFFLOAD_FROM_BYTES): DocumentSigners {
+type Route = <T>(size: number, remote: () => Promise<unknown>, here: () => Promise<T>) => Promise<T>;
+
+/** Large inputs to the worker, the rest here; once the worker cannot start at all, everything here (logged once). */
+function router(logger: Logger | undefined, fromBytes: number): Route {
   let unavailable = false;
-  const inWorker = async <T>(size: number, remote: () => Promise<unknown>, here: () => Promise<T>): Promise<T> => {
+  return async <T>(size: number, remote: () => Promise<unknown>, here: () => Promise<T>): Promise<T> => {
     if (unavailable || size < fromBytes) return here();
     try {
       return (await remote()) as T;
@@ -25,6 +23,25 @@ export function offloadLargeDocuments(local: DocumentSigners, worker: DocumentWo
       return here();
     }
   };
+}
+
+/** document.verify's XML and Office verifiers with large files verified in the worker. */
+export function offloadLargeVerifications(local: FormatVerifiers, worker: DocumentWorker, logger?: Logger, fromBytes = OFFLOAD_FROM_BYTES): FormatVerifiers {
+  const inWorker = router(logger, fromBytes);
+  return {
+    xml: (xml, options) => inWorker(xml.length, () => worker.run({ op: 'verifyXml', xml, options }), () => local.xml(xml, options)),
+    office: (document, fileName, options) => inWorker(document.length, () => worker.run({ op: 'verifyOffice', document, fileName, options }), () => local.office(document, fileName, options)),
+  };
+}
+
+/**
+ * `local` with sign.xml / sign.office documents of `fromBytes` or more handed to `worker`. An XML plan made in the
+ * worker is not kept there: signing plans again from the same bytes and options (a second parse in the worker, off
+ * the agent's loop), so nothing is held in the worker for a dialog the user may never answer. When the worker
+ * cannot start at all, the work is done here as before (logged once).
+ */
+export function offloadLargeDocuments(local: DocumentSigners, worker: DocumentWorker, logger?: Logger, fromBytes = OFFLOAD_FROM_BYTES): DocumentSigners {
+  const inWorker = router(logger, fromBytes);
   return {
     ...local,
     describeXml: (xml, options) => inWorker(xml.length,
