@@ -3,7 +3,7 @@
 // VNPT session logic, with the origin the browser gave the extension — same policy, dialogs, limits and log.
 import { dirname } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
-import { AgentError, toWireError, type ConnectionContext, type Logger } from '../core/index.js';
+import { AgentError, doorRefusal, toWireError, type ConnectionContext, type Logger } from '../core/index.js';
 import { MAX_FRAME_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES, MAX_VNPT_UNAPPROVED_MESSAGE_BYTES } from '../core/protocol/limits.js';
 import {
   CHANNEL_PROTOCOL, MAX_RELAY_STREAMS, MAX_RELAY_TEXT_BYTES, MAX_STREAM_INFLIGHT, readRelayMessage, versionMismatchText,
@@ -21,6 +21,8 @@ export interface RelayOriginGate {
   normalise(raw: string): string | null;
   /** `connection`: the stream, so an "allow once" grant given to it counts (as for a WebSocket). */
   classify(origin: string, connection?: ConnectionContext): 'blocked' | 'approved' | 'pairable' | 'unknown';
+  /** false: policy `allowPairing: false`; an `unknown` origin is refused at the stream's open, as at the wss door. */
+  pairingAllowed?(): boolean;
 }
 
 export interface RelayStreamHandler {
@@ -231,8 +233,11 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
       } catch {
         origin = null;
       }
-      if (origin === null || o.origins.classify(origin) === 'blocked') {
-        o.logger.warn('relay.refused', { why: origin === null ? 'invalid' : 'blocked', origin: rawOrigin.slice(0, 200).replace(/[^\x20-\x7e]/g, '?') });
+      // The wss listener's door rule (docs/security.md T4): blocked, or not approvable while pairing is off →
+      // refused before the stream exists, with the reason every refused origin gets.
+      const refused = origin === null ? 'invalid' : doorRefusal(o.origins.classify(origin), o.origins.pairingAllowed?.());
+      if (origin === null || refused) {
+        o.logger.warn('relay.refused', { why: refused, origin: rawOrigin.slice(0, 200).replace(/[^\x20-\x7e]/g, '?') });
         return send({ t: 'closed', s, reason: 'ORIGIN_NOT_ALLOWED' });
       }
       if (streams.size >= MAX_RELAY_STREAMS || (perOrigin.get(origin) ?? 0) >= maxPerOrigin) {
