@@ -103,7 +103,8 @@ function tableSnapshots(take: (started: () => void) => Promise<string>): { fresh
       if (!running) return start();
       next ??= running.catch(() => undefined).then(() => {
         next = null;
-        return start();
+        // Someone may have asked for one in between: it has not started yet, so it is fresh enough for these too.
+        return open ?? start();
       });
       return next;
     },
