@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PromptContext } from '../core/ports.js';
 import type { KysoPreloadApi } from '../core/ui-contract.js';
-import type { RunningAgent } from '../headless/start.js';
 
 vi.mock('electron', async () => (await import('./testing/fake-electron.js')).fake);
 
 const fake = await import('./testing/fake-electron.js');
+const { fakeAgent: baseFakeAgent } = await import('./testing/fake-agent.js');
 const { createDialogWindow } = await import('./window-options.js');
 const { dialogOfSender } = await import('./ipc.js');
 const { trayMenuTemplate } = await import('./tray.js');
@@ -18,18 +18,7 @@ const { serveUi, UI_PAGE_URL } = await import('./ui-protocol.js');
 const { setStartAtLogin, getStartAtLogin } = await import('./login-item.js');
 const { DIALOG_CSP } = await import('../prompt/http-mount.js');
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-function fakeAgent(): RunningAgent {
-  const tokens = { listTokens: async () => [], listCertificates: async () => [], modules: () => [], onTokensChanged: () => () => undefined };
-  return {
-    version: '0.1.0', tlsPort: 14433, plainPort: null, vnptPort: null, logger: silent,
-    access: { list: () => ({ approved: ['https://a.example'], blocked: [] }), revoke: async () => undefined },
-    policy: { path: '/etc/kyso-agent/policy.json', source: 'default', problems: [], warnings: [], policy: { signing: { requirePinEveryTime: false, pinSessionMinutes: 5 } } },
-    tokens,
-    stop: vi.fn(async () => undefined),
-  } as unknown as RunningAgent;
-}
+const fakeAgent = () => baseFakeAgent(vi.fn(async () => undefined));
 
 beforeEach(() => {
   fake.FakeBrowserWindow.all.length = 0;

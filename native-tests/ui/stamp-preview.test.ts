@@ -11,6 +11,15 @@ import { CERTS, SHOTS, promptCtx, startHarness, type Harness } from './harness.j
 
 let hx: Harness;
 let pdf: Uint8Array;
+/** One A4 page with a black block at (x, y, 200×100) and a line of text: each batch item's own document. */
+async function onePage(x: number, y: number, text: string): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const p = doc.addPage([595, 842]);
+  p.drawRectangle({ x, y, width: 200, height: 100, color: rgb(0, 0, 0) });
+  p.drawText(text, { x: 40, y: 400, size: 24, font });
+  return doc.save();
+}
 beforeAll(async () => {
   hx = await startHarness({ lingerMs: 60_000 });
   // Two A4 pages, each with a black block at the top left (x 40–240, y 700–800) and a line of text.
@@ -32,9 +41,12 @@ const request = (stamp: PdfStampInfo): ConfirmRequest => ({
   subject: { ...base, stamp }, certificate: CERTS[1]!, pin: { required: false, pinpad: false, pinStatus: 'ok' }, preview: { pdf },
 });
 
-/** Per canvas: how many pixels are not white, and the colour at a point given in PDF points (from the bottom left). */
-function inspect(page: Page, pointX: number, pointY: number) {
-  return page.evaluate(([px, py]) => [...document.querySelectorAll<HTMLCanvasElement>('[data-testid=stamp-preview-canvas]')].map((c) => {
+/**
+ * Per canvas (under `scope`): how many pixels are not white, and the colour at a point given in PDF points (from the
+ * bottom left) of an A4 page.
+ */
+function inspect(page: Page, pointX: number, pointY: number, scope = 'body') {
+  return page.evaluate(([px, py, root]) => [...document.querySelector(root as string)!.querySelectorAll<HTMLCanvasElement>('[data-testid=stamp-preview-canvas]')].map((c) => {
     const g = c.getContext('2d')!;
     const { data } = g.getImageData(0, 0, c.width, c.height);
     let ink = 0;
@@ -42,7 +54,7 @@ function inspect(page: Page, pointX: number, pointY: number) {
     const scale = c.width / 595;
     const at = g.getImageData(Math.round(px! * scale), Math.round((842 - py!) * scale), 1, 1).data;
     return { page: c.dataset.page, width: c.width, height: c.height, ink, at: [at[0], at[1], at[2]] };
-  }), [pointX, pointY]);
+  }), [pointX, pointY, scope] as const);
 }
 
 describe('T24: the confirmation previews the page with the planned stamp', () => {
@@ -91,6 +103,61 @@ describe('T24: the confirmation previews the page with the planned stamp', () =>
     expect(csp).toEqual([]);
     await page.getByTestId('cancel').click();
     await answered2;
+    await context.close();
+  });
+});
+
+describe('T24: every PDF item of a batch previews its own page with its stamp', () => {
+  it('renders each item on demand from its own document, with the page-sized stamp\'s warning on that item only', async () => {
+    const csp: string[] = [];
+    // Item 0: its block at the top left, a small stamp at the bottom right. Item 2: its block at the bottom right,
+    // under a page-sized stamp. Item 1 is a hash (nothing to render).
+    const first = await onePage(40, 700, 'Hop dong A');
+    const third = await onePage(355, 40, 'Hop dong C');
+    const doc = (fileName: string, stamp: PdfStampInfo) => ({ ...base, fileName, pageCount: 1, stamp });
+    const small: PdfStampInfo = { visible: true, page: 1, rect: [360, 40, 180, 60], pageSize: [595, 842], text: 'Đã ký', coverage: 0.022, offPage: false };
+    const whole: PdfStampInfo = { visible: true, page: 1, rect: [0, 0, 595, 842], pageSize: [595, 842], text: 'Payment approved', coverage: 1, offPage: false };
+    const urlP = hx.nextUrl();
+    const answered = hx.host.confirmSigning(promptCtx('vi', 'https://batch-preview.example'), {
+      subject: { kind: 'batch', label: 'Hợp đồng tháng 12', count: 3, kinds: ['pdf', 'hash'], items: [doc('A.pdf', small), { kind: 'hash', hashHex: 'cd'.repeat(32), hashAlgorithm: 'SHA-256' }, doc('C.pdf', whole)] },
+      certificate: CERTS[1]!, pin: { required: false, pinpad: false, pinStatus: 'ok' }, preview: { items: [first, undefined, third] },
+    });
+    const { page, context } = await hx.newPage('vi');
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) csp.push(m.text());
+    });
+    await page.goto(await urlP);
+    const items = page.getByTestId('batch-item');
+    await expect(items.count()).resolves.toBe(3);
+    // Nothing is fetched or drawn until the user asks for an item's page.
+    expect(await page.locator('[data-testid=stamp-preview-canvas]').count()).toBe(0);
+    for (const i of [0, 2]) {
+      await items.nth(i).getByTestId('stamp-preview-show').click();
+      await items.nth(i).locator('[data-testid=stamp-preview][data-state=drawn]').waitFor();
+    }
+    const [a] = await inspect(page, 140, 750, '[data-testid=batch-item]:nth-child(1)');
+    const [aClear] = await inspect(page, 300, 600, '[data-testid=batch-item]:nth-child(1)');
+    const [c] = await inspect(page, 455, 90, '[data-testid=batch-item]:nth-child(3)');
+    const [cTop] = await inspect(page, 140, 750, '[data-testid=batch-item]:nth-child(3)');
+    console.log(`batch item A: ${a!.ink} non-white pixels, its block ${a!.at.join(',')}, clear area ${aClear!.at.join(',')}; item C: ${c!.ink} non-white, its block under the stamp ${c!.at.join(',')}, top left ${cTop!.at.join(',')}`);
+    // Item A: its own page (its block black, the rest white), its small stamp drawn.
+    expect(Math.max(...a!.at.map(Number))).toBeLessThan(60);
+    expect(aClear!.at.map(Number)).toEqual([255, 255, 255]);
+    expect(a!.ink).toBeGreaterThan(1000);
+    expect(a!.ink).toBeLessThan(a!.width * a!.height * 0.3);
+    // Item C: its own page (its block at the bottom right, dark under the tint; the top left only tinted), the
+    // page-sized stamp over all of it.
+    expect(Math.max(...c!.at.map(Number))).toBeLessThan(130);
+    expect(Number(cTop!.at[0])).toBeGreaterThan(200);
+    expect(c!.ink).toBeGreaterThan(c!.width * c!.height * 0.9);
+    // The warning for the page-sized stamp is on item C, not on item A; the hash item offers no page.
+    await expect(items.nth(2).getByTestId('stamp-large').textContent()).resolves.toContain('100% trang');
+    expect(await items.nth(0).getByTestId('stamp-large').count()).toBe(0);
+    expect(await items.nth(1).getByTestId('stamp-preview-show').count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'confirm-batch-stamp-preview-vi.png'), fullPage: true });
+    expect(csp).toEqual([]);
+    await page.getByTestId('cancel').click();
+    await expect(answered).resolves.toEqual({ approved: false });
     await context.close();
   });
 });
