@@ -3,13 +3,13 @@
 // (serveUi, with its CSP), the real preload over the fake `electron`, and the shell's IPC handlers. The Electron
 // binary cannot run here, so two of its parts are stood in for: kyso-ui://app is http://kyso-ui.test routed to
 // serveUi, and contextBridge is page.exposeFunction (bytes cross as base64; contextBridge copies them too).
-import { PDFDocument, StandardFonts, rgb } from 'pdf-lib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ConfirmRequest, PromptContext } from '../../agent/core/ports.js';
 import type { PdfStampInfo } from '../../agent/core/types.js';
 import type { KysoPreloadApi } from '../../agent/core/ui-contract.js';
 import { CERTS, buildBundle, startHarness, type Harness } from './harness.js';
+import { inspectCanvases, pdfWithBlocks } from './stamp-canvas.js';
 
 vi.mock('electron', async () => (await import('../../agent/electron/testing/fake-electron.js')).fake);
 const fake = await import('../../agent/electron/testing/fake-electron.js');
@@ -51,17 +51,6 @@ afterAll(async () => {
   await hx?.close();
 });
 
-async function pdfOf(pages: Array<[number, number]>): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  for (const [x, y] of pages) {
-    const p = doc.addPage([595, 842]);
-    p.drawRectangle({ x, y, width: 200, height: 100, color: rgb(0, 0, 0) });
-    p.drawText('Hop dong', { x: 40, y: 400, size: 24, font });
-  }
-  return doc.save();
-}
-
 /** Asks `request` in an agent window and opens that window's page in Chromium, wired to it as the preload is. */
 async function openWindow(origin: string, request: ConfirmRequest): Promise<{ page: Page; context: BrowserContext; answered: Promise<unknown>; csp: string[]; served: Map<string, string | null> }> {
   const before = fake.FakeBrowserWindow.all.length;
@@ -95,28 +84,17 @@ async function openWindow(origin: string, request: ConfirmRequest): Promise<{ pa
   return { page, context, answered, csp, served };
 }
 
-/** Per canvas under `scope`: the colour at a point in PDF points of an A4 page, and how many pixels are not white. */
-function inspect(page: Page, x: number, y: number, scope = 'body') {
-  return page.evaluate(([px, py, root]) => [...document.querySelector(root as string)!.querySelectorAll<HTMLCanvasElement>('[data-testid=stamp-preview-canvas]')].map((c) => {
-    const g = c.getContext('2d')!;
-    const { data } = g.getImageData(0, 0, c.width, c.height);
-    let ink = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i]! < 240 || data[i + 1]! < 240 || data[i + 2]! < 240) ink++;
-    const at = g.getImageData(Math.round((px as number) * (c.width / 595)), Math.round((842 - (py as number)) * (c.width / 595)), 1, 1).data;
-    return { page: c.dataset.page, ink, pixels: c.width * c.height, at: [at[0]!, at[1]!, at[2]!] };
-  }), [x, y, scope] as const);
-}
 
 const base = { kind: 'document' as const, format: 'pdf' as const, size: 9000, sha256Hex: 'ab'.repeat(32), hashAlgorithm: 'SHA-256' as const };
 const pin = { required: false, pinpad: false, pinStatus: 'ok' as const };
 
 describe('T24 in the Electron windows: the same pdf.js rendering as the browser host', () => {
   it('a sign.pdf whose stamp repeats: every page drawn from the bytes the preload hands over, under the same CSP', async () => {
-    const pdf = await pdfOf([[40, 700], [40, 700]]);
+    const pdf = await pdfWithBlocks([[40, 700], [40, 700]]);
     const stamp: PdfStampInfo = { visible: true, page: 1, pages: [1, 2], rect: [300, 40, 295, 400], pageSize: [595, 842], coverage: 0.236, offPage: false };
     const { page, context, answered, csp, served } = await openWindow('https://electron-one.example', { subject: { ...base, fileName: 'Hợp đồng.pdf', pageCount: 2, stamp }, certificate: CERTS[1]!, pin, preview: { pdf } });
     await page.locator('[data-testid=stamp-preview][data-state=drawn] [data-testid=stamp-preview-canvas][data-page="2"]').waitFor();
-    const drawn = await inspect(page, 140, 750);
+    const drawn = await inspectCanvases(page, 140, 750);
     console.log(`electron window, repeated stamp: ${drawn.map((d) => `page ${d.page} ${d.ink} non-white pixels, block ${d.at.join(',')}`).join('; ')}`);
     expect(drawn.map((d) => d.page)).toEqual(['1', '2']);
     for (const d of drawn) {
@@ -136,8 +114,8 @@ describe('T24 in the Electron windows: the same pdf.js rendering as the browser 
   });
 
   it('a batch: each PDF item rendered on demand from its own document, the page-sized stamp warned on its item', async () => {
-    const first = await pdfOf([[40, 700]]);
-    const second = await pdfOf([[355, 40]]);
+    const first = await pdfWithBlocks([[40, 700]]);
+    const second = await pdfWithBlocks([[355, 40]]);
     const small: PdfStampInfo = { visible: true, page: 1, rect: [360, 40, 180, 60], pageSize: [595, 842], text: 'Đã ký', coverage: 0.022, offPage: false };
     const whole: PdfStampInfo = { visible: true, page: 1, rect: [0, 0, 595, 842], pageSize: [595, 842], text: 'Payment approved', coverage: 1, offPage: false };
     const { page, context, answered, csp } = await openWindow('https://electron-batch.example', {
@@ -149,8 +127,8 @@ describe('T24 in the Electron windows: the same pdf.js rendering as the browser 
       await items.nth(i).getByTestId('stamp-preview-show').click();
       await items.nth(i).locator('[data-testid=stamp-preview][data-state=drawn]').waitFor();
     }
-    const [a] = await inspect(page, 140, 750, '[data-testid=batch-item]:nth-child(1)');
-    const [b] = await inspect(page, 455, 90, '[data-testid=batch-item]:nth-child(2)');
+    const [a] = await inspectCanvases(page, 140, 750, '[data-testid=batch-item]:nth-child(1)');
+    const [b] = await inspectCanvases(page, 455, 90, '[data-testid=batch-item]:nth-child(2)');
     console.log(`electron window, batch: item A block ${a!.at.join(',')} (${a!.ink} non-white); item B block under the stamp ${b!.at.join(',')} (${b!.ink} of ${b!.pixels})`);
     expect(Math.max(...a!.at)).toBeLessThan(60);
     expect(a!.ink).toBeLessThan(a!.pixels * 0.3);
