@@ -29,6 +29,7 @@ import { noUiPrompt } from './no-ui-prompt.js';
 import { loadPolicy, type LoadedPolicy } from './policy-file.js';
 import { fileSettingsStore } from './settings-file.js';
 import { agentVersion } from './version.js';
+import { locateDocumentWorker } from '../signing/worker/locate.js';
 import { startUiControl, type PanelOpener, type UiControl } from './ui-control.js';
 
 export const DEFAULT_TLS_PORT = 14433;
@@ -58,6 +59,11 @@ export interface StartOptions {
   /** Replace the token layer entirely (unit-style tests). */
   tokens?: TokenService;
   documents?: DocumentSigners;
+  /**
+   * The document worker's script (large XML and Office documents are worked off the event loop, docs/security.md
+   * T22); null: everything in the agent's thread. Default: the script beside the compiled code (locate.ts).
+   */
+  documentWorker?: URL | null;
   /** Prompt rate override (benchmarks). */
   promptLimits?: Partial<LimitOptions>;
   serverLimits?: Partial<ServerLimits>;
@@ -108,12 +114,23 @@ export interface RunningAgent {
 
 /**
  * The signing formats, loaded on first use: most sessions sign a hash or nothing, and the PDF/XML/CMS code and
- * its libraries would otherwise cost start-up time and idle memory.
+ * its libraries would otherwise cost start-up time and idle memory. With a worker script, large XML and Office
+ * documents go to the document worker (started on the first one); `stop` ends it.
  */
-function lazyDocumentSigners(): DocumentSigners {
+function lazyDocumentSigners(workerScript: URL | null, logger: Logger): DocumentSigners & { stop(): Promise<void> } {
   let loaded: Promise<DocumentSigners> | undefined;
-  const get = (): Promise<DocumentSigners> => (loaded ??= import('../signing/index.js').then((m) => m.createDocumentSigners()));
+  let stopWorker: (() => Promise<void>) | undefined;
+  const load = async (): Promise<DocumentSigners> => {
+    const local = (await import('../signing/index.js')).createDocumentSigners();
+    if (!workerScript) return local;
+    const { DocumentWorker, offloadLargeDocuments } = await import('../signing/worker/index.js');
+    const worker = new DocumentWorker({ script: workerScript, logger });
+    stopWorker = () => worker.stop();
+    return offloadLargeDocuments(local, worker, logger);
+  };
+  const get = (): Promise<DocumentSigners> => (loaded ??= load());
   return {
+    stop: async () => stopWorker?.(),
     describePdf: async (...a) => (await get()).describePdf(...a),
     signPdf: async (...a) => (await get()).signPdf(...a),
     describeXml: async (...a) => (await get()).describeXml(...a),
@@ -224,12 +241,18 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       prompt = browser;
       panelOpener ??= async (page) => ({ kind: 'launcher', ...(await browser.preparePanel(page)) });
     }
+    let documents = options.documents;
+    if (!documents) {
+      const lazy = lazyDocumentSigners(options.documentWorker === undefined ? locateDocumentWorker() : options.documentWorker, logger);
+      cleanup.push(() => lazy.stop());
+      documents = lazy;
+    }
     const dispatcher = createDispatcher({
       status: status.service,
       verifier,
       tokens: tokenService,
       prompt: prompt ?? noUiPrompt(logger),
-      documents: options.documents ?? lazyDocumentSigners(),
+      documents,
       access,
       settings,
       policy: policy.policy,
