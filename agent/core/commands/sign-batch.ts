@@ -47,7 +47,11 @@ export async function signBatchCommand(params: SignBatchParams, call: Call): Pro
   const cert = await usableCertificate(call, params.certId);
   const kinds = [...new Set(prepared.map((p) => p.kind))];
   const subject: SignSubject = { kind: 'batch', label: params.label, count: prepared.length, kinds, items: prepared.map((p) => p.subject) };
-  return runSigning(call, cert, subject, (key) => signItems(prepared, key, call), { offThread: true });
+  // Each PDF item with a visible stamp is rendered by the dialog on demand (docs/security.md T24): the bytes it
+  // already holds for signing, by item index, handed over only while the dialog asks.
+  const previews = prepared.map((p) => p.preview?.pdf);
+  const preview = previews.some((b) => b !== undefined) ? { preview: { items: previews } } : {};
+  return runSigning(call, cert, subject, (key) => signItems(prepared, key, call), { offThread: true, ...preview });
 }
 
 /** Items in flight at once: one signing on the token while the next one's document work runs on the event loop. */
