@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { AgentError } from '../../core/errors.js';
 import type { DigestSigner, DocumentSigners } from '../../core/ports.js';
 import { DocumentWorker, WorkerUnavailable } from './client.js';
@@ -133,5 +133,78 @@ describe('offloadLargeDocuments', () => {
     expect((await broken.describeXml(new Uint8Array(3000), job().options)).description.sha256Hex).toBe('l');
     expect(calls).toEqual(['local describe 2000', 'local describe 3000']);
     expect(logged).toEqual(['document-worker.unavailable', 'document-worker.fallback']);
+  });
+});
+
+describe('DocumentWorker: answers reach only the job that asked', () => {
+  /** A signer whose signatures are released by hand: `release(byte)` answers the oldest waiting request. */
+  function heldSigner(): DigestSigner & { waiting: number; release(byte: number): void } {
+    const queue: Array<(v: Uint8Array) => void> = [];
+    return {
+      certificate: signer.certificate,
+      chain: [],
+      get waiting() {
+        return queue.length;
+      },
+      sign: () => new Promise<Uint8Array>((r) => queue.push(r)),
+      release(byte) {
+        queue.shift()!(Uint8Array.of(byte));
+      },
+    };
+  }
+  const until = async (cond: () => boolean): Promise<void> => {
+    while (!cond()) await new Promise((r) => setTimeout(r, 5));
+  };
+
+  it('a signature that comes back after its job was ended (worker ended by another job\'s time limit) goes nowhere: not into the next worker\'s job, and it starts no clock that ends that worker', async () => {
+    // [1]: asks one signature and returns it; [2]: works forever. Each worker numbers its calls from 1.
+    const url = script('late', `let call = 0;
+    function onJob(m, post) {
+      if (m.job.xml[0] === 2) { for (;;); }
+      const c = ++call;
+      signed.set(c, (a) => post({ kind: 'done', id: m.id, value: Array.from(a.value ?? []) }));
+      post({ kind: 'sign', id: m.id, call: c, digest: Uint8Array.of(c), hashAlgorithm: 'SHA-256' });
+    }`);
+    const w = worker(url, { jobTimeoutMs: 300 });
+    const a = heldSigner();
+    const jobA = w.run(job(Uint8Array.of(1)), a).catch((e: unknown) => e);
+    await until(() => a.waiting === 1);
+    // Another origin's job runs too long: the worker ends, A fails (BUSY) while its token is still signing.
+    expect(await w.run(job(Uint8Array.of(2))).catch((e: unknown) => e)).toMatchObject({ reason: 'DOCUMENT_INVALID' });
+    expect(await jobA).toMatchObject({ reason: 'BUSY' });
+    // Job C in the next worker waits for its own signature (its call is number 1 there, like A's was).
+    const c = heldSigner();
+    const jobC = w.run(job(Uint8Array.of(1)), c);
+    await until(() => c.waiting === 1);
+    a.release(0xa1); // A's token answers late
+    // Longer than the job time limit: a clock restarted for A would end this worker and fail C.
+    await new Promise((r) => setTimeout(r, 700));
+    c.release(0xc1);
+    expect(await jobC).toEqual([0xc1]);
+  }, 30_000);
+
+  it('a job arriving while the idle worker is being ended runs in a new worker (not the dying one)', async () => {
+    const url = script('idle', `function onJob(m, post) { post({ kind: 'done', id: m.id, value: 'ok' }); }`);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const w = worker(url, { idleMs: 1000 });
+      expect(await w.run(job())).toBe('ok');
+      vi.advanceTimersByTime(1000); // the idle end has begun: terminate() called, 'exit' not yet emitted
+      expect(await w.run(job())).toBe('ok');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('the worker receives exactly the signature bytes, not the memory around them (a view into a larger buffer)', async () => {
+    const url = script('view', `function onJob(m, post) {
+      signed.set(1, (a) => post({ kind: 'done', id: m.id, value: { length: a.value.length, buffer: a.value.buffer.byteLength, chain: m.job.signer.chain.map((c) => c.buffer.byteLength) } }));
+      post({ kind: 'sign', id: m.id, call: 1, digest: Uint8Array.of(1), hashAlgorithm: 'SHA-256' });
+    }`);
+    // A signature handed back as a view into a bigger buffer (pkcs11js answers in Buffer.allocUnsafe's shared pool).
+    const memory = new Uint8Array(8192).fill(0x55);
+    const viewSigner: DigestSigner = { ...signer, chain: [memory.subarray(100, 110)], sign: async () => memory.subarray(0, 256) };
+    const out = await worker(url).run({ op: 'signXml', xml: Uint8Array.of(1), options: job().options, signer: { certificate: viewSigner.certificate, chain: viewSigner.chain } }, viewSigner);
+    expect(out).toEqual({ length: 256, buffer: 256, chain: [10] });
   });
 });

@@ -27,6 +27,8 @@ export class WorkerUnavailable extends Error {
 }
 
 interface Pending {
+  /** The worker the job was given to: only its messages speak for the job, and only it gets the job's signatures. */
+  worker: Worker;
   resolve(value: unknown): void;
   reject(e: Error): void;
   signer: DigestSigner | undefined;
@@ -37,9 +39,22 @@ interface Pending {
 
 const MiB = 1024 * 1024;
 
-/** One copy of the bytes that the worker receives without a second copy (transferred). */
-function copyForTransfer(bytes: Uint8Array): Uint8Array {
-  return bytes.slice();
+/**
+ * `value` with every byte array replaced by a copy of exactly its bytes, listed in `transfer` (moved, not copied
+ * again). Structured clone would carry a view's whole buffer: a signature read into Buffer.allocUnsafe's shared
+ * 8 KiB pool would take other requests' bytes along into the worker (docs/security.md T23, "Document worker").
+ */
+function exactCopies<T>(value: T, transfer: ArrayBuffer[]): T {
+  if (value instanceof Uint8Array) {
+    const copy = value.slice();
+    transfer.push(copy.buffer as ArrayBuffer);
+    return copy as T;
+  }
+  if (Array.isArray(value)) return value.map((v: unknown) => exactCopies(v, transfer)) as T;
+  if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, exactCopies(v, transfer)])) as T;
+  }
+  return value;
 }
 
 export class DocumentWorker {
@@ -68,12 +83,18 @@ export class DocumentWorker {
   run(job: Job, signer?: DigestSigner): Promise<unknown> {
     const worker = this.ensure();
     const id = this.nextId++;
-    const { message, transfer } = this.prepare(id, job);
+    const transfer: ArrayBuffer[] = [];
+    const message: ToWorker = { kind: 'job', id, job: exactCopies(job, transfer) };
     return new Promise((resolve, reject) => {
-      const p: Pending = { resolve, reject, signer, signing: 0, timer: undefined };
+      const p: Pending = { worker, resolve, reject, signer, signing: 0, timer: undefined };
       this.pending.set(id, p);
       this.clock(id, p);
-      worker.postMessage(message, transfer);
+      try {
+        worker.postMessage(message, transfer);
+      } catch (e) {
+        this.settle(id, p);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
     });
   }
 
@@ -84,29 +105,6 @@ export class DocumentWorker {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.failAll(new AgentError('BUSY', 'The agent is stopping', { detail: 'the agent is stopping' }));
     if (w) await w.terminate();
-  }
-
-  private prepare(id: number, job: Job): { message: ToWorker; transfer: ArrayBuffer[] } {
-    const transfer: ArrayBuffer[] = [];
-    const own = (bytes: Uint8Array): Uint8Array => {
-      const copy = copyForTransfer(bytes);
-      transfer.push(copy.buffer as ArrayBuffer);
-      return copy;
-    };
-    let sent: Job;
-    switch (job.op) {
-      case 'describeXml':
-      case 'signXml':
-      case 'verifyXml':
-        sent = { ...job, xml: own(job.xml) };
-        break;
-      case 'describeOffice':
-      case 'signOffice':
-      case 'verifyOffice':
-        sent = { ...job, document: own(job.document) };
-        break;
-    }
-    return { message: { kind: 'job', id, job: sent }, transfer };
   }
 
   private ensure(): Worker {
@@ -121,27 +119,31 @@ export class DocumentWorker {
     worker.unref();
     this.worker = worker;
     this.started = false;
-    worker.on('message', (m: FromWorker) => this.onMessage(m));
+    worker.on('message', (m: FromWorker) => this.onMessage(worker, m));
     worker.on('error', (e: Error & { code?: string }) => this.onEnd(worker, e));
     worker.on('exit', (code) => this.onEnd(worker, new Error(`worker exited with code ${code}`)));
     this.options.logger?.info('document-worker.started', { maxHeapMb: this.maxHeapMb });
     return worker;
   }
 
-  private onMessage(m: FromWorker): void {
+  private onMessage(worker: Worker, m: FromWorker): void {
     if (m.kind === 'ready') {
-      this.started = true;
+      if (worker === this.worker) this.started = true;
       return;
     }
     const p = this.pending.get(m.id);
-    if (!p) return;
+    if (!p || p.worker !== worker) return;
     if (m.kind === 'sign') {
       p.signing++;
       this.clock(m.id, p);
-      const answer = (reply: ToWorker): void => {
+      const answer = (reply: ToWorker & { kind: 'signed' }): void => {
+        // The job may have ended meanwhile (failed, timed out, its worker ended by another job): its signature goes
+        // nowhere. Never to the next worker, whose calls are numbered afresh, and no clock restarts for it.
+        if (this.pending.get(m.id) !== p) return;
         p.signing--;
         this.clock(m.id, p);
-        this.worker?.postMessage(reply);
+        const transfer: ArrayBuffer[] = [];
+        p.worker.postMessage(exactCopies(reply, transfer), transfer);
       };
       const signer = p.signer;
       if (!signer) {
@@ -181,7 +183,13 @@ export class DocumentWorker {
     if (p.timer) clearTimeout(p.timer);
     this.pending.delete(id);
     if (this.pending.size === 0 && this.worker && !this.idleTimer) {
-      this.idleTimer = setTimeout(() => void this.worker?.terminate(), this.idleMs);
+      this.idleTimer = setTimeout(() => {
+        // Forgotten before it is ended: a job arriving while it exits gets a new worker, not this dying one.
+        const w = this.worker;
+        this.worker = undefined;
+        this.idleTimer = undefined;
+        void w?.terminate();
+      }, this.idleMs);
       this.idleTimer.unref();
     }
   }

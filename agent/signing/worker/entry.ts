@@ -11,8 +11,8 @@ import { toFailure, fromFailure, type FromWorker, type Job, type SignerInfo, typ
 const port = parentPort;
 if (!port) throw new Error('the document worker runs in a worker thread');
 
-/** Signatures asked of the agent and not answered yet. */
-const waiting = new Map<number, { resolve(v: Uint8Array): void; reject(e: Error): void }>();
+/** Signatures asked of the agent and not answered yet, with the job that asked. */
+const waiting = new Map<number, { id: number; resolve(v: Uint8Array): void; reject(e: Error): void }>();
 let nextCall = 1;
 
 function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
@@ -26,8 +26,10 @@ function remoteSigner(id: number, info: SignerInfo): DigestSigner {
     sign(digest, hashAlgorithm, options) {
       const call = nextCall++;
       return new Promise<Uint8Array>((resolve, reject) => {
-        waiting.set(call, { resolve, reject });
-        send({ kind: 'sign', id, call, digest, hashAlgorithm, ...(options ? { options } : {}) });
+        waiting.set(call, { id, resolve, reject });
+        // Exactly the digest's bytes (a view's whole buffer would go along otherwise).
+        const exact = digest.slice();
+        send({ kind: 'sign', id, call, digest: exact, hashAlgorithm, ...(options ? { options } : {}) }, [exact.buffer]);
       });
     },
   };
@@ -54,14 +56,18 @@ async function run(id: number, job: Job): Promise<unknown> {
 port.on('message', (m: ToWorker) => {
   if (m.kind === 'signed') {
     const w = waiting.get(m.call);
+    if (!w || w.id !== m.id) return;
     waiting.delete(m.call);
-    if (!w) return;
     if (m.value) w.resolve(m.value);
     else w.reject(fromFailure(m.failure ?? { agentError: false, message: 'no signature' }));
     return;
   }
   run(m.id, m.job).then(
-    (value) => send({ kind: 'done', id: m.id, value }, value instanceof Uint8Array && value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer ? [value.buffer] : []),
+    (value) => {
+      // Signed bytes go back moved, and exactly them: a view into a larger buffer is copied first.
+      const bytes = value instanceof Uint8Array ? (value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer ? value : value.slice()) : null;
+      send({ kind: 'done', id: m.id, value: bytes ?? value }, bytes ? [bytes.buffer as ArrayBuffer] : []);
+    },
     (e: unknown) => send({ kind: 'failed', id: m.id, failure: toFailure(e) }),
   );
 });
