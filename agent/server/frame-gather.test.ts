@@ -92,3 +92,92 @@ describe('gatherLargeFrames', () => {
     expect(gatherLargeFrames(undefined)).toBe(false);
   });
 });
+
+/** A frame with explicit FIN bit (fragments, control frames). */
+function rawFrame(opcode: number, payload: Buffer, mask: Buffer, fin: boolean): Buffer {
+  const f = frame(opcode, payload, mask);
+  if (!fin) f[0] = f[0]! & 0x7f;
+  return f;
+}
+
+/** What a receiver emitted, in order: messages, pings and the close, as comparable strings. */
+function events(r: ReceiverT): string[] {
+  const out: string[] = [];
+  const hash = (b: Buffer): string => `${b.length}:${b.subarray(0, 8).toString('hex')}:${b.subarray(-8).toString('hex')}:${b.reduce((a, x) => (a * 31 + x) >>> 0, 0)}`;
+  r.on('message', (d: Buffer, binary: boolean) => out.push(`message ${binary ? 'b' : 't'} ${hash(d)}`));
+  r.on('ping', (d: Buffer) => out.push(`ping ${d.toString('hex')}`));
+  r.on('conclude', (code: number) => out.push(`close ${code}`));
+  return out;
+}
+
+/** A small deterministic PRNG (tests must be repeatable). */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('gatherLargeFrames keeps ws in step (the same events as ws alone)', () => {
+  async function both(wire: Buffer, sizes: number[]): Promise<{ plain: string[]; gathered: string[] }> {
+    const plain = new Receiver({ isServer: true, maxPayload: 0, allowSynchronousEvents: true });
+    const gatheredR = new Receiver({ isServer: true, maxPayload: 0, allowSynchronousEvents: true });
+    expect(gatherLargeFrames(gatheredR)).toBe(true);
+    const a = events(plain);
+    const b = events(gatheredR);
+    // ws unmasks small frames in place: each receiver gets its own copy of the wire.
+    await feed(plain, Buffer.from(wire), sizes);
+    await feed(gatheredR, Buffer.from(wire), sizes);
+    return { plain: a, gathered: b };
+  }
+
+  it('fragmented large messages with pings between the fragments, frames ending exactly at chunk ends, many frames after a large one in one chunk, then a close', async () => {
+    const m = (): Buffer => randomBytes(4);
+    const big1 = randomBytes(GATHER_MIN_BYTES + 1);
+    const big2 = randomBytes(2 * GATHER_MIN_BYTES);
+    const parts = [
+      rawFrame(2, big1, m(), false), // first fragment, large
+      rawFrame(9, Buffer.from('p1'), m(), true), // ping between fragments
+      rawFrame(0, big2, m(), false), // large continuation
+      rawFrame(9, Buffer.from('p2'), m(), true),
+      rawFrame(0, randomBytes(10), m(), true), // small final fragment
+      rawFrame(1, Buffer.from('{"a":1}'), m(), true),
+      rawFrame(2, randomBytes(GATHER_MIN_BYTES), m(), true), // exactly the threshold
+      rawFrame(1, Buffer.from('[]'), m(), true),
+      rawFrame(1, Buffer.from('{}'), m(), true),
+      rawFrame(8, Buffer.from([0x03, 0xe8]), m(), true),
+    ];
+    const wire = Buffer.concat(parts);
+    // Chunks ending exactly where the first fragment ends, then odd sizes; then one chunk holding everything after the
+    // large frame's last byte; then a single chunk of the whole wire.
+    const firstEnd = parts[0]!.length;
+    for (const sizes of [[firstEnd, 1, 65_536], [firstEnd - 1, 2, 16_384, 7], [wire.length], [1 << 16], [3, 1 << 20]]) {
+      const { plain, gathered } = await both(wire, sizes);
+      expect(gathered).toEqual(plain);
+      expect(plain.filter((e) => e.startsWith('message'))).toHaveLength(5);
+      expect(plain.at(-1)).toBe('close 1000');
+    }
+  }, 60_000);
+
+  it('random frame sequences cut at random places', async () => {
+    const rnd = prng(20261203);
+    for (let round = 0; round < 6; round++) {
+      const parts: Buffer[] = [];
+      let fragmenting = false;
+      for (let i = 0; i < 8; i++) {
+        const size = [0, 5, 125, 126, 65_535, 65_536, GATHER_MIN_BYTES - 1, GATHER_MIN_BYTES, GATHER_MIN_BYTES + 3][Math.floor(rnd() * 9)]!;
+        const fin = rnd() < 0.6;
+        const opcode = fragmenting ? 0 : 2;
+        parts.push(rawFrame(opcode, randomBytes(size), randomBytes(4), fin));
+        fragmenting = !fin;
+        if (rnd() < 0.3) parts.push(rawFrame(9, randomBytes(3), randomBytes(4), true));
+      }
+      if (fragmenting) parts.push(rawFrame(0, randomBytes(1), randomBytes(4), true));
+      const wire = Buffer.concat(parts);
+      const sizes = Array.from({ length: 7 }, () => 1 + Math.floor(rnd() * 100_000));
+      const { plain, gathered } = await both(wire, sizes);
+      expect(gathered).toEqual(plain);
+    }
+  }, 60_000);
+});
