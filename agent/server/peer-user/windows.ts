@@ -47,7 +47,7 @@ export interface WindowsCheckOptions {
   now?: () => number;
   /** A lookup not decided within this is refused (default 3 s). */
   timeoutMs?: number;
-  /** How long a port pair's verdict and a PID's account are reused (default 1 s). */
+  /** How long a PID's account is reused (default 1 s). */
   cacheMs?: number;
   /** Programs waiting for their turn; beyond this a lookup is refused at once (default 16). */
   maxQueued?: number;
@@ -128,8 +128,8 @@ function shortCache<K, V>(now: () => number, ms: number): (key: K, make: () => P
 
 /**
  * docs/security.md T25 on Windows, cheap and bounded: one TCP-table snapshot (two `netstat` runs) serves every lookup
- * waiting for it; a port pair's verdict and a PID's account are kept for a second; at most one child process runs
- * at a time; a lookup not decided in time, or refused a place in the queue, is a refusal — never an allowance.
+ * waiting for it; a PID's account is kept for a second (a port pair's verdict is never reused for another socket);
+ * at most one child process runs at a time; a lookup not decided in time, or refused a place in the queue, is a refusal — never an allowance.
  */
 export function windowsPeerUserCheck(ownPid: number, o: WindowsCheckOptions = {}): PeerUserCheck {
   const now = o.now ?? Date.now;
@@ -137,7 +137,6 @@ export function windowsPeerUserCheck(ownPid: number, o: WindowsCheckOptions = {}
   const timeoutMs = o.timeoutMs ?? 3_000;
   const table = tableSnapshots(async (started) => (await exec('netstat.exe', ['-ano', '-p', 'TCP'], started)) + '\n' + (await exec('netstat.exe', ['-ano', '-p', 'TCPv6'])));
   const accounts = shortCache<number, string | null>(now, o.cacheMs ?? 1_000);
-  const verdicts = shortCache<string, boolean>(now, o.cacheMs ?? 1_000);
   const ownerOf = (pid: number) => accounts(pid, async () => userFromTasklist(await exec('tasklist.exe', ['/v', '/fo', 'csv', '/nh', '/fi', `PID eq ${pid}`])));
   let own: Promise<string | null> | undefined;
   /** The agent's own account: asked once, asked again only if it could not be read. */
@@ -153,12 +152,11 @@ export function windowsPeerUserCheck(ownPid: number, o: WindowsCheckOptions = {}
     const [mine, theirs] = await Promise.all([ownAccount(), ownerOf(pid)]);
     return mine !== null && theirs === mine;
   };
-  return (ends) => {
-    const key = `${ends.localAddress}|${ends.localPort}|${ends.remoteAddress}|${ends.remotePort}`;
-    return verdicts(key, () => new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
-      timer.unref?.();
-      lookup(ends).then(resolve, () => resolve(false)).finally(() => clearTimeout(timer));
-    }));
-  };
+  // No verdict is kept per port pair: one socket's verdict is kept by the server for that socket (cachedPeerCheck),
+  // and a new connection on the same pair may be another user's process that bound that source port on purpose.
+  return (ends) => new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    timer.unref?.();
+    lookup(ends).then(resolve, () => resolve(false)).finally(() => clearTimeout(timer));
+  });
 }
