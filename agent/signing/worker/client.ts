@@ -4,7 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { AgentError } from '../../core/errors.js';
 import type { DigestSigner, Logger } from '../../core/ports.js';
-import { fromFailure, toFailure, type FromWorker, type Job, type ToWorker } from './messages.js';
+import { exactCopies, fromFailure, toFailure, type FromWorker, type Job, type ToWorker } from './messages.js';
 
 export interface DocumentWorkerOptions {
   /** The worker's script (see locate.ts). */
@@ -39,24 +39,6 @@ interface Pending {
 
 const MiB = 1024 * 1024;
 
-/**
- * `value` with every byte array replaced by a copy of exactly its bytes, listed in `transfer` (moved, not copied
- * again). Structured clone would carry a view's whole buffer: a signature read into Buffer.allocUnsafe's shared
- * 8 KiB pool would take other requests' bytes along into the worker (docs/security.md T23, "Document worker").
- */
-function exactCopies<T>(value: T, transfer: ArrayBuffer[]): T {
-  if (value instanceof Uint8Array) {
-    const copy = value.slice();
-    transfer.push(copy.buffer as ArrayBuffer);
-    return copy as T;
-  }
-  if (Array.isArray(value)) return value.map((v: unknown) => exactCopies(v, transfer)) as T;
-  if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, exactCopies(v, transfer)])) as T;
-  }
-  return value;
-}
-
 export class DocumentWorker {
   private worker: Worker | undefined;
   /** The current worker has said it runs (its first message, or a job done); before that a failure means unavailable. */
@@ -84,7 +66,7 @@ export class DocumentWorker {
     const worker = this.ensure();
     const id = this.nextId++;
     const transfer: ArrayBuffer[] = [];
-    const message: ToWorker = { kind: 'job', id, job: exactCopies(job, transfer) };
+    const message: ToWorker = { kind: 'job', id, job: exactCopies(job, transfer, 'copy') };
     return new Promise((resolve, reject) => {
       const p: Pending = { worker, resolve, reject, signer, signing: 0, timer: undefined };
       this.pending.set(id, p);
@@ -143,7 +125,7 @@ export class DocumentWorker {
         p.signing--;
         this.clock(m.id, p);
         const transfer: ArrayBuffer[] = [];
-        p.worker.postMessage(exactCopies(reply, transfer), transfer);
+        p.worker.postMessage(exactCopies(reply, transfer, 'copy'), transfer);
       };
       const signer = p.signer;
       if (!signer) {

@@ -6,7 +6,7 @@ import type { DigestSigner } from '../../core/ports.js';
 import { describeOffice, signOffice, verifyOffice } from '../ooxml/index.js';
 import { verifyXml } from '../verify/xml.js';
 import { describeXml, signXml } from '../xmldsig/index.js';
-import { toFailure, fromFailure, type FromWorker, type Job, type SignerInfo, type ToWorker } from './messages.js';
+import { exactCopies, toFailure, fromFailure, type FromWorker, type Job, type SignerInfo, type ToWorker } from './messages.js';
 
 const port = parentPort;
 if (!port) throw new Error('the document worker runs in a worker thread');
@@ -28,8 +28,8 @@ function remoteSigner(id: number, info: SignerInfo): DigestSigner {
       return new Promise<Uint8Array>((resolve, reject) => {
         waiting.set(call, { id, resolve, reject });
         // Exactly the digest's bytes (a view's whole buffer would go along otherwise).
-        const exact = digest.slice();
-        send({ kind: 'sign', id, call, digest: exact, hashAlgorithm, ...(options ? { options } : {}) }, [exact.buffer]);
+        const transfer: ArrayBuffer[] = [];
+        send({ kind: 'sign', id, call, digest: exactCopies(digest, transfer, 'copy'), hashAlgorithm, ...(options ? { options } : {}) }, transfer);
       });
     },
   };
@@ -64,9 +64,10 @@ port.on('message', (m: ToWorker) => {
   }
   run(m.id, m.job).then(
     (value) => {
-      // Signed bytes go back moved, and exactly them: a view into a larger buffer is copied first.
-      const bytes = value instanceof Uint8Array ? (value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer ? value : value.slice()) : null;
-      send({ kind: 'done', id: m.id, value: bytes ?? value }, bytes ? [bytes.buffer as ArrayBuffer] : []);
+      // Exactly their bytes: the signed document moved when it spans its buffer (the job is done with it); arrays
+      // inside reports copied (they may be shared with what the worker keeps).
+      const transfer: ArrayBuffer[] = [];
+      send({ kind: 'done', id: m.id, value: exactCopies(value, transfer, value instanceof Uint8Array ? 'move' : 'copy') }, transfer);
     },
     (e: unknown) => send({ kind: 'failed', id: m.id, failure: toFailure(e) }),
   );

@@ -50,3 +50,23 @@ export function toFailure(e: unknown): WireFailure {
 export function fromFailure(f: WireFailure): Error {
   return f.agentError && f.reason ? new AgentError(f.reason, f.message, f.data ?? {}) : new Error(f.message);
 }
+
+/**
+ * `value` with every byte array replaced by exactly its bytes, their buffers listed in `transfer` (moved, not cloned).
+ * Structured clone would carry a view's whole buffer: a signature read into Buffer.allocUnsafe's shared 8 KiB pool
+ * takes other requests' bytes along (docs/security.md T22, "Document worker"). 'copy': every array is copied (the
+ * sender keeps its bytes); 'move': an array spanning its whole buffer is moved as it is (the sender is done with it).
+ */
+export function exactCopies<T>(value: T, transfer: ArrayBuffer[], mode: 'copy' | 'move'): T {
+  if (value instanceof Uint8Array) {
+    const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength && value.buffer instanceof ArrayBuffer;
+    const bytes = mode === 'move' && whole && !transfer.includes(value.buffer) ? value : value.slice();
+    transfer.push(bytes.buffer as ArrayBuffer);
+    return bytes as T;
+  }
+  if (Array.isArray(value)) return value.map((v: unknown) => exactCopies(v, transfer, mode)) as T;
+  if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, exactCopies(v, transfer, mode)])) as T;
+  }
+  return value;
+}
