@@ -6,7 +6,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export function locateDocumentWorker(base: string = import.meta.url): URL | null {
-  for (const name of ['./document-worker.mjs', './entry.js']) {
+  // What is found runs as a thread of the agent: entry.js only beside this module in the compiled tree, never a
+  // file of that name that happens to sit beside a bundle or an executable (a Downloads folder).
+  const compiledTree = base.endsWith('/signing/worker/locate.js');
+  for (const name of compiledTree ? ['./document-worker.mjs', './entry.js'] : ['./document-worker.mjs']) {
     const url = new URL(name, base);
     if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return url;
   }
