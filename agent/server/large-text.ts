@@ -2,6 +2,7 @@
 // 85 MiB answer (TLS-encrypted on the main thread) in one call blocks the agent for hundreds of milliseconds.
 import { isAscii } from 'node:buffer';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { decodeBase64Sliced } from '../core/protocol/slices.js';
 
 /** Bytes decoded, or characters written, between two turns of the event loop. */
 export const TEXT_SLICE = 1 << 20;
@@ -26,6 +27,15 @@ export async function decodeUtf8Sliced(bytes: Uint8Array, fatal: boolean): Promi
     await nextTurn();
   }
   return parts.join('');
+}
+
+/**
+ * Base64 → UTF-8 text, both steps in slices (a VNPT page's 64 MiB XML, read for its root and options). Not base64
+ * → '' (the signing method then refuses the document itself).
+ */
+export async function decodeBase64TextSliced(b64: string): Promise<string> {
+  const bytes = await decodeBase64Sliced(b64);
+  return bytes ? decodeUtf8Sliced(bytes, false) : '';
 }
 
 /** Pieces of `text` of about TEXT_SLICE characters, never splitting a surrogate pair. */

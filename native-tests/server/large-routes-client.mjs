@@ -80,7 +80,7 @@ if (mode === 'vnpt') {
       sock.write(control({ t: 'auth', proof: proof('host', hostNonce, m.nonce) }));
       sock.write(control({ t: 'open', s: 1, kind, origin }));
     } else if (m.t === 'opened') {
-      const text = kind === 'rpc' ? JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'sign.cms', params: { certId, data } }) : vnptFrame(serial);
+      const text = kind === 'rpc' ? JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'sign.cms', params: { certId, data, detached: false } }) : vnptFrame(serial);
       for (const part of dataFrame(1, text)) sock.write(part);
     } else if (m.t === 'closed' || m.t === 'error') done({ ok: false, reason: m.reason ?? m.message });
   }
