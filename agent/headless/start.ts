@@ -16,7 +16,7 @@ import { sha256Hex } from '../core/protocol/encoding.js';
 import { startVnptListener, VNPT_PORTS } from './vnpt-listener.js';
 import { osFamily, statusCertificateChecks, vnptPdfVerifier } from './vnpt-ports.js';
 import { createVnptSession } from '../compat/vnpt/index.js';
-import { decodeBase64TextSliced } from '../server/large-text.js';
+import { decodeBase64TextSliced, decodeUtf8Sliced } from '../server/large-text.js';
 import { startRelayChannel, type RelayChannel } from '../relay/index.js';
 // Not '../tls/index.js': it re-exports the CA issuer and with it @peculiar/x509, which only a first start (or a
 // renewal) needs; tls/store loads it on demand. Keeps ~100 ms and several MB out of every start.
@@ -288,6 +288,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
         kinds: new Set(policy.policy.compat.vnpt ? ['rpc', 'vnpt'] : ['rpc']),
         open: (kind, ctx) => (kind === 'rpc' ? { handle: (text: string) => dispatcher.handle(text, ctx) } : createVnptSession({ ...vnptSession, dispatcher, decodeBase64Text: decodeBase64TextSliced }, ctx)),
         attach: (ctx) => dispatcher.attach(ctx),
+        decodeText: (bytes) => decodeUtf8Sliced(bytes, false),
         // The same caps and the same in-flight budget as the wss/https listeners (THREATS T22/T23).
         budget,
         limits: {

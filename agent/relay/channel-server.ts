@@ -10,7 +10,8 @@ import {
   type RelayMessage, type RelayReason, type StreamKind,
 } from '../core/protocol/relay.js';
 import { channelNonce, channelProof, proofMatches } from './channel-auth.js';
-import { ChannelDecoder, ChannelFrameError, controlFrame, dataFrame, type ChannelEvent } from './channel-frames.js';
+import { ChannelDecoder, ChannelFrameError, controlFrame, type ChannelEvent } from './channel-frames.js';
+import { ChannelWriter } from './channel-writer.js';
 import { channelLocation, type ChannelLocation } from './channel-path.js';
 import { channelPlatform, type ChannelPlatform } from './channel-platform.js';
 import { answering } from './private-channel.js';
@@ -62,6 +63,11 @@ export interface RelayChannelOptions {
   origins: RelayOriginGate;
   /** A new connection of `kind` for `ctx` (JSON-RPC over the dispatcher, or a VNPT session). */
   open(kind: StreamKind, ctx: ConnectionContext): RelayStreamHandler;
+  /**
+   * A data frame's UTF-8 → text, malformed sequences replaced (the transport's decoder: a large message in slices
+   * with turns between them, docs/security.md T22).
+   */
+  decodeText(bytes: Uint8Array): Promise<string>;
   /** tokens.changed for JSON-RPC streams (the dispatcher's attach). Returns detach. */
   attach?(ctx: ConnectionContext): () => void;
   /** Kinds served (default both). VNPT streams are off with policy `compat.vnpt: false`, as the listener is. */
@@ -128,13 +134,10 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
     let held = 0;
     const handshakeTimer = setTimeout(() => fail('PROTOCOL_ERROR', 'handshake timeout'), HANDSHAKE_MS);
     handshakeTimer.unref();
-    const send = (m: RelayMessage): void => {
-      if (!socket.destroyed) socket.write(controlFrame(JSON.stringify(m)));
-    };
-    const sendData = (s: number, text: string): void => {
-      if (socket.destroyed) return;
-      socket.write(dataFrame(s, text));
-    };
+    // Every frame to the host in order; a large answer's text written slice by slice (T22).
+    const writer = new ChannelWriter(socket);
+    const send = (m: RelayMessage): void => writer.control(controlFrame(JSON.stringify(m)));
+    const sendData = (s: number, text: string): void => writer.data(s, text);
     const fail = (reason: RelayReason, message: string): void => {
       o.logger.warn('relay.refused', { reason, message });
       send({ t: 'error', reason, message });
@@ -257,11 +260,11 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
       send({ t: 'opened', s });
     }
 
-    function onData(s: number, text: string): void {
+    function onData(s: number, bytes: Buffer): void {
       const st = streams.get(s);
       if (!st) return;
       st.inflight++;
-      st.handler.handle(text).then(
+      o.decodeText(bytes).then((text) => st.handler.handle(text)).then(
         (reply) => {
           if (reply !== null && streams.get(s) === st) sendData(s, reply);
         },
@@ -274,7 +277,7 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
         // The frame is whole: the dispatcher's document budget takes over from here, as after a WebSocket message.
         o.budget.give(held);
         held = 0;
-        onData(ev.s, ev.text);
+        onData(ev.s, ev.bytes);
       } else {
         let m: RelayMessage | null = null;
         try {

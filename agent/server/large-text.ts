@@ -2,7 +2,9 @@
 // 85 MiB answer (TLS-encrypted on the main thread) in one call blocks the agent for hundreds of milliseconds.
 import { isAscii } from 'node:buffer';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { decodeBase64Sliced } from '../core/protocol/slices.js';
+import { decodeBase64Sliced, textSlices } from '../core/protocol/slices.js';
+
+export { textSlices };
 
 /** Bytes decoded, or characters written, between two turns of the event loop. */
 export const TEXT_SLICE = 1 << 20;
@@ -36,18 +38,6 @@ export async function decodeUtf8Sliced(bytes: Uint8Array, fatal: boolean): Promi
 export async function decodeBase64TextSliced(b64: string): Promise<string> {
   const bytes = await decodeBase64Sliced(b64);
   return bytes ? decodeUtf8Sliced(bytes, false) : '';
-}
-
-/** Pieces of `text` of about TEXT_SLICE characters, never splitting a surrogate pair. */
-export function* textSlices(text: string): Generator<string> {
-  let pos = 0;
-  while (pos < text.length) {
-    let end = Math.min(pos + TEXT_SLICE, text.length);
-    const c = text.charCodeAt(end - 1);
-    if (end < text.length && c >= 0xd800 && c <= 0xdbff) end--;
-    yield text.slice(pos, end);
-    pos = end;
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 // Safe JSON in and out: depth and value-count pre-scan before JSON.parse, prototype-key rejection, and the response serialiser.
 import type { WireError } from '../errors.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './limits.js';
-import { isBase64Text, yieldToEventLoop } from './slices.js';
+import { SLICE_CHARS, isBase64Text, textSlices, yieldToEventLoop } from './slices.js';
 
 export type JsonParseResult =
   | { ok: true; value: unknown }
@@ -79,8 +79,8 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   return jsonShapeExceeds(text, limit, Number.MAX_SAFE_INTEGER) !== null;
 }
 
-/** Characters of an escaped long literal unescaped (or of a long text quoted) between two turns. */
-const ESCAPE_SLICE = 1024 * 1024;
+/** Characters of an escaped long literal unescaped between two turns. */
+const ESCAPE_SLICE = SLICE_CHARS;
 /** The longest escape sequence (`\uXXXX`): a cut this far after the last backslash splits none. */
 const LONGEST_ESCAPE = 6;
 
@@ -247,18 +247,14 @@ export async function stringifySliced(value: unknown): Promise<string> {
 }
 
 /**
- * JSON.stringify(text) in pieces of ESCAPE_SLICE characters with a turn between them; a piece never ends between
+ * JSON.stringify(text) in pieces (textSlices) with a turn between them; a piece never ends between
  * the two halves of a surrogate pair (each half alone would be escaped as \udXXX), so the text is the same.
  */
 export async function quoteSliced(text: string): Promise<string> {
-  if (text.length <= ESCAPE_SLICE) return JSON.stringify(text);
+  if (text.length <= SLICE_CHARS) return JSON.stringify(text);
   let quoted = '"';
-  for (let from = 0; from < text.length;) {
-    let cut = Math.min(from + ESCAPE_SLICE, text.length);
-    const c = text.charCodeAt(cut - 1);
-    if (cut < text.length && c >= 0xd800 && c <= 0xdbff) cut--;
-    quoted += JSON.stringify(text.slice(from, cut)).slice(1, -1);
-    from = cut;
+  for (const piece of textSlices(text)) {
+    quoted += JSON.stringify(piece).slice(1, -1);
     await yieldToEventLoop();
   }
   return `${quoted}"`;
