@@ -121,8 +121,9 @@ describe('T22: a 64 MiB document through the VNPT listener and the extension rel
       console.log(`${what}: ${reply.ok ? 'signed' : reply.reason} (${((reply.bytes ?? 0) / MiB).toFixed(0)} MiB answer) in ${((performance.now() - t0) / 1000).toFixed(1)} s, longest event-loop stall ${(delay.max / 1e6).toFixed(0)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(0)} ms; ${probes} agent.info meanwhile, slowest ${probeMax.toFixed(0)} ms; peak RSS so far ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (load ${(loadavg()[0] ?? 0).toFixed(1)})`);
       expect(reply).toMatchObject({ ok: true });
       // The target is ~100 ms; the bound is generous for a loaded 2-core machine running other tests beside this
-      // one (the same bound as max-size-memory.test.ts). Figures in docs/security.md "Large messages".
-      expect(delay.max / 1e6).toBeLessThan(3000);
+      // one. Measured (docs/security.md "Large messages"): 150–480 ms at load 7–9; before the slicing the VNPT
+      // routes stalled ~2.5 s at load 6 (JSON.parse / JSON.stringify / replaceAll of the 85 MiB texts in one go).
+      expect(delay.max / 1e6).toBeLessThan(2000);
       expect(probes).toBeGreaterThan(3);
     }, 180_000);
   }
