@@ -15,7 +15,10 @@ export interface Bridge {
   onUpdate(callback: (state: DialogState | null) => void): () => void;
   /** The user closes the page without answering (Esc on a non-question page, the window goes away). */
   close(): void;
-  /** The PDF the open confirmation previews (docs/security.md T24); null when there is none. Absent: not offered. */
-  getDocument?(): Promise<ArrayBuffer | null>;
+  /**
+   * The PDF the open confirmation previews (docs/security.md T24): the sign.pdf's document, or batch item `item`'s;
+   * null when there is none (or the dialog no longer asks). Absent: this host offers no preview.
+   */
+  getDocument?(item?: number): Promise<ArrayBuffer | null>;
 }
 

@@ -12,6 +12,11 @@ export class BridgeError extends Error {
   }
 }
 
+/** Where the page reads the PDF it previews: /ui/<token>/document, or /ui/<token>/document/<item> for a batch item. */
+export function documentPath(base: string, item?: number): string {
+  return item === undefined ? `${base}/document` : `${base}/document/${item}`;
+}
+
 /** Builds the bridge for a page served at `/ui/<token>`. */
 export function createBrowserBridge(base: string = location.pathname.replace(/\/+$/, '')): Bridge {
   const listeners = new Set<(s: DialogState | null) => void>();
@@ -66,8 +71,8 @@ export function createBrowserBridge(base: string = location.pathname.replace(/\/
       });
       if (!res.ok) throw new BridgeError(res.status);
     },
-    async getDocument() {
-      const res = await fetch(`${base}/document`, { cache: 'no-store', credentials: 'same-origin' });
+    async getDocument(item?: number) {
+      const res = await fetch(documentPath(base, item), { cache: 'no-store', credentials: 'same-origin' });
       return res.ok ? res.arrayBuffer() : null;
     },
     onUpdate(callback) {

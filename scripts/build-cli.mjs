@@ -17,6 +17,14 @@ await build({
   bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', legalComments: 'none',
   // The CommonJS libraries inside an ESM bundle still call require(): give every chunk one.
   banner: { js: "import { createRequire as __kysoCreateRequire } from 'node:module'; const require = __kysoCreateRequire(import.meta.url);" },
-  // The PKCS#11 addon is native; electron is never part of the CLI.
+  // The PKCS#11 addon is native (so is ws's optional masking helper); electron is never part of the CLI.
   external: ['pkcs11js', 'electron', 'bufferutil'],
+});
+// The document worker's thread (docs/architecture.md, "Document worker"): one self-contained file beside the bundle,
+// found by agent/signing/worker/locate.ts; the packages (scripts/package.mjs) and the Electron shell copy it.
+await build({
+  entryPoints: [join(root, 'agent', 'signing', 'worker', 'entry.ts')],
+  outfile: join(outdir, 'document-worker.mjs'),
+  bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', legalComments: 'none',
+  banner: { js: "import { createRequire as __kysoCreateRequire } from 'node:module'; const require = __kysoCreateRequire(import.meta.url);" },
 });

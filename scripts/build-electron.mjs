@@ -1,6 +1,7 @@
 // Bundles the Electron shell (agent/electron) to CommonJS: dist/electron/main.cjs and the sandboxed preload.cjs.
 // Runs without the Electron binary (it is never downloaded here); electron-builder packages the result.
 import { build } from 'esbuild';
+import { copyFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,3 +26,5 @@ await build({
   outfile: join(root, 'dist', 'electron', 'preload.cjs'),
   external: ['electron'],
 });
+// The document worker beside main.cjs, where agent/signing/worker/locate.ts looks (built by scripts/build-cli.mjs).
+copyFileSync(join(root, 'dist', 'agent', 'cli-bundle', 'document-worker.mjs'), join(root, 'dist', 'electron', 'document-worker.mjs'));

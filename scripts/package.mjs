@@ -71,6 +71,8 @@ function stageLib(dir, systemFont) {
   chmodSync(join(dir, 'native-host'), 0o755);
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: pkg.name, version, private: true }, null, 2)}\n`);
   cpSync(join(root, 'dist', 'renderer-bundle'), join(dir, 'renderer-bundle'), { recursive: true });
+  // The document worker's script, found beside the executable (agent/signing/worker/locate.ts).
+  copyFileSync(join(root, 'dist', 'agent', 'cli-bundle', 'document-worker.mjs'), join(dir, 'document-worker.mjs'));
   const p11 = join(root, 'node_modules', 'pkcs11js');
   const p11To = join(dir, 'node_modules', 'pkcs11js');
   mkdirSync(join(p11To, 'build', 'Release'), { recursive: true });

@@ -153,11 +153,19 @@ export interface ConfirmRequest {
   /** Extra lines about what is signed (an invoice's totals, the certificate's revocation status…), shown as given. */
   facts?: ConfirmFact[];
   /**
-   * The PDF whose pages the dialog renders with the planned stamp on them (docs/security.md T24). Never part of the
-   * dialog's state: the host hands it to its own page only (the browser host at /ui/<id>/document).
+   * The PDF(s) whose pages the dialog renders with the planned stamp on them (docs/security.md T24). Never part of the
+   * dialog's state: the host hands them to its own page only, while it asks (the browser host at /ui/<id>/document,
+   * Electron over its preload).
    */
-  preview?: { pdf: Uint8Array };
+  preview?: ConfirmPreview;
 }
+
+/**
+ * The documents a confirmation may render: one sign.pdf's PDF, or a batch's PDFs by item index (undefined: that item
+ * has nothing to render). References to the documents being signed, never copies: the host drops them when the
+ * question ends.
+ */
+export type ConfirmPreview = { pdf: Uint8Array } | { items: ReadonlyArray<Uint8Array | undefined> };
 
 /** One extra line of the confirmation: a bilingual label and a value (already in the user's words). */
 export interface ConfirmFact {

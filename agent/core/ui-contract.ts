@@ -131,4 +131,6 @@ export interface KysoPreloadApi {
   answer(answer: DialogAnswer): Promise<void>;
   onUpdate(callback: (state: DialogState | null) => void): void;
   close(): void;
+  /** The PDF the confirmation previews (docs/security.md T24): the sign.pdf's, or batch item `item`'s; null: none. */
+  getDocument(item?: number): Promise<Uint8Array | null>;
 }

@@ -10,6 +10,8 @@ const api: KysoPreloadApi = {
     ipcRenderer.on('kyso:update', (_event, state: DialogState | null) => callback(state));
   },
   close: () => ipcRenderer.send('kyso:close'),
+  // The PDF the confirmation renders with its stamp (docs/security.md T24); the main process decides which one.
+  getDocument: (item?: number) => ipcRenderer.invoke('kyso:document', item) as Promise<Uint8Array | null>,
 };
 
 contextBridge.exposeInMainWorld('kyso', api);

@@ -4,30 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PromptContext } from '../core/ports.js';
-import type { RunningAgent } from '../headless/start.js';
+import type { KysoPreloadApi } from '../core/ui-contract.js';
 
 vi.mock('electron', async () => (await import('./testing/fake-electron.js')).fake);
 
 const fake = await import('./testing/fake-electron.js');
+const { fakeAgent: baseFakeAgent } = await import('./testing/fake-agent.js');
 const { createDialogWindow } = await import('./window-options.js');
 const { dialogOfSender } = await import('./ipc.js');
 const { trayMenuTemplate } = await import('./tray.js');
 const { runElectron } = await import('./main.js');
 const { serveUi, UI_PAGE_URL } = await import('./ui-protocol.js');
 const { setStartAtLogin, getStartAtLogin } = await import('./login-item.js');
+const { DIALOG_CSP } = await import('../prompt/http-mount.js');
 
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-function fakeAgent(): RunningAgent {
-  const tokens = { listTokens: async () => [], listCertificates: async () => [], modules: () => [], onTokensChanged: () => () => undefined };
-  return {
-    version: '0.1.0', tlsPort: 14433, plainPort: null, vnptPort: null, logger: silent,
-    access: { list: () => ({ approved: ['https://a.example'], blocked: [] }), revoke: async () => undefined },
-    policy: { path: '/etc/kyso-agent/policy.json', source: 'default', problems: [], warnings: [], policy: { signing: { requirePinEveryTime: false, pinSessionMinutes: 5 } } },
-    tokens,
-    stop: vi.fn(async () => undefined),
-  } as unknown as RunningAgent;
-}
+const fakeAgent = () => baseFakeAgent(vi.fn(async () => undefined));
 
 beforeEach(() => {
   fake.FakeBrowserWindow.all.length = 0;
@@ -147,7 +138,81 @@ describe('runElectron', () => {
   });
 });
 
+describe('the confirmation\'s page preview (docs/security.md T24)', () => {
+  it('the preload hands each PDF of the window\'s own confirmation over IPC, exact bytes, only while it asks', async () => {
+    const shell = (await runElectron({ start: async () => fakeAgent(), preloadPath: '/p/preload.cjs', bundleDir: '/nonexistent', dialogTimeoutMs: 10_000 }))!;
+    // The real preload, over the fake contextBridge / ipcRenderer (which reach the main process's handlers).
+    await import('./preload.js');
+    const api = fake.contextBridge.exposed.get('kyso') as KysoPreloadApi;
+    const first = new TextEncoder().encode('%PDF-1.7 first');
+    // A view into a larger buffer (a decoded message): IPC would serialise the whole buffer, so only the view may go.
+    const big = new TextEncoder().encode('OTHER-ITEM%PDF-1.7 thirdOTHER-ITEM');
+    const third = big.subarray(10, 24);
+    const doc = (n: string) => ({ kind: 'document' as const, format: 'pdf' as const, fileName: n, size: 1, sha256Hex: '00'.repeat(32) });
+    const subject = { kind: 'batch' as const, label: 'Hợp đồng', count: 3, kinds: ['pdf', 'hash'], items: [doc('a.pdf'), { kind: 'hash' as const, hashHex: '11'.repeat(32), hashAlgorithm: 'SHA-256' as const }, doc('c.pdf')] };
+    const ctx: PromptContext = { origin: 'https://a.example', signal: new AbortController().signal, lang: 'vi' };
+    const asked = shell.dialogs.prompt.confirmSigning(ctx, { subject, certificate: { certId: 'c' } as never, pin: { required: false, pinpad: false, pinStatus: 'ok' }, preview: { items: [first, undefined, third] } });
+    await vi.waitFor(() => expect(fake.FakeBrowserWindow.all[0]?.loaded).toBe(UI_PAGE_URL));
+    const win = fake.FakeBrowserWindow.all[0]!;
+    fake.ipcRenderer.event = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    expect(await api.getDocument(0)).toEqual(first);
+    const got = (await api.getDocument(2))!;
+    expect(new TextDecoder().decode(got)).toBe('%PDF-1.7 third');
+    expect(got.buffer.byteLength).toBe(got.byteLength);
+    for (const item of [1, 3, undefined, -1, 1.5, '0', 'x'] as unknown[]) expect(await api.getDocument(item as number), String(item)).toBeNull();
+    // Another window, a subframe, or the page on another URL: nothing.
+    fake.ipcRenderer.event = { sender: { id: 999, mainFrame: {} }, senderFrame: {} };
+    expect(await api.getDocument(0)).toBeNull();
+    fake.ipcRenderer.event = { sender: win.webContents, senderFrame: { url: UI_PAGE_URL } };
+    expect(await api.getDocument(0)).toBeNull();
+    // Approved: the agent signs; no more documents, and the dialog keeps none.
+    fake.ipcRenderer.event = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    const state = (await api.getState()) as { rev: number };
+    await api.answer({ page: 'confirm', round: 1, approved: true, rev: state.rev });
+    await expect(asked).resolves.toEqual({ approved: true });
+    expect(await api.getDocument(0)).toBeNull();
+  });
+
+  it('a sign.pdf\'s one document goes to its window the same way', async () => {
+    const shell = (await runElectron({ start: async () => fakeAgent(), preloadPath: '/p/preload.cjs', bundleDir: '/nonexistent', dialogTimeoutMs: 10_000 }))!;
+    await import('./preload.js');
+    const api = fake.contextBridge.exposed.get('kyso') as KysoPreloadApi;
+    const pdf = new TextEncoder().encode('%PDF-1.7 one');
+    const ac = new AbortController();
+    const asked = shell.dialogs.prompt.confirmSigning({ origin: 'https://a.example', signal: ac.signal, lang: 'vi' }, {
+      subject: { kind: 'document', format: 'pdf', fileName: 'a.pdf', size: pdf.length, sha256Hex: '00'.repeat(32) }, certificate: { certId: 'c' } as never, pin: { required: false, pinpad: false, pinStatus: 'ok' }, preview: { pdf },
+    });
+    asked.catch(() => undefined);
+    await vi.waitFor(() => expect(fake.FakeBrowserWindow.all[0]?.loaded).toBe(UI_PAGE_URL));
+    const win = fake.FakeBrowserWindow.all[0]!;
+    fake.ipcRenderer.event = { sender: win.webContents, senderFrame: win.webContents.mainFrame };
+    expect(await api.getDocument()).toEqual(pdf);
+    expect(await api.getDocument(0)).toBeNull();
+    ac.abort();
+    await expect(asked).rejects.toMatchObject({ reason: 'USER_CANCELLED' });
+    expect(await api.getDocument()).toBeNull();
+  });
+});
+
 describe('kyso-ui protocol', () => {
+  it('serves pdf.js and its worker as scripts under the browser host\'s CSP (script-src and worker-src \'self\')', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kyso-ui-'));
+    const { writeFile, mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'assets'));
+    for (const f of ['pdf.mjs', 'pdf.worker.mjs']) await writeFile(join(dir, 'assets', f), 'export {};');
+    for (const f of ['pdf.mjs', 'pdf.worker.mjs']) {
+      const r = await serveUi(dir, `kyso-ui://app/assets/${f}`);
+      expect(r.status, f).toBe(200);
+      expect(r.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(r.headers.get('content-security-policy')).toBe(DIALOG_CSP);
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    expect(DIALOG_CSP).toContain("script-src 'self'");
+    expect(DIALOG_CSP).toContain("worker-src 'self'");
+    // No document route on the scheme: the page never names a document; the preload is the only way.
+    expect((await serveUi(dir, 'kyso-ui://app/document')).status).toBe(404);
+  });
+
   it('serves the bundle with the CSP and refuses paths outside it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kyso-ui-'));
     const { writeFile } = await import('node:fs/promises');

@@ -1,4 +1,7 @@
-// The kyso-ui:// scheme that serves the renderer bundle to agent windows, with the same CSP as the browser host.
+// The kyso-ui:// scheme that serves the renderer bundle to agent windows, with the same CSP as the browser host:
+// the page, its script and styles, and pdf.js with its worker for the confirmation's page preview (docs/security.md
+// T24), all from 'self'. The dialog's documents never go through here (the page would have to name them): the
+// preload hands them over IPC, bound to the window (ipc.ts).
 import { readFile } from 'node:fs/promises';
 import { join, normalize, sep } from 'node:path';
 import { protocol } from 'electron';
@@ -8,7 +11,7 @@ export const UI_SCHEME = 'kyso-ui';
 /** Every dialog window loads exactly this URL; IPC senders are checked against it. */
 export const UI_PAGE_URL = `${UI_SCHEME}://app/index.html`;
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
 /** Must run before app 'ready': a standard, secure scheme so 'self' in the CSP means kyso-ui://app. */
 export function registerUiScheme(): void {

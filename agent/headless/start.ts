@@ -1,6 +1,7 @@
 // startAgent: the composition root for plain Node — policy, settings, log, TLS, modules, dispatcher, listeners.
 import type { DocumentVerifier } from '../core/verify/report.js';
 import type { DocumentVerifierOptions } from '../signing/verify/document.js';
+import type { DocumentWorker } from '../signing/worker/index.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { type Clock, type DocumentSigners, type Logger, type TokenService, type UserPrompt } from '../core/index.js';
@@ -30,6 +31,7 @@ import { noUiPrompt } from './no-ui-prompt.js';
 import { loadPolicy, type LoadedPolicy } from './policy-file.js';
 import { fileSettingsStore } from './settings-file.js';
 import { agentVersion } from './version.js';
+import { locateDocumentWorker } from '../signing/worker/locate.js';
 import { startUiControl, type PanelOpener, type UiControl } from './ui-control.js';
 
 export const DEFAULT_TLS_PORT = 14433;
@@ -59,6 +61,11 @@ export interface StartOptions {
   /** Replace the token layer entirely (unit-style tests). */
   tokens?: TokenService;
   documents?: DocumentSigners;
+  /**
+   * The document worker's script (large XML and Office documents are worked off the event loop, docs/security.md
+   * T22); null: everything in the agent's thread. Default: the script beside the compiled code (locate.ts).
+   */
+  documentWorker?: URL | null;
   /** Prompt rate override (benchmarks). */
   promptLimits?: Partial<LimitOptions>;
   serverLimits?: Partial<ServerLimits>;
@@ -107,13 +114,35 @@ export interface RunningAgent {
   stop(): Promise<void>;
 }
 
+/** The document worker, made on first use by the signing formats or the verifier (docs/architecture.md). */
+interface LazyWorker {
+  get(): Promise<DocumentWorker | null>;
+  stop(): Promise<void>;
+}
+
+function lazyWorker(script: URL | null, logger: Logger): LazyWorker {
+  let made: Promise<DocumentWorker> | undefined;
+  return {
+    get: () => (script ? (made ??= import('../signing/worker/index.js').then((m) => new m.DocumentWorker({ script, logger }))) : Promise.resolve(null)),
+    stop: async () => {
+      if (made) await (await made).stop();
+    },
+  };
+}
+
 /**
  * The signing formats, loaded on first use: most sessions sign a hash or nothing, and the PDF/XML/CMS code and
- * its libraries would otherwise cost start-up time and idle memory.
+ * its libraries would otherwise cost start-up time and idle memory. Large XML and Office documents go to the
+ * document worker when there is one.
  */
-function lazyDocumentSigners(): DocumentSigners {
+function lazyDocumentSigners(worker: LazyWorker, logger: Logger): DocumentSigners {
   let loaded: Promise<DocumentSigners> | undefined;
-  const get = (): Promise<DocumentSigners> => (loaded ??= import('../signing/index.js').then((m) => m.createDocumentSigners()));
+  const load = async (): Promise<DocumentSigners> => {
+    const local = (await import('../signing/index.js')).createDocumentSigners();
+    const w = await worker.get();
+    return w ? (await import('../signing/worker/index.js')).offloadLargeDocuments(local, w, logger) : local;
+  };
+  const get = (): Promise<DocumentSigners> => (loaded ??= load());
   return {
     describePdf: async (...a) => (await get()).describePdf(...a),
     signPdf: async (...a) => (await get()).signPdf(...a),
@@ -131,10 +160,18 @@ function lazyDocumentSigners(): DocumentSigners {
   };
 }
 
-/** The verification service, loaded on first use like the signing formats. */
-function lazyDocumentVerifier(options: DocumentVerifierOptions): DocumentVerifier {
+/** The verification service, loaded on first use like the signing formats; large XML/Office files in the worker. */
+function lazyDocumentVerifier(options: DocumentVerifierOptions, worker: LazyWorker, logger: Logger): DocumentVerifier {
   let loaded: Promise<DocumentVerifier> | undefined;
-  const get = (): Promise<DocumentVerifier> => (loaded ??= import('../signing/verify/document.js').then((m) => m.createDocumentVerifier(options)));
+  const load = async (): Promise<DocumentVerifier> => {
+    const [{ createDocumentVerifier }, w] = await Promise.all([import('../signing/verify/document.js'), worker.get()]);
+    if (!w) return createDocumentVerifier(options);
+    const [{ offloadLargeVerifications }, { verifyXml }, { verifyOffice }] = await Promise.all([
+      import('../signing/worker/index.js'), import('../signing/verify/xml.js'), import('../signing/ooxml/verify.js'),
+    ]);
+    return createDocumentVerifier({ ...options, formats: offloadLargeVerifications({ xml: verifyXml, office: verifyOffice }, w, logger) });
+  };
+  const get = (): Promise<DocumentVerifier> => (loaded ??= load());
   return { verify: async (...a) => (await get()).verify(...a) };
 }
 
@@ -187,7 +224,9 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     const status = await createCertificateStatus({ dataDir, policy: policy.policy, logger });
     const anchors = (): Uint8Array[] => status.anchors.map((a) => a.der);
     // document.verify and the "Kiểm tra chữ ký" page: the same anchors and status service as signing (docs/trust.md).
-    const verifier = lazyDocumentVerifier({ anchors, status: status.service });
+    const worker = lazyWorker(options.documentWorker === undefined ? locateDocumentWorker() : options.documentWorker, logger);
+    cleanup.push(() => worker.stop());
+    const verifier = lazyDocumentVerifier({ anchors, status: status.service }, worker, logger);
     let panelOpener = options.panelOpener;
     if (!prompt && options.ui === 'browser') {
       const { createBrowserPrompt, createUrlOpener, createAgentPanels, caTrustRows } = await import('../prompt/index.js');
@@ -225,12 +264,13 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
       prompt = browser;
       panelOpener ??= async (page) => ({ kind: 'launcher', ...(await browser.preparePanel(page)) });
     }
+    const documents = options.documents ?? lazyDocumentSigners(worker, logger);
     const dispatcher = createDispatcher({
       status: status.service,
       verifier,
       tokens: tokenService,
       prompt: prompt ?? noUiPrompt(logger),
-      documents: options.documents ?? lazyDocumentSigners(),
+      documents,
       access,
       settings,
       policy: policy.policy,

@@ -1,9 +1,11 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createConnection } from 'node:net';
+import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { channelLocation, type ChannelLocation } from '../relay/channel-path.js';
+import { windowsChannel } from '../relay/channel-platform.js';
 import { controlLocation, isOwnLauncher, requestPanel, startUiControl, type PanelOpener, type UiControl } from './ui-control.js';
 
 const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -124,4 +126,59 @@ it('the command opens only a launcher file of its own data dir, whatever answers
   control = await startUiControl({ dataDir: dir, logger, open: async () => ({ kind: 'launcher', launcher: 'file:///etc/passwd', cancel }) });
   expect(await requestPanel(dir, 'diagnostics')).toEqual({ kind: 'error', reason: 'PROTOCOL_ERROR' });
   await vi.waitFor(() => expect(cancel).toHaveBeenCalled());
+});
+
+describe('Windows: the control pipe gets the relay’s random per-start name, recorded in the user’s data dir', () => {
+  // The Windows half runs here with a Unix socket standing in for the pipe: the location is the win32 one with its
+  // `\\.\pipe\` prefix replaced by a path in the test folder; naming, record, checks are the relay's own code.
+  const winLocation = (): ChannelLocation => {
+    const real = channelLocation(dir, 'win32', { uid: -1, name: 'An' }, '/tmp', 'control');
+    return { ...real, path: join(dir, 'pipe-control') };
+  };
+
+  it('names: a per-user, per-data-dir prefix of its own, a record beside the key', () => {
+    const real = channelLocation(dir, 'win32', { uid: -1, name: 'An' }, '/tmp', 'control');
+    expect(real.path).toMatch(/^\\\\\.\\pipe\\kyso-agent-control-[0-9a-f]{16}$/);
+    expect(real.pipeRecord).toBe(join(dir, 'run', 'control.pipe'));
+    expect(real.path).not.toBe(channelLocation(dir, 'win32', { uid: -1, name: 'An' }).path);
+    expect(real.path).not.toBe(channelLocation(dir, 'win32', { uid: -1, name: 'Binh' }, '/tmp', 'control').path);
+  });
+
+  it('each start listens on a fresh random name found through the record; a squatter on the fixed name gets nothing', async () => {
+    const loc = winLocation();
+    // Another user waits on the name a fixed-name control pipe would have.
+    const squatted: string[] = [];
+    const squatter = createServer((s) => {
+      squatted.push('connection');
+      s.destroy();
+    });
+    await new Promise<void>((r) => squatter.listen(loc.path, r));
+    try {
+      control = await startUiControl({ dataDir: dir, logger, open: async () => ({ kind: 'shown' }), location: loc, platform: windowsChannel() });
+      const first = control!.path;
+      expect(first).toMatch(new RegExp(`^${loc.path}-[0-9a-f]{32}$`));
+      expect((await readFile(loc.pipeRecord!, 'utf8')).trim()).toBe(first);
+      expect(await requestPanel(dir, 'settings', loc, windowsChannel())).toEqual({ kind: 'shown' });
+      // A second agent on the data dir finds the first through the record and leaves the channel to it.
+      expect(await startUiControl({ dataDir: dir, logger, open: async () => ({ kind: 'shown' }), location: loc, platform: windowsChannel() })).toBeNull();
+      await control!.close();
+      control = null;
+      // Closing removes the record: the command then says no agent is running (and connects nowhere).
+      await expect(readFile(loc.pipeRecord!, 'utf8')).rejects.toThrow();
+      expect(await requestPanel(dir, 'settings', loc, windowsChannel())).toEqual({ kind: 'not-running' });
+      control = await startUiControl({ dataDir: dir, logger, open: async () => ({ kind: 'shown' }), location: loc, platform: windowsChannel() });
+      expect(control!.path).not.toBe(first);
+      expect(await requestPanel(dir, 'about', loc, windowsChannel())).toEqual({ kind: 'shown' });
+      expect(squatted).toEqual([]);
+    } finally {
+      await new Promise<void>((r) => squatter.close(() => r()));
+    }
+  });
+
+  it('a record naming a pipe outside this user’s prefix is refused: the command connects nowhere', async () => {
+    const loc = winLocation();
+    control = await startUiControl({ dataDir: dir, logger, open: async () => ({ kind: 'shown' }), location: loc, platform: windowsChannel() });
+    await writeFile(loc.pipeRecord!, `${join(dir, 'elsewhere')}-${'a'.repeat(32)}\n`);
+    expect(await requestPanel(dir, 'settings', loc, windowsChannel())).toEqual({ kind: 'error', reason: 'CHANNEL_UNTRUSTED' });
+  });
 });

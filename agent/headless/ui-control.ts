@@ -7,6 +7,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../core/ports.js';
 import { channelLocation, type ChannelLocation } from '../relay/channel-path.js';
+import { ChannelUntrusted, channelPlatform, type ChannelPlatform } from '../relay/channel-platform.js';
 import { claimChannel, closeChannel, listenPrivate } from '../relay/private-channel.js';
 import { proofMatches } from '../relay/channel-auth.js';
 import { readRelayKey } from '../relay/private-dir.js';
@@ -28,6 +29,8 @@ const IDLE_MS = 10_000;
 
 export interface UiControl {
   location: ChannelLocation;
+  /** The socket path, or (Windows) the pipe's full name, random per start as the relay's. */
+  path: string;
   close(): Promise<void>;
 }
 
@@ -70,11 +73,12 @@ const send = (socket: Socket, m: object): void => {
 };
 
 /** Starts the control channel. Resolves null (and logs why) when another agent of this user already owns it. */
-export async function startUiControl(o: { dataDir: string; logger: Logger; open: PanelOpener; location?: ChannelLocation }): Promise<UiControl | null> {
+export async function startUiControl(o: { dataDir: string; logger: Logger; open: PanelOpener; location?: ChannelLocation; platform?: ChannelPlatform }): Promise<UiControl | null> {
   const location = o.location ?? controlLocation(o.dataDir);
-  const claimed = await claimChannel(location, o.logger, 'ui.control.taken');
+  const platform = o.platform ?? channelPlatform();
+  const claimed = await claimChannel(location, o.logger, 'ui.control.taken', platform);
   if (claimed === null) return null;
-  const key: string = claimed;
+  const { key, path } = claimed;
   const sockets = new Set<Socket>();
 
   const serve = (socket: Socket): void => {
@@ -129,11 +133,12 @@ export async function startUiControl(o: { dataDir: string; logger: Logger; open:
     socket.once('close', () => sockets.delete(socket));
     serve(socket);
   });
-  await listenPrivate(server, location);
+  await listenPrivate(server, location, path, platform);
   o.logger.info('ui.control.ready', {});
   return {
     location,
-    close: () => closeChannel(server, sockets, location),
+    path,
+    close: () => closeChannel(server, sockets, location, path, platform),
   };
 }
 
@@ -157,10 +162,19 @@ export function isOwnLauncher(url: string, dataDir: string): boolean {
 }
 
 /** Asks the agent using `dataDir` to open `page`. */
-export async function requestPanel(dataDir: string, page: PanelPage, location: ChannelLocation = controlLocation(dataDir)): Promise<PanelReply> {
+export async function requestPanel(dataDir: string, page: PanelPage, location: ChannelLocation = controlLocation(dataDir), platform: ChannelPlatform = channelPlatform()): Promise<PanelReply> {
   const key = await readRelayKey(location.keyFile);
   if (!key) return { kind: 'not-running' };
-  const socket = createConnection(location.path);
+  // The relay host's checks: the Unix folder and socket are ours; on Windows the recorded name is of our prefix.
+  let path: string | null;
+  try {
+    path = await platform.connectPath(location);
+  } catch (e) {
+    if (e instanceof ChannelUntrusted) return { kind: 'error', reason: 'CHANNEL_UNTRUSTED' };
+    throw e;
+  }
+  if (path === null) return { kind: 'not-running' };
+  const socket = createConnection(path);
   socket.on('error', () => undefined);
   const connected = await new Promise<boolean>((resolve) => {
     socket.once('connect', () => resolve(true));
@@ -178,8 +192,8 @@ export async function requestPanel(dataDir: string, page: PanelPage, location: C
     });
     lines(socket, (m) => {
       clearTimeout(timer);
-      // Only one of this user's own launcher files is opened: whoever answers on the channel (on Windows another user
-      // could squat a pipe name) cannot make this command open a page of its choosing.
+      // Only one of this user's own launcher files is opened: even if something else answered on the channel, it
+      // could not make this command open a page of its choosing.
       if (m?.t === 'launcher' && typeof m.url === 'string' && isOwnLauncher(m.url, dataDir)) {
         const url = m.url;
         resolve({

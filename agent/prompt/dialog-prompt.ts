@@ -4,7 +4,7 @@
 // lifetime is tied to its ctx.signal, with a timeout, re-use of the confirmation after a wrong PIN, and batch progress.
 import { randomBytes } from 'node:crypto';
 import { AgentError, isAgentError, UI_UNAVAILABLE_MESSAGE } from '../core/errors.js';
-import type { AccessDecision, ConfirmRequest, ConfirmResult, Lang, Logger, PromptContext, PromptOutcome, UserPrompt } from '../core/ports.js';
+import type { AccessDecision, ConfirmPreview, ConfirmRequest, ConfirmResult, Lang, Logger, PromptContext, PromptOutcome, UserPrompt } from '../core/ports.js';
 import type { Cert } from '../core/types.js';
 import type { AboutInfo, DialogAnswer, DialogState, DiagnosticsReport, EndOutcome, PageKind, PanelPage, SettingsAction, SettingsView, TokenLabel } from '../core/ui-contract.js';
 import type { RenderedReport } from '../core/verify/render.js';
@@ -25,8 +25,33 @@ export interface Dialog {
   /** The page shown now; changes as one request's window moves from step to step. */
   page: PageKind;
   state: DialogState;
-  /** The PDF the open confirmation previews (ConfirmRequest.preview); never in `state`. */
-  preview?: Uint8Array | undefined;
+  /**
+   * The PDF(s) the confirmation previews (ConfirmRequest.preview); never in `state`. Held only while the confirmation
+   * asks: dropped when it is answered or ends, so a window lingering on its last words keeps no document.
+   */
+  preview?: ConfirmPreview | undefined;
+}
+
+/** A batch item index in a document request: small, decimal, no sign or leading zero. */
+const ITEM_RE = /^(0|[1-9][0-9]{0,5})$/;
+
+/** Parses the item part of a page's document request ('' or undefined: the one document of a sign.pdf). */
+export function previewItem(raw: unknown): number | undefined | null {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw === 'number') return Number.isInteger(raw) && raw >= 0 && raw < 1_000_000 ? raw : null;
+  return typeof raw === 'string' && ITEM_RE.test(raw) ? Number(raw) : null;
+}
+
+/**
+ * The PDF a dialog's own page may render now (docs/security.md T24): the one document of a sign.pdf (`item`
+ * undefined) or batch item `item`; undefined when there is none or the confirmation is not asking. Every host
+ * (the browser's /ui/<id>/document route, Electron's IPC) answers through this, so they serve the same bytes.
+ */
+export function previewDocument(dialog: Dialog, item: number | undefined): Uint8Array | undefined {
+  const p = dialog.preview;
+  if (!p || dialog.state.page !== 'confirm' || dialog.state.phase !== 'ask') return undefined;
+  if ('pdf' in p) return item === undefined ? p.pdf : undefined;
+  return item === undefined ? undefined : p.items[item];
 }
 
 /** How a host puts dialogs in front of the user. */
@@ -135,6 +160,7 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
 
   /** Forgets the entry's current question context (its abort listener, the confirm link). */
   const detach = (e: Entry) => {
+    e.preview = undefined;
     for (const c of e.cleanup.splice(0)) c();
     if (e.ctx && confirmBySignal.get(e.ctx.signal) === e) confirmBySignal.delete(e.ctx.signal);
     e.ctx = undefined;
@@ -296,8 +322,10 @@ export function createDialogPrompt(options: DialogPromptOptions): DialogPrompt {
         confirmBySignal.set(ctx.signal, e);
       }
       // Set or cleared on every question: a reused window never previews the previous request's document.
-      e.preview = request.preview?.pdf;
+      e.preview = request.preview;
       const a = await ask(e, round, fresh);
+      // Answered: the page asks for no more pages, and the dialog holds no reference to the documents.
+      e.preview = undefined;
       if (a.page !== 'confirm' || !a.approved) {
         end(e, 'cancelled', 'declined');
         return { approved: false };

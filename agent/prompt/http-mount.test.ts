@@ -122,6 +122,41 @@ describe('createUiMount', () => {
     expect((await fetch(`${url}/document`, { headers: { cookie: pair } })).status).toBe(404);
   });
 
+  it('hands each PDF item of a batch its own document (T24) by index, only while the question asks, then lets go of them', async () => {
+    const { dialogs, url, result, own } = await setup();
+    const page = await fetch(url, { headers: { 'sec-fetch-dest': 'document' } });
+    const pair = page.headers.get('set-cookie')!.split(';')[0]!;
+    await fetch(`${url}/answer`, { method: 'POST', headers: { cookie: pair, origin: own, 'content-type': 'application/json' }, body: '{"page":"access","decision":"allowOnce"}' });
+    await result;
+    const ctx: PromptContext = { origin: 'https://a.example', lang: 'vi', signal: new AbortController().signal };
+    const first = Buffer.from('%PDF-1.7 first item');
+    // The second item's bytes are a view into a larger buffer (as a decoded message is): only the view is served.
+    const big = Buffer.from('SECRET-BEFORE%PDF-1.7 third itemSECRET-AFTER');
+    const third = new Uint8Array(big.buffer, big.byteOffset + 13, 19);
+    const doc = (n: string) => ({ kind: 'document' as const, format: 'pdf' as const, fileName: n, size: 1, sha256Hex: '00'.repeat(32) });
+    const subject = { kind: 'batch' as const, label: 'Hợp đồng', count: 3, kinds: ['pdf', 'hash'], items: [doc('a.pdf'), { kind: 'hash' as const, hashHex: '11'.repeat(32), hashAlgorithm: 'SHA-256' as const }, doc('c.pdf')] };
+    const confirm = dialogs.prompt.confirmSigning(ctx, { subject, certificate: { certId: 'c' } as never, pin: { required: false, pinpad: false, pinStatus: 'ok' }, preview: { items: [first, undefined, third] } });
+    confirm.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 0));
+    const get = (path: string, headers: Record<string, string> = { cookie: pair }) => fetch(`${url}/document${path}`, { headers });
+    expect(await bytes(await get('/0'))).toEqual(first);
+    const served = await get('/2');
+    expect(served.headers.get('content-type')).toBe('application/pdf');
+    expect((await bytes(served)).toString()).toBe('%PDF-1.7 third item');
+    // A hash item, past the end, the batch as a whole, malformed indexes, deeper paths, no cookie: all 404.
+    for (const path of ['/1', '/3', '', '/01', '/-1', '/1e0', '/0/x', '/999999999']) expect((await get(path)).status, path).toBe(404);
+    expect((await get('/0', {})).status).toBe(404);
+    expect((await get('/0', { cookie: pair, 'sec-fetch-site': 'same-site' })).status).toBe(404);
+    // Approved: the agent signs; the page gets no more documents and the dialog holds none.
+    const id = url.slice(url.lastIndexOf('/') + 1);
+    const answered = await fetch(`${url}/answer`, { method: 'POST', headers: { cookie: pair, origin: own, 'content-type': 'application/json' }, body: JSON.stringify({ page: 'confirm', round: 1, approved: true, rev: dialogs.get(id)!.state.rev }) });
+    expect(answered.status).toBe(204);
+    await expect(confirm).resolves.toEqual({ approved: true });
+    expect(dialogs.get(id)?.page).toBe('confirm');
+    expect(dialogs.get(id)?.preview).toBeUndefined();
+    expect((await get('/0')).status).toBe(404);
+  });
+
   it('dialogCookie scopes the cookie to the dialog path', () => {
     expect(dialogCookie('T', 's', false)).toBe(`${DIALOG_COOKIE}=s; Path=/ui/T; Max-Age=43200; HttpOnly; SameSite=Strict`);
     expect(dialogCookie('T', '', true)).toBe(`${DIALOG_COOKIE}=; Path=/ui/T; Max-Age=0; HttpOnly; SameSite=Strict; Secure`);

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../core/ports.js';
-import { AnswerRejected, type Dialog, type DialogPrompt } from './dialog-prompt.js';
+import { AnswerRejected, previewDocument, previewItem, type Dialog, type DialogPrompt } from './dialog-prompt.js';
 
 /** The CSP of every dialog page: nothing but the agent itself, never framed, never posting forms anywhere. */
 export const DIALOG_CSP = "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; form-action 'none'; base-uri 'none'; object-src 'none'";
@@ -156,7 +156,8 @@ export function createUiMount(options: UiMountOptions): UiMount {
       send(res, 200, await file(join('assets', action)), ASSETS[action] ?? 'application/octet-stream');
       return;
     }
-    if (!TOKEN_RE.test(first) || extra !== undefined) return notFound(res);
+    // Only /ui/<id>/document/<item> (a batch item's PDF) has a third part.
+    if (!TOKEN_RE.test(first) || parts.length > 3 || (extra !== undefined && action !== 'document')) return notFound(res);
     const dialog = dialogs.get(first);
     if (!dialog) return notFound(res);
 
@@ -190,9 +191,12 @@ export function createUiMount(options: UiMountOptions): UiMount {
       return;
     }
     if (action === 'document' && req.method === 'GET') {
-      // The PDF the confirmation renders with its stamp (docs/security.md T24): only to the dialog's own page.
-      if (!fromOwnPage(req, false) || dialog.page !== 'confirm' || !dialog.preview) return notFound(res);
-      send(res, 200, Buffer.from(dialog.preview.buffer, dialog.preview.byteOffset, dialog.preview.length), 'application/pdf');
+      // The PDF the confirmation renders with its stamp (docs/security.md T24): only to the dialog's own page, while
+      // it asks; /document for a sign.pdf, /document/<item> for a batch item. A view of the bytes, never a copy.
+      const item = previewItem(extra);
+      const pdf = item === null || !fromOwnPage(req, false) ? undefined : previewDocument(dialog, item);
+      if (!pdf) return notFound(res);
+      send(res, 200, Buffer.from(pdf.buffer, pdf.byteOffset, pdf.length), 'application/pdf');
       return;
     }
     if (action === 'answer' && req.method === 'POST') {

@@ -15,6 +15,7 @@ import { startRelayChannel, type RelayChannel } from './channel-server.js';
 
 const APPROVED = 'https://dichvucong.gov.vn';
 const STRANGER = 'https://la.example';
+const BLOCKED = 'https://chan.example';
 const KiB = 1024;
 const logger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -100,22 +101,29 @@ let channel: RelayChannel;
 let budget: InflightBudget;
 let handled: Array<{ origin: string; bytes: number }>;
 let key: string;
+/** Policy `allowPairing`, read by the gate at each stream's open. */
+let pairing: boolean;
+let opens: string[];
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kyso-relay-'));
   budget = new InflightBudget(4 * 1024 * KiB);
   handled = [];
+  pairing = true;
+  opens = [];
   channel = (await startRelayChannel({
     dataDir: dir,
     version: '9.9.9',
     logger,
     origins: {
       normalise: (raw) => raw,
-      classify: (origin) => (origin === APPROVED ? 'approved' : 'pairable'),
+      // As core's OriginAccess: with pairing off an origin that is not approved is `unknown`.
+      classify: (origin) => (origin === APPROVED ? 'approved' : origin === BLOCKED ? 'blocked' : pairing ? 'pairable' : 'unknown'),
+      pairingAllowed: () => pairing,
     },
     budget,
     decodeText: (bytes) => decodeUtf8Sliced(bytes, false),
-    open: (_kind, ctx: ConnectionContext) => ({
+    open: (_kind, ctx: ConnectionContext) => (opens.push(ctx.origin), {
       handle: async (text) => {
         handled.push({ origin: ctx.origin, bytes: text.length });
         return text.startsWith('echo ') ? text.slice(5) : `{"ok":${text.length}}`;
@@ -261,5 +269,39 @@ describe('the handshake proves the key without sending it', () => {
     p.data(1, 'hello?');
     expect(await p.until(() => p.messages().find((m) => m.t === 'error'))).toMatchObject({ reason: 'PROTOCOL_ERROR' });
     expect(handled).toEqual([]);
+  });
+});
+
+describe('T4 on the relay: with pairing off, the wss door rule at the stream’s open', () => {
+  it('an origin neither approved nor allowed is refused ORIGIN_NOT_ALLOWED before any stream exists, as a blocked one', async () => {
+    pairing = false;
+    const p = await Peer.open(channel.path);
+    await p.handshake(key);
+    p.control({ t: 'open', s: 1, kind: 'rpc', origin: STRANGER });
+    p.control({ t: 'open', s: 2, kind: 'vnpt', origin: STRANGER });
+    p.control({ t: 'open', s: 3, kind: 'rpc', origin: BLOCKED });
+    expect(await p.closedReason(1)).toBe('ORIGIN_NOT_ALLOWED');
+    expect(await p.closedReason(2)).toBe('ORIGIN_NOT_ALLOWED');
+    expect(await p.closedReason(3)).toBe('ORIGIN_NOT_ALLOWED');
+    // Data for the refused stream reaches nothing; the refusal is the same message as for a blocked origin.
+    p.data(1, '{"jsonrpc":"2.0","id":1,"method":"agent.info"}');
+    const refusal = (s: number) => p.messages().find((m) => m.t === 'closed' && m.s === s);
+    expect({ ...refusal(1), s: 0 }).toEqual({ ...refusal(3), s: 0 });
+    // The approved (or policy-allowed) origin still gets its stream on the same connection.
+    await p.stream(4, 'rpc', APPROVED);
+    p.data(4, 'ok');
+    expect(await p.reply(4)).toBe('{"ok":2}');
+    expect(opens).toEqual([APPROVED]);
+    expect(handled).toEqual([{ origin: APPROVED, bytes: 2 }]);
+    expect(p.messages().filter((m) => m.t === 'opened').map((m) => m.s)).toEqual([4]);
+    p.socket.destroy();
+  });
+
+  it('with pairing allowed the same origin gets its stream (and only the small unapproved cap)', async () => {
+    const p = await Peer.open(channel.path);
+    await p.handshake(key);
+    await p.stream(1, 'rpc', STRANGER);
+    expect(opens).toEqual([STRANGER]);
+    p.socket.destroy();
   });
 });

@@ -1,9 +1,8 @@
 // The agent's end of the relay: a per-user local channel (Unix socket / named pipe) where the native host brings
 // page channels from the extension. Each stream is a connection of its own to the SAME dispatcher (JSON-RPC) or
 // VNPT session logic, with the origin the browser gave the extension — same policy, dialogs, limits and log.
-import { dirname } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
-import { AgentError, toWireError, type ConnectionContext, type Logger } from '../core/index.js';
+import { AgentError, doorRefusal, toWireError, type ConnectionContext, type Logger } from '../core/index.js';
 import { MAX_FRAME_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES, MAX_VNPT_UNAPPROVED_MESSAGE_BYTES } from '../core/protocol/limits.js';
 import {
   CHANNEL_PROTOCOL, MAX_RELAY_STREAMS, MAX_RELAY_TEXT_BYTES, MAX_STREAM_INFLIGHT, readRelayMessage, versionMismatchText,
@@ -14,14 +13,15 @@ import { ChannelDecoder, ChannelFrameError, controlFrame, type ChannelEvent } fr
 import { ChannelWriter } from './channel-writer.js';
 import { channelLocation, type ChannelLocation } from './channel-path.js';
 import { channelPlatform, type ChannelPlatform } from './channel-platform.js';
-import { answering } from './private-channel.js';
-import { securePrivateDir, writeRelayKey } from './private-dir.js';
+import { claimChannel, closeChannel, listenPrivate } from './private-channel.js';
 
 /** The origin policy as the relay needs it (the composition root passes the transport's gate). */
 export interface RelayOriginGate {
   normalise(raw: string): string | null;
   /** `connection`: the stream, so an "allow once" grant given to it counts (as for a WebSocket). */
   classify(origin: string, connection?: ConnectionContext): 'blocked' | 'approved' | 'pairable' | 'unknown';
+  /** false: policy `allowPairing: false`; an `unknown` origin is refused at the stream's open, as at the wss door. */
+  pairingAllowed?(): boolean;
 }
 
 export interface RelayStreamHandler {
@@ -105,16 +105,9 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
   const location = o.location ?? channelLocation(o.dataDir, process.platform, { uid: process.getuid?.() ?? -1, name: process.env.USERNAME ?? process.env.USER ?? '' });
   const platform = o.platform ?? channelPlatform();
   const limits: RelayLimits = { ...DEFAULT_RELAY_LIMITS, ...o.limits };
-  if (location.dir) await securePrivateDir(location.dir);
-  await securePrivateDir(dirname(location.keyFile));
-  const current = await platform.connectPath(location).catch(() => null);
-  if (current !== null && (await answering(current))) {
-    o.logger.warn('relay.channel-taken', { path: current });
-    return null;
-  }
-  const path = platform.listenPath(location);
-  await platform.withdraw(location, path);
-  const key = await writeRelayKey(location.keyFile);
+  const claimed = await claimChannel(location, o.logger, 'relay.channel-taken', platform);
+  if (claimed === null) return null;
+  const { path, key } = claimed;
   const perOrigin = new Map<string, number>();
   const maxPerOrigin = o.maxStreamsPerOrigin ?? 16;
   const sockets = new Set<Socket>();
@@ -234,8 +227,11 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
       } catch {
         origin = null;
       }
-      if (origin === null || o.origins.classify(origin) === 'blocked') {
-        o.logger.warn('relay.refused', { why: origin === null ? 'invalid' : 'blocked', origin: rawOrigin.slice(0, 200).replace(/[^\x20-\x7e]/g, '?') });
+      // The wss listener's door rule (docs/security.md T4): blocked, or not approvable while pairing is off →
+      // refused before the stream exists, with the reason every refused origin gets.
+      const refused = origin === null ? 'invalid' : doorRefusal(o.origins.classify(origin), o.origins.pairingAllowed?.());
+      if (origin === null || refused) {
+        o.logger.warn('relay.refused', { why: refused, origin: rawOrigin.slice(0, 200).replace(/[^\x20-\x7e]/g, '?') });
         return send({ t: 'closed', s, reason: 'ORIGIN_NOT_ALLOWED' });
       }
       if (streams.size >= MAX_RELAY_STREAMS || (perOrigin.get(origin) ?? 0) >= maxPerOrigin) {
@@ -308,22 +304,11 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  await platform.publish(location, path);
+  await listenPrivate(server, location, path, platform);
   o.logger.info('relay.ready', { path });
   return {
     location,
     path,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((r) => server.close(() => r()));
-      await platform.withdraw(location, path);
-    },
+    close: () => closeChannel(server, sockets, location, path, platform),
   };
 }

@@ -2,12 +2,12 @@
 // unmasks the whole payload in one call when its last byte arrives. Drives ws's own Receiver (the pinned version).
 import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import WebSocket from 'ws';
+import * as wsModule from 'ws';
 import { describe, expect, it } from 'vitest';
 import { GATHER_MIN_BYTES, gatherLargeFrames } from './frame-gather.js';
 
 /** ws's Receiver (a Writable emitting 'message'); @types/ws does not declare it. */
-const Receiver = (WebSocket as unknown as { Receiver: new (options: object) => Writable }).Receiver;
+const Receiver = (wsModule as unknown as { Receiver: new (options: object) => Writable }).Receiver;
 type ReceiverT = Writable;
 
 /** A client→server frame (FIN set): masked with `mask`, 64-bit length when large. */

@@ -1,6 +1,6 @@
 // Host and Origin checks shared by HTTP requests and WebSocket upgrades, and the one refusal they all get.
 import type { IncomingHttpHeaders } from 'node:http';
-import { AgentError, toWireError } from '../core/index.js';
+import { AgentError, doorRefusal, toWireError } from '../core/index.js';
 import type { OriginClass, OriginGate } from './types.js';
 
 /**
@@ -37,10 +37,10 @@ export function checkOrigin(headers: IncomingHttpHeaders, gate: OriginGate): Ori
   }
   if (origin === null) return { ok: false, why: 'invalid' };
   const cls = gate.classify(origin);
-  if (cls === 'blocked') return { ok: false, why: 'blocked' };
   // Pairing off: an origin not already approved can never become approved, so it never gets a socket or an
   // answer that tells it an agent is here (no fingerprinting); same bytes as every other refusal.
-  if (cls === 'unknown' && gate.pairingAllowed?.() === false) return { ok: false, why: 'not-pairable' };
+  const refused = doorRefusal(cls, gate.pairingAllowed?.());
+  if (refused) return { ok: false, why: refused };
   return { ok: true, origin, cls };
 }
 

@@ -13,7 +13,7 @@ const MiB = 1024 * 1024;
 let p: PortalAgent;
 
 beforeAll(async () => {
-  p = await startPortalAgent(k.softhsm, [0]);
+  p = await startPortalAgent(k.softhsm, { vnptPorts: [0] });
 }, 120_000);
 
 afterAll(async () => {

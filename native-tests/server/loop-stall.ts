@@ -27,12 +27,15 @@ export interface PortalAgent {
  * The real agent in this process (SoftHSM2 token A, PIN given by the scripted dialog, no prompt rate limit), the
  * portal approved by policy and connected over wss, and token A's RSA certificate.
  */
-export async function startPortalAgent(softhsm: { conf: string; module: string; tokens: { A: { pin: string; label: string } } }, vnptPorts: number[]): Promise<PortalAgent> {
+export async function startPortalAgent(
+  softhsm: { conf: string; module: string; tokens: { A: { pin: string; label: string } } },
+  options: Partial<Parameters<typeof startAgent>[0]>,
+): Promise<PortalAgent> {
   process.env.SOFTHSM2_CONF = softhsm.conf;
   const dir = await mkdtemp(join(tmpdir(), 'kyso-large-'));
   await writeFile(join(dir, 'policy.json'), JSON.stringify({ allowedOrigins: [PORTAL] }));
   const agent = await startAgent({
-    vnptPorts,
+    vnptPorts: [],
     dataDir: join(dir, 'data'),
     policyPath: join(dir, 'policy.json'),
     home: dir,
@@ -40,6 +43,7 @@ export async function startPortalAgent(softhsm: { conf: string; module: string; 
     prompt: new ScriptedPrompt({ confirm: { pin: softhsm.tokens.A.pin } }),
     promptLimits: { promptsPerMinute: 1e6 },
     modules: [{ name: 'SoftHSM2', path: softhsm.module, source: 'env' }],
+    ...options,
   });
   const ws = await new Promise<WebSocket>((resolve, reject) => {
     const s = new WebSocket(`wss://127.0.0.1:${agent.tlsPort}/v1/ws`, { origin: PORTAL, ca: agent.tls.caPem, perMessageDeflate: false, maxPayload: 0 });

@@ -1,10 +1,10 @@
 // The client side of max-size-memory.test.ts, in its own process so the agent's figures are the agent's alone:
 // builds one maximum-size request, sends it over wss and prints the reply's status as one JSON line.
-// Usage: node max-size-client.mjs PORT CA_FILE ORIGIN CERT_ID CASE
+// Usage: node max-size-client.mjs PORT CA_FILE ORIGIN CERT_ID CASE [FILE] (FILE: the document of the 'office' case)
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 
-const [port, caFile, origin, certId, kase] = process.argv.slice(2);
+const [port, caFile, origin, certId, kase, file] = process.argv.slice(2);
 const MiB = 1024 * 1024;
 
 /** A valid PDF of about `size` bytes: one page and one unreferenced stream of padding. */
@@ -41,6 +41,7 @@ const cases = {
   'xml-text': () => ['sign.xml', { profile: 'enveloped', xml: b64(`<r><t>${'x'.repeat(60 * MiB)}</t></r>`) }],
   pdf: () => ['sign.pdf', { fileName: 'big.pdf', pdf: bigPdf(63 * MiB).toString('base64') }],
   cms: () => ['sign.cms', { data: Buffer.alloc(64 * MiB, 3).toString('base64') }],
+  office: () => ['sign.office', { fileName: 'big.docx', document: readFileSync(file).toString('base64') }],
   batch: () => ['sign.batch', { label: 'lô', items: Array.from({ length: 500 }, (_, i) => ({ kind: 'xml', params: { profile: 'enveloped', xml: b64(`<r><n>${i}</n></r>`) } })) }],
 };
 const [method, params] = cases[kase]();

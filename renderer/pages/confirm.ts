@@ -49,8 +49,11 @@ function algorithmText(algorithm: string): Array<string | HTMLElement> {
   return algorithm === 'SHA-1' ? [algorithm, h('span', { class: 'badge bad', 'data-testid': 'sha1-legacy' }, t('sha1Legacy'))] : [algorithm];
 }
 
+/** Loads the PDF of batch item `index` for its rendered preview; undefined: this host offers none. */
+type ItemDocuments = ((index: number) => Promise<ArrayBuffer | null>) | undefined;
+
 /** One batch item: a document by name, format, size and SHA-256 prefix, or a hash clearly marked as such. */
-function batchItem(item: ItemSubject, certificate: Cert): HTMLElement {
+function batchItem(item: ItemSubject, index: number, certificate: Cert, documents: ItemDocuments): HTMLElement {
   if (item.kind === 'hash') {
     return h(
       'li',
@@ -72,8 +75,9 @@ function batchItem(item: ItemSubject, certificate: Cert): HTMLElement {
       h('code', {}, `${groupHex(item.sha256Hex.slice(0, 16))} …`),
       ...(item.hashAlgorithm ? [` · ${t('signatureHash')}: `, ...algorithmText(item.hashAlgorithm)] : []),
     ),
-    // A PDF item's stamp and text boxes, with their warnings, as for one sign.pdf (docs/security.md T24).
-    item.stamp ? stampBlock(item.stamp, certificate) : null,
+    // A PDF item's stamp and text boxes, with their warnings, as for one sign.pdf (docs/security.md T24); its pages
+    // rendered with the stamp when the user opens them (one document at a time, not the whole batch up front).
+    item.stamp ? stampBlock(item.stamp, certificate, documents ? () => documents(index) : undefined, true) : null,
   );
 }
 
@@ -83,11 +87,11 @@ function itemText(item: ItemSubject): string {
 }
 
 /** Every item a batch signs, in a scrollable, searchable list (with a hash-only warning counted over all of them). */
-function batchItems(items: ItemSubject[], certificate: Cert): HTMLElement {
+function batchItems(items: ItemSubject[], certificate: Cert, documents: ItemDocuments): HTMLElement {
   const headingId = uid('batchitems');
   const searchId = uid('batchsearch');
   const hashes = items.filter((i) => i.kind === 'hash').length;
-  const rows = items.map((item) => batchItem(item, certificate));
+  const rows = items.map((item, i) => batchItem(item, i, certificate, documents));
   const texts = items.map(itemText);
   const shown = h('p', { class: 'muted small', role: 'status', 'data-testid': 'batch-shown' });
   const search = h('input', { type: 'search', id: searchId, autocomplete: 'off', 'data-testid': 'batch-search' });
@@ -115,7 +119,7 @@ function batchItems(items: ItemSubject[], certificate: Cert): HTMLElement {
   );
 }
 
-function subjectBlock(subject: SignSubject, certificate: Cert): HTMLElement {
+function subjectBlock(subject: SignSubject, certificate: Cert, documents: ItemDocuments): HTMLElement {
   if (subject.kind === 'hash') {
     return h(
       'div',
@@ -135,7 +139,7 @@ function subjectBlock(subject: SignSubject, certificate: Cert): HTMLElement {
         [t('label'), subject.label],
         [t('batchKinds'), [...new Set(subject.kinds)].map((k) => k.toUpperCase()).join(', ')],
       ]),
-      subject.items && subject.items.length > 0 ? batchItems(subject.items, certificate) : null,
+      subject.items && subject.items.length > 0 ? batchItems(subject.items, certificate, documents) : null,
     );
   }
   const pdf = subject.format === 'pdf';
@@ -190,6 +194,7 @@ export function confirmPage(state: ConfirmState, ctx: PageContext): Page {
   const locked = pin.pinStatus === 'locked';
   const needPinField = pin.required && !pin.pinpad && !locked;
   const pinErrId = uid('pinerr');
+  const getDocument = ctx.bridge.getDocument?.bind(ctx.bridge);
   const pinHelpId = uid('pinhelp');
   const pinInput = needPinField
     ? h('input', { type: 'password', id: uid('pin'), name: 'pin', autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false', 'aria-describedby': `${pinHelpId} ${pinErrId}`, 'data-testid': 'pin', required: true })
@@ -229,8 +234,8 @@ export function confirmPage(state: ConfirmState, ctx: PageContext): Page {
     { class: 'dialog', 'aria-labelledby': 'dialog-title', autocomplete: 'off', novalidate: true },
     header(state.subject.kind === 'batch' ? t('batchTitle', { count: state.subject.count }) : t('confirmTitle')),
     h('h2', {}, t('whatIsSigned')),
-    subjectBlock(state.subject, state.certificate),
-    state.subject.kind === 'document' && state.subject.stamp ? stampBlock(state.subject.stamp, state.certificate, ctx.bridge.getDocument?.bind(ctx.bridge)) : null,
+    subjectBlock(state.subject, state.certificate, getDocument ? (i) => getDocument(i) : undefined),
+    state.subject.kind === 'document' && state.subject.stamp ? stampBlock(state.subject.stamp, state.certificate, getDocument ? () => getDocument() : undefined) : null,
     state.legacyHash === 'warn' ? h('p', { class: 'warning', 'data-testid': 'sha1-warning' }, t('sha1Warning')) : null,
     // Facts other parts of the agent add (invoice totals, revocation status…): label in the user's language.
     state.facts && state.facts.length > 0

@@ -76,7 +76,8 @@ function drawStamp(g: CanvasRenderingContext2D, rect: Rect, pageHeight: number, 
 }
 
 async function render(box: HTMLElement, stamp: PdfStampInfo, data: ArrayBuffer, label: string): Promise<void> {
-  const assets = new URL('/ui/assets/', location.href).href;
+  // Relative to the page: /ui/assets/ in the browser host (the page is /ui/<id>), kyso-ui://app/assets/ in Electron.
+  const assets = new URL('assets/', location.href).href;
   const pdfjs = (await import(/* @vite-ignore */ `${assets}pdf.mjs`)) as PdfJs;
   pdfjs.GlobalWorkerOptions.workerSrc = `${assets}pdf.worker.mjs`;
   const doc = await pdfjs.getDocument({ data, isEvalSupported: false, disableFontFace: true, useSystemFonts: false, enableXfa: false, stopAtErrors: false }).promise;
@@ -118,16 +119,36 @@ async function render(box: HTMLElement, stamp: PdfStampInfo, data: ArrayBuffer, 
 
 /**
  * The preview block: filled in once the document and pdf.js have loaded; on any failure it says so and the
- * sketch and facts above stay the description. `load` null: this host hands no document to its page.
+ * sketch and facts above stay the description. `load` undefined: this host hands no document to its page.
+ * `onDemand` (a batch item): a button renders it, so a batch of many PDFs loads only the ones the user opens.
  */
-export function stampPreview(stamp: PdfStampInfo, load: (() => Promise<ArrayBuffer | null>) | undefined, label: string): HTMLElement | null {
+export function stampPreview(stamp: PdfStampInfo, load: (() => Promise<ArrayBuffer | null>) | undefined, label: string, onDemand = false): HTMLElement | null {
   if (!load || !stamp.visible || !stamp.rect) return null;
-  const box = h('div', { class: 'stamp-previews', 'data-testid': 'stamp-preview', 'data-state': 'loading', 'aria-live': 'polite' });
-  void load()
-    .then((data) => (data ? render(box, stamp, data, label) : box.remove()))
-    .catch(() => {
-      box.setAttribute('data-state', 'failed');
-      box.append(h('p', { class: 'muted', 'data-testid': 'stamp-preview-failed' }, t('stampPreviewFailed')));
-    });
+  const box = h('div', { class: 'stamp-previews', 'data-testid': 'stamp-preview', 'data-state': onDemand ? 'idle' : 'loading', 'aria-live': 'polite' });
+  const start = () => {
+    box.setAttribute('data-state', 'loading');
+    void load()
+      .then((data) => {
+        if (data) return render(box, stamp, data, label);
+        // Nothing to render: a single document's block goes; a batch item the user asked for says why.
+        if (!onDemand) return box.remove();
+        box.setAttribute('data-state', 'unavailable');
+        box.replaceChildren(h('p', { class: 'muted', 'data-testid': 'stamp-preview-gone' }, t('stampPreviewGone')));
+      })
+      .catch(() => {
+        box.setAttribute('data-state', 'failed');
+        box.append(h('p', { class: 'muted', 'data-testid': 'stamp-preview-failed' }, t('stampPreviewFailed')));
+      });
+  };
+  if (!onDemand) {
+    start();
+    return box;
+  }
+  const show = h('button', { type: 'button', class: 'link', 'data-testid': 'stamp-preview-show' }, t('stampPreviewShow'));
+  show.addEventListener('click', () => {
+    show.remove();
+    start();
+  });
+  box.append(show);
   return box;
 }

@@ -1,6 +1,6 @@
 // What a PDF signature adds that a reader sees: a scaled sketch of the page with the stamp's box, the stamp's text
 // and image, reason and location, and a warning when the stamp covers much of the page or leaves it (docs/security.md
-// T24). A sketch, not a rendering of the page's content.
+// T24), and the page(s) rendered with the stamp where the host hands the document over (stamp-preview.ts).
 import type { Cert, PdfStampInfo } from '../../agent/core/types.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
@@ -27,7 +27,8 @@ function sketch(s: Required<Pick<PdfStampInfo, 'rect' | 'pageSize'>>): HTMLEleme
   return page;
 }
 
-export function stampBlock(stamp: PdfStampInfo, certificate: Cert, loadDocument?: () => Promise<ArrayBuffer | null>): HTMLElement {
+/** `loadDocument`: the PDF for the rendered preview (absent: the sketch only); `onDemand`: rendered on a click (batch items). */
+export function stampBlock(stamp: PdfStampInfo, certificate: Cert, loadDocument?: () => Promise<ArrayBuffer | null>, onDemand = false): HTMLElement {
   const text = stamp.text !== undefined
     ? h('span', { class: 'stamp-text', 'data-testid': 'stamp-text' }, stamp.text === '' ? t('stampNoText') : `“${stamp.text}”`)
     : h('span', { 'data-testid': 'stamp-text' }, t('stampDefaultText', { name: certificate.subject.commonName }));
@@ -61,7 +62,7 @@ export function stampBlock(stamp: PdfStampInfo, certificate: Cert, loadDocument?
       : null,
     boxes,
     stamp.visible && stamp.rect && stamp.pageSize ? sketch({ rect: stamp.rect, pageSize: stamp.pageSize }) : null,
-    stampPreview(stamp, loadDocument, stamp.text ?? t('stampDefaultText', { name: certificate.subject.commonName })),
+    stampPreview(stamp, loadDocument, stamp.text ?? t('stampDefaultText', { name: certificate.subject.commonName }), onDemand),
     stamp.coverage !== undefined && stamp.coverage > LARGE_STAMP_SHARE ? h('p', { class: 'warning', role: 'alert', 'data-testid': 'stamp-large' }, t('stampLarge', { pct: pct ?? 0 })) : null,
     stamp.offPage ? h('p', { class: 'warning', role: 'alert', 'data-testid': 'stamp-offpage' }, t('stampOffPage')) : null,
   );

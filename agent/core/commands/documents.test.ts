@@ -103,10 +103,18 @@ describe('sign.batch', () => {
         { kind: 'hash', hashHex: '02'.repeat(32), hashAlgorithm: 'SHA-256' },
       ],
     });
+    // docs/security.md T24: the dialog may render the PDF item's page(s) with its stamp; the other items have none.
+    const preview = a.prompt.confirmRequests[0]!.preview as { items: Array<Uint8Array | undefined> };
+    expect(preview.items.map((b) => (b ? new TextDecoder().decode(b) : undefined))).toEqual([undefined, PDF, undefined, undefined, undefined]);
     expect(a.tokens.calls.login).toBe(1);
     expect(a.tokens.calls.sign).toBe(5);
     expect(a.prompt.progressEvents).toEqual([[1, 5], [2, 5], [3, 5], [4, 5], [5, 5]]);
     expect(a.prompt.calls.finish).toBe(1);
+  });
+  it('noVisibleStamp_noPreview', async () => {
+    const { a, c, certId } = setup();
+    await a.call(c, 'sign.batch', { certId, label: 'x', items: [hashItem(1), { kind: 'pdf', params: { pdf: b64(PDF), fileName: 'a.pdf', appearance: { visible: false } } }] });
+    expect(a.prompt.confirmRequests[0]!.preview).toBeUndefined();
   });
   it('failingItem_doesNotStopOthers', async () => {
     const { a, c, certId } = setup();

@@ -62,6 +62,36 @@ function withOffThreadQueue(tokens: { sign(r: SignDigestRequest, p?: Uint8Array 
 }
 
 describe('sign.batch pipeline', () => {
+  it('aTokenThatAnswersAtOnce_stillLetsTheEventLoopTurn_betweenItems (docs/security.md T22)', async () => {
+    // Each signature is 1 ms of synchronous work and an already settled promise: without pacing, 60 items are one
+    // turn of the event loop in which no timer, socket or heartbeat runs.
+    let ticks = 0;
+    let done = false;
+    const spin = (): void => {
+      ticks++;
+      if (!done) setTimeout(spin, 0);
+    };
+    const marks: number[] = [];
+    const a = createTestAgent({
+      policy: { allowedOrigins: [ORIGIN] },
+      tokens: {
+        signature: async (r) => {
+          marks.push(ticks);
+          const until = performance.now() + 1;
+          while (performance.now() < until);
+          return Uint8Array.of(0x5a, ...r.digest);
+        },
+      },
+    });
+    const c = a.connect(ORIGIN);
+    setTimeout(spin, 0);
+    const r = await a.call(c, 'sign.batch', { certId: a.tokens.certificates[0]!.certId, label: 'x', items: Array.from({ length: 60 }, (_, i) => hashItem(i)) });
+    done = true;
+    expect((r.result as Results).results.every((x) => x.ok)).toBe(true);
+    // 60 ms of work in slices of ~10 ms: several turns between the first signature and the last.
+    expect(marks.at(-1)! - marks[0]!).toBeGreaterThanOrEqual(3);
+  });
+
   it('plainService_signsOneAtATime_inItemOrder_resultsAndProgressInOrder', async () => {
     const { a, c, certId, seen } = setup([12, 0, 7, 1, 9, 0]);
     const r = await a.call(c, 'sign.batch', { certId, label: 'x', items: [1, 2, 3, 4, 5, 6].map(hashItem) });

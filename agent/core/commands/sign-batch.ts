@@ -6,6 +6,7 @@ import { runSigning, usableCertificate } from '../signing/flow.js';
 import type { PlannedSign, SignFormat } from '../signing/format.js';
 import { SIGN_FORMATS } from '../signing/formats/index.js';
 import { digestSignOver, type ApprovedKey } from '../signing/key.js';
+import { TurnKeeper } from '../protocol/slices.js';
 import type { SignSubject } from '../types.js';
 import type { Call } from './command.js';
 
@@ -34,7 +35,9 @@ export async function signBatchCommand(params: SignBatchParams, call: Call): Pro
   // Every item is checked and every document parsed before the one dialog: the user confirms exactly this set,
   // and the dialog lists each item (file name, size, SHA-256; or the hash, marked as one).
   const prepared: PlannedSign[] = [];
+  const turns = new TurnKeeper();
   for (const [i, item] of params.items.entries()) {
+    await turns.pace();
     try {
       prepared.push(await describeItem(item, call));
     } catch (e) {
@@ -44,7 +47,11 @@ export async function signBatchCommand(params: SignBatchParams, call: Call): Pro
   const cert = await usableCertificate(call, params.certId);
   const kinds = [...new Set(prepared.map((p) => p.kind))];
   const subject: SignSubject = { kind: 'batch', label: params.label, count: prepared.length, kinds, items: prepared.map((p) => p.subject) };
-  return runSigning(call, cert, subject, (key) => signItems(prepared, key, call), { offThread: true });
+  // Each PDF item with a visible stamp is rendered by the dialog on demand (docs/security.md T24): the bytes it
+  // already holds for signing, by item index, handed over only while the dialog asks.
+  const previews = prepared.map((p) => p.preview?.pdf);
+  const preview = previews.some((b) => b !== undefined) ? { preview: { items: previews } } : {};
+  return runSigning(call, cert, subject, (key) => signItems(prepared, key, call), { offThread: true, ...preview });
 }
 
 /** Items in flight at once: one signing on the token while the next one's document work runs on the event loop. */
@@ -102,8 +109,11 @@ async function signItems(prepared: PlannedSign[], key: ApprovedKey, call: Call):
   };
 
   const running: Promise<void>[] = [];
+  // A token that signs in a millisecond answers at once: 500 items would otherwise be one long turn.
+  const turns = new TurnKeeper();
   try {
     for (let i = 0; i < total; i++) {
+      await turns.pace();
       while (running.length < Math.min(total, i + DEPTH) && !stop) {
         const item = start(running.length);
         // Awaited below in order; until then a rejection (a throwing logger) must not be an unhandled one.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../testing/harness.js';
 import { SettingsCell } from '../settings.js';
 import type { ConnectionContext } from '../ports.js';
-import { HTTP_ONCE_IDLE_MS, normaliseOrigin, OriginAccess } from './origins.js';
+import { doorRefusal, HTTP_ONCE_IDLE_MS, normaliseOrigin, OriginAccess } from './origins.js';
 import { DEFAULT_POLICY, type Policy } from './policy.js';
 
 describe('normaliseOrigin', () => {
@@ -109,5 +109,17 @@ describe('headerOrigin', () => {
       expect(headerOrigin(bad)).toBeNull();
     }
     expect(normaliseOrigin('https://portal.example.vn:443')).toBe('https://portal.example.vn');
+  });
+});
+
+describe('doorRefusal: the one door rule of the listeners and the extension relay', () => {
+  it('blocked always; unknown only with pairing off; approved and pairable never', () => {
+    expect(doorRefusal('blocked', undefined)).toBe('blocked');
+    expect(doorRefusal('blocked', true)).toBe('blocked');
+    expect(doorRefusal('unknown', false)).toBe('not-pairable');
+    expect(doorRefusal('unknown', true)).toBeNull();
+    expect(doorRefusal('unknown', undefined)).toBeNull();
+    expect(doorRefusal('approved', false)).toBeNull();
+    expect(doorRefusal('pairable', false)).toBeNull();
   });
 });

@@ -120,6 +120,17 @@ export class OriginAccess {
 }
 
 /**
+ * The one door rule of every listener and the extension relay (docs/security.md T4): a blocked origin is refused,
+ * and with pairing off (`pairingAllowed` false) so is an `unknown` one, which can never become approved. null: let
+ * it in (approval is the dispatcher's business). `pairingAllowed` undefined means pairing is allowed.
+ */
+export function doorRefusal(cls: OriginClass, pairingAllowed: boolean | undefined): 'blocked' | 'not-pairable' | null {
+  if (cls === 'blocked') return 'blocked';
+  if (cls === 'unknown' && pairingAllowed === false) return 'not-pairable';
+  return null;
+}
+
+/**
  * The origin gate every transport uses: the handshake header exactly as a browser sends it (headerOrigin), then the
  * access class. One function so each composition root and test harness gate the same way.
  */

@@ -97,3 +97,20 @@ export async function isBase64Text(text: string): Promise<boolean> {
   }
   return true;
 }
+
+/**
+ * A long run of small steps (a batch's items, each a few ms of synchronous work or a token signature that answers
+ * at once) yields once its work since the last turn passes `sliceMs`: the run keeps its pace, and nothing else
+ * waits longer than about one slice (docs/security.md T22).
+ */
+export class TurnKeeper {
+  private since = Date.now();
+
+  constructor(private readonly sliceMs = 10) {}
+
+  async pace(): Promise<void> {
+    if (Date.now() - this.since < this.sliceMs) return;
+    await yieldToEventLoop();
+    this.since = Date.now();
+  }
+}

@@ -2,7 +2,7 @@
 import { AgentError, isAgentError } from '../errors.js';
 import type { Call } from '../commands/command.js';
 import type { OriginSlot } from '../policy/limits.js';
-import type { AuthState, ConfirmRequest, PinRequest } from '../ports.js';
+import type { AuthState, ConfirmPreview, ConfirmRequest, PinRequest } from '../ports.js';
 import { checkBeforeSigning, type StatusNotice } from '../status/gate.js';
 import type { Cert, SignSubject } from '../types.js';
 import { approvedKey, loginForSigning, signDigestWith, throwIfAborted, type ApprovedKey } from './key.js';
@@ -12,7 +12,7 @@ export interface SigningOptions {
   /** See {@link KeyOptions.offThread}: sign.batch overlaps document work with the token's signature. */
   offThread?: boolean;
   /** Handed to the confirmation (ConfirmRequest.preview). */
-  preview?: { pdf: Uint8Array };
+  preview?: ConfirmPreview;
 }
 
 /**
@@ -104,7 +104,7 @@ function sha1Decision(call: Call, subject: SignSubject): 'warn' | 'allow' | unde
 
 /** The dialog loop. Returns the context PIN for always-authenticate keys (null: PIN-pad), else undefined. */
 async function confirmAndLogin(
-  call: Call, cert: Cert, subject: SignSubject, auth: AuthState, statusNotice?: StatusNotice, legacyHash?: 'warn' | 'allow', preview?: { pdf: Uint8Array },
+  call: Call, cert: Cert, subject: SignSubject, auth: AuthState, statusNotice?: StatusNotice, legacyHash?: 'warn' | 'allow', preview?: ConfirmPreview,
 ): Promise<Uint8Array | null | undefined> {
   const { tokens, prompt } = call.deps;
   const pin: PinRequest = { required: auth.loginRequired || auth.alwaysAuthenticate, pinpad: auth.pinpad, pinStatus: auth.pinStatus };

@@ -119,7 +119,22 @@ export class Tray {
 }
 
 export const nativeImage = { createFromBuffer: (b: Buffer) => ({ png: b }) };
-export const contextBridge = { exposeInMainWorld: () => undefined };
-export const ipcRenderer = { invoke: () => Promise.resolve(), on: () => undefined, send: () => undefined };
+/** What the preload exposed, by name (the page's `window.kyso`). */
+export const contextBridge = {
+  exposed: new Map<string, unknown>(),
+  exposeInMainWorld(name: string, api: unknown) {
+    this.exposed.set(name, api);
+  },
+};
+/** The preload's side of IPC: invoke() goes to the handler the main process registered on the fake ipcMain. */
+export const ipcRenderer = {
+  event: undefined as unknown,
+  invoke(channel: string, ...args: unknown[]) {
+    const h = ipcMain.handlers.get(channel);
+    return h ? Promise.resolve().then(() => h(this.event, ...args)) : Promise.reject(new Error(`no handler for ${channel}`));
+  },
+  on: () => undefined,
+  send: () => undefined,
+};
 
 export const fake = { app, BrowserWindow: FakeBrowserWindow, ipcMain, protocol, session, Menu, Tray, nativeImage, contextBridge, ipcRenderer };

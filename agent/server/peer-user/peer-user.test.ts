@@ -87,9 +87,9 @@ describe('Windows netstat -ano + tasklist', () => {
       if (file === 'netstat.exe') return args.includes('TCP') ? NETSTAT : '';
       return args.at(-1) === 'PID eq 4242' ? TASKLIST : TASKLIST.replace('DESKTOP-1\\An', owner);
     };
-    expect(await windowsPeerUserCheck(4242, exec('DESKTOP-1\\An'))(V4)).toBe(true);
-    expect(await windowsPeerUserCheck(4242, exec('DESKTOP-1\\Guest'))(V4)).toBe(false);
-    expect(await windowsPeerUserCheck(4242, async () => Promise.reject(new Error('spawn')))(V4)).toBe(false);
+    expect(await windowsPeerUserCheck(4242, { exec: exec('DESKTOP-1\\An') })(V4)).toBe(true);
+    expect(await windowsPeerUserCheck(4242, { exec: exec('DESKTOP-1\\Guest') })(V4)).toBe(false);
+    expect(await windowsPeerUserCheck(4242, { exec: async () => Promise.reject(new Error('spawn')) })(V4)).toBe(false);
   });
 });
 

@@ -9,9 +9,10 @@ import { verifyOffice } from '../ooxml/verify.js';
 import { verifyPdfSignatures } from './pdf.js';
 import { signatureResult, trustContext, type TrustContext } from './facts.js';
 import { verifyCms } from './cms.js';
-import type { SignatureReport } from './report.js';
+import type { FormatVerifiers, SignatureReport } from './report.js';
 import { sniffFormat } from './sniff.js';
 import { verifyXml } from './xml.js';
+
 
 export interface DocumentVerifierOptions {
   /** Trust anchors (DER): shipped list, policy `trust.anchors`, user/test anchors. Read on every verification. */
@@ -21,6 +22,8 @@ export interface DocumentVerifierOptions {
   /** No network at all (status now "not checked"). */
   offline?: boolean;
   now?: () => Date;
+  /** Where XML and Office files are verified (the agent hands large ones to its document worker). Default: here. */
+  formats?: FormatVerifiers;
 }
 
 /** Integrity facts of a CMS/XML/OOXML report; which failure it is, from the verifiers' own words. */
@@ -67,10 +70,10 @@ export function createDocumentVerifier(options: DocumentVerifierOptions): Docume
             signatures = await fromReports(await verifyCms(sniffed.bytes, input.content, verifyOptions), ctx);
             break;
           case 'xml':
-            signatures = await fromReports(await verifyXml(sniffed.bytes, verifyOptions), ctx);
+            signatures = await fromReports(await (options.formats?.xml ?? verifyXml)(sniffed.bytes, verifyOptions), ctx);
             break;
           case 'ooxml':
-            signatures = await fromReports(await verifyOffice(sniffed.bytes, input.fileName ?? 'document.docx', verifyOptions), ctx);
+            signatures = await fromReports(await (options.formats?.office ?? verifyOffice)(sniffed.bytes, input.fileName ?? 'document.docx', verifyOptions), ctx);
             break;
         }
       } catch (e) {

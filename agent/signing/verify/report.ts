@@ -49,3 +49,9 @@ export interface VerifyOptions {
   /** Validation time; default the time of a valid signature timestamp, else now (a claimed signing time is not evidence). */
   at?: Date;
 }
+
+/** The XML and Office verifiers document.verify uses (signing/verify/document.ts); the agent hands large files to its document worker. */
+export interface FormatVerifiers {
+  xml(xml: Uint8Array, options: VerifyOptions): Promise<SignatureReport[]>;
+  office(document: Uint8Array, fileName: string, options: VerifyOptions): Promise<SignatureReport[]>;
+}

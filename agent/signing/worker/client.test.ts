@@ -1,0 +1,137 @@
+// Unit: the document worker's client over small scripted workers (real worker threads): signature requests
+// answered by the agent's signer, errors crossing as AgentErrors, a heap cap and a time limit that end the worker
+// and not the agent, the clock stopped while the token signs, and the fallback when no worker can start.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { AgentError } from '../../core/errors.js';
+import type { DigestSigner, DocumentSigners } from '../../core/ports.js';
+import { DocumentWorker, WorkerUnavailable } from './client.js';
+import { offloadLargeDocuments } from './offload.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'kyso-worker-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A worker script: `onJob(m, post)` handles each job message; 'signed' answers go to `onSigned`. */
+function script(name: string, body: string, ready = true): URL {
+  const file = join(dir, `${name}.mjs`);
+  writeFileSync(file, `import { parentPort } from 'node:worker_threads';
+const post = (m) => parentPort.postMessage(m);
+const signed = new Map();
+${body}
+parentPort.on('message', (m) => {
+  if (m.kind === 'signed') { signed.get(m.call)?.(m); return; }
+  onJob(m, post);
+});
+${ready ? "post({ kind: 'ready' });" : ''}
+`);
+  return pathToFileURL(file);
+}
+
+const signer: DigestSigner & { seen: Uint8Array[] } = {
+  seen: [],
+  certificate: { der: 'MA==' } as DigestSigner['certificate'],
+  chain: [],
+  async sign(digest) {
+    this.seen.push(digest);
+    return Uint8Array.of(0xaa, ...digest);
+  },
+};
+
+const workers: DocumentWorker[] = [];
+function worker(url: URL, options: Partial<ConstructorParameters<typeof DocumentWorker>[0]> = {}): DocumentWorker {
+  const w = new DocumentWorker({ script: url, ...options });
+  workers.push(w);
+  return w;
+}
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.stop()));
+});
+
+const job = (bytes = Uint8Array.of(1, 2, 3)) => ({ op: 'describeXml' as const, xml: bytes, options: { profile: 'enveloped' as const, hashAlgorithm: 'SHA-256' as const } });
+
+describe('DocumentWorker', () => {
+  it('answers the worker\'s signature request with the agent\'s signer and returns the result; the caller\'s bytes stay intact', async () => {
+    const url = script('sign', `function onJob(m, post) {
+      signed.set(7, (a) => post({ kind: 'done', id: m.id, value: { got: Array.from(a.value), len: m.job.xml.length } }));
+      post({ kind: 'sign', id: m.id, call: 7, digest: Uint8Array.of(9, 8), hashAlgorithm: 'SHA-256' });
+    }`);
+    const bytes = Uint8Array.of(1, 2, 3, 4);
+    const out = await worker(url).run(job(bytes), signer);
+    expect(out).toEqual({ got: [0xaa, 9, 8], len: 4 });
+    expect(Array.from(bytes)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('an AgentError thrown in the worker arrives as the same AgentError (reason and detail)', async () => {
+    const url = script('fail', `function onJob(m, post) {
+      post({ kind: 'failed', id: m.id, failure: { agentError: true, reason: 'DOCUMENT_INVALID', message: 'x', data: { detail: 'more than 200000 nodes' } } });
+    }`);
+    const e = await worker(url).run(job()).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(AgentError);
+    expect(e).toMatchObject({ reason: 'DOCUMENT_INVALID', data: { detail: 'more than 200000 nodes' } });
+  });
+
+  it('a document that needs more heap than allowed ends the worker, not the agent: DOCUMENT_INVALID, and the next job runs in a new worker', async () => {
+    const url = script('oom', `function onJob(m, post) {
+      if (m.job.xml[0] === 0) { post({ kind: 'done', id: m.id, value: 'fine' }); return; }
+      const keep = [];
+      for (;;) keep.push(new Array(100000).fill({ a: keep.length }));
+    }`);
+    const w = worker(url, { maxHeapMb: 32 });
+    const e = await w.run(job()).catch((x: unknown) => x);
+    expect(e).toMatchObject({ reason: 'DOCUMENT_INVALID' });
+    expect((e as AgentError).data.detail).toContain('32 MiB');
+    expect(await w.run(job(Uint8Array.of(0)))).toBe('fine');
+  }, 30_000);
+
+  it('a job that works longer than the limit is ended (DOCUMENT_INVALID); time spent waiting for the token does not count', async () => {
+    const url = script('slow', `function onJob(m, post) {
+      if (m.job.xml[0] === 1) { for (;;); }
+      signed.set(1, () => post({ kind: 'done', id: m.id, value: 'signed' }));
+      post({ kind: 'sign', id: m.id, call: 1, digest: Uint8Array.of(1), hashAlgorithm: 'SHA-256' });
+    }`);
+    const w = worker(url, { jobTimeoutMs: 300 });
+    const e = await w.run(job(Uint8Array.of(1))).catch((x: unknown) => x);
+    expect(e).toMatchObject({ reason: 'DOCUMENT_INVALID' });
+    expect((e as AgentError).data.detail).toContain('longer than');
+    const slowToken: DigestSigner = { ...signer, sign: () => new Promise((r) => setTimeout(() => r(Uint8Array.of(1)), 900)) };
+    expect(await w.run(job(Uint8Array.of(2)), slowToken)).toBe('signed');
+  }, 30_000);
+
+  it('a worker that cannot start rejects with WorkerUnavailable', async () => {
+    const url = script('broken', "throw new Error('cannot load');\nfunction onJob() {}", false);
+    await expect(worker(url).run(job())).rejects.toBeInstanceOf(WorkerUnavailable);
+    const missing = pathToFileURL(join(dir, 'missing.mjs'));
+    await expect(worker(missing).run(job())).rejects.toBeInstanceOf(WorkerUnavailable);
+  });
+});
+
+describe('offloadLargeDocuments', () => {
+  const calls: string[] = [];
+  const local = {
+    describeXml: async (xml: Uint8Array) => {
+      calls.push(`local describe ${xml.length}`);
+      return { description: { size: xml.length, sha256Hex: 'l' }, plan: { format: 'xml' as const, xml, options: job().options } };
+    },
+  } as unknown as DocumentSigners;
+
+  it('small documents stay in the agent\'s thread, large ones go to the worker; a worker that cannot start falls back once and for all', async () => {
+    const url = script('describe', `function onJob(m, post) { post({ kind: 'done', id: m.id, value: { size: m.job.xml.length, sha256Hex: 'w' } }); }`);
+    const logged: string[] = [];
+    const logger = { info: () => undefined, warn: () => undefined, error: (e: string) => void logged.push(e) };
+    const docs = offloadLargeDocuments(local, worker(url, { logger }), logger, 1000);
+    expect((await docs.describeXml(new Uint8Array(10), job().options)).description.sha256Hex).toBe('l');
+    const big = await docs.describeXml(new Uint8Array(1000), job().options);
+    expect(big.description).toEqual({ size: 1000, sha256Hex: 'w' });
+    expect(big.plan.xml.length).toBe(1000);
+
+    const broken = offloadLargeDocuments(local, worker(pathToFileURL(join(dir, 'missing.mjs')), { logger }), logger, 1000);
+    calls.length = 0;
+    expect((await broken.describeXml(new Uint8Array(2000), job().options)).description.sha256Hex).toBe('l');
+    expect((await broken.describeXml(new Uint8Array(3000), job().options)).description.sha256Hex).toBe('l');
+    expect(calls).toEqual(['local describe 2000', 'local describe 3000']);
+    expect(logged).toEqual(['document-worker.unavailable', 'document-worker.fallback']);
+  });
+});
