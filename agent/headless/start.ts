@@ -334,6 +334,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
         limits: {
           ...(options.serverLimits?.maxPayloadBytes !== undefined ? { maxPayloadBytes: options.serverLimits.maxPayloadBytes } : {}),
           ...(options.serverLimits?.maxUnapprovedPayloadBytes !== undefined ? { maxUnapprovedPayloadBytes: options.serverLimits.maxUnapprovedPayloadBytes } : {}),
+          ...(options.serverLimits?.messageTimeoutMs !== undefined ? { messageTimeoutMs: options.serverLimits.messageTimeoutMs } : {}),
         },
       }).catch((e: unknown) => {
         logger.error('relay.failed', { detail: errorText(e) });

@@ -123,6 +123,7 @@ beforeEach(async () => {
     },
     budget,
     decodeText: (bytes) => decodeUtf8Sliced(bytes, false),
+    limits: { messageTimeoutMs: 400 },
     open: (_kind, ctx: ConnectionContext) => (opens.push(ctx.origin), {
       handle: async (text) => {
         handled.push({ origin: ctx.origin, bytes: text.length });
@@ -157,6 +158,20 @@ describe('T22 on the relay: a large answer leaves slice by slice, in order with 
 });
 
 describe('T22/T23 on the relay: the caps and the budget of the wss route', () => {
+  it('a data frame left unfinished past the message timeout ends the connection and gives its budget back', async () => {
+    const p = await Peer.open(channel.path);
+    await p.handshake(key);
+    await p.stream(1, 'rpc', APPROVED);
+    const frame = dataFrame(1, 'u'.repeat(1024 * KiB));
+    p.socket.write(frame.subarray(0, 512 * KiB));
+    await p.until(() => (budget.inUse() > 0 ? true : undefined));
+    expect(budget.inUse()).toBe(1024 * KiB);
+    await p.until(() => (p.closed ? true : undefined));
+    expect(p.messages()).toContainEqual(expect.objectContaining({ t: 'error', reason: 'PROTOCOL_ERROR' }));
+    expect(budget.inUse()).toBe(0);
+    expect(handled).toEqual([]);
+  });
+
   it('an origin that is not approved may send 8 KiB per JSON-RPC message: more closes its stream, unread', async () => {
     const p = await Peer.open(channel.path);
     await p.handshake(key);

@@ -3,7 +3,7 @@
 // VNPT session logic, with the origin the browser gave the extension — same policy, dialogs, limits and log.
 import { createServer, type Server, type Socket } from 'node:net';
 import { AgentError, doorRefusal, toWireError, type ConnectionContext, type Logger } from '../core/index.js';
-import { MAX_FRAME_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES, MAX_VNPT_UNAPPROVED_MESSAGE_BYTES } from '../core/protocol/limits.js';
+import { MAX_FRAME_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES, MAX_VNPT_UNAPPROVED_MESSAGE_BYTES, MESSAGE_TIMEOUT_MS } from '../core/protocol/limits.js';
 import {
   CHANNEL_PROTOCOL, MAX_RELAY_STREAMS, MAX_RELAY_TEXT_BYTES, MAX_STREAM_INFLIGHT, readRelayMessage, versionMismatchText,
   type RelayMessage, type RelayReason, type StreamKind,
@@ -43,12 +43,15 @@ export interface RelayLimits {
   maxUnapprovedPayloadBytes: number;
   /** … and VNPT streams (as the compatible listener's /plugin). */
   maxVnptUnapprovedPayloadBytes: number;
+  /** A data frame still unfinished this long after its header ends the connection, releasing its budget (T23). */
+  messageTimeoutMs: number;
 }
 
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxPayloadBytes: MAX_FRAME_BYTES,
   maxUnapprovedPayloadBytes: MAX_UNAPPROVED_MESSAGE_BYTES,
   maxVnptUnapprovedPayloadBytes: MAX_VNPT_UNAPPROVED_MESSAGE_BYTES,
+  messageTimeoutMs: MESSAGE_TIMEOUT_MS,
 };
 
 /** Largest control message (hello, auth, open with its ≤ 2048-char origin, close). */
@@ -123,8 +126,9 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
     let state: 'hello' | 'auth' | 'ready' = 'hello';
     let hostNonce = '';
     let agentNonce = '';
-    /** Budget bytes held for the data frame being received. */
+    /** Budget bytes held for the data frame being received, and its deadline. */
     let held = 0;
+    let unfinished: NodeJS.Timeout | undefined;
     const handshakeTimer = setTimeout(() => fail('PROTOCOL_ERROR', 'handshake timeout'), HANDSHAKE_MS);
     handshakeTimer.unref();
     // Every frame to the host in order; a large answer's text written slice by slice (T22).
@@ -189,6 +193,14 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
         return false;
       }
       held = bytes;
+      unfinished = setTimeout(() => {
+        o.logger.warn('relay.message-timeout', { origin: st.origin, bytes });
+        o.budget.give(held);
+        held = 0;
+        decoder.halt();
+        fail('PROTOCOL_ERROR', 'unfinished message');
+      }, limits.messageTimeoutMs);
+      unfinished.unref();
       return true;
     }
     const decoder = new ChannelDecoder({ maxControlBytes: MAX_CONTROL_BYTES, maxDataBytes: MAX_RELAY_TEXT_BYTES, admit, onEvent: (ev) => onEvent(ev) });
@@ -273,6 +285,7 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
         // The frame is whole: the dispatcher's document budget takes over from here, as after a WebSocket message.
         o.budget.give(held);
         held = 0;
+        clearTimeout(unfinished);
         onData(ev.s, ev.bytes);
       } else {
         let m: RelayMessage | null = null;
@@ -298,6 +311,7 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
     socket.on('error', () => undefined);
     socket.once('close', () => {
       clearTimeout(handshakeTimer);
+      clearTimeout(unfinished);
       o.budget.give(held);
       held = 0;
       for (const s of [...streams.keys()]) closeStream(s);
