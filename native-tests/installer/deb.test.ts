@@ -101,6 +101,13 @@ describe('installed into a throwaway root', () => {
 
     const rpc = JSON.parse(await logs('rpc.json')) as { result?: { tokens: { label: string }[] } };
     expect(rpc.result?.tokens.map((t) => t.label)).toEqual(expect.arrayContaining(['KYSO TOKEN A', 'KYSO TOKEN B']));
+    // The 2 MiB XML was read by the document worker of the single executable (an unsigned file: a report or a
+    // DOCUMENT_INVALID, never INTERNAL), not in the agent's thread after a failed start.
+    const verify = JSON.parse(await logs('verify.json')) as { result?: unknown; error?: { data: { reason: string } } };
+    if (verify.error) expect(verify.error.data.reason).toBe('DOCUMENT_INVALID');
+    const agentLog = await logs('agent.log');
+    expect(agentLog).toContain('document-worker.started');
+    expect(agentLog).not.toContain('document-worker.unavailable');
 
     expect(await logs('dpkg-purge.log')).toContain('Purging configuration files for kyso-agent');
     // Only the bookkeeping of dpkg and man-db may remain: no file of the package, no /etc/kyso-agent. A whiteout

@@ -46,8 +46,15 @@ done
 port=$(sed -n 's/.*"tlsPort":\([0-9]*\).*/\1/p' "$OUT/start.out" | head -n 1)
 curl -sk --max-time 10 -H 'Origin: https://portal.example.vn' -H 'Content-Type: application/json' \
   --data '{"jsonrpc":"2.0","id":1,"method":"tokens.list"}' "https://127.0.0.1:$port/v1/rpc" > "$OUT/rpc.json"
+# A 2 MiB XML to verify: the installed agent hands it to its document worker (document-worker.mjs beside the executable).
+{ printf '{"jsonrpc":"2.0","id":2,"method":"document.verify","params":{"fileName":"big.xml","document":"'
+  { printf '<r>'; head -c 2000000 /dev/zero | tr '\0' 'a'; printf '</r>'; } | base64 -w 0
+  printf '"}}'; } > "$OUT/verify-request.json"
+curl -sk --max-time 30 -H 'Origin: https://portal.example.vn' -H 'Content-Type: application/json' \
+  --data-binary "@$OUT/verify-request.json" "https://127.0.0.1:$port/v1/rpc" > "$OUT/verify.json"
 kill -TERM "$agent"
 wait "$agent" || true
+cp "$r/tmp/kyso-home/data/logs/agent.log" "$OUT/agent.log"
 rm "$r/etc/kyso-agent/policy.json"
 rm -rf "$r/tmp/kyso-home" "$r/tmp/kyso-sign-out"
 

@@ -88,8 +88,8 @@ describe('sign.batch pipeline', () => {
     const r = await a.call(c, 'sign.batch', { certId: a.tokens.certificates[0]!.certId, label: 'x', items: Array.from({ length: 60 }, (_, i) => hashItem(i)) });
     done = true;
     expect((r.result as Results).results.every((x) => x.ok)).toBe(true);
-    // 60 ms of work in slices of ~10 ms: several turns between the first signature and the last.
-    expect(marks.at(-1)! - marks[0]!).toBeGreaterThanOrEqual(3);
+    // 60 ms of work in slices of ~20 ms: turns between the first signature and the last.
+    expect(marks.at(-1)! - marks[0]!).toBeGreaterThanOrEqual(2);
   });
 
   it('plainService_signsOneAtATime_inItemOrder_resultsAndProgressInOrder', async () => {
