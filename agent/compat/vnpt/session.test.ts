@@ -219,6 +219,9 @@ describe('VNPT-compatible session', () => {
     // By serial: the tokens' certificate (der "MIIB" → first byte 0x30) or 8 when no certificate has that serial.
     expect(await call(FN.ValidateCertificate, ['0A1B2C', '', ''])).toBe('0');
     expect(await call(FN.CheckValidTime, ['FFFF', ''])).toBe('8');
+    // A 2 MiB "certificate" is unreadable without being scanned; a PEM-armoured one is read.
+    expect(await call(FN.ValidateCertificateBase64, ['A'.repeat(2 * 1024 * 1024), '', ''])).toBe('8');
+    expect(await call(FN.ValidateCertificateBase64, [`-----BEGIN CERTIFICATE-----\n${b64(3)}\n-----END CERTIFICATE-----`, '', ''])).toBe('7');
   });
 
   it('XmlSigner ValidateBefore refuses to sign with a certificate that fails ValidateCertificate (code 3, nothing signed)', async () => {

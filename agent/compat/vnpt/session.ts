@@ -66,6 +66,9 @@ export function certInfo(c: Cert): Record<string, string> {
   return { serial: c.serialNumber.toUpperCase(), subjectCN: c.subject.commonName, issuerCN: c.issuer.commonName, notBefore: c.notBefore, notAfter: c.notAfter, base64: c.der };
 }
 
+/** Longest base64/PEM certificate a page may give the checks: real ones are a few KiB. */
+const MAX_CERTIFICATE_CHARS = 1024 * 1024;
+
 const sameSerial = (a: string, b: string): boolean => a.replace(/^0+/, '').toLowerCase() === b.replace(/^0+/, '').toLowerCase();
 
 /** The plugin's language names ("vi_vn", "en_US", "la_lao"); Lao dialogs do not exist, so Lao reads Vietnamese. */
@@ -120,10 +123,13 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
   };
   const fail = (e: unknown): string => JSON.stringify(core.failure(e));
 
-  /** A certificate named by serial (one of the tokens') or given as base64 DER; null when neither works. */
+  /**
+   * A certificate named by serial (one of the tokens') or given as base64 DER (PEM armour and spaces allowed); null
+   * when neither works. A "certificate" longer than any real one is unreadable, not scanned (T22).
+   */
   async function certificateArg(value: string | undefined, base64: boolean): Promise<Uint8Array | null> {
     if (!value) return null;
-    if (base64) return decodeBase64Sliced(value.replace(/-----[^-]+-----|\s/g, ''));
+    if (base64) return value.length > MAX_CERTIFICATE_CHARS ? null : decodeBase64Sliced(value.replace(/-----[^-]+-----|\s/g, ''));
     const found = (await core.allCertificates()).find((c) => sameSerial(c.serialNumber, value));
     return found ? decodeBase64(found.der) : null;
   }
