@@ -25,8 +25,12 @@ export class ChannelWriter {
     }
     this.enqueue(async () => {
       const slices = [...textSlices(text)];
+      // The header needs the UTF-8 length first: counted slice by slice (~0.25 ms each), with a turn every 16.
       let bytes = 0;
-      for (const slice of slices) bytes += Buffer.byteLength(slice, 'utf8');
+      for (let i = 0; i < slices.length; i++) {
+        bytes += Buffer.byteLength(slices[i]!, 'utf8');
+        if (i % 16 === 15) await yieldToEventLoop();
+      }
       this.write(dataHeader(s, bytes));
       for (const slice of slices) {
         await yieldToEventLoop();
