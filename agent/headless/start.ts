@@ -17,6 +17,7 @@ import { sha256Hex } from '../core/protocol/encoding.js';
 import { startVnptListener, VNPT_PORTS } from './vnpt-listener.js';
 import { osFamily, statusCertificateChecks, vnptPdfVerifier } from './vnpt-ports.js';
 import { createVnptSession } from '../compat/vnpt/index.js';
+import { decodeBase64TextSliced, decodeUtf8Sliced } from '../server/large-text.js';
 import { startRelayChannel, type RelayChannel } from '../relay/index.js';
 // Not '../tls/index.js': it re-exports the CA issuer and with it @peculiar/x509, which only a first start (or a
 // renewal) needs; tls/store loads it on demand. Keeps ~100 ms and several MB out of every start.
@@ -319,20 +320,21 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
     // The extension route: page channels relayed by the native host reach the same dispatcher and VNPT sessions.
     let relay: RelayChannel | null = null;
     if (options.relay !== false) {
-      const decodeBase64Text = (b: string): string => Buffer.from(b, 'base64').toString('utf8');
       relay = await startRelayChannel({
         dataDir,
         version,
         logger,
         origins,
         kinds: new Set(policy.policy.compat.vnpt ? ['rpc', 'vnpt'] : ['rpc']),
-        open: (kind, ctx) => (kind === 'rpc' ? { handle: (text: string) => dispatcher.handle(text, ctx) } : createVnptSession({ ...vnptSession, dispatcher, decodeBase64Text }, ctx)),
+        open: (kind, ctx) => (kind === 'rpc' ? { handle: (text: string) => dispatcher.handle(text, ctx) } : createVnptSession({ ...vnptSession, dispatcher, decodeBase64Text: decodeBase64TextSliced }, ctx)),
         attach: (ctx) => dispatcher.attach(ctx),
+        decodeText: (bytes) => decodeUtf8Sliced(bytes, false),
         // The same caps and the same in-flight budget as the wss/https listeners (THREATS T22/T23).
         budget,
         limits: {
           ...(options.serverLimits?.maxPayloadBytes !== undefined ? { maxPayloadBytes: options.serverLimits.maxPayloadBytes } : {}),
           ...(options.serverLimits?.maxUnapprovedPayloadBytes !== undefined ? { maxUnapprovedPayloadBytes: options.serverLimits.maxUnapprovedPayloadBytes } : {}),
+          ...(options.serverLimits?.messageTimeoutMs !== undefined ? { messageTimeoutMs: options.serverLimits.messageTimeoutMs } : {}),
         },
       }).catch((e: unknown) => {
         logger.error('relay.failed', { detail: errorText(e) });

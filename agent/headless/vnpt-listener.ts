@@ -3,6 +3,7 @@ import type { Logger } from '../core/index.js';
 import { MAX_VNPT_UNAPPROVED_MESSAGE_BYTES } from '../core/protocol/limits.js';
 import type { AgentDispatcher } from '../core/dispatcher.js';
 import { createVnptSession, type VnptSessionOptions } from '../compat/vnpt/index.js';
+import { decodeBase64TextSliced } from '../server/large-text.js';
 import { createAgentServer, type AgentServer, type InflightBudget, type OriginGate, type ServerLimits, type TlsCredentials } from '../server/index.js';
 
 /** The ports the plugin's page script tries, in its order (docs/protocol.md, VNPT-CA Plugin compatibility). */
@@ -48,7 +49,7 @@ export async function startVnptListener(o: VnptListenerOptions): Promise<{ serve
           // access is asked then. 2 MiB covers invoices and licence keys; larger first documents need the portal
           // approved first (policy or an earlier small call). docs/security.md, T22.
           maxUnapprovedPayloadBytes: MAX_VNPT_UNAPPROVED_MESSAGE_BYTES,
-          open: (ctx) => createVnptSession({ ...o.session, dispatcher: o.dispatcher, decodeBase64Text: (b) => Buffer.from(b, 'base64').toString('utf8') }, ctx),
+          open: (ctx) => createVnptSession({ ...o.session, dispatcher: o.dispatcher, decodeBase64Text: decodeBase64TextSliced }, ctx),
         },
       },
     });

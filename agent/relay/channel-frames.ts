@@ -8,13 +8,22 @@ export const DATA_TAG = 0x01;
 const CONTROL_TAG = 0x7b; // '{'
 const DATA_HEAD = 9;
 
+function writeHead(frame: Buffer, s: number, bytes: number): Buffer {
+  frame.writeUInt32LE(bytes + 5, 0);
+  frame[4] = DATA_TAG;
+  frame.writeUInt32LE(s, 5);
+  return frame;
+}
+
+/** The head of a data frame whose text of `bytes` UTF-8 bytes follows (written separately, in slices). */
+export function dataHeader(s: number, bytes: number): Buffer {
+  return writeHead(Buffer.allocUnsafe(DATA_HEAD), s, bytes);
+}
+
 /** One data frame: header and text in one buffer, the text copied once. */
 export function dataFrame(s: number, text: string): Buffer {
   const n = Buffer.byteLength(text, 'utf8');
-  const frame = Buffer.allocUnsafe(DATA_HEAD + n);
-  frame.writeUInt32LE(n + 5, 0);
-  frame[4] = DATA_TAG;
-  frame.writeUInt32LE(s, 5);
+  const frame = writeHead(Buffer.allocUnsafe(DATA_HEAD + n), s, n);
   frame.write(text, DATA_HEAD, 'utf8');
   return frame;
 }
@@ -22,7 +31,11 @@ export function dataFrame(s: number, text: string): Buffer {
 /** A control message (JSON starting with `{`): the same layout as a native message. */
 export { encodeFrame as controlFrame } from './framing.js';
 
-export type ChannelEvent = { kind: 'control'; text: string } | { kind: 'data'; s: number; text: string };
+/**
+ * A decoded frame. Data comes as its UTF-8 bytes, gathered into one buffer as they arrived: the receiver decodes
+ * them (the agent in slices, docs/security.md T22).
+ */
+export type ChannelEvent = { kind: 'control'; text: string } | { kind: 'data'; s: number; bytes: Buffer };
 
 /** A frame the channel cannot carry: the connection ends (it cannot be resynchronised safely). */
 export class ChannelFrameError extends Error {
@@ -58,6 +71,8 @@ export class ChannelDecoder {
   /** Bytes of a refused frame still to throw away. */
   private skip = 0;
   private halted = false;
+  /** The current data frame's text, allocated at its header and filled chunk by chunk (no whole-message concat). */
+  private gather: { bytes: Buffer; filled: number } | null = null;
 
   constructor(private readonly o: ChannelDecoderOptions) {}
 
@@ -66,6 +81,7 @@ export class ChannelDecoder {
     this.halted = true;
     this.chunks = [];
     this.buffered = 0;
+    this.gather = null;
   }
 
   /** Feeds bytes; complete frames go to `onEvent` one by one. Throws ChannelFrameError (then halted). */
@@ -119,17 +135,38 @@ export class ChannelDecoder {
           }
           this.need = n - 5;
           this.stream = s;
+          this.gather = { bytes: Buffer.allocUnsafe(n - 5), filled: 0 };
         } else {
           throw new ChannelFrameError('PROTOCOL_ERROR', 'unknown frame');
         }
       }
-      if (this.buffered < this.need) break;
-      const text = this.take(this.need).toString('utf8');
-      const ev: ChannelEvent = this.stream < 0 ? { kind: 'control', text } : { kind: 'data', s: this.stream, text };
+      let ev: ChannelEvent;
+      if (this.gather) {
+        if (!this.fill(this.gather)) break;
+        ev = { kind: 'data', s: this.stream, bytes: this.gather.bytes };
+        this.gather = null;
+      } else {
+        if (this.buffered < this.need) break;
+        ev = { kind: 'control', text: this.take(this.need).toString('utf8') };
+      }
       this.need = -1;
       this.stream = -1;
       this.o.onEvent(ev);
     }
+  }
+
+  /** Moves buffered chunks into the data frame being gathered; true once it is complete. */
+  private fill(g: { bytes: Buffer; filled: number }): boolean {
+    while (g.filled < g.bytes.length && this.chunks.length > 0) {
+      const c = this.chunks[0]!;
+      const n = Math.min(c.length, g.bytes.length - g.filled);
+      c.copy(g.bytes, g.filled, 0, n);
+      g.filled += n;
+      this.buffered -= n;
+      if (n === c.length) this.chunks.shift();
+      else this.chunks[0] = c.subarray(n);
+    }
+    return g.filled === g.bytes.length;
   }
 
   private peek(n: number): Buffer {

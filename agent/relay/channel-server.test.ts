@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionContext, Logger } from '../core/index.js';
 import { CHANNEL_PROTOCOL } from '../core/protocol/relay.js';
 import { InflightBudget } from '../server/budget.js';
+import { decodeUtf8Sliced } from '../server/large-text.js';
 import { channelNonce, channelProof } from './channel-auth.js';
 import { ChannelDecoder, controlFrame, dataFrame, type ChannelEvent } from './channel-frames.js';
 import { startRelayChannel, type RelayChannel } from './channel-server.js';
@@ -91,7 +92,7 @@ class Peer {
   }
 
   reply(s: number): Promise<string> {
-    return this.until(() => this.events.find((e): e is Extract<ChannelEvent, { kind: 'data' }> => e.kind === 'data' && e.s === s)?.text);
+    return this.until(() => this.events.find((e): e is Extract<ChannelEvent, { kind: 'data' }> => e.kind === 'data' && e.s === s)?.bytes.toString('utf8'));
   }
 }
 
@@ -121,10 +122,12 @@ beforeEach(async () => {
       pairingAllowed: () => pairing,
     },
     budget,
+    decodeText: (bytes) => decodeUtf8Sliced(bytes, false),
+    limits: { messageTimeoutMs: 400 },
     open: (_kind, ctx: ConnectionContext) => (opens.push(ctx.origin), {
       handle: async (text) => {
         handled.push({ origin: ctx.origin, bytes: text.length });
-        return `{"ok":${text.length}}`;
+        return text.startsWith('echo ') ? text.slice(5) : `{"ok":${text.length}}`;
       },
     }),
   }))!;
@@ -136,7 +139,39 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+describe('T22 on the relay: a large answer leaves slice by slice, in order with the other frames', () => {
+  it('a 3 MiB answer with multi-byte characters across the slices arrives whole, and a refusal sent meanwhile after it', async () => {
+    const p = await Peer.open(channel.path);
+    await p.handshake(key);
+    await p.stream(1, 'rpc', APPROVED);
+    await p.stream(2, 'rpc', STRANGER);
+    let text = '';
+    while (text.length < 3 * 1024 * KiB) text += `${'a'.repeat(1024 * KiB - 1 - (text.length % 3))}😀é`;
+    p.data(1, `echo ${text}`);
+    // Refused at its header while the answer above is being written: the 'closed' frame must not land inside it.
+    await new Promise((r) => setTimeout(r, 5));
+    p.data(2, 'y'.repeat(8 * KiB + 1));
+    expect(await p.closedReason(2)).toBe('PAYLOAD_TOO_LARGE');
+    expect((await p.reply(1)) === text).toBe(true);
+    p.socket.destroy();
+  });
+});
+
 describe('T22/T23 on the relay: the caps and the budget of the wss route', () => {
+  it('a data frame left unfinished past the message timeout ends the connection and gives its budget back', async () => {
+    const p = await Peer.open(channel.path);
+    await p.handshake(key);
+    await p.stream(1, 'rpc', APPROVED);
+    const frame = dataFrame(1, 'u'.repeat(1024 * KiB));
+    p.socket.write(frame.subarray(0, 512 * KiB));
+    await p.until(() => (budget.inUse() > 0 ? true : undefined));
+    expect(budget.inUse()).toBe(1024 * KiB);
+    await p.until(() => (p.closed ? true : undefined));
+    expect(p.messages()).toContainEqual(expect.objectContaining({ t: 'error', reason: 'PROTOCOL_ERROR' }));
+    expect(budget.inUse()).toBe(0);
+    expect(handled).toEqual([]);
+  });
+
   it('an origin that is not approved may send 8 KiB per JSON-RPC message: more closes its stream, unread', async () => {
     const p = await Peer.open(channel.path);
     await p.handshake(key);

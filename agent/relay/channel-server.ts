@@ -3,13 +3,14 @@
 // VNPT session logic, with the origin the browser gave the extension — same policy, dialogs, limits and log.
 import { createServer, type Server, type Socket } from 'node:net';
 import { AgentError, doorRefusal, toWireError, type ConnectionContext, type Logger } from '../core/index.js';
-import { MAX_FRAME_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES, MAX_VNPT_UNAPPROVED_MESSAGE_BYTES } from '../core/protocol/limits.js';
+import { MAX_FRAME_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES, MAX_VNPT_UNAPPROVED_MESSAGE_BYTES, MESSAGE_TIMEOUT_MS } from '../core/protocol/limits.js';
 import {
   CHANNEL_PROTOCOL, MAX_RELAY_STREAMS, MAX_RELAY_TEXT_BYTES, MAX_STREAM_INFLIGHT, readRelayMessage, versionMismatchText,
   type RelayMessage, type RelayReason, type StreamKind,
 } from '../core/protocol/relay.js';
 import { channelNonce, channelProof, proofMatches } from './channel-auth.js';
-import { ChannelDecoder, ChannelFrameError, controlFrame, dataFrame, type ChannelEvent } from './channel-frames.js';
+import { ChannelDecoder, ChannelFrameError, controlFrame, type ChannelEvent } from './channel-frames.js';
+import { ChannelWriter } from './channel-writer.js';
 import { channelLocation, type ChannelLocation } from './channel-path.js';
 import { channelPlatform, type ChannelPlatform } from './channel-platform.js';
 import { claimChannel, closeChannel, listenPrivate } from './private-channel.js';
@@ -42,12 +43,15 @@ export interface RelayLimits {
   maxUnapprovedPayloadBytes: number;
   /** … and VNPT streams (as the compatible listener's /plugin). */
   maxVnptUnapprovedPayloadBytes: number;
+  /** A data frame still unfinished this long after its header ends the connection, releasing its budget (T23). */
+  messageTimeoutMs: number;
 }
 
 export const DEFAULT_RELAY_LIMITS: RelayLimits = {
   maxPayloadBytes: MAX_FRAME_BYTES,
   maxUnapprovedPayloadBytes: MAX_UNAPPROVED_MESSAGE_BYTES,
   maxVnptUnapprovedPayloadBytes: MAX_VNPT_UNAPPROVED_MESSAGE_BYTES,
+  messageTimeoutMs: MESSAGE_TIMEOUT_MS,
 };
 
 /** Largest control message (hello, auth, open with its ≤ 2048-char origin, close). */
@@ -62,6 +66,11 @@ export interface RelayChannelOptions {
   origins: RelayOriginGate;
   /** A new connection of `kind` for `ctx` (JSON-RPC over the dispatcher, or a VNPT session). */
   open(kind: StreamKind, ctx: ConnectionContext): RelayStreamHandler;
+  /**
+   * A data frame's UTF-8 → text, malformed sequences replaced (the transport's decoder: a large message in slices
+   * with turns between them, docs/security.md T22).
+   */
+  decodeText(bytes: Uint8Array): Promise<string>;
   /** tokens.changed for JSON-RPC streams (the dispatcher's attach). Returns detach. */
   attach?(ctx: ConnectionContext): () => void;
   /** Kinds served (default both). VNPT streams are off with policy `compat.vnpt: false`, as the listener is. */
@@ -117,17 +126,15 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
     let state: 'hello' | 'auth' | 'ready' = 'hello';
     let hostNonce = '';
     let agentNonce = '';
-    /** Budget bytes held for the data frame being received. */
+    /** Budget bytes held for the data frame being received, and its deadline. */
     let held = 0;
+    let unfinished: NodeJS.Timeout | undefined;
     const handshakeTimer = setTimeout(() => fail('PROTOCOL_ERROR', 'handshake timeout'), HANDSHAKE_MS);
     handshakeTimer.unref();
-    const send = (m: RelayMessage): void => {
-      if (!socket.destroyed) socket.write(controlFrame(JSON.stringify(m)));
-    };
-    const sendData = (s: number, text: string): void => {
-      if (socket.destroyed) return;
-      socket.write(dataFrame(s, text));
-    };
+    // Every frame to the host in order; a large answer's text written slice by slice (T22).
+    const writer = new ChannelWriter(socket);
+    const send = (m: RelayMessage): void => writer.control(controlFrame(JSON.stringify(m)));
+    const sendData = (s: number, text: string): void => writer.data(s, text);
     const fail = (reason: RelayReason, message: string): void => {
       o.logger.warn('relay.refused', { reason, message });
       send({ t: 'error', reason, message });
@@ -186,6 +193,14 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
         return false;
       }
       held = bytes;
+      unfinished = setTimeout(() => {
+        o.logger.warn('relay.message-timeout', { origin: st.origin, bytes });
+        o.budget.give(held);
+        held = 0;
+        decoder.halt();
+        fail('PROTOCOL_ERROR', 'unfinished message');
+      }, limits.messageTimeoutMs);
+      unfinished.unref();
       return true;
     }
     const decoder = new ChannelDecoder({ maxControlBytes: MAX_CONTROL_BYTES, maxDataBytes: MAX_RELAY_TEXT_BYTES, admit, onEvent: (ev) => onEvent(ev) });
@@ -253,11 +268,11 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
       send({ t: 'opened', s });
     }
 
-    function onData(s: number, text: string): void {
+    function onData(s: number, bytes: Buffer): void {
       const st = streams.get(s);
       if (!st) return;
       st.inflight++;
-      st.handler.handle(text).then(
+      o.decodeText(bytes).then((text) => st.handler.handle(text)).then(
         (reply) => {
           if (reply !== null && streams.get(s) === st) sendData(s, reply);
         },
@@ -270,7 +285,8 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
         // The frame is whole: the dispatcher's document budget takes over from here, as after a WebSocket message.
         o.budget.give(held);
         held = 0;
-        onData(ev.s, ev.text);
+        clearTimeout(unfinished);
+        onData(ev.s, ev.bytes);
       } else {
         let m: RelayMessage | null = null;
         try {
@@ -295,6 +311,7 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
     socket.on('error', () => undefined);
     socket.once('close', () => {
       clearTimeout(handshakeTimer);
+      clearTimeout(unfinished);
       o.budget.give(held);
       held = 0;
       for (const s of [...streams.keys()]) closeStream(s);

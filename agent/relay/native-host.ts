@@ -120,7 +120,7 @@ export async function runNativeHost(o: NativeHostOptions): Promise<number> {
       const onEvent = (ev: ChannelEvent): void => {
         if (ev.kind === 'data') {
           if (!agentReady) return finish(1);
-          toBrowser(`{"t":"data","s":${ev.s},"text":${JSON.stringify(ev.text)}}`);
+          toBrowser(`{"t":"data","s":${ev.s},"text":${JSON.stringify(ev.bytes.toString('utf8'))}}`);
           return;
         }
         const m = safeRead(ev.text);

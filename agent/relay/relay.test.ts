@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MAX_SOCKET_PATH, channelLocation } from './channel-path.js';
 import { CHROMIUM_EXTENSION_ID, FIREFOX_EXTENSION_ID, allowedCallers, extensionIds } from './extension-ids.js';
-import { ChannelDecoder, ChannelFrameError, controlFrame, dataFrame } from './channel-frames.js';
+import { ChannelDecoder, ChannelFrameError, controlFrame, dataFrame, type ChannelEvent } from './channel-frames.js';
 import { FrameDecoder, FrameTooLarge, encodeFrame } from './framing.js';
 import { allowedCaller } from './native-host.js';
 import { hostManifest, launcher, manifestPath, windowsRegistry } from './registration.js';
@@ -114,9 +114,29 @@ describe('channel frames', () => {
     expect(admitted).toEqual([[7, Buffer.byteLength('refused ✓')], [9, Buffer.byteLength('kept ✓')]]);
     expect(out).toEqual([
       { kind: 'control', text: '{"t":"open","s":7}' },
-      { kind: 'data', s: 9, text: 'kept ✓' },
+      { kind: 'data', s: 9, bytes: Buffer.from('kept ✓') },
       { kind: 'control', text: '{"t":"close","s":9}' },
     ]);
+  });
+
+  it('a large data frame is gathered into one buffer as its chunks arrive, never joined in one go (T22)', () => {
+    const text = 'dữ liệu '.repeat(400_000);
+    const bytes = Buffer.concat([dataFrame(3, text), controlFrame('{"t":"close","s":3}')]);
+    const out: ChannelEvent[] = [];
+    const d = new ChannelDecoder({ maxControlBytes: 64, maxDataBytes: 8 << 20, onEvent: (ev) => out.push(ev) });
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      for (let i = 0; i < bytes.length; i += 65_531) d.push(bytes.subarray(i, i + 65_531));
+      // Only small joins (a header cut between two chunks) happen; the text is copied once, chunk by chunk.
+      expect(Math.max(0, ...concat.mock.calls.map(([list]) => list.reduce((n, b) => n + b.length, 0)))).toBeLessThan(2 * 65_531);
+    } finally {
+      concat.mockRestore();
+    }
+    expect(out).toHaveLength(2);
+    const ev = out[0] as Extract<ChannelEvent, { kind: 'data' }>;
+    expect(ev.s).toBe(3);
+    expect(ev.bytes.toString('utf8') === text).toBe(true);
+    expect(out[1]).toEqual({ kind: 'control', text: '{"t":"close","s":3}' });
   });
 
   it('sizes are decided at the header: a large control message, an oversized or unknown frame end the channel', () => {

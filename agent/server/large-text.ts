@@ -2,6 +2,9 @@
 // 85 MiB answer (TLS-encrypted on the main thread) in one call blocks the agent for hundreds of milliseconds.
 import { isAscii } from 'node:buffer';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { decodeBase64Sliced, textSlices } from '../core/protocol/slices.js';
+
+export { textSlices };
 
 /** Bytes decoded, or characters written, between two turns of the event loop. */
 export const TEXT_SLICE = 1 << 20;
@@ -28,16 +31,13 @@ export async function decodeUtf8Sliced(bytes: Uint8Array, fatal: boolean): Promi
   return parts.join('');
 }
 
-/** Pieces of `text` of about TEXT_SLICE characters, never splitting a surrogate pair. */
-export function* textSlices(text: string): Generator<string> {
-  let pos = 0;
-  while (pos < text.length) {
-    let end = Math.min(pos + TEXT_SLICE, text.length);
-    const c = text.charCodeAt(end - 1);
-    if (end < text.length && c >= 0xd800 && c <= 0xdbff) end--;
-    yield text.slice(pos, end);
-    pos = end;
-  }
+/**
+ * Base64 → UTF-8 text, both steps in slices (a VNPT page's 64 MiB XML, read for its root and options). Not base64
+ * → '' (the signing method then refuses the document itself).
+ */
+export async function decodeBase64TextSliced(b64: string): Promise<string> {
+  const bytes = await decodeBase64Sliced(b64);
+  return bytes ? decodeUtf8Sliced(bytes, false) : '';
 }
 
 /**

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConnectionContext, Dispatcher, Logger } from '../core/index.js';
 import type { InflightBudget } from './budget.js';
 import type { PeerUserCheck } from './peer-user/index.js';
-import { MAX_CONNECTIONS_PER_ORIGIN, MAX_FRAME_BYTES, MAX_INFLIGHT_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES } from '../core/protocol/limits.js';
+import { MAX_CONNECTIONS_PER_ORIGIN, MAX_FRAME_BYTES, MAX_INFLIGHT_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES, MESSAGE_TIMEOUT_MS } from '../core/protocol/limits.js';
 
 /** How the origin policy sees a normalised origin (core's `classify`). */
 export type OriginClass = 'blocked' | 'approved' | 'pairable' | 'unknown';
@@ -78,8 +78,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxPayloadBytes: MAX_FRAME_BYTES,
   maxUnapprovedPayloadBytes: MAX_UNAPPROVED_MESSAGE_BYTES,
   maxInflightBytes: MAX_INFLIGHT_BYTES,
-  // Loopback moves 96 MiB in well under a second; a minute only ever hits a stalled or hostile sender.
-  messageTimeoutMs: 60_000,
+  messageTimeoutMs: MESSAGE_TIMEOUT_MS,
   maxConnectionsPerOrigin: MAX_CONNECTIONS_PER_ORIGIN,
   shutdownGraceMs: 5_000,
 };

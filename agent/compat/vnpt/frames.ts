@@ -1,6 +1,7 @@
 // The VNPT-CA Plugin wire format: one JSON request frame in, one `<result>*<funcCallback>` text frame out.
 
-import { parseJson } from '../../core/protocol/json.js';
+import { parseJsonSliced, stringifySliced } from '../../core/protocol/json.js';
+import { SLICE_CHARS, yieldToEventLoop } from '../../core/protocol/slices.js';
 
 /** A request as the VNPT page script sends it. `domain` is what the page claims and is never trusted. */
 export interface VnptRequest {
@@ -17,9 +18,9 @@ const CALLBACK_RE = /^[A-Za-z_$][A-Za-z0-9_$.]*$/;
  * Parses one frame. Lenient where the page scripts vary (numeric ids sent as strings, args missing or holding
  * non-strings); returns null when the frame cannot be answered at all (not JSON, no usable callback).
  */
-export function parseVnptFrame(text: string): VnptRequest | null {
-  // Bounded parse (depth and value count checked before any object is built, docs/security.md T22).
-  const parsed = parseJson(text);
+export async function parseVnptFrame(text: string): Promise<VnptRequest | null> {
+  // Bounded parse (depth and value count checked before any object is built), a large frame in slices (docs/security.md T22).
+  const parsed = await parseJsonSliced(text);
   if (!parsed.ok) return null;
   const value = parsed.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
@@ -29,7 +30,8 @@ export function parseVnptFrame(text: string): VnptRequest | null {
   const cb = typeof o.funcCallback === 'string' && o.funcCallback.length <= MAX_CALLBACK && CALLBACK_RE.test(o.funcCallback)
     ? o.funcCallback
     : 'callbackDefault';
-  const args = Array.isArray(o.args) ? o.args.map((a) => (typeof a === 'string' ? a : a == null ? '' : JSON.stringify(a))) : [];
+  const args: string[] = [];
+  for (const a of Array.isArray(o.args) ? (o.args as unknown[]) : []) args.push(typeof a === 'string' ? a : a == null ? '' : await stringifySliced(a));
   return { functionID: id, funcCallback: cb, args };
 }
 
@@ -37,11 +39,18 @@ export function parseVnptFrame(text: string): VnptRequest | null {
  * Builds the reply frame. The page splits on `*` and reads parts 0 and 1, so a result containing `*` would be
  * cut: JSON we build and base64 never contain it, and anything else is escaped as \u002a inside JSON strings.
  */
-export function formatVnptReply(result: string, funcCallback: string): string {
-  return `${result.replaceAll('*', '\\u002a')}*${funcCallback}`;
+export async function formatVnptReply(result: string, funcCallback: string): Promise<string> {
+  if (result.length <= SLICE_CHARS) return `${result.replaceAll('*', '\\u002a')}*${funcCallback}`;
+  // A signed document (85 MiB of base64): the same replacement slice by slice, joined as a rope (T22).
+  let reply = '';
+  for (let from = 0; from < result.length; from += SLICE_CHARS) {
+    reply += result.slice(from, from + SLICE_CHARS).replaceAll('*', '\\u002a');
+    await yieldToEventLoop();
+  }
+  return `${reply}*${funcCallback}`;
 }
 
-/** The plugin's `{code, data, error}` result object, as JSON text. */
-export function vnptResult(code: number, data = '', error = ''): string {
-  return JSON.stringify({ code, data, error });
+/** The plugin's `{code, data, error}` result object, as JSON text; a long `data` (a signed document) in slices. */
+export function vnptResult(code: number, data = '', error = ''): Promise<string> {
+  return stringifySliced({ code, data, error });
 }

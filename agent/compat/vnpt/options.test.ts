@@ -1,6 +1,6 @@
 // The option readers on their own: hash names, the plugin's time format, XmlSigner targets, every PdfSigner option.
 import { describe, expect, it } from 'vitest';
-import { hashName, xmlParams } from './options.js';
+import { hashName, xmlParams, xmlProfile } from './options.js';
 import { parseVnptTime } from './cert-checks.js';
 import { dnAttribute, pdfParams, vnptColor, vnptRect } from './pdf-options.js';
 
@@ -25,15 +25,15 @@ describe('VNPT option readers', () => {
     expect(parseVnptTime('yesterday')).toBeUndefined();
   });
 
-  it('XmlSigner: the stronger of DigestMethod and SignatureMethod wins; SHA-1 when neither is named; other signing types refused', () => {
-    expect(xmlParams({ DigestMethod: 'SHA1', SignatureMethod: 'RSAwithSHA256' }, '<a/>').hashAlgorithm).toBe('SHA-256');
-    expect(xmlParams({}, '<a/>').hashAlgorithm).toBe('SHA-1');
-    expect(xmlParams({ NodeToSign: '#data' }, '<a><b Id="data"/></a>').reference).toEqual({ id: 'data' });
+  it('XmlSigner: the stronger of DigestMethod and SignatureMethod wins; SHA-1 when neither is named; other signing types refused', async () => {
+    expect((await xmlParams({ DigestMethod: 'SHA1', SignatureMethod: 'RSAwithSHA256' }, '<a/>')).hashAlgorithm).toBe('SHA-256');
+    expect((await xmlParams({}, '<a/>')).hashAlgorithm).toBe('SHA-1');
+    expect((await xmlParams({ NodeToSign: '#data' }, '<a><b Id="data"/></a>')).reference).toEqual({ id: 'data' });
     // TagSigning without an Id attribute: no reference (the whole document is signed).
-    expect(xmlParams({ TagSigning: 'b' }, '<a><b/></a>').reference).toBeUndefined();
+    expect((await xmlParams({ TagSigning: 'b' }, '<a><b/></a>')).reference).toBeUndefined();
     // A hostile tag name never becomes a regular expression.
-    expect(xmlParams({ TagSigning: 'b|.*' }, '<a><b Id="x"/></a>').reference).toBeUndefined();
-    expect(() => xmlParams({ SigningType: 'Enveloping' }, '<a/>')).toThrow(/Enveloping/);
+    expect((await xmlParams({ TagSigning: 'b|.*' }, '<a><b Id="x"/></a>')).reference).toBeUndefined();
+    await expect(xmlParams({ SigningType: 'Enveloping' }, '<a/>')).rejects.toThrow(/Enveloping/);
   });
 
   it('PdfSigner: OnlyDescription shows the description alone; SigCompanyVisible adds the organisation', () => {
@@ -108,5 +108,16 @@ describe('VNPT option readers', () => {
     expect(dnAttribute('CN=A\\, B,OU=Phòng 1+E=x@y.vn,O=C', 'OU')).toBe('Phòng 1');
     expect(dnAttribute('CN=A\\, B,O=C', 'CN')).toBe('A, B');
     expect(dnAttribute('CN=A', 'OU')).toBeUndefined();
+  });
+
+  it('XmlSigner on a large document: the root after a prologue, a TagSigning Id across the search windows (T22)', async () => {
+    expect(xmlProfile('<?xml version="1.0"?>\n<!-- <HSoThueDTu> --><?pi <x>?>\n<inv:HDon xmlns:inv="u"><a/></inv:HDon>')).toBe('einvoice');
+    expect(xmlProfile(`<!-- ${'<'.repeat(10_000)} -->${'<'.repeat(5_000)}<HDon/>`)).toBe('enveloped');
+    expect(xmlProfile('<?unterminated <HSoThueDTu/>')).toBe('tax');
+    // The start tag begins just before the 1 Mi-character window boundary and carries its Id just after it.
+    const pad = 'x'.repeat(1024 * 1024 - 20);
+    const xml = `<r><t>${pad}</t><DLHDon data="${'y'.repeat(40)}" Id="inv-1"><b/></DLHDon><DLHDon Id="inv-2"/></r>`;
+    expect((await xmlParams({ TagSigning: 'DLHDon' }, xml)).reference).toEqual({ id: 'inv-1' });
+    expect((await xmlParams({ TagSigning: 'DLHDon' }, `${xml}${'z'.repeat(3 * 1024 * 1024)}`)).reference).toEqual({ id: 'inv-1' });
   });
 });

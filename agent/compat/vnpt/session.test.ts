@@ -4,7 +4,7 @@ import type { Cert, ConnectionContext, Dispatcher } from '../../core/index.js';
 import { createVnptSession } from './session.js';
 import { FN } from './functions.js';
 import type { CertificateChecks } from './cert-checks.js';
-import { parseVnptFrame } from './frames.js';
+import { formatVnptReply, parseVnptFrame } from './frames.js';
 
 const cert: Cert = {
   certId: 'c1', tokenId: 't1', der: 'MIIB', thumbprintSha256: 'ab', serialNumber: '0a1b2c',
@@ -31,7 +31,7 @@ function fakeDispatcher(script: Script): Dispatcher & { calls: Array<{ method: s
 
 const ctx: ConnectionContext = { origin: 'https://dichvucong.example.vn', transport: 'vnpt', signal: new AbortController().signal };
 const frame = (functionID: number, args: string[] = [], funcCallback = 'cb') => JSON.stringify({ functionID, funcCallback, args, domain: 'evil.example' });
-const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
+const decode = async (b64: string): Promise<string> => Buffer.from(b64, 'base64').toString('utf8');
 const ok: Script = (method) => {
   switch (method) {
     case 'session.requestAccess': return { result: { granted: true } };
@@ -219,6 +219,9 @@ describe('VNPT-compatible session', () => {
     // By serial: the tokens' certificate (der "MIIB" → first byte 0x30) or 8 when no certificate has that serial.
     expect(await call(FN.ValidateCertificate, ['0A1B2C', '', ''])).toBe('0');
     expect(await call(FN.CheckValidTime, ['FFFF', ''])).toBe('8');
+    // A 2 MiB "certificate" is unreadable without being scanned; a PEM-armoured one is read.
+    expect(await call(FN.ValidateCertificateBase64, ['A'.repeat(2 * 1024 * 1024), '', ''])).toBe('8');
+    expect(await call(FN.ValidateCertificateBase64, [`-----BEGIN CERTIFICATE-----\n${b64(3)}\n-----END CERTIFICATE-----`, '', ''])).toBe('7');
   });
 
   it('XmlSigner ValidateBefore refuses to sign with a certificate that fails ValidateCertificate (code 3, nothing signed)', async () => {
@@ -285,7 +288,28 @@ describe('VNPT-compatible session', () => {
     expect(await s.handle('not json')).toBeNull();
   });
 
-  it('never trusts the frame domain and never lets a result break the * framing', () => {
-    expect(parseVnptFrame(JSON.stringify({ functionID: '7', funcCallback: 'a*b', args: [1, null] }))).toEqual({ functionID: 7, funcCallback: 'callbackDefault', args: ['1', ''] });
+  it('never trusts the frame domain and never lets a result break the * framing', async () => {
+    expect(await parseVnptFrame(JSON.stringify({ functionID: '7', funcCallback: 'a*b', args: [1, null] }))).toEqual({ functionID: 7, funcCallback: 'callbackDefault', args: ['1', ''] });
+  });
+
+  it('a document of several MiB goes through in slices with the answer byte for byte what the one-go code wrote (T22)', async () => {
+    const data = Buffer.alloc(3 * 1024 * 1024 + 5, 7).toString('base64');
+    // A signed document of its own length, and a result text with `*` in a long error (escaped as \u002a).
+    const signed = Buffer.alloc(3 * 1024 * 1024, 9).toString('base64');
+    const d = fakeDispatcher((m, p) => (m === 'sign.cms' ? { result: { cms: signed } } : m === 'sign.batch' ? { result: { results: [{ ok: true, result: { cms: signed } }] } } : ok(m, p)));
+    const s = createVnptSession({ dispatcher: d, decodeBase64Text: decode }, ctx);
+    expect(await s.handle(frame(FN.SignCMS, [data, '{}'], 'done'))).toBe(`${JSON.stringify({ code: 0, data: signed, error: '' })}*done`);
+    expect(d.calls.find((c) => c.method === 'sign.cms')!.params.data === data).toBe(true);
+    const arr = JSON.stringify([JSON.stringify({ data, type: 'txt', sigOptions: '{}' })]);
+    const [result] = (await s.handle(frame(FN.signArrDataAdvanced, [arr, '', '0', '1'])))!.split('*');
+    expect(result).toBe(JSON.stringify([JSON.stringify({ code: 0, data: signed, error: '', serial: '0A1B2C' })]));
+    expect((d.calls.find((c) => c.method === 'sign.batch')!.params.items as Array<{ params: { data: string } }>)[0]!.params.data === data).toBe(true);
+  });
+});
+
+describe('VNPT reply framing of a long result', () => {
+  it('escapes every * of a result longer than a slice, as the one-go replacement does', async () => {
+    const long = `${'A*'.repeat(700_000)}"x*`;
+    expect(await formatVnptReply(long, 'cb')).toBe(`${long.replaceAll('*', '\\u002a')}*cb`);
   });
 });

@@ -3,6 +3,7 @@
 // and the browser extension's relay both drive it the same way (docs/vnpt-compat.md "Driving a session").
 import type { Cert, ConnectionContext, Dispatcher } from '../../core/index.js';
 import { decodeBase64 } from '../../core/index.js';
+import { decodeBase64Sliced } from '../../core/protocol/slices.js';
 import { runCheck, checkTime, type CertificateChecks, type CheckKind } from './cert-checks.js';
 import { CERT, VNPT, vnptCodeFor, vnptErrorText } from './codes.js';
 import { formatVnptReply, parseVnptFrame, vnptResult, type VnptRequest } from './frames.js';
@@ -28,8 +29,11 @@ export interface VnptPdfSignature {
 
 export interface VnptSessionOptions {
   dispatcher: Dispatcher;
-  /** Decodes base64 to UTF-8 text (injected: core-free adapters avoid assuming Buffer). */
-  decodeBase64Text: (b64: string) => string;
+  /**
+   * Decodes base64 to UTF-8 text (injected: core-free adapters avoid assuming Buffer); a 64 MiB XML in slices with
+   * turns of the event loop between them (docs/security.md T22).
+   */
+  decodeBase64Text: (b64: string) => Promise<string>;
   /** Certificate checks 14–22; absent → those functions answer the plugin's "unknown error" code. */
   checks?: CertificateChecks;
   /** VerifyPdf (42); absent → not supported. */
@@ -61,6 +65,9 @@ export interface SessionCore {
 export function certInfo(c: Cert): Record<string, string> {
   return { serial: c.serialNumber.toUpperCase(), subjectCN: c.subject.commonName, issuerCN: c.issuer.commonName, notBefore: c.notBefore, notAfter: c.notAfter, base64: c.der };
 }
+
+/** Longest base64/PEM certificate a page may give the checks: real ones are a few KiB. */
+const MAX_CERTIFICATE_CHARS = 1024 * 1024;
 
 const sameSerial = (a: string, b: string): boolean => a.replace(/^0+/, '').toLowerCase() === b.replace(/^0+/, '').toLowerCase();
 
@@ -116,10 +123,13 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
   };
   const fail = (e: unknown): string => JSON.stringify(core.failure(e));
 
-  /** A certificate named by serial (one of the tokens') or given as base64 DER; null when neither works. */
+  /**
+   * A certificate named by serial (one of the tokens') or given as base64 DER (PEM armour and spaces allowed); null
+   * when neither works. A "certificate" longer than any real one is unreadable, not scanned (T22).
+   */
   async function certificateArg(value: string | undefined, base64: boolean): Promise<Uint8Array | null> {
     if (!value) return null;
-    if (base64) return decodeBase64(value.replace(/-----[^-]+-----|\s/g, ''));
+    if (base64) return value.length > MAX_CERTIFICATE_CHARS ? null : decodeBase64Sliced(value.replace(/-----[^-]+-----|\s/g, ''));
     const found = (await core.allCertificates()).find((c) => sameSerial(c.serialNumber, value));
     return found ? decodeBase64(found.der) : null;
   }
@@ -131,7 +141,7 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
       await core.ensureAccess();
       const der = await certificateArg(args[0], base64);
       // CheckCRL's 4th argument: a CRL the page already has (data, never a URL to fetch).
-      const crl = kind === 'crl' && args[3] ? decodeBase64(args[3]) ?? undefined : undefined;
+      const crl = kind === 'crl' && args[3] ? (await decodeBase64Sliced(args[3])) ?? undefined : undefined;
       return await runCheck(opts.checks, kind, der, checkTime(args[1], now()), base64 ? 'document' : 'token', crl);
     } catch {
       // Not approved, cancelled…: the checks answer numbers only.
@@ -192,7 +202,7 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
       try {
         if (!opts.verifyPdf) return vnptResult(VNPT.UNKNOWN, '', vnptErrorText('METHOD_NOT_FOUND'));
         await core.ensureAccess();
-        const pdf = decodeBase64(args[0] ?? '');
+        const pdf = await decodeBase64Sliced(args[0] ?? '');
         if (!pdf) return vnptResult(VNPT.BAD_INPUT, '', vnptErrorText('DOCUMENT_INVALID'));
         return vnptResult(VNPT.OK, JSON.stringify(await opts.verifyPdf(pdf, args[1] === '1')));
       } catch (e) {
@@ -212,12 +222,12 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
 
   return {
     async handle(text: string): Promise<string | null> {
-      const req: VnptRequest | null = parseVnptFrame(text);
+      const req: VnptRequest | null = await parseVnptFrame(text);
       if (!req) return null;
       const handler = handlers.get(req.functionID);
       const result = handler
         ? await handler(req.args)
-        : vnptResult(VNPT.UNKNOWN, '', `${NAMES.get(req.functionID) ?? `function ${req.functionID}`} không được hỗ trợ / not supported by kyso-agent`);
+        : await vnptResult(VNPT.UNKNOWN, '', `${NAMES.get(req.functionID) ?? `function ${req.functionID}`} không được hỗ trợ / not supported by kyso-agent`);
       return formatVnptReply(result, req.funcCallback);
     },
   };

@@ -4,10 +4,10 @@ import { decodeBase64, isMethod } from '../../core/index.js';
 import { VNPT, vnptCodeFor, vnptErrorText } from './codes.js';
 import { vnptResult } from './frames.js';
 import { certCode } from './cert-checks.js';
-import { UnsupportedOption, digestOf, flag, hashAlgorithm, parseOptions, pick, xmlParams } from './options.js';
+import { UnsupportedOption, digestOf, flag, hashAlgorithm, parseOptions, parseOptionsSliced, pick, xmlParams } from './options.js';
 import { pdfParams, type SignerFacts } from './pdf-options.js';
 import { FN } from './functions.js';
-import { parseJson } from '../../core/protocol/json.js';
+import { parseJsonSliced, stringifySliced } from '../../core/protocol/json.js';
 import type { Handler, SessionCore } from './session.js';
 
 type Item = { kind: string; params: Record<string, unknown> };
@@ -16,9 +16,13 @@ type BatchResult = { ok: boolean; result?: Record<string, string>; error?: { mes
 
 const hashByLength: Record<number, 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512'> = { 20: 'SHA-1', 32: 'SHA-256', 48: 'SHA-384', 64: 'SHA-512' };
 
+/** Base64 characters of the first 64 KiB (and a little more) of a document: a multiple of 4, so it decodes alone. */
+const HEAD_CHARS = 4 * Math.ceil((64 * 1024) / 3);
+
 /** The OOXML part names tell Word, Excel and PowerPoint files apart (the file name is not sent). */
 function officeFileName(b64: string): string {
-  const bytes = decodeBase64(b64);
+  // Only the head is looked at, so only the head is decoded (not a 64 MiB document in one go, docs/security.md T22).
+  const bytes = decodeBase64(b64.slice(0, HEAD_CHARS));
   const text = bytes ? new TextDecoder('latin1').decode(bytes.subarray(0, 64 * 1024)) : '';
   return text.includes('xl/') ? 'document.xlsx' : text.includes('ppt/') ? 'document.pptx' : 'document.docx';
 }
@@ -49,10 +53,10 @@ export function signHandlers(core: SessionCore): Array<[number, Handler]> {
   };
 
   /** One sigOptions/option object + data → a sign.batch item; UnsupportedOption for what cannot be honoured. */
-  function item(type: string, data: string, o: Record<string, unknown>, cert: Cert): Item {
+  async function item(type: string, data: string, o: Record<string, unknown>, cert: Cert): Promise<Item> {
     switch (type) {
       case 'pdf': return { kind: 'pdf', params: { pdf: data, fileName: 'document.pdf', ...pdfParams(o, facts(cert)) } };
-      case 'xml': return { kind: 'xml', params: { xml: data, ...xmlParams(o, opts.decodeBase64Text(data)) } };
+      case 'xml': return { kind: 'xml', params: { xml: data, ...(await xmlParams(o, await opts.decodeBase64Text(data))) } };
       case 'cmsdetached': return { kind: 'cms', params: { data, detached: true, hashAlgorithm: digestOf(o) } };
       case 'txt': return { kind: 'cms', params: { data, detached: false, hashAlgorithm: digestOf(o) } };
       case 'hash': return { kind: 'hash', params: { hash: data, hashAlgorithm: hashAlgorithm(pick(o, 'DigestAlgorithm', 'HashAlgorithm'), 'SHA-256') } };
@@ -81,7 +85,7 @@ export function signHandlers(core: SessionCore): Array<[number, Handler]> {
   async function single(type: string, data: string, o: Record<string, unknown>, method: string): Promise<string> {
     const cert = await certFor(o);
     await validateBefore(o, cert);
-    const { params } = item(type, data, o, cert);
+    const { params } = await item(type, data, o, cert);
     const result = await rpc<Record<string, string>>(method, { certId: cert.certId, ...params });
     return vnptResult(VNPT.OK, signedData(result));
   }
@@ -93,14 +97,20 @@ export function signHandlers(core: SessionCore): Array<[number, Handler]> {
    * single item (`JSON.parse(JSON.parse(r))`) both parse.
    */
   async function signArray(args: string[]): Promise<string> {
-    const answer = (items: ItemResult[]): string => JSON.stringify(items.map((i) => JSON.stringify(i)));
+    // Each item's JSON text, then the array of those texts: a signed document quoted twice, in slices (T22).
+    const answer = async (items: ItemResult[]): Promise<string> => {
+      const texts: string[] = [];
+      for (const i of items) texts.push(await stringifySliced(i));
+      return stringifySliced(texts);
+    };
     let entries: Array<Record<string, unknown>>;
     try {
       // Bounded parse (docs/security.md, T22): the array arrives from the page.
-      const parsed = parseJson(args[0] ?? '');
+      const parsed = await parseJsonSliced(args[0] ?? '');
       if (!parsed.ok) throw new Error(parsed.detail);
       const raw: unknown = parsed.value;
-      entries = (Array.isArray(raw) ? raw : [raw]).map((e) => (typeof e === 'string' ? parseOptions(e) : typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {}));
+      entries = [];
+      for (const e of Array.isArray(raw) ? raw : [raw]) entries.push(typeof e === 'string' ? await parseOptionsSliced(e) : typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {});
       if (entries.length === 0) throw new Error('empty');
     } catch {
       return answer([{ code: VNPT.BAD_INPUT, data: '', error: vnptErrorText('INVALID_PARAMS'), serial: '' }]);
@@ -116,16 +126,17 @@ export function signHandlers(core: SessionCore): Array<[number, Handler]> {
     }
     const serial = cert.serialNumber.toUpperCase();
     const options: Array<Record<string, unknown>> = [];
-    const built = entries.map((e): Item | ItemResult => {
+    const built: Array<Item | ItemResult> = [];
+    for (const e of entries) {
       try {
         const type = typeof e.type === 'string' ? e.type.toLowerCase() : '';
         const o = typeof e.sigOptions === 'string' ? parseOptions(e.sigOptions) : (e.sigOptions as Record<string, unknown> | undefined) ?? {};
         options.push(o);
-        return item(type, typeof e.data === 'string' ? e.data : '', o, cert);
+        built.push(await item(type, typeof e.data === 'string' ? e.data : '', o, cert));
       } catch (err) {
-        return { ...core.failure(err), serial };
+        built.push({ ...core.failure(err), serial });
       }
-    });
+    }
     try {
       for (const o of options) await validateBefore(o, cert);
     } catch (e) {

@@ -1,7 +1,7 @@
 // Safe JSON in and out: depth and value-count pre-scan before JSON.parse, prototype-key rejection, and the response serialiser.
 import type { WireError } from '../errors.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './limits.js';
-import { isBase64Text, yieldToEventLoop } from './slices.js';
+import { SLICE_CHARS, isBase64Text, textSlices, yieldToEventLoop } from './slices.js';
 
 export type JsonParseResult =
   | { ok: true; value: unknown }
@@ -79,10 +79,44 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   return jsonShapeExceeds(text, limit, Number.MAX_SAFE_INTEGER) !== null;
 }
 
-/** The value of the literal between `open` and `close` (quotes): a substring when it holds no escape. */
-function literalValue(text: string, open: number, close: number): unknown {
+/** Characters of an escaped long literal unescaped between two turns. */
+const ESCAPE_SLICE = SLICE_CHARS;
+/** The longest escape sequence (`\uXXXX`): a cut this far after the last backslash splits none. */
+const LONGEST_ESCAPE = 6;
+
+/**
+ * Where to end the piece of an escaped literal's inside that starts at `from` (`end` is the literal's end): at most
+ * ESCAPE_SLICE characters, never inside an escape sequence. A run of backslashes is cut at an even offset from its
+ * start (pairs are `\\`); the characters after `\u` are no backslashes, so its start is such a run's start.
+ */
+export function escapeSafeCut(text: string, from: number, end: number): number {
+  const p = Math.min(from + ESCAPE_SLICE, end);
+  if (p === end) return p;
+  const last = text.lastIndexOf('\\', p - 1);
+  if (last < from || last < p - LONGEST_ESCAPE) return p;
+  let run = last;
+  while (run > from && text.charCodeAt(run - 1) === 0x5c) run--;
+  // The escape starting in the run's last pair (or single backslash) may span p: cut before it.
+  const cut = run + 2 * Math.floor((last - run) / 2);
+  return cut > from ? cut : p;
+}
+
+/**
+ * The value of the literal between `open` and `close` (quotes): a substring when it holds no escape, otherwise
+ * unescaped piece by piece (a document sent as JSON inside JSON — the VNPT batch — is all `\"`), with a pass of
+ * the caller's generator between pieces.
+ */
+function* literalValue(text: string, open: number, close: number): Generator<void, string> {
   const inner = text.slice(open + 1, close);
-  return inner.includes('\\') ? JSON.parse(text.slice(open, close + 1)) : inner;
+  if (!inner.includes('\\')) return inner;
+  let value = '';
+  for (let from = open + 1; from < close;) {
+    const cut = escapeSafeCut(text, from, close);
+    value += JSON.parse(`"${text.slice(from, cut)}"`) as string;
+    from = cut;
+    if (from < close) yield;
+  }
+  return value;
 }
 
 /** Puts the lifted literals back in place of their stand-ins (the skeleton is small: bounded by maxValues). */
@@ -140,7 +174,7 @@ function* parseSteps(text: string, maxDepth: number, maxValues: number): Generat
       for (const [open, close] of shape.long) {
         yield;
         pieces.push(text.slice(from, open), `"${LIFTED}${lifted.length}"`);
-        lifted.push(literalValue(text, open, close));
+        lifted.push(yield* literalValue(text, open, close));
         from = close + 1;
       }
       pieces.push(text.slice(from));
@@ -181,27 +215,49 @@ const STAND_IN = /"\\u0000kyso-lifted:(\d+)"/;
 /**
  * serializeResult for results that carry a signed document (T22): long strings are left out of JSON.stringify and
  * placed between quotes as they are when they are base64 (checked in slices), so an 85 MiB answer is not one
- * blocking JSON.stringify. Anything else long is stringified on its own.
+ * blocking JSON.stringify.
  */
-export async function serializeResultSliced(id: RpcId, result: unknown): Promise<string> {
+export function serializeResultSliced(id: RpcId, result: unknown): Promise<string> {
+  return stringifySliced({ jsonrpc: '2.0', id, result });
+}
+
+/**
+ * JSON.stringify(value), the same text, with a turn of the event loop between the slices of long strings: base64
+ * goes between quotes as it is (checked in slices), any other long text is quoted piece by piece (quoteSliced).
+ */
+export async function stringifySliced(value: unknown): Promise<string> {
   const long: string[] = [];
-  const skeleton = JSON.stringify({ jsonrpc: '2.0', id, result }, (_key, v: unknown) => {
+  const skeleton = JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v !== 'string' || v.length < LONG_LITERAL_CHARS) return v;
     long.push(v);
     return `${LIFTED_VALUE}${long.length - 1}`;
   });
   if (long.length === 0) return skeleton;
   const parts = skeleton.split(new RegExp(STAND_IN.source, 'g'));
-  // A result string that itself looked like a stand-in would shift the count: then no shortcut.
-  if (parts.length !== 2 * long.length + 1 || parts.some((p, i) => i % 2 === 1 && p !== String((i - 1) / 2))) return serializeResult(id, result);
+  // A string that itself looked like a stand-in would shift the count: then no shortcut.
+  if (parts.length !== 2 * long.length + 1 || parts.some((p, i) => i % 2 === 1 && p !== String((i - 1) / 2))) return JSON.stringify(value);
   // Joined by + (a rope, no copy here): the transport writes it out in slices.
   let reply = parts[0]!;
   for (let n = 0; n < long.length; n++) {
     const text = long[n]!;
-    reply += (await isBase64Text(text)) ? `"${text}"` : JSON.stringify(text);
+    reply += (await isBase64Text(text)) ? `"${text}"` : await quoteSliced(text);
     reply += parts[2 * n + 2]!;
   }
   return reply;
+}
+
+/**
+ * JSON.stringify(text) in pieces (textSlices) with a turn between them; a piece never ends between
+ * the two halves of a surrogate pair (each half alone would be escaped as \udXXX), so the text is the same.
+ */
+export async function quoteSliced(text: string): Promise<string> {
+  if (text.length <= SLICE_CHARS) return JSON.stringify(text);
+  let quoted = '"';
+  for (const piece of textSlices(text)) {
+    quoted += JSON.stringify(piece).slice(1, -1);
+    await yieldToEventLoop();
+  }
+  return `${quoted}"`;
 }
 
 /** A JSON-RPC 2.0 error response, serialised. */

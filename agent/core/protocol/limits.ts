@@ -31,6 +31,11 @@ export const MAX_VNPT_UNAPPROVED_MESSAGE_BYTES = 2 * MiB;
  */
 export const MAX_INFLIGHT_BYTES = 256 * MiB;
 /**
+ * An unfinished message (WebSocket, HTTP body, relay data frame) older than this is dropped with its connection
+ * (docs/security.md T23). Loopback moves 96 MiB in well under a second; a minute only ever hits a stalled sender.
+ */
+export const MESSAGE_TIMEOUT_MS = 60_000;
+/**
  * Working memory all document calls together may claim (decoded bytes × format factor, see
  * document-budget.ts): one maximum XML (64 MiB × 5) or two maximum PDFs at once. With the in-flight budget and
  * the agent's own ~150 MiB this keeps the agent under 1 GiB RSS (docs/security.md).

@@ -16,6 +16,21 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/**
+ * Pieces of `text` of about SLICE_CHARS characters, never splitting a surrogate pair: what a transport writes (and
+ * encodes) between two turns.
+ */
+export function* textSlices(text: string): Generator<string> {
+  let pos = 0;
+  while (pos < text.length) {
+    let end = Math.min(pos + SLICE_CHARS, text.length);
+    const c = text.charCodeAt(end - 1);
+    if (end < text.length && c >= 0xd800 && c <= 0xdbff) end--;
+    yield text.slice(pos, end);
+    pos = end;
+  }
+}
+
 /** decodeBase64 (same strict rules, same null on anything else) with a yield between slices of a long text. */
 export async function decodeBase64Sliced(text: string): Promise<Uint8Array | null> {
   if (text.length <= SLICE_CHARS) return decodeBase64(text);
