@@ -16,6 +16,26 @@ async function raw(text: string, origin = APPROVED) {
   return reply === null ? null : JSON.parse(reply);
 }
 
+describe('dispatcher: the transport learns when a message is parsed (docs/security.md T23)', () => {
+  it('parsed_isCalledOnce_afterTheParamsAreDecoded_beforeTheDialog', async () => {
+    const a = agent();
+    const marks: string[] = [];
+    const certId = a.tokens.certificates[0]!.certId;
+    const text = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'sign.hash', params: { certId, hash: hash32, hashAlgorithm: 'SHA-256' } });
+    const reply = await a.dispatcher.handle(text, a.connect(APPROVED), () => marks.push(`parsed (dialogs so far: ${a.prompt.calls.confirmSigning})`));
+    expect(JSON.parse(reply!).result).toBeDefined();
+    expect(marks).toEqual(['parsed (dialogs so far: 0)']);
+  });
+  it('parsed_isCalledOnce_forRefusedMessagesToo', async () => {
+    const a = agent();
+    for (const text of ['{', '{"jsonrpc":"2.0","id":1,"method":"nope"}', '{"jsonrpc":"2.0","id":1,"method":"sign.hash","params":{"hash":"!"}}', '{"jsonrpc":"2.0","method":"agent.info"}']) {
+      let n = 0;
+      await a.dispatcher.handle(text, a.connect(APPROVED), () => n++);
+      expect(n, text).toBe(1);
+    }
+  });
+});
+
 describe('dispatcher: bad input', () => {
   it('malformedJson_isParseError_withNullId', async () => {
     for (const text of ['{', ']', '', 'nope', '{"jsonrpc":"2.0","id":1,', '\ud800']) {

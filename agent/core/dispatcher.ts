@@ -128,14 +128,19 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     }
   }
 
-  async function run(method: Method, params: unknown, connection: ConnectionContext, origin: string): Promise<unknown> {
+  async function run(method: Method, params: unknown, connection: ConnectionContext, origin: string, parsedParams: () => void): Promise<unknown> {
     const cls = deps.access.classify(origin, connection);
     if (cls === 'blocked') throw originNotAllowed();
     if (cls !== 'approved' && !PUBLIC_METHODS.has(method)) {
       throw new AgentError('ACCESS_DENIED', 'This site has not been allowed yet: call session.requestAccess');
     }
     const invoke = async (slot: OriginSlot | undefined): Promise<unknown> => {
-      const parsed = await parseParams(method, params);
+      let parsed: unknown;
+      try {
+        parsed = await parseParams(method, params);
+      } finally {
+        parsedParams();
+      }
       const call: Call = {
         deps, connection, origin,
         promptContext: { origin, signal: connection.signal, lang: connection.lang ?? deps.settings.get().language },
@@ -149,8 +154,14 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     return holdsSlot(method) ? deps.limiter.withSlot(origin, invoke) : invoke(undefined);
   }
 
-  async function handle(raw: string, connection: ConnectionContext): Promise<string | null> {
+  async function handle(raw: string, connection: ConnectionContext, parsed?: () => void): Promise<string | null> {
     const started = performance.now();
+    let told = false;
+    const done = (): void => {
+      if (told) return;
+      told = true;
+      parsed?.();
+    };
     const origin = normaliseOrigin(connection.origin);
     let method = '-';
     let outcome = 'ok';
@@ -193,7 +204,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
         throw new AgentError('METHOD_NOT_FOUND', 'Method not found');
       }
       if (origin === null) throw originNotAllowed();
-      const result = await run(envelope.method, envelope.params, connection, origin);
+      const result = await run(envelope.method, envelope.params, connection, origin, done);
       try {
         return await serializeResultSliced(id, result);
       } catch (e) {
@@ -202,6 +213,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     } catch (e) {
       return fail(e);
     } finally {
+      done();
       logger.info('rpc', { method, origin: origin ?? 'refused', transport: connection.transport, outcome, ms: Math.round((performance.now() - started) * 100) / 100 });
     }
   }

@@ -445,5 +445,10 @@ export interface ConnectionContext {
 
 /** The transport-facing core: takes one raw JSON-RPC text, answers with one serialised text (null for notifications). */
 export interface Dispatcher {
-  handle(raw: string, connection: ConnectionContext): Promise<string | null>;
+  /**
+   * One JSON-RPC message in, its answer out (null: none). `parsed` is called once, as soon as the message is
+   * parsed and its params decoded (or refused): until then the transport keeps counting the raw message against
+   * its in-flight budget (docs/security.md T23).
+   */
+  handle(raw: string, connection: ConnectionContext, parsed?: () => void): Promise<string | null>;
 }

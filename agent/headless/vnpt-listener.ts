@@ -49,7 +49,11 @@ export async function startVnptListener(o: VnptListenerOptions): Promise<{ serve
           // access is asked then. 2 MiB covers invoices and licence keys; larger first documents need the portal
           // approved first (policy or an earlier small call). docs/security.md, T22.
           maxUnapprovedPayloadBytes: MAX_VNPT_UNAPPROVED_MESSAGE_BYTES,
-          open: (ctx) => createVnptSession({ ...o.session, dispatcher: o.dispatcher, decodeBase64Text: decodeBase64TextSliced }, ctx),
+          open: (ctx) => {
+            const session = createVnptSession({ ...o.session, dispatcher: o.dispatcher, decodeBase64Text: decodeBase64TextSliced }, ctx);
+            // A VNPT call's answer waits for the dialog: its frame is not counted in flight that long.
+            return { handle: (text: string, parsed?: () => void) => (parsed?.(), session.handle(text)) };
+          },
         },
       },
     });

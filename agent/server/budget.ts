@@ -46,6 +46,16 @@ export class BudgetClaim {
     this.resize(0);
   }
 
+  /** Moves what this claim holds into a one-time release (the claim starts again from zero, the budget is unchanged). */
+  handOver(): () => void {
+    let bytes = this.held;
+    this.held = 0;
+    return () => {
+      this.budget.give(bytes);
+      bytes = 0;
+    };
+  }
+
   get bytes(): number {
     return this.held;
   }

@@ -38,8 +38,11 @@ export interface NotificationAttach {
 
 /** What one WebSocket connection's text frames go to. */
 export interface FrameHandler {
-  /** One text frame in, one text frame out (null: no reply). */
-  handle(text: string): Promise<string | null>;
+  /**
+   * One text frame in, one text frame out (null: no reply). `parsed`: see Dispatcher.handle; a handler that does
+   * not call it keeps the frame counted until its answer.
+   */
+  handle(text: string, parsed?: () => void): Promise<string | null>;
 }
 
 /**

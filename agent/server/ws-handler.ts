@@ -36,8 +36,11 @@ function dropAfterClose(ws: WebSocket): void {
   setTimeout(() => sock.destroy(), 1_000).unref();
 }
 
-/** Per connection: whether the budget refused the message being received, and how to release its claim. */
-const FRAME_STATE = new WeakMap<WebSocket, { busy: boolean; done(): void }>();
+/**
+ * Per connection: whether the budget refused the message being received, how to release its claim (`done`), and
+ * how to keep a complete message counted until the dispatcher has parsed it (`handOver`).
+ */
+const FRAME_STATE = new WeakMap<WebSocket, { busy: boolean; done(): void; handOver(): () => void }>();
 
 function reject(socket: Duplex, bytes: Buffer): void {
   socket.on('error', () => undefined);
@@ -170,13 +173,15 @@ export class WsGateway {
     rt.logger.info('ws.open', { origin });
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
-      FRAME_STATE.get(ws)?.done();
+      // docs/security.md T23: the message stays counted in flight while it is decoded and parsed, so many large
+      // messages sent at once (on one connection or many) are refused BUSY at their header instead of all being worked together.
+      const release = FRAME_STATE.get(ws)?.handOver() ?? ((): void => undefined);
       // ws hands over a Buffer (binaryType 'nodebuffer'): use it as is, no copy of a frame of up to 64 MiB.
       const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
       // Text frames were UTF-8-checked by ws; binary frames are decoded strictly here. Large ones in slices (T22).
       rt.track(
         decodeUtf8Sliced(buf, isBinary).then(
-          (text) => frames.handle(text).then(
+          (text) => frames.handle(text, release).finally(release).then(
             (reply) => {
               if (reply !== null) return out.send(reply);
             },
@@ -185,7 +190,10 @@ export class WsGateway {
               return out.send(transportError('INTERNAL'));
             },
           ),
-          () => out.send(transportError('PARSE_ERROR')),
+          () => {
+            release();
+            return out.send(transportError('PARSE_ERROR'));
+          },
         ),
       );
     });
@@ -223,6 +231,11 @@ export class WsGateway {
         claim.release();
         if (timer) clearTimeout(timer);
         timer = undefined;
+      },
+      handOver: () => {
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+        return claim.handOver();
       },
     };
     FRAME_STATE.set(ws, state);

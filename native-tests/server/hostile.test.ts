@@ -7,17 +7,34 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionContext } from '../../agent/core/index.js';
 import { ALLOWED, echoDispatcher, httpCall, startHarness, type Harness } from './harness.js';
 import { rawWs } from './raw-ws.js';
+import WebSocket from 'ws';
 
 const MiB = 1024 * 1024;
 const OTHER_APPROVED = 'https://second.example.vn';
 const UNAPPROVED = 'https://stranger.example';
 let h: Harness;
 const seen: string[] = [];
+/** Ends the "hold" request in progress: the dispatcher says it parsed the message, then answers. */
+let endHold: (() => void) | undefined;
 beforeAll(async () => {
   h = await startHarness({
     policy: { allowedOrigins: [ALLOWED, OTHER_APPROVED] },
     limits: { maxPayloadBytes: 4 * MiB, maxInflightBytes: 3 * MiB, messageTimeoutMs: 800 },
-    dispatcher: { handle: (raw: string, ctx: ConnectionContext) => (seen.push(ctx.origin), echoDispatcher.handle(raw, ctx)) },
+    dispatcher: {
+      handle: (raw: string, ctx: ConnectionContext, parsed?: () => void) => {
+        seen.push(ctx.origin);
+        // A message whose parsing takes long (a large document decoded in slices).
+        if (raw.includes('"method":"hold"')) {
+          return new Promise<string>((resolve) => {
+            endHold = () => {
+              parsed?.();
+              resolve('{"jsonrpc":"2.0","id":1,"result":{}}');
+            };
+          });
+        }
+        return echoDispatcher.handle(raw, ctx);
+      },
+    },
   });
 });
 afterAll(async () => {
@@ -74,6 +91,27 @@ describe('T23: one in-flight budget, and no unfinished message lives forever', (
     expect(await Promise.race([c.closed, new Promise<number>((r) => setTimeout(() => r(-2), 5_000))])).toBe(1008);
     b.sock.destroy();
     c.sock.destroy();
+  });
+
+  it('a complete message stays counted until the dispatcher has parsed it: meanwhile the next large one gets 1013 BUSY', async () => {
+    const a = new WebSocket(`ws://127.0.0.1:${h.plainPort}/v1/ws`, { origin: ALLOWED, perMessageDeflate: false });
+    await new Promise((r) => a.once('open', r));
+    a.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'hold', params: { pad: 'a'.repeat(2 * MiB) } }));
+    while (!endHold) await new Promise((r) => setTimeout(r, 10));
+    const b = await rawWs(h.plainPort, OTHER_APPROVED);
+    b.sendPartial(2 * MiB, 10);
+    expect(await Promise.race([b.closed, new Promise<number>((r) => setTimeout(() => r(-1), 3_000))])).toBe(1013);
+    b.sock.destroy();
+    // Parsed: its bytes are given back, and the same message from the other site is taken.
+    const answered = new Promise((r) => a.once('message', r));
+    endHold();
+    endHold = undefined;
+    await answered;
+    const c = await rawWs(h.plainPort, OTHER_APPROVED);
+    c.sendPartial(2 * MiB, 10);
+    expect(await Promise.race([c.closed, new Promise<number>((r) => setTimeout(() => r(-1), 300))])).toBe(-1);
+    c.sock.destroy();
+    a.close();
   });
 
   it('an HTTP body that never finishes is dropped after the timeout', async () => {

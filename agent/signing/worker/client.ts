@@ -186,8 +186,12 @@ export class DocumentWorker {
       this.options.logger?.error('document-worker.unavailable', { detail: e.message });
       this.failAll(new WorkerUnavailable(e.message));
     } else if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      this.options.logger?.warn('document-worker.out-of-memory', { maxHeapMb: this.maxHeapMb });
-      this.failAll(new AgentError('DOCUMENT_INVALID', 'The document could not be read', { detail: `the document needs more than the ${this.maxHeapMb} MiB of working memory allowed` }));
+      this.options.logger?.warn('document-worker.out-of-memory', { maxHeapMb: this.maxHeapMb, jobs: this.pending.size });
+      // With one job in the worker it was that document; with several, which one cannot be told: all may try
+      // again (BUSY), and the one that needs too much then fails alone.
+      this.failAll(this.pending.size === 1
+        ? new AgentError('DOCUMENT_INVALID', 'The document could not be read', { detail: `the document needs more than the ${this.maxHeapMb} MiB of working memory allowed` })
+        : new AgentError('BUSY', 'The agent is busy', { detail: 'documents worked together needed too much memory; try again' }));
     } else {
       this.options.logger?.error('document-worker.ended', { detail: e.message });
       this.failAll(new AgentError('INTERNAL', 'Internal error', {}, `document worker ended: ${e.message}`));

@@ -7,18 +7,22 @@ import type { FormatVerifiers } from '../verify/report.js';
 
 const info = (signer: DigestSigner): SignerInfo => ({ certificate: signer.certificate, chain: signer.chain });
 
+/** After a worker could not start, documents are worked here for this long before a start is tried again. */
+const RETRY_START_MS = 5 * 60_000;
+
 type Route = <T>(size: number, remote: () => Promise<unknown>, here: () => Promise<T>) => Promise<T>;
 
-/** Large inputs to the worker, the rest here; once the worker cannot start at all, everything here (logged once). */
+/** Large inputs to the worker, the rest here; when the worker cannot start at all, everything here for RETRY_START_MS. */
 function router(logger: Logger | undefined, fromBytes: number): Route {
-  let unavailable = false;
+  let unavailableUntil = 0;
   return async <T>(size: number, remote: () => Promise<unknown>, here: () => Promise<T>): Promise<T> => {
-    if (unavailable || size < fromBytes) return here();
+    if (size < fromBytes || Date.now() < unavailableUntil) return here();
     try {
       return (await remote()) as T;
     } catch (e) {
       if (!(e instanceof WorkerUnavailable)) throw e;
-      unavailable = true;
+      // A start that failed for want of a resource may succeed later: tried again after a while.
+      unavailableUntil = Date.now() + RETRY_START_MS;
       logger?.error('document-worker.fallback', { detail: e.message });
       return here();
     }
@@ -38,7 +42,7 @@ export function offloadLargeVerifications(local: FormatVerifiers, worker: Docume
  * `local` with sign.xml / sign.office documents of `fromBytes` or more handed to `worker`. An XML plan made in the
  * worker is not kept there: signing plans again from the same bytes and options (a second parse in the worker, off
  * the agent's loop), so nothing is held in the worker for a dialog the user may never answer. When the worker
- * cannot start at all, the work is done here as before (logged once).
+ * cannot start at all, the work is done here as before for 5 minutes (logged), then a start is tried again.
  */
 export function offloadLargeDocuments(local: DocumentSigners, worker: DocumentWorker, logger?: Logger, fromBytes = OFFLOAD_FROM_BYTES): DocumentSigners {
   const inWorker = router(logger, fromBytes);

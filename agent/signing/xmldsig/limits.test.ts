@@ -9,18 +9,14 @@ import { MAX_ATTRIBUTES, MAX_DEPTH, MAX_NODES, MAX_TOTAL_ATTRIBUTES } from './xm
 
 const bytes = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
 const invalid = (detail: string): unknown => expect.objectContaining({ reason: 'DOCUMENT_INVALID', data: { detail: expect.stringContaining(detail) } });
-/** Wall time of `f` in ms. */
-const timed = (f: () => void): number => {
-  const t = performance.now();
-  f();
-  return performance.now() - t;
-};
+// No wall-clock bounds here (speed lives in bench/): the quadratic or exponential shapes these tests guard
+// against took seconds to minutes, or ended V8, and would run into the test's timeout.
 
 describe('parser limits (H3)', () => {
   it('100k attributes on one element (1 MB) are refused at the cap, fast', () => {
     const xml = bytes(`<a${Array.from({ length: 100_000 }, (_, i) => ` a${i}="1"`).join('')}/>`);
-    const ms = timed(() => expect(() => parseXml(xml)).toThrow(invalid(`more than ${MAX_ATTRIBUTES} attributes`)));
-    expect(ms).toBeLessThan(1000); // was 37 s (a scan of the previous attributes per attribute)
+    // Was 37 s (a scan of the previous attributes per attribute): now refused when the cap is passed.
+    expect(() => parseXml(xml)).toThrow(invalid(`more than ${MAX_ATTRIBUTES} attributes`));
   });
 
   it('up to the cap, attributes parse and a duplicate is still found (Set path)', () => {
@@ -33,8 +29,8 @@ describe('parser limits (H3)', () => {
   it('20k nested namespace declarations (470 KB) are DOCUMENT_INVALID, no crash', () => {
     const n = 20_000;
     const xml = bytes(`${Array.from({ length: n }, (_, i) => `<a xmlns:p${i}="u">`).join('')}${'</a>'.repeat(n)}`);
-    const ms = timed(() => expect(() => parseXml(xml)).toThrow(invalid(`nested more than ${MAX_DEPTH} deep`)));
-    expect(ms).toBeLessThan(1000); // was a fatal V8 heap OOM (a scope copy per element)
+    // Was a fatal V8 heap OOM (a scope copy per element).
+    expect(() => parseXml(xml)).toThrow(invalid(`nested more than ${MAX_DEPTH} deep`));
   });
 
   it('T23: 64 MiB of flat <a/><b/> (16M elements) is DOCUMENT_INVALID at the node cap, within the memory budget', () => {
@@ -42,9 +38,9 @@ describe('parser limits (H3)', () => {
     const xml = bytes(`<r>${unit.repeat(Math.floor((64 * 1024 * 1024 - 7) / unit.length))}</r>`);
     const rss0 = process.memoryUsage().rss;
     let peak = rss0;
-    const ms = timed(() => expect(() => parseXml(xml)).toThrow(invalid(`more than ${MAX_NODES} nodes`)));
+    expect(() => parseXml(xml)).toThrow(invalid(`more than ${MAX_NODES} nodes`));
     peak = Math.max(peak, process.memoryUsage().rss);
-    console.log(`64 MiB flat XML: refused in ${ms.toFixed(0)} ms, RSS ${(rss0 / 2 ** 20).toFixed(0)} → ${(peak / 2 ** 20).toFixed(0)} MiB`);
+    console.log(`64 MiB flat XML: refused, RSS ${(rss0 / 2 ** 20).toFixed(0)} → ${(peak / 2 ** 20).toFixed(0)} MiB`);
     // Today's code built 16M nodes (4.5 GB, V8 abort); bounded, the tree stays far below the 1 GiB budget.
     expect(peak - rss0).toBeLessThan(600 * 2 ** 20);
   });
@@ -82,23 +78,17 @@ describe('parser limits (H3)', () => {
     const decls = Array.from({ length: MAX_ATTRIBUTES }, (_, i) => ` xmlns:p${i}="urn:${i}"`).join('');
     const kids = '<k xmlns:p1="urn:other" p1:a="1"/>'.repeat(50_000);
     const { doc } = parseXml(bytes(`<r${decls}>${kids}</r>`));
-    let out = '';
-    const ms = timed(() => {
-      out = canonicalize(doc, { exclusive: false, withComments: false });
-    });
+    // Each sibling used to walk (and copy) the whole 1,000-entry scope: 50M copies.
+    const out = canonicalize(doc, { exclusive: false, withComments: false });
     expect(out.match(/<k xmlns:p1="urn:other" p1:a="1"><\/k>/g)).toHaveLength(50_000);
-    expect(ms).toBeLessThan(2000); // each sibling used to walk (and copy) the whole 1,000-entry scope
   });
 
   it('a self-closing signature parent with a long blank run is spliced in linear time', () => {
     const xml = bytes(`<a><b x="1"${' '.repeat(200_000)}/></a>`);
     const { doc } = parseXml(xml);
-    let head = '';
-    const ms = timed(() => {
-      head = planSignature(doc, { profile: 'enveloped', hashAlgorithm: 'SHA-256', signatureParent: 'b' }).head;
-    });
+    // /\s*\/>$/ backtracked quadratically: 30k blanks took ~1 s, 200k ~45 s.
+    const head = planSignature(doc, { profile: 'enveloped', hashAlgorithm: 'SHA-256', signatureParent: 'b' }).head;
     expect(head.endsWith('<b x="1">')).toBe(true);
-    expect(ms).toBeLessThan(1000); // /\s*\/>$/ backtracked quadratically: 30k blanks took ~1 s
   });
 
   it('the placement check is unchanged by the plan (DOCUMENT_INVALID before any signer)', () => {
