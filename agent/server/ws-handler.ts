@@ -225,14 +225,19 @@ export class WsGateway {
     if (!receiver || typeof receiver._maxPayload !== 'number' || typeof receiver._totalPayloadLength !== 'number') return false;
     const claim = new BudgetClaim(rt.budget);
     let timer: NodeJS.Timeout | undefined;
+    // ws reads the cap twice when it refuses (`total > max && max > 0`): one decision per frame header, so a refusal
+    // is noted once and the budget asked once. Forgotten when the message ends (the next may declare the same size).
+    let decided: { declared: number; cap: number } | null = null;
     const state = {
       busy: false,
       done: () => {
+        decided = null;
         claim.release();
         if (timer) clearTimeout(timer);
         timer = undefined;
       },
       handOver: () => {
+        decided = null;
         if (timer) clearTimeout(timer);
         timer = undefined;
         return claim.handOver();
@@ -243,15 +248,19 @@ export class WsGateway {
       configurable: true,
       get(this: { _totalPayloadLength: number }): number {
         const declared = this._totalPayloadLength;
+        if (decided?.declared === declared) return decided.cap;
         const cap = rt.payloadCap(origin, ctx, unapprovedCap);
+        decided = { declared, cap };
         if (declared > cap) {
           if (cap < rt.limits.maxPayloadBytes) rt.refusals.note();
           return cap;
         }
-        if (!claim.resize(declared)) {
+        // A one-byte message cannot be refused through this cap (0 means "no limit" to ws), nor is it worth it.
+        if (!claim.resize(declared) && declared > 1) {
           state.busy = true;
           rt.logger.warn('ws.inflight-budget', { origin, inUse: rt.budget.inUse() });
-          return declared - 1;
+          decided.cap = declared - 1;
+          return decided.cap;
         }
         timer ??= setTimeout(() => {
           rt.logger.warn('ws.message-timeout', { origin });

@@ -70,6 +70,30 @@ describe('T22: an origin that is not approved may only send small messages', () 
   });
 });
 
+describe('T22: refusal pacing counts each refused message once', () => {
+  it('one refused unapproved frame does not yet hold the next unapproved upgrade; a second does', async () => {
+    const own = await startHarness({ limits: { maxPayloadBytes: 4 * MiB } });
+    try {
+      const held = (): number => own.logger.lines.filter((l) => l.event === 'ws.held').length;
+      const refuseOne = async (n: number): Promise<number> => {
+        const ws = await rawWs(own.plainPort, `https://w${n}.stranger.example`);
+        ws.sendPartial(64 * MiB, 16);
+        const code = await Promise.race([ws.closed, new Promise<number>((r) => setTimeout(() => r(-1), 5_000))]);
+        ws.sock.destroy();
+        return code;
+      };
+      expect(await refuseOne(1)).toBe(1009);
+      // ws reads the cap twice per refused header: counted twice, the pacing started after one refusal.
+      expect(await refuseOne(2)).toBe(1009);
+      expect(held()).toBe(0);
+      expect(await refuseOne(3)).toBe(1009);
+      expect(held()).toBe(1);
+    } finally {
+      await own.server.close();
+    }
+  });
+});
+
 describe('T23: one in-flight budget, and no unfinished message lives forever', () => {
   it('messages held open by several approved origins cannot pass the shared budget: the next gets 1013 BUSY', async () => {
     const a = await rawWs(h.plainPort, ALLOWED);
