@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ESM_REQUIRE_BANNER, buildDocumentWorker } from './build-document-worker.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'agent', 'cli-bundle');
@@ -15,16 +16,10 @@ await build({
   entryPoints: [join(root, 'agent', 'cli', 'main.ts')],
   outdir,
   bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', legalComments: 'none',
-  // The CommonJS libraries inside an ESM bundle still call require(): give every chunk one.
-  banner: { js: "import { createRequire as __kysoCreateRequire } from 'node:module'; const require = __kysoCreateRequire(import.meta.url);" },
+  banner: { js: ESM_REQUIRE_BANNER },
   // The PKCS#11 addon is native (so is ws's optional masking helper); electron is never part of the CLI.
   external: ['pkcs11js', 'electron', 'bufferutil'],
 });
 // The document worker's thread (docs/architecture.md, "Document worker"): one self-contained file beside the bundle,
 // found by agent/signing/worker/locate.ts; the packages (scripts/package.mjs) and the Electron shell copy it.
-await build({
-  entryPoints: [join(root, 'agent', 'signing', 'worker', 'entry.ts')],
-  outfile: join(outdir, 'document-worker.mjs'),
-  bundle: true, platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning', legalComments: 'none',
-  banner: { js: "import { createRequire as __kysoCreateRequire } from 'node:module'; const require = __kysoCreateRequire(import.meta.url);" },
-});
+await buildDocumentWorker(join(outdir, 'document-worker.mjs'));

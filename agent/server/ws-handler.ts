@@ -230,18 +230,13 @@ export class WsGateway {
     let decided: { declared: number; cap: number } | null = null;
     const state = {
       busy: false,
-      done: () => {
-        decided = null;
-        claim.release();
-        if (timer) clearTimeout(timer);
-        timer = undefined;
-      },
       handOver: () => {
         decided = null;
         if (timer) clearTimeout(timer);
         timer = undefined;
         return claim.handOver();
       },
+      done: () => state.handOver()(),
     };
     FRAME_STATE.set(ws, state);
     Object.defineProperty(receiver, '_maxPayload', {
