@@ -212,6 +212,8 @@ describe.each(['vi', 'en'] as const)('panels in %s', (lang) => {
     hx.settings.lang = lang;
     hx.settings.approvedOrigins = ['https://dichvucong.gov.vn', 'https://xn--pple-43d.com'];
     hx.settings.blockedOrigins = ['https://evil.example'];
+    // The other language's run left 12 here; without a reset the poll below would pass before this run's save lands.
+    hx.settings.pinSessionMinutes = 5;
     const url = await hx.host.openPanel('settings');
     const { page, context } = await hx.newPage(lang);
     await page.goto(url);
@@ -224,7 +226,8 @@ describe.each(['vi', 'en'] as const)('panels in %s', (lang) => {
     await page.getByTestId('unblock:https://evil.example').waitFor({ state: 'detached' });
     await page.getByTestId('pin-minutes').fill('12');
     await page.getByTestId('save-minutes').click();
-    await expect.poll(() => hx.settings.pinSessionMinutes).toBe(12);
+    await expect.poll(() => hx.actions.at(-1)).toEqual({ kind: 'pinSessionMinutes', minutes: 12 });
+    expect(hx.settings.pinSessionMinutes).toBe(12);
     expect(hx.actions.slice(-3)).toEqual([{ kind: 'revoke', origin: 'https://dichvucong.gov.vn' }, { kind: 'unblock', origin: 'https://evil.example' }, { kind: 'pinSessionMinutes', minutes: 12 }]);
     // Switching language re-renders the page in the other language.
     await page.getByTestId('lang').selectOption(lang === 'vi' ? 'en' : 'vi');
