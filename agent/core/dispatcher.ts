@@ -7,6 +7,7 @@ import { DEFAULT_PROMPT_LIMITS, PromptLimiter, type LimitOptions, type OriginSlo
 import { normaliseOrigin, type OriginAccess } from './policy/origins.js';
 import type { Policy } from './policy/policy.js';
 import { originNotAllowed } from './commands/session-request-access.js';
+import { parseJsonBytesSliced } from './protocol/json-bytes.js';
 import { parseJsonSliced, serializeError, serializeNotification, serializeResultSliced, type RpcId } from './protocol/json.js';
 import { MAX_FRAME_BYTES, MAX_ID_LENGTH } from './protocol/limits.js';
 import { isMethod, PUBLIC_METHODS, TOKENS_CHANGED, type Method } from './protocol/methods.js';
@@ -154,7 +155,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     return holdsSlot(method) ? deps.limiter.withSlot(origin, invoke) : invoke(undefined);
   }
 
-  async function handle(raw: string, connection: ConnectionContext, parsed?: () => void): Promise<string | null> {
+  async function handle(raw: string | Uint8Array, connection: ConnectionContext, parsed?: () => void): Promise<string | null> {
     const started = performance.now();
     let told = false;
     const done = (): void => {
@@ -182,9 +183,10 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
       }
     };
     try {
-      if (typeof raw !== 'string') throw new AgentError('INVALID_REQUEST', 'Invalid request', { detail: 'not a text message' });
+      if (typeof raw !== 'string' && !(raw instanceof Uint8Array)) throw new AgentError('INVALID_REQUEST', 'Invalid request', { detail: 'not a text message' });
       if (raw.length > MAX_FRAME_BYTES) throw new AgentError('PAYLOAD_TOO_LARGE', 'Payload too large');
-      const parsed = await parseJsonSliced(raw);
+      // A large message arrives as its UTF-8 bytes: its documents are decoded from them, never made one string (T22).
+      const parsed = typeof raw === 'string' ? await parseJsonSliced(raw) : await parseJsonBytesSliced(raw);
       if (!parsed.ok) throw new AgentError(parsed.reason, parsed.reason === 'PARSE_ERROR' ? 'Parse error' : 'Invalid request', { detail: parsed.detail });
       const envelope = readEnvelope(parsed.value);
       if (envelope.kind === 'invalid') {

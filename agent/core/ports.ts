@@ -448,7 +448,8 @@ export interface Dispatcher {
   /**
    * One JSON-RPC message in, its answer out (null: none). `parsed` is called once, as soon as the message is
    * parsed and its params decoded (or refused): until then the transport keeps counting the raw message against
-   * its in-flight budget (docs/security.md T23).
+   * its in-flight budget (docs/security.md T23). `raw` is the message's text, or (a large message) its UTF-8 bytes,
+   * which the transport has checked or decodes with replacement as it would decode them to text.
    */
-  handle(raw: string, connection: ConnectionContext, parsed?: () => void): Promise<string | null>;
+  handle(raw: string | Uint8Array, connection: ConnectionContext, parsed?: () => void): Promise<string | null>;
 }

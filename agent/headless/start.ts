@@ -326,7 +326,7 @@ export async function startAgent(options: StartOptions = {}): Promise<RunningAge
         logger,
         origins,
         kinds: new Set(policy.policy.compat.vnpt ? ['rpc', 'vnpt'] : ['rpc']),
-        open: (kind, ctx) => (kind === 'rpc' ? { handle: (text: string) => dispatcher.handle(text, ctx) } : createVnptSession({ ...vnptSession, dispatcher, decodeBase64Text: decodeBase64TextSliced }, ctx)),
+        open: (kind, ctx) => (kind === 'rpc' ? { handle: (text: string) => dispatcher.handle(text, ctx), handleBytes: (bytes: Uint8Array) => dispatcher.handle(bytes, ctx) } : createVnptSession({ ...vnptSession, dispatcher, decodeBase64Text: decodeBase64TextSliced }, ctx)),
         attach: (ctx) => dispatcher.attach(ctx),
         decodeText: (bytes) => decodeUtf8Sliced(bytes, false),
         // The same caps and the same in-flight budget as the wss/https listeners (THREATS T22/T23).

@@ -3,6 +3,7 @@
 // VNPT session logic, with the origin the browser gave the extension — same policy, dialogs, limits and log.
 import { createServer, type Server, type Socket } from 'node:net';
 import { AgentError, doorRefusal, toWireError, type ConnectionContext, type Logger } from '../core/index.js';
+import { BYTES_FROM } from '../core/protocol/json-bytes.js';
 import { MAX_FRAME_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES, MAX_VNPT_UNAPPROVED_MESSAGE_BYTES, MESSAGE_TIMEOUT_MS } from '../core/protocol/limits.js';
 import {
   CHANNEL_PROTOCOL, MAX_RELAY_STREAMS, MAX_RELAY_TEXT_BYTES, MAX_STREAM_INFLIGHT, readRelayMessage, versionMismatchText,
@@ -26,6 +27,11 @@ export interface RelayOriginGate {
 
 export interface RelayStreamHandler {
   handle(text: string): Promise<string | null>;
+  /**
+   * When present, a message of BYTES_FROM bytes or more comes here as its UTF-8 bytes, malformed sequences to be
+   * replaced as decodeText does (the JSON-RPC dispatcher: docs/security.md "Large messages").
+   */
+  handleBytes?(bytes: Uint8Array): Promise<string | null>;
 }
 
 /** The agent's one in-flight byte budget (docs/security.md T23), shared with the wss/https listeners. */
@@ -272,7 +278,9 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
       const st = streams.get(s);
       if (!st) return;
       st.inflight++;
-      o.decodeText(bytes).then((text) => st.handler.handle(text)).then(
+      const { handler } = st;
+      const reply = handler.handleBytes && bytes.length >= BYTES_FROM ? handler.handleBytes(bytes) : o.decodeText(bytes).then((text) => handler.handle(text));
+      reply.then(
         (reply) => {
           if (reply !== null && streams.get(s) === st) sendData(s, reply);
         },

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConnectionContext } from '../core/index.js';
 import { REFUSAL_BODY, SECURITY_HEADERS, checkOrigin, corsAllowed, hostAllowed, printable, selfOrigins, transportError } from './guard.js';
 import { BudgetClaim } from './budget.js';
-import { TEXT_SLICE, decodeUtf8Sliced, textSlices } from './large-text.js';
+import { TEXT_SLICE, messageOf, textSlices } from './large-text.js';
 import type { ServerRuntime } from './runtime.js';
 
 const RPC_PATH = '/v1/rpc';
@@ -193,7 +193,8 @@ function handleRpc(rt: ServerRuntime, req: IncomingMessage, res: ServerResponse,
     gathered = null;
     chunks.length = 0;
     rt.track(
-      decodeUtf8Sliced(body, true).then(
+      // A large body goes to the dispatcher as its (checked) bytes: it is never made one string (T22).
+      messageOf(body, true).then(
         (text) => rt.dispatcher.handle(text, ctx, release).finally(release),
         () => {
           release();

@@ -1,7 +1,8 @@
 // Large messages through the transport in slices (docs/security.md T22): decoding 85 MiB of UTF-8 or writing an
 // 85 MiB answer (TLS-encrypted on the main thread) in one call blocks the agent for hundreds of milliseconds.
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { BYTES_FROM } from '../core/protocol/json-bytes.js';
 import { decodeBase64Sliced, textSlices } from '../core/protocol/slices.js';
 
 export { textSlices };
@@ -29,6 +30,33 @@ export async function decodeUtf8Sliced(bytes: Uint8Array, fatal: boolean): Promi
     await nextTurn();
   }
   return parts.join('');
+}
+
+/**
+ * A received message for a handler that takes a large one as bytes (the JSON-RPC dispatcher): from BYTES_FROM on
+ * the bytes themselves, so no 85 MiB string is made of them (T22), once their UTF-8 is known good — `fatal`: checked
+ * here (one native pass), malformed → the TypeError decodeUtf8Sliced throws; otherwise ws has checked them (a text
+ * frame) or the handler's decoding replaces what is malformed, as decodeUtf8Sliced would. Smaller: the text.
+ */
+export async function messageOf(bytes: Uint8Array, fatal: boolean, asBytes = true): Promise<string | Uint8Array> {
+  if (!asBytes || bytes.length < BYTES_FROM) return decodeUtf8Sliced(bytes, fatal);
+  // As decodeUtf8Sliced: the frame was just assembled, a timer turn lets heartbeats run first.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  if (fatal && !isAscii(bytes) && !isUtf8(bytes)) throw new TypeError('The encoded data was not valid for encoding utf-8');
+  return bytes;
+}
+
+/** What takes received messages: text, and large ones as bytes when it has handleBytes (a FrameHandler). */
+interface TakesMessages<R> {
+  handle(text: string, parsed?: () => void): Promise<R>;
+  handleBytes?(bytes: Uint8Array, parsed?: () => void): Promise<R>;
+}
+
+/** A message from messageOf to the handler's method for it. */
+export function handOn<R>(handler: TakesMessages<R>, message: string | Uint8Array, parsed?: () => void): Promise<R> {
+  if (typeof message === 'string') return handler.handle(message, parsed);
+  if (!handler.handleBytes) throw new TypeError('a message as bytes for a handler of text');
+  return handler.handleBytes(message, parsed);
 }
 
 /**

@@ -42,7 +42,10 @@ function closeServer(server: Server): Promise<void> {
 export function createAgentServer(options: AgentServerOptions): AgentServer {
   const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   const sockets = options.sockets ?? {
-    [WS_PATH]: { transport: 'ws' as const, notifications: true, open: (ctx) => ({ handle: (text: string, parsed?: () => void) => options.dispatcher.handle(text, ctx, parsed) }) },
+    [WS_PATH]: { transport: 'ws' as const, notifications: true, open: (ctx) => ({
+      handle: (text: string, parsed?: () => void) => options.dispatcher.handle(text, ctx, parsed),
+      handleBytes: (bytes: Uint8Array, parsed?: () => void) => options.dispatcher.handle(bytes, ctx, parsed),
+    }) },
   };
   const rt = new ServerRuntime(options.dispatcher, options.origins, options.logger, limits, options.mounts ?? [], options.version, options.notifications, sockets, options.httpApi ?? true, options.budget);
   const gateway = new WsGateway(rt);

@@ -43,6 +43,11 @@ export interface FrameHandler {
    * not call it keeps the frame counted until its answer.
    */
   handle(text: string, parsed?: () => void): Promise<string | null>;
+  /**
+   * When present, a message of BYTES_FROM bytes or more comes here as its UTF-8 bytes (checked) instead of as text
+   * (docs/security.md "Large messages"): the JSON-RPC dispatcher parses them without making one large string.
+   */
+  handleBytes?(bytes: Uint8Array, parsed?: () => void): Promise<string | null>;
 }
 
 /**

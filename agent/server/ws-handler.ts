@@ -6,7 +6,7 @@ import type { ConnectionContext } from '../core/index.js';
 import { BudgetClaim } from './budget.js';
 import { MAX_HELD } from './refusal-pace.js';
 import { gatherLargeFrames } from './frame-gather.js';
-import { MessageQueue, decodeUtf8Sliced } from './large-text.js';
+import { MessageQueue, handOn, messageOf } from './large-text.js';
 import { REFUSAL_BODY, checkOrigin, hostAllowed, printable, rawResponse, transportError } from './guard.js';
 import type { ServerRuntime } from './runtime.js';
 import type { SocketEndpoint } from './types.js';
@@ -178,10 +178,11 @@ export class WsGateway {
       const release = FRAME_STATE.get(ws)?.handOver() ?? ((): void => undefined);
       // ws hands over a Buffer (binaryType 'nodebuffer'): use it as is, no copy of a frame of up to 64 MiB.
       const buf = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
-      // Text frames were UTF-8-checked by ws; binary frames are decoded strictly here. Large ones in slices (T22).
+      // Text frames were UTF-8-checked by ws; binary frames are decoded strictly here. Large ones in slices, or
+      // handed over as bytes where the endpoint parses them so (T22).
       rt.track(
-        decodeUtf8Sliced(buf, isBinary).then(
-          (text) => frames.handle(text, release).finally(release).then(
+        messageOf(buf, isBinary, frames.handleBytes !== undefined).then(
+          (message) => handOn(frames, message, release).finally(release).then(
             (reply) => {
               if (reply !== null) return out.send(reply);
             },

@@ -16,20 +16,37 @@ const fromAscii = new TextDecoder();
  */
 export function decodeBase64(text: string): Uint8Array | null {
   if (text.length % 4 !== 0) return null;
-  if (text.length === 0) return new Uint8Array(0);
   // Non-ASCII characters become multi-byte sequences whose bytes are all ≥ 0x80, i.e. not in the alphabet.
   const src = ascii.encode(text);
   if (src.length !== text.length) return null;
+  const out = new Uint8Array(base64DecodedLength(src, 0, src.length));
+  return decodeBase64Into(src, 0, src.length, out, 0) ? out : null;
+}
+
+/** Bytes that the base64 in `src[from, to)` (a multiple of 4 long) decodes to, given its padding. */
+export function base64DecodedLength(src: Uint8Array, from: number, to: number): number {
+  if (to <= from) return 0;
+  const pad = src[to - 1] !== 0x3d ? 0 : src[to - 2] !== 0x3d ? 1 : 2;
+  return ((to - from) / 4) * 3 - pad;
+}
+
+/**
+ * Decodes the base64 characters (ASCII codes) in `src[from, to)` into `out` from `at`, with decodeBase64's strict
+ * rules: `to - from` a multiple of 4, padding only in the last quantum, canonical trailing bits; `out` must have room
+ * for base64DecodedLength. false on anything else (what was written so far is garbage). Works on the message's own
+ * bytes, so a large document never becomes a string (docs/security.md "Large messages").
+ */
+export function decodeBase64Into(src: Uint8Array, from: number, to: number, out: Uint8Array, at: number): boolean {
+  if ((to - from) % 4 !== 0) return false;
+  if (to === from) return true;
   let pad = 0;
-  if (src[src.length - 1] === 0x3d) pad++;
-  if (src[src.length - 2] === 0x3d) pad++;
-  const outLength = (src.length / 4) * 3 - pad;
-  const out = new Uint8Array(outLength);
-  const full = pad === 0 ? src.length : src.length - 4;
-  let o = 0;
-  for (let i = 0; i < full; i += 4) {
+  if (src[to - 1] === 0x3d) pad++;
+  if (src[to - 2] === 0x3d) pad++;
+  const full = pad === 0 ? to : to - 4;
+  let o = at;
+  for (let i = from; i < full; i += 4) {
     const a = DECODE[src[i]!]!, b = DECODE[src[i + 1]!]!, c = DECODE[src[i + 2]!]!, d = DECODE[src[i + 3]!]!;
-    if ((a | b | c | d) === 255) return null;
+    if ((a | b | c | d) === 255) return false;
     out[o++] = (a << 2) | (b >> 4);
     out[o++] = ((b & 15) << 4) | (c >> 2);
     out[o++] = ((c & 3) << 6) | d;
@@ -37,17 +54,17 @@ export function decodeBase64(text: string): Uint8Array | null {
   if (pad > 0) {
     const i = full;
     const a = DECODE[src[i]!]!, b = DECODE[src[i + 1]!]!;
-    if ((a | b) === 255) return null;
+    if ((a | b) === 255) return false;
     out[o++] = (a << 2) | (b >> 4);
     if (pad === 1) {
       const c = DECODE[src[i + 2]!]!;
-      if (c === 255 || (c & 3) !== 0) return null; // non-canonical trailing bits
+      if (c === 255 || (c & 3) !== 0) return false; // non-canonical trailing bits
       out[o++] = ((b & 15) << 4) | (c >> 2);
     } else if ((b & 15) !== 0) {
-      return null;
+      return false;
     }
   }
-  return out;
+  return true;
 }
 
 /** Encodes bytes as standard padded base64. Linear time; builds ASCII bytes then decodes them once. */

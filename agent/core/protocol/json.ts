@@ -26,9 +26,9 @@ function stringEnd(text: string, open: number): number {
 /** String literals at least this long are lifted out of a large message before JSON.parse (see parseJson). */
 export const LONG_LITERAL_CHARS = 256 * 1024;
 /** Messages from this size on are parsed as a skeleton plus lifted literals. */
-const SKELETON_FROM_CHARS = 1024 * 1024;
+export const SKELETON_FROM_CHARS = 1024 * 1024;
 /** Stands in the skeleton for the n-th lifted literal; a message that holds this text itself is parsed whole. */
-const LIFTED = '\\u0000kyso-lifted:';
+export const LIFTED = '\\u0000kyso-lifted:';
 const LIFTED_VALUE = '\u0000kyso-lifted:';
 
 interface Shape {
@@ -106,7 +106,7 @@ export function escapeSafeCut(text: string, from: number, end: number): number {
  * unescaped piece by piece (a document sent as JSON inside JSON — the VNPT batch — is all `\"`), with a pass of
  * the caller's generator between pieces.
  */
-function* literalValue(text: string, open: number, close: number): Generator<void, string> {
+export function* literalValue(text: string, open: number, close: number): Generator<void, string> {
   const inner = text.slice(open + 1, close);
   if (!inner.includes('\\')) return inner;
   let value = '';
@@ -120,7 +120,7 @@ function* literalValue(text: string, open: number, close: number): Generator<voi
 }
 
 /** Puts the lifted literals back in place of their stand-ins (the skeleton is small: bounded by maxValues). */
-function restore(value: unknown, lifted: unknown[]): unknown {
+function restore(value: unknown, lifted: readonly unknown[]): unknown {
   if (typeof value === 'string') return value.startsWith(LIFTED_VALUE) ? lifted[Number(value.slice(LIFTED_VALUE.length))] : value;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = restore(value[i], lifted);
@@ -159,7 +159,7 @@ export async function parseJsonSliced(text: string, maxDepth: number = MAX_JSON_
 }
 
 /** The passes of parseJson; it yields between two passes over a large text (each is one native scan). */
-function* parseSteps(text: string, maxDepth: number, maxValues: number): Generator<void, JsonParseResult> {
+export function* parseSteps(text: string, maxDepth: number, maxValues: number): Generator<void, JsonParseResult> {
   const large = text.length >= SKELETON_FROM_CHARS;
   const skeletal = large && !text.includes(LIFTED);
   if (large) yield;
@@ -184,6 +184,14 @@ function* parseSteps(text: string, maxDepth: number, maxValues: number): Generat
     return { ok: false, reason: 'PARSE_ERROR', detail: 'malformed JSON' };
   }
   if (large) yield;
+  return parseSkeleton(source, lifted);
+}
+
+/**
+ * JSON.parse of a skeleton whose stand-ins are then replaced by `lifted` (the n-th stand-in by lifted[n]); a forbidden
+ * key anywhere → INVALID_REQUEST, a syntax error → PARSE_ERROR.
+ */
+export function parseSkeleton(source: string, lifted: readonly unknown[]): JsonParseResult {
   // The reviver walks every node; only pay for it when a forbidden word appears at all (cheap substring scans).
   const suspicious = source.includes('__proto__') || source.includes('constructor') || source.includes('prototype');
   let forbidden = false;

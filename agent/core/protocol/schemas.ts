@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AgentError, type Reason } from '../errors.js';
 import { HASH_ALGORITHMS, HASH_LENGTH, SIGN_SCHEMES, type HashAlgorithm } from '../types.js';
+import { Base64Literal } from './base64-literal.js';
 import { decodeBase64Sliced } from './slices.js';
 import { MAX_BATCH_ITEMS, MAX_DOCUMENT_BYTES, MAX_IMAGE_BYTES } from './limits.js';
 import type { Method } from './methods.js';
@@ -11,16 +12,22 @@ type IssueParams = { reason: Reason };
 
 /**
  * Base64 that decodes to at most `maxBytes`; longer text is PAYLOAD_TOO_LARGE without being decoded. A long text is
- * decoded in slices with turns of the event loop between them (T22), hence parseParams is async.
+ * decoded in slices with turns of the event loop between them (T22), hence parseParams is async. A large message's
+ * long base64 literal arrives already decoded from its bytes (Base64Literal, see json-bytes.ts) and gets the same
+ * answers; anything else that is not a string is refused as z.string() refuses it.
  */
 function base64(maxBytes: number) {
   const maxChars = Math.ceil(maxBytes / 3) * 4;
-  return z.string().transform(async (text, ctx) => {
-    if (text.length > maxChars) {
+  return z.unknown().transform(async (value, ctx) => {
+    if (typeof value !== 'string' && !(value instanceof Base64Literal)) {
+      ctx.addIssue({ code: 'invalid_type', expected: 'string', input: value });
+      return z.NEVER;
+    }
+    if ((typeof value === 'string' ? value.length : value.chars) > maxChars) {
       ctx.addIssue({ code: 'custom', message: `larger than ${maxBytes} bytes`, params: { reason: 'PAYLOAD_TOO_LARGE' } satisfies IssueParams });
       return z.NEVER;
     }
-    const bytes = await decodeBase64Sliced(text);
+    const bytes = typeof value === 'string' ? await decodeBase64Sliced(value) : value.bytes;
     if (bytes === null) {
       ctx.addIssue({ code: 'custom', message: 'not standard padded base64' });
       return z.NEVER;
