@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AgentError } from '../errors.js';
 import { encodeBase64 } from './encoding.js';
 import { MAX_DOCUMENT_BASE64_CHARS } from './limits.js';
+import { Base64Literal } from './base64-literal.js';
 import { parseParams } from './schemas.js';
 
 const h = (n: number) => encodeBase64(new Uint8Array(n).fill(7));
@@ -107,5 +108,34 @@ describe('parseParams', () => {
     expect((await parseParams('certificates.list', { filter: { onlyValid: false, taxCode: '0101234567' } })).filter?.onlyValid).toBe(false);
     expect((await fails(() => parseParams('certificates.list', { filter: { thumbprintSha256: 'abc' } }))).data.detail).toContain('thumbprintSha256');
     expect((await fails(() => parseParams('certificates.list', { filter: { nope: 1 } }))).reason).toBe('INVALID_PARAMS');
+  });
+});
+
+describe('parseParams: the decoded base64 of a large message (Base64Literal)', () => {
+  it('base64Fields_giveTheSameAnswersAsForTheText', async () => {
+    const doc = new Uint8Array(30).fill(9);
+    const parsed = await parseParams('sign.pdf', { certId: 'c', fileName: 'a.pdf', pdf: new Base64Literal(40, doc) });
+    expect(parsed.pdf).toBe(doc);
+    // Over the field's limit by its length in characters, like a text of that length, whatever it decoded to.
+    const big = await fails(() => parseParams('sign.pdf', { certId: 'c', fileName: 'a.pdf', pdf: new Base64Literal(MAX_DOCUMENT_BASE64_CHARS + 4, doc) }));
+    expect(big.reason).toBe('PAYLOAD_TOO_LARGE');
+    expect((await fails(() => parseParams('sign.hash', { certId: 'c', hash: new Base64Literal(300_000, doc), hashAlgorithm: 'SHA-256' }))).reason).toBe('PAYLOAD_TOO_LARGE');
+    const bad = await fails(() => parseParams('sign.pdf', { certId: 'c', fileName: 'a.pdf', pdf: new Base64Literal(41, null) }));
+    expect(bad.data).toMatchObject({ reason: 'INVALID_PARAMS', detail: 'params.pdf: not standard padded base64' });
+    const missing = await fails(() => parseParams('sign.pdf', { certId: 'c', fileName: 'a.pdf' }));
+    expect(missing.data.detail).toBe('params.pdf: expected string');
+    expect((await fails(() => parseParams('sign.pdf', { certId: 'c', fileName: 'a.pdf', pdf: 5 }))).data.detail).toBe('params.pdf: expected string');
+  });
+  it('elsewhere_isInvalidParams', async () => {
+    const lit = new Base64Literal(300_000, new Uint8Array(10));
+    for (const params of [
+      { certId: lit, fileName: 'a.pdf', pdf: h(3) },
+      { certId: 'c', fileName: lit, pdf: h(3) },
+      { certId: 'c', fileName: 'a.pdf', pdf: h(3), appearance: lit },
+      { certId: 'c', fileName: 'a.pdf', pdf: h(3), appearance: { pages: lit } },
+    ]) {
+      expect((await fails(() => parseParams('sign.pdf', params))).reason).toBe('INVALID_PARAMS');
+    }
+    expect((await fails(() => parseParams('sign.xml', { certId: 'c', xml: h(3), profile: 'enveloped', reference: lit }))).reason).toBe('INVALID_PARAMS');
   });
 });
