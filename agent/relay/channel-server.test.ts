@@ -104,6 +104,9 @@ let key: string;
 /** Policy `allowPairing`, read by the gate at each stream's open. */
 let pairing: boolean;
 let opens: string[];
+/** When set, JSON-RPC streams' handlers take large messages as bytes (as the agent's dispatcher does). */
+let bytesFor: Set<string>;
+let gotBytes: Uint8Array[];
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kyso-relay-'));
@@ -111,6 +114,8 @@ beforeEach(async () => {
   handled = [];
   pairing = true;
   opens = [];
+  bytesFor = new Set();
+  gotBytes = [];
   channel = (await startRelayChannel({
     dataDir: dir,
     version: '9.9.9',
@@ -125,11 +130,17 @@ beforeEach(async () => {
     decodeText: (bytes) => decodeUtf8Sliced(bytes, false),
     // Long enough for the 3 MiB frames below to arrive whole on a loaded machine; the timeout test waits it out.
     limits: { messageTimeoutMs: 1_500 },
-    open: (_kind, ctx: ConnectionContext) => (opens.push(ctx.origin), {
+    open: (kind, ctx: ConnectionContext) => (opens.push(ctx.origin), {
       handle: async (text) => {
         handled.push({ origin: ctx.origin, bytes: text.length });
         return text.startsWith('echo ') ? text.slice(5) : `{"ok":${text.length}}`;
       },
+      ...(bytesFor.has(kind) ? {
+        handleBytes: async (bytes: Uint8Array) => {
+          gotBytes.push(bytes);
+          return `{"bytes":${bytes.length}}`;
+        },
+      } : {}),
     }),
   }))!;
   key = (await readFile(channel.location.keyFile, 'utf8')).trim();
@@ -154,6 +165,31 @@ describe('T22 on the relay: a large answer leaves slice by slice, in order with 
     p.data(2, 'y'.repeat(8 * KiB + 1));
     expect(await p.closedReason(2)).toBe('PAYLOAD_TOO_LARGE');
     expect((await p.reply(1)) === text).toBe(true);
+    p.socket.destroy();
+  });
+});
+
+describe('T22 on the relay: a large JSON-RPC message reaches the dispatcher as its bytes', () => {
+  it('from 1 MiB on to handleBytes, byte for byte (malformed UTF-8 left to it); smaller ones and handlers without it as text', async () => {
+    bytesFor.add('rpc');
+    const p = await Peer.open(channel.path);
+    await p.handshake(key);
+    await p.stream(1, 'rpc', APPROVED);
+    const large = Buffer.concat([Buffer.from('{"é":"'), Buffer.alloc(1024 * KiB, 0x41), Buffer.from([0xff, 0x22, 0x7d])]);
+    const frame = dataFrame(1, 'x'.repeat(large.length));
+    large.copy(frame, frame.length - large.length);
+    p.socket.write(frame);
+    expect(await p.reply(1)).toBe(`{"bytes":${large.length}}`);
+    expect(Buffer.from(gotBytes[0]!).equals(large)).toBe(true);
+    p.data(1, 'x'.repeat(1024 * KiB - 1));
+    await p.until(() => (handled.length > 0 ? true : undefined));
+    expect(handled).toEqual([{ origin: APPROVED, bytes: 1024 * KiB - 1 }]);
+    // A VNPT stream's session reads text: its large message is decoded as before.
+    await p.stream(2, 'vnpt', APPROVED);
+    p.data(2, 'v'.repeat(2048 * KiB));
+    await p.until(() => (handled.length > 1 ? true : undefined));
+    expect(handled[1]).toEqual({ origin: APPROVED, bytes: 2048 * KiB });
+    expect(gotBytes).toHaveLength(1);
     p.socket.destroy();
   });
 });

@@ -8,7 +8,7 @@ import type { ConnectionContext, Dispatcher, LogFields, Logger } from '../../age
 import { OriginAccess, originGate } from '../../agent/core/policy/origins.js';
 import { DEFAULT_POLICY, type Policy } from '../../agent/core/policy/policy.js';
 import { SettingsCell } from '../../agent/core/settings.js';
-import { createAgentServer, type AgentServer, type ServerLimits } from '../../agent/server/index.js';
+import { createAgentServer, type AgentServer, type AgentServerOptions, type ServerLimits } from '../../agent/server/index.js';
 import { issueLocalTls } from '../../agent/tls/index.js';
 
 export interface LogLine {
@@ -23,12 +23,18 @@ export function memoryLogger(): Logger & { lines: LogLine[] } {
   return { lines, info: push('info'), warn: push('warn'), error: push('error') };
 }
 
-/** Answers every request with the origin and transport it came from; "slow" waits for the abort signal. */
+/** A message as the dispatcher got it, as text (a large one comes as its UTF-8 bytes). */
+export const textOf = (raw: string | Uint8Array): string => (typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString('utf8'));
+
+/**
+ * Answers every request with the origin and transport it came from (and `as: 'bytes'` for a message handed over as
+ * its bytes); "slow" waits for the abort signal.
+ */
 export const echoDispatcher: Dispatcher = {
-  async handle(raw: string, ctx: ConnectionContext): Promise<string | null> {
+  async handle(raw: string | Uint8Array, ctx: ConnectionContext): Promise<string | null> {
     let msg: { id?: unknown; method?: unknown };
     try {
-      msg = JSON.parse(raw) as typeof msg;
+      msg = JSON.parse(textOf(raw)) as typeof msg;
     } catch {
       return JSON.stringify({ jsonrpc: '2.0', id: null, error: { code: -32700, message: 'PARSE_ERROR', data: { reason: 'PARSE_ERROR', retriable: false } } });
     }
@@ -37,7 +43,7 @@ export const echoDispatcher: Dispatcher = {
       return JSON.stringify({ jsonrpc: '2.0', id: msg.id ?? null, result: { aborted: ctx.signal.aborted } });
     }
     if (msg.id === undefined) return null;
-    return JSON.stringify({ jsonrpc: '2.0', id: msg.id, result: { origin: ctx.origin, transport: ctx.transport } });
+    return JSON.stringify({ jsonrpc: '2.0', id: msg.id, result: { origin: ctx.origin, transport: ctx.transport, ...(typeof raw === 'string' ? {} : { as: 'bytes' }) } });
   },
 };
 
@@ -53,7 +59,7 @@ export interface Harness {
   access: OriginAccess;
 }
 
-export async function startHarness(opts: { dispatcher?: Dispatcher; policy?: Partial<Policy>; limits?: Partial<ServerLimits> } = {}): Promise<Harness> {
+export async function startHarness(opts: { dispatcher?: Dispatcher; policy?: Partial<Policy>; limits?: Partial<ServerLimits>; sockets?: AgentServerOptions['sockets'] } = {}): Promise<Harness> {
   const tls = await issueLocalTls();
   const logger = memoryLogger();
   const policy: Policy = { ...structuredClone(DEFAULT_POLICY) as Policy, allowedOrigins: [ALLOWED], blockedOrigins: [BLOCKED], ...opts.policy };
@@ -66,6 +72,7 @@ export async function startHarness(opts: { dispatcher?: Dispatcher; policy?: Par
     tls: { port: 0, credentials: { key: tls.leafKeyPem, cert: tls.leafPem } },
     plain: { port: 0 },
     limits: opts.limits,
+    ...(opts.sockets ? { sockets: opts.sockets } : {}),
   });
   const ports = await server.start();
   return { server, tlsPort: ports.tlsPort!, plainPort: ports.plainPort!, caPem: tls.caPem, logger, access };

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectionContext } from '../../agent/core/index.js';
-import { ALLOWED, echoDispatcher, httpCall, startHarness, type Harness } from './harness.js';
+import { ALLOWED, echoDispatcher, httpCall, startHarness, textOf, type Harness } from './harness.js';
 import { rawWs } from './raw-ws.js';
 import WebSocket from 'ws';
 
@@ -21,10 +21,10 @@ beforeAll(async () => {
     policy: { allowedOrigins: [ALLOWED, OTHER_APPROVED] },
     limits: { maxPayloadBytes: 4 * MiB, maxInflightBytes: 3 * MiB, messageTimeoutMs: 800 },
     dispatcher: {
-      handle: (raw: string, ctx: ConnectionContext, parsed?: () => void) => {
+      handle: (raw: string | Uint8Array, ctx: ConnectionContext, parsed?: () => void) => {
         seen.push(ctx.origin);
         // A message whose parsing takes long (a large document decoded in slices).
-        if (raw.includes('"method":"hold"')) {
+        if (textOf(raw).includes('"method":"hold"')) {
           return new Promise<string>((resolve) => {
             endHold = () => {
               parsed?.();
