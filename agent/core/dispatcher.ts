@@ -187,6 +187,9 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
       if (raw.length > MAX_FRAME_BYTES) throw new AgentError('PAYLOAD_TOO_LARGE', 'Payload too large');
       // A large message arrives as its UTF-8 bytes: its documents are decoded from them, never made one string (T22).
       const parsed = typeof raw === 'string' ? await parseJsonSliced(raw) : await parseJsonBytesSliced(raw);
+      // The message is not needed any more: a suspended handle keeps its parameters, which would hold all of it
+      // through the dialog and the signing (T23).
+      raw = '';
       if (!parsed.ok) throw new AgentError(parsed.reason, parsed.reason === 'PARSE_ERROR' ? 'Parse error' : 'Invalid request', { detail: parsed.detail });
       const envelope = readEnvelope(parsed.value);
       if (envelope.kind === 'invalid') {
