@@ -151,7 +151,8 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
       // docs/security.md T23: decoded documents claim their working memory before any of them is parsed.
       return documentBudget.hold(documentClaim(method, parsed), () => handler(parsed, call));
     };
-    // A sign.* call takes its origin's slot before its documents are decoded (BUSY first).
+    // A sign.* call takes its origin's slot before its documents are parsed, or decoded from text (BUSY first); a large
+    // message's base64 was decoded with the message (parseJsonBytesSliced), inside the transport's in-flight count.
     return holdsSlot(method) ? deps.limiter.withSlot(origin, invoke) : invoke(undefined);
   }
 
