@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Base64Literal, decodeBase64Steps } from './base64-literal.js';
 import { decodeBase64, encodeBase64 } from './encoding.js';
-import { LONG_LITERAL_CHARS, parseJson, type JsonParseResult } from './json.js';
+import { LONG_LITERAL_CHARS, parseJson, runSteps, type JsonParseResult } from './json.js';
 import { BYTES_FROM, parseJsonBytes, parseJsonBytesSliced } from './json-bytes.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './limits.js';
 
@@ -260,13 +260,7 @@ describe('parseJsonBytes: the same outcome as parseJson on the text (docs/securi
 });
 
 describe('decodeBase64Steps', () => {
-  const run = (src: Uint8Array): Uint8Array | null => {
-    const steps = decodeBase64Steps(src, 0, src.length);
-    for (;;) {
-      const s = steps.next();
-      if (s.done) return s.value;
-    }
-  };
+  const run = (src: Uint8Array): Uint8Array | null => runSteps(decodeBase64Steps(src, 0, src.length));
   it('sameAsDecodeBase64_acrossSliceEnds', () => {
     const b = encodeBase64(randomBytes(((MiB / 4) * 3) * 2 + 7, 70));
     const variants = [

@@ -1,9 +1,11 @@
 // A large JSON-RPC message parsed from its UTF-8 bytes (docs/security.md "Large messages from approved sites"): the
 // document it carries in base64 is decoded straight from the message's bytes and never becomes an 85 MiB string.
 import { Base64Literal, decodeBase64Steps } from './base64-literal.js';
-import { LIFTED, LONG_LITERAL_CHARS, SKELETON_FROM_CHARS, literalValue, parseJson, parseSkeleton, parseSteps, type JsonParseResult } from './json.js';
+import {
+  LIFTED, LONG_LITERAL_CHARS, SKELETON_FROM_CHARS, literalValue, parseJson, parseSkeleton, parseSteps, runSteps, runStepsSliced, type JsonParseResult,
+} from './json.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './limits.js';
-import { SLICE_CHARS, yieldToEventLoop } from './slices.js';
+import { SLICE_CHARS } from './slices.js';
 
 /** Messages of at least this many bytes are parsed from their bytes; a smaller one is decoded and parsed as text. */
 export const BYTES_FROM = SKELETON_FROM_CHARS;
@@ -223,19 +225,10 @@ function* parseBytesSteps(message: Uint8Array, maxDepth: number, maxValues: numb
 
 /** parseJsonBytesSliced without turns (tests; a small message). */
 export function parseJsonBytes(bytes: Uint8Array, maxDepth: number = MAX_JSON_DEPTH, maxValues: number = MAX_JSON_VALUES): JsonParseResult {
-  const steps = parseBytesSteps(bytes, maxDepth, maxValues);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runSteps(parseBytesSteps(bytes, maxDepth, maxValues));
 }
 
 /** Parses a JSON-RPC message from its UTF-8 bytes with turns of the event loop between slices of the work (T22). */
-export async function parseJsonBytesSliced(bytes: Uint8Array, maxDepth: number = MAX_JSON_DEPTH, maxValues: number = MAX_JSON_VALUES): Promise<JsonParseResult> {
-  const steps = parseBytesSteps(bytes, maxDepth, maxValues);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    await yieldToEventLoop();
-  }
+export function parseJsonBytesSliced(bytes: Uint8Array, maxDepth: number = MAX_JSON_DEPTH, maxValues: number = MAX_JSON_VALUES): Promise<JsonParseResult> {
+  return runStepsSliced(parseBytesSteps(bytes, maxDepth, maxValues));
 }

@@ -141,16 +141,24 @@ function restore(value: unknown, lifted: readonly unknown[]): unknown {
  * whose alphabet check refuses it, and every other text field has a length limit far below LONG_LITERAL_CHARS.
  */
 export function parseJson(text: string, maxDepth: number = MAX_JSON_DEPTH, maxValues: number = MAX_JSON_VALUES): JsonParseResult {
-  const steps = parseSteps(text, maxDepth, maxValues);
+  return runSteps(parseSteps(text, maxDepth, maxValues));
+}
+
+/** parseJson with a turn of the event loop between the whole-text passes of a large message (T22). */
+export function parseJsonSliced(text: string, maxDepth: number = MAX_JSON_DEPTH, maxValues: number = MAX_JSON_VALUES): Promise<JsonParseResult> {
+  return runStepsSliced(parseSteps(text, maxDepth, maxValues));
+}
+
+/** Runs a generator of work slices to its result at once. */
+export function runSteps<T>(steps: Generator<void, T>): T {
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
   }
 }
 
-/** parseJson with a turn of the event loop between the whole-text passes of a large message (T22). */
-export async function parseJsonSliced(text: string, maxDepth: number = MAX_JSON_DEPTH, maxValues: number = MAX_JSON_VALUES): Promise<JsonParseResult> {
-  const steps = parseSteps(text, maxDepth, maxValues);
+/** Runs a generator of work slices to its result with a turn of the event loop between two slices (T22). */
+export async function runStepsSliced<T>(steps: Generator<void, T>): Promise<T> {
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
