@@ -19,13 +19,15 @@ export async function decodeUtf8Sliced(bytes: Uint8Array, fatal: boolean): Promi
   // A document in base64 is ASCII: one native copy into a one-byte string, the least any string of it costs.
   if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
   // Otherwise slices cut between characters (never before a continuation byte), each decoded on its own
-  // (TextDecoder's streaming mode is several times slower than whole-input decoding).
+  // (TextDecoder's streaming mode is several times slower than whole-input decoding). Only the first may drop a BOM:
+  // a later slice that starts with U+FEFF keeps it.
+  const inner = new TextDecoder('utf-8', { fatal, ignoreBOM: true });
   const parts: string[] = [];
   for (let pos = 0; pos < bytes.length;) {
     let end = Math.min(pos + TEXT_SLICE, bytes.length);
     while (end < bytes.length && end > pos && (bytes[end]! & 0xc0) === 0x80) end--;
     if (end === pos) end = Math.min(pos + TEXT_SLICE, bytes.length);
-    parts.push(decoder.decode(bytes.subarray(pos, end)));
+    parts.push((pos === 0 ? decoder : inner).decode(bytes.subarray(pos, end)));
     pos = end;
     await nextTurn();
   }
