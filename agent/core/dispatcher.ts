@@ -9,6 +9,7 @@ import type { Policy } from './policy/policy.js';
 import { originNotAllowed } from './commands/session-request-access.js';
 import { parseJsonSliced, serializeError, serializeNotification, serializeResultSliced, type RpcId } from './protocol/json.js';
 import { MAX_FRAME_BYTES, MAX_ID_LENGTH } from './protocol/limits.js';
+import type { MessageText } from './protocol/pieces.js';
 import { isMethod, PUBLIC_METHODS, TOKENS_CHANGED, type Method } from './protocol/methods.js';
 import { parseParams } from './protocol/schemas.js';
 import { DocumentBudget, documentClaim } from './protocol/document-budget.js';
@@ -154,7 +155,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     return holdsSlot(method) ? deps.limiter.withSlot(origin, invoke) : invoke(undefined);
   }
 
-  async function handle(raw: string, connection: ConnectionContext, parsed?: () => void): Promise<string | null> {
+  async function handle(raw: string, connection: ConnectionContext, parsed?: () => void): Promise<MessageText | null> {
     const started = performance.now();
     let told = false;
     const done = (): void => {
