@@ -72,10 +72,12 @@ export async function encodeBase64Sliced(bytes: Uint8Array): Promise<string> {
 /**
  * The last large base64 texts made here (or handed back by parseAnswer), with their slices, until the answer
  * carrying them is serialised: recognised by identity (=== on the same string is a pointer compare), so the answer
- * skips a scan and is written as the slices, never as the flattened rope. Few and short-lived, so an answer that
- * never gets serialised (an error after encoding) holds no memory for long.
+ * skips a scan and is written as the slices, never as the flattened rope. Short-lived, so an answer that never gets
+ * serialised (an error after encoding) holds no memory for long; a sign.batch answer carries one per large item, so
+ * more than a few. A different text of the same length is compared by content (V8 flattens both): answers of the
+ * very same length in flight at once cost that copy (rare, and never a wrong answer).
  */
-const RECENT = 4;
+const RECENT = 32;
 const RECENT_MS = 5_000;
 const recent: Array<{ text: string; pieces: readonly string[] }> = [];
 
