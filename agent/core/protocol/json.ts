@@ -1,7 +1,7 @@
 // Safe JSON in and out: depth and value-count pre-scan before JSON.parse, prototype-key rejection, and the response serialiser.
 import type { WireError } from '../errors.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './limits.js';
-import { PieceBuilder, joinPieces, type MessageText, type TextPieces } from './pieces.js';
+import { PieceBuilder, isTextPieces, joinPieces, piecesOf, type MessageText, type TextPieces } from './pieces.js';
 import { SLICE_CHARS, isBase64Text, rememberBase64, takeBase64Pieces, textSlices, yieldToEventLoop } from './slices.js';
 
 export type JsonParseResult =
@@ -291,6 +291,30 @@ export async function stringifyPieces(value: unknown): Promise<MessageText> {
   const text = out.done();
   if (typeof text !== 'string') SERIALISED.set(text, { skeleton, long, base64 });
   return text;
+}
+
+/**
+ * JSON.stringify(texts) — an array of strings — for texts given as pieces too (the VNPT batch answer: an array of
+ * JSON texts, each holding a signed document): every piece is quoted on its own with a turn between pieces. A piece
+ * is whole UTF-16, so its quoted form is the same as inside the whole string's.
+ */
+export async function stringifyTexts(texts: readonly MessageText[]): Promise<MessageText> {
+  const out = new PieceBuilder();
+  out.add('[', true);
+  for (const [i, text] of texts.entries()) {
+    out.add(i === 0 ? '"' : ',"', true);
+    if (typeof text === 'string' && text.length < SLICE_CHARS) out.add(JSON.stringify(text).slice(1, -1));
+    else {
+      for (const piece of piecesOf(text)) {
+        // Quoting ASCII gives ASCII (escapes are ASCII).
+        out.add(JSON.stringify(piece).slice(1, -1), isTextPieces(text) && text.ascii);
+        await yieldToEventLoop();
+      }
+    }
+    out.add('"', true);
+  }
+  out.add(']', true);
+  return out.done();
 }
 
 /**

@@ -2,7 +2,7 @@
 // today's JSON.stringify text, whatever long strings it holds and wherever their slices fall.
 import { describe, expect, it } from 'vitest';
 import { encodeBase64 } from './encoding.js';
-import { parseAnswer, parseJson, serializeResult, serializeResultSliced, stringifyPieces, stringifySliced } from './json.js';
+import { parseAnswer, parseJson, serializeResult, serializeResultSliced, stringifyPieces, stringifySliced, stringifyTexts } from './json.js';
 import { PIECE_MAX, PieceBuilder, isTextPieces, joinPieces, utf8Length, type MessageText, type TextPieces } from './pieces.js';
 import { SLICE_CHARS, encodeBase64Sliced, takeBase64Pieces } from './slices.js';
 
@@ -139,6 +139,20 @@ describe('answers as pieces are byte for byte today’s text (docs/security.md T
       }
       await expectSameAsToday(fields, await stringifyPieces(fields));
     }
+  });
+
+  it('an array of JSON texts given as pieces (JSON inside JSON, the VNPT batch) is quoted piece by piece to the same text', async () => {
+    const items = [
+      { code: 0, data: await encodeBase64Sliced(bytes(2 * MiB, 12)), error: '', serial: 'AB' },
+      { code: 1, data: '', error: straddling(SLICE_CHARS + 5, '😀"\\', [SLICE_CHARS - 1]), serial: '' },
+      { code: 0, data: 'QUJD', error: '', serial: 'AB' },
+    ];
+    const texts = [];
+    for (const i of items) texts.push(await stringifyPieces(i));
+    expect(isTextPieces(texts[0]) && isTextPieces(texts[1]) && typeof texts[2] === 'string').toBe(true);
+    await expectSameAsToday(items.map((i) => JSON.stringify(i)), await stringifyTexts(texts));
+    const ascii = await stringifyTexts([await stringifyPieces({ d: await encodeBase64Sliced(bytes(2 * MiB, 13)) })]);
+    expect(isTextPieces(ascii) && ascii.ascii).toBe(true);
   });
 
   it('stringifySliced (one string, for in-process use) is the same text', async () => {
