@@ -128,7 +128,8 @@ beforeEach(async () => {
     },
     budget,
     decodeText: (bytes) => decodeUtf8Sliced(bytes, false),
-    limits: { messageTimeoutMs: 400 },
+    // Long enough for the 3 MiB frames below to arrive whole on a loaded machine; the timeout test waits it out.
+    limits: { messageTimeoutMs: 1_500 },
     open: (_kind, ctx: ConnectionContext) => (opens.push(ctx.origin), {
       handle: async (text) => {
         handled.push({ origin: ctx.origin, bytes: text.length });

@@ -50,6 +50,9 @@ afterEach(async () => {
   await Promise.all(workers.splice(0).map((w) => w.stop()));
 });
 
+/** The job time limit of the timing tests. */
+const JOB_LIMIT_MS = 2_000;
+
 const job = (bytes = Uint8Array.of(1, 2, 3)) => ({ op: 'describeXml' as const, xml: bytes, options: { profile: 'enveloped' as const, hashAlgorithm: 'SHA-256' as const } });
 
 describe('DocumentWorker', () => {
@@ -98,11 +101,12 @@ describe('DocumentWorker', () => {
       signed.set(1, () => post({ kind: 'done', id: m.id, value: 'signed' }));
       post({ kind: 'sign', id: m.id, call: 1, digest: Uint8Array.of(1), hashAlgorithm: 'SHA-256' });
     }`);
-    const w = worker(url, { jobTimeoutMs: 300 });
+    // Limits far above a worker's start and a trivial job even on a loaded 2-core machine: only the endless loop passes them.
+    const w = worker(url, { jobTimeoutMs: JOB_LIMIT_MS });
     const e = await w.run(job(Uint8Array.of(1))).catch((x: unknown) => x);
     expect(e).toMatchObject({ reason: 'DOCUMENT_INVALID' });
     expect((e as AgentError).data.detail).toContain('longer than');
-    const slowToken: DigestSigner = { ...signer, sign: () => new Promise((r) => setTimeout(() => r(Uint8Array.of(1)), 900)) };
+    const slowToken: DigestSigner = { ...signer, sign: () => new Promise((r) => setTimeout(() => r(Uint8Array.of(1)), JOB_LIMIT_MS + 500)) };
     expect(await w.run(job(Uint8Array.of(2)), slowToken)).toBe('signed');
   }, 30_000);
 
@@ -158,8 +162,14 @@ describe('DocumentWorker: answers reach only the job that asked', () => {
       },
     };
   }
-  const until = async (cond: () => boolean): Promise<void> => {
-    while (!cond()) await new Promise((r) => setTimeout(r, 5));
+  /** Waits for `cond`; a job that settles first fails the test at once (with its outcome) instead of a 30 s hang. */
+  const until = async (cond: () => boolean, job: Promise<unknown>): Promise<void> => {
+    let settled: { outcome: unknown } | undefined;
+    job.then((v) => (settled = { outcome: v }), (e: unknown) => (settled = { outcome: e }));
+    while (!cond()) {
+      if (settled) throw new Error(`the job ended before its signature was asked: ${String(settled.outcome)}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
   };
 
   it('a signature that comes back after its job was ended (worker ended by another job\'s time limit) goes nowhere: not into the next worker\'s job, and it starts no clock that ends that worker', async () => {
@@ -171,20 +181,20 @@ describe('DocumentWorker: answers reach only the job that asked', () => {
       signed.set(c, (a) => post({ kind: 'done', id: m.id, value: Array.from(a.value ?? []) }));
       post({ kind: 'sign', id: m.id, call: c, digest: Uint8Array.of(c), hashAlgorithm: 'SHA-256' });
     }`);
-    const w = worker(url, { jobTimeoutMs: 300 });
+    const w = worker(url, { jobTimeoutMs: JOB_LIMIT_MS });
     const a = heldSigner();
     const jobA = w.run(job(Uint8Array.of(1)), a).catch((e: unknown) => e);
-    await until(() => a.waiting === 1);
+    await until(() => a.waiting === 1, jobA);
     // Another origin's job runs too long: the worker ends, A fails (BUSY) while its token is still signing.
     expect(await w.run(job(Uint8Array.of(2))).catch((e: unknown) => e)).toMatchObject({ reason: 'DOCUMENT_INVALID' });
     expect(await jobA).toMatchObject({ reason: 'BUSY' });
     // Job C in the next worker waits for its own signature (its call is number 1 there, like A's was).
     const c = heldSigner();
     const jobC = w.run(job(Uint8Array.of(1)), c);
-    await until(() => c.waiting === 1);
+    await until(() => c.waiting === 1, jobC);
     a.release(0xa1); // A's token answers late
     // Longer than the job time limit: a clock restarted for A would end this worker and fail C.
-    await new Promise((r) => setTimeout(r, 700));
+    await new Promise((r) => setTimeout(r, JOB_LIMIT_MS + 500));
     c.release(0xc1);
     expect(await jobC).toEqual([0xc1]);
   }, 30_000);
