@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encodeBase64 } from './protocol/encoding.js';
 import { BYTES_FROM } from './protocol/json-bytes.js';
+import { joinPieces } from './protocol/pieces.js';
 import { makeCert } from './testing/certs.js';
 import { createTestAgent } from './testing/harness.js';
 
@@ -46,7 +47,8 @@ async function both(message: string, origin = APPROVED): Promise<{ text: string;
   for (const raw of [message, bytes]) {
     const a = agent();
     let parsed = 0;
-    reply = await a.dispatcher.handle(raw, a.connect(origin), () => parsed++);
+    const answer = await a.dispatcher.handle(raw, a.connect(origin), () => parsed++);
+    reply = answer === null ? null : joinPieces(answer);
     expect(parsed).toBe(1);
     runs.push(trace(a, reply));
   }
@@ -135,16 +137,16 @@ describe('dispatcher: a large message as bytes', () => {
     const a = agent();
     const marks: string[] = [];
     const reply = await a.dispatcher.handle(enc.encode(call('sign.pdf', { certId, pdf: PDF, fileName: 'a.pdf' })), a.connect(APPROVED), () => marks.push(`parsed (dialogs so far: ${a.prompt.calls.confirmSigning})`));
-    expect(JSON.parse(reply!).result).toBeDefined();
+    expect(JSON.parse(joinPieces(reply!)).result).toBeDefined();
     expect(marks).toEqual(['parsed (dialogs so far: 0)']);
     expect(a.prompt.calls.confirmSigning).toBe(1);
   });
 
   it('oversizedBytes_arePayloadTooLarge_andOtherValuesInvalidRequest', async () => {
     const a = agent();
-    const r = JSON.parse((await a.dispatcher.handle(new Uint8Array(96 * 1024 * 1024 + 1), a.connect(APPROVED)))!);
+    const r = JSON.parse(joinPieces((await a.dispatcher.handle(new Uint8Array(96 * 1024 * 1024 + 1), a.connect(APPROVED)))!));
     expect(r.error.data.reason).toBe('PAYLOAD_TOO_LARGE');
-    const n = JSON.parse((await a.dispatcher.handle(42 as unknown as string, a.connect(APPROVED)))!);
+    const n = JSON.parse(joinPieces((await a.dispatcher.handle(42 as unknown as string, a.connect(APPROVED)))!));
     expect(n.error.data).toMatchObject({ reason: 'INVALID_REQUEST', detail: 'not a text message' });
   });
 });

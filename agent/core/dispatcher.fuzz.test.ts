@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { REASONS, reasonCode, type Reason } from './errors.js';
 import { METHODS } from './protocol/methods.js';
 import { createTestAgent } from './testing/harness.js';
+import { joinPieces } from './protocol/pieces.js';
 
 const ORIGINS = ['https://portal.example', 'https://stranger.example', 'null', 'http://evil.example'];
 
@@ -36,7 +37,7 @@ describe('dispatcher fuzz', () => {
         const reply = await a.dispatcher.handle(text, connections[which]!);
         if (reply === null) return; // a well-formed client notification
         replies++;
-        const msg = JSON.parse(reply) as Record<string, unknown>;
+        const msg = JSON.parse(joinPieces(reply)) as Record<string, unknown>;
         expect(msg.jsonrpc).toBe('2.0');
         expect(['string', 'number'].includes(typeof msg.id) || msg.id === null).toBe(true);
         expect('result' in msg !== 'error' in msg).toBe(true);

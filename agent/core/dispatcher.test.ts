@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeBase64 } from './protocol/encoding.js';
 import { METHODS } from './protocol/methods.js';
 import { createTestAgent } from './testing/harness.js';
+import { joinPieces } from './protocol/pieces.js';
 
 const APPROVED = 'https://portal.example';
 const hash32 = encodeBase64(new Uint8Array(32).fill(1));
@@ -13,7 +14,7 @@ function agent(options: Parameters<typeof createTestAgent>[0] = {}) {
 async function raw(text: string, origin = APPROVED) {
   const a = agent();
   const reply = await a.dispatcher.handle(text, a.connect(origin));
-  return reply === null ? null : JSON.parse(reply);
+  return reply === null ? null : JSON.parse(joinPieces(reply));
 }
 
 describe('dispatcher: the transport learns when a message is parsed (docs/security.md T23)', () => {
@@ -23,7 +24,7 @@ describe('dispatcher: the transport learns when a message is parsed (docs/securi
     const certId = a.tokens.certificates[0]!.certId;
     const text = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'sign.hash', params: { certId, hash: hash32, hashAlgorithm: 'SHA-256' } });
     const reply = await a.dispatcher.handle(text, a.connect(APPROVED), () => marks.push(`parsed (dialogs so far: ${a.prompt.calls.confirmSigning})`));
-    expect(JSON.parse(reply!).result).toBeDefined();
+    expect(JSON.parse(joinPieces(reply!)).result).toBeDefined();
     expect(marks).toEqual(['parsed (dialogs so far: 0)']);
   });
   it('parsed_isCalledOnce_forRefusedMessagesToo', async () => {
@@ -86,7 +87,7 @@ describe('dispatcher: bad input', () => {
   it('oversizedText_isPayloadTooLarge', async () => {
     const a = agent();
     const big = 'x'.repeat(96 * 1024 * 1024 + 1);
-    const r = JSON.parse((await a.dispatcher.handle(big, a.connect(APPROVED)))!);
+    const r = JSON.parse(joinPieces((await a.dispatcher.handle(big, a.connect(APPROVED)))!));
     expect(r.error.data.reason).toBe('PAYLOAD_TOO_LARGE');
   });
 });
@@ -114,7 +115,7 @@ describe('dispatcher: origins', () => {
     const a = agent({ policy: { blockedOrigins: ['https://bad.example', 'https://worse.example'] } });
     const replies = new Set<string>();
     for (const origin of ['https://bad.example', 'https://worse.example', 'null', '', 'https://x.example/path']) {
-      replies.add((await a.dispatcher.handle('{"jsonrpc":"2.0","id":1,"method":"tokens.list"}', a.connect(origin)))!);
+      replies.add(joinPieces((await a.dispatcher.handle('{"jsonrpc":"2.0","id":1,"method":"tokens.list"}', a.connect(origin)))!));
     }
     expect(replies.size).toBe(1);
     expect(JSON.parse([...replies][0]!).error.data.reason).toBe('ORIGIN_NOT_ALLOWED');

@@ -10,6 +10,7 @@ import { originNotAllowed } from './commands/session-request-access.js';
 import { parseJsonBytesSliced } from './protocol/json-bytes.js';
 import { parseJsonSliced, serializeError, serializeNotification, serializeResultSliced, type RpcId } from './protocol/json.js';
 import { MAX_FRAME_BYTES, MAX_ID_LENGTH } from './protocol/limits.js';
+import type { MessageText } from './protocol/pieces.js';
 import { isMethod, PUBLIC_METHODS, TOKENS_CHANGED, type Method } from './protocol/methods.js';
 import { parseParams } from './protocol/schemas.js';
 import { DocumentBudget, documentClaim } from './protocol/document-budget.js';
@@ -156,7 +157,7 @@ export function createDispatcher(input: DispatcherDeps): AgentDispatcher {
     return holdsSlot(method) ? deps.limiter.withSlot(origin, invoke) : invoke(undefined);
   }
 
-  async function handle(raw: string | Uint8Array, connection: ConnectionContext, parsed?: () => void): Promise<string | null> {
+  async function handle(raw: string | Uint8Array, connection: ConnectionContext, parsed?: () => void): Promise<MessageText | null> {
     const started = performance.now();
     let told = false;
     const done = (): void => {

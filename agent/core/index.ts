@@ -16,5 +16,6 @@ export * from './policy/limits.js';
 export * from './protocol/limits.js';
 export * from './protocol/methods.js';
 export * from './protocol/json.js';
+export * from './protocol/pieces.js';
 export * from './protocol/encoding.js';
 export { parseParams, paramSchemas, type ParamsOf } from './protocol/schemas.js';

@@ -3,6 +3,7 @@ import type { AgentError, PinStatus } from './errors.js';
 import type { StatusNotice } from './status/gate.js';
 import type { RevocationMark } from './status/marks.js';
 import type { Cert, EcdsaFormat, HashAlgorithm, SignScheme, SignSubject, Token } from './types.js';
+import type { MessageText } from './protocol/pieces.js';
 
 // ───────────────────────────── tokens ─────────────────────────────
 
@@ -446,10 +447,12 @@ export interface ConnectionContext {
 /** The transport-facing core: takes one raw JSON-RPC text, answers with one serialised text (null for notifications). */
 export interface Dispatcher {
   /**
-   * One JSON-RPC message in, its answer out (null: none). `parsed` is called once, as soon as the message is
-   * parsed and its params decoded (or refused): until then the transport keeps counting the raw message against
-   * its in-flight budget (docs/security.md T23). `raw` is the message's text, or (a large message) its UTF-8 bytes,
-   * which the transport has checked or decodes with replacement as it would decode them to text.
+   * One JSON-RPC message in, its answer out (null: none): a string, or from SLICE_CHARS characters on (a signed
+   * document) its pieces, which the transport writes in order without joining them (docs/security.md T22).
+   * `parsed` is called once, as soon as the message is parsed and its params decoded (or refused): until then the
+   * transport keeps counting the raw message against its in-flight budget (docs/security.md T23). `raw` is the
+   * message's text, or (a large message) its UTF-8 bytes, which the transport has checked or decodes with
+   * replacement as it would decode them to text.
    */
-  handle(raw: string | Uint8Array, connection: ConnectionContext, parsed?: () => void): Promise<string | null>;
+  handle(raw: string | Uint8Array, connection: ConnectionContext, parsed?: () => void): Promise<MessageText | null>;
 }

@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionContext, Logger } from '../core/index.js';
+import { stringifyPieces } from '../core/protocol/json.js';
+import { isTextPieces, type MessageText } from '../core/protocol/pieces.js';
+import { encodeBase64Sliced } from '../core/protocol/slices.js';
 import { CHANNEL_PROTOCOL } from '../core/protocol/relay.js';
 import { InflightBudget } from '../server/budget.js';
 import { decodeUtf8Sliced } from '../server/large-text.js';
@@ -107,6 +110,8 @@ let opens: string[];
 /** When set, JSON-RPC streams' handlers take large messages as bytes (as the agent's dispatcher does). */
 let bytesFor: Set<string>;
 let gotBytes: Uint8Array[];
+/** What the handler answers to the text `pieces` (an answer given as pieces, as the dispatcher gives a large one). */
+let answerPieces: MessageText | undefined;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kyso-relay-'));
@@ -133,6 +138,7 @@ beforeEach(async () => {
     open: (kind, ctx: ConnectionContext) => (opens.push(ctx.origin), {
       handle: async (text) => {
         handled.push({ origin: ctx.origin, bytes: text.length });
+        if (text === 'pieces' && answerPieces) return answerPieces;
         return text.startsWith('echo ') ? text.slice(5) : `{"ok":${text.length}}`;
       },
       ...(bytesFor.has(kind) ? {
@@ -165,6 +171,34 @@ describe('T22 on the relay: a large answer leaves slice by slice, in order with 
     p.data(2, 'y'.repeat(8 * KiB + 1));
     expect(await p.closedReason(2)).toBe('PAYLOAD_TOO_LARGE');
     expect((await p.reply(1)) === text).toBe(true);
+    p.socket.destroy();
+  });
+
+  it('an answer given as pieces (ASCII or not) is one data frame of exactly today’s bytes; a refusal meanwhile comes after it', async () => {
+    const p = await Peer.open(channel.path);
+    await p.handshake(key);
+    await p.stream(1, 'rpc', APPROVED);
+    await p.stream(2, 'rpc', STRANGER);
+    await p.stream(3, 'rpc', APPROVED);
+    const b64 = { jsonrpc: '2.0', id: 1, result: { pdf: await encodeBase64Sliced(new Uint8Array(3 * 1024 * KiB).fill(9)) } };
+    const mixed = { jsonrpc: '2.0', id: 2, result: { text: `${'ư'.repeat(1024 * KiB - 1)}😀${'é'.repeat(300 * KiB)}`, doc: await encodeBase64Sliced(new Uint8Array(2 * 1024 * KiB).fill(3)) } };
+    answerPieces = await stringifyPieces(b64);
+    expect(isTextPieces(answerPieces) && answerPieces.ascii).toBe(true);
+    p.data(1, 'pieces');
+    await new Promise((r) => setTimeout(r, 5));
+    p.data(2, 'y'.repeat(8 * KiB + 1));
+    expect(await p.closedReason(2)).toBe('PAYLOAD_TOO_LARGE');
+    const one = await p.until(() => p.events.find((e): e is Extract<ChannelEvent, { kind: 'data' }> => e.kind === 'data' && e.s === 1));
+    expect(one.bytes.equals(Buffer.from(JSON.stringify(b64), 'utf8'))).toBe(true);
+    answerPieces = await stringifyPieces(mixed);
+    expect(isTextPieces(answerPieces) && !answerPieces.ascii).toBe(true);
+    p.data(3, 'pieces');
+    const three = await p.until(() => p.events.find((e): e is Extract<ChannelEvent, { kind: 'data' }> => e.kind === 'data' && e.s === 3));
+    expect(three.bytes.equals(Buffer.from(JSON.stringify(mixed), 'utf8'))).toBe(true);
+    // Nothing but those frames' bytes: the 'closed' frame between them, never inside one.
+    const order = p.events.filter((e) => e.kind === 'data' || (e.kind === 'control' && e.text.includes('"closed"'))).map((e) => (e.kind === 'data' ? `d${e.s}` : 'closed'));
+    expect(order).toEqual(['d1', 'closed', 'd3']);
+    answerPieces = undefined;
     p.socket.destroy();
   });
 });

@@ -2,7 +2,7 @@
 // page channels from the extension. Each stream is a connection of its own to the SAME dispatcher (JSON-RPC) or
 // VNPT session logic, with the origin the browser gave the extension — same policy, dialogs, limits and log.
 import { createServer, type Server, type Socket } from 'node:net';
-import { AgentError, doorRefusal, toWireError, type ConnectionContext, type Logger } from '../core/index.js';
+import { AgentError, doorRefusal, toWireError, type ConnectionContext, type Logger, type MessageText } from '../core/index.js';
 import { BYTES_FROM } from '../core/protocol/json-bytes.js';
 import { MAX_FRAME_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES, MAX_VNPT_UNAPPROVED_MESSAGE_BYTES, MESSAGE_TIMEOUT_MS } from '../core/protocol/limits.js';
 import {
@@ -26,12 +26,13 @@ export interface RelayOriginGate {
 }
 
 export interface RelayStreamHandler {
-  handle(text: string): Promise<string | null>;
+  /** A page's message in, the answer out (null: none; pieces: written as one data frame without being joined). */
+  handle(text: string): Promise<MessageText | null>;
   /**
    * When present, a message of BYTES_FROM bytes or more comes here as its UTF-8 bytes, malformed sequences to be
    * replaced as decodeText does (the JSON-RPC dispatcher: docs/security.md "Large messages").
    */
-  handleBytes?(bytes: Uint8Array): Promise<string | null>;
+  handleBytes?(bytes: Uint8Array): Promise<MessageText | null>;
 }
 
 /** The agent's one in-flight byte budget (docs/security.md T23), shared with the wss/https listeners. */
@@ -140,7 +141,7 @@ export async function startRelayChannel(o: RelayChannelOptions): Promise<RelayCh
     // Every frame to the host in order; a large answer's text written slice by slice (T22).
     const writer = new ChannelWriter(socket);
     const send = (m: RelayMessage): void => writer.control(controlFrame(JSON.stringify(m)));
-    const sendData = (s: number, text: string): void => writer.data(s, text);
+    const sendData = (s: number, text: MessageText): void => writer.data(s, text);
     const fail = (reason: RelayReason, message: string): void => {
       o.logger.warn('relay.refused', { reason, message });
       send({ t: 'error', reason, message });

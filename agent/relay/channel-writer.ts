@@ -2,6 +2,7 @@
 // 85 MiB signed document encoded to UTF-8 and copied into one frame in a single call blocks the agent for hundreds
 // of milliseconds. Every frame of a connection goes through one queue, so nothing lands inside a data frame's text.
 import type { Socket } from 'node:net';
+import { utf8Length, type MessageText, type TextPieces } from '../core/protocol/pieces.js';
 import { SLICE_CHARS, textSlices, yieldToEventLoop } from '../core/protocol/slices.js';
 import { dataFrame, dataHeader } from './channel-frames.js';
 
@@ -17,26 +18,24 @@ export class ChannelWriter {
     this.enqueue(() => this.write(frame), true);
   }
 
-  /** A stream's text as one data frame: a long text goes out as its header, then its UTF-8 slice by slice. */
-  data(s: number, text: string): void {
-    if (text.length <= SLICE_CHARS) {
+  /**
+   * A stream's text as one data frame: a long text (or an answer's pieces, never joined) goes out as its header,
+   * then its UTF-8 piece by piece.
+   */
+  data(s: number, text: MessageText): void {
+    if (typeof text === 'string' && text.length <= SLICE_CHARS) {
       this.enqueue(() => this.write(dataFrame(s, text)), true);
       return;
     }
     this.enqueue(async () => {
-      const slices = [...textSlices(text)];
-      // The header needs the UTF-8 length first: counted slice by slice (~0.25 ms each), with a turn every 16.
-      let bytes = 0;
-      for (let i = 0; i < slices.length; i++) {
-        bytes += Buffer.byteLength(slices[i]!, 'utf8');
-        if (i % 16 === 15) await yieldToEventLoop();
-      }
-      this.write(dataHeader(s, bytes));
-      for (const slice of slices) {
+      const pieces = typeof text === 'string' ? slicesOf(text) : text;
+      // The header needs the UTF-8 length first: counted piece by piece (~0.25 ms each), with a turn every 16.
+      this.write(dataHeader(s, await utf8Length(pieces, (piece) => Buffer.byteLength(piece, 'utf8'))));
+      for (const piece of pieces.pieces) {
         await yieldToEventLoop();
         // A connection that ended mid-answer: its close handler reports it; the rest is not written.
         if (this.socket.destroyed) return;
-        this.socket.write(slice, 'utf8');
+        this.socket.write(piece, 'utf8');
       }
     }, false);
   }
@@ -62,4 +61,9 @@ export class ChannelWriter {
     };
     this.tail = this.tail.then(run, run);
   }
+}
+
+/** A long string as pieces (its slices), so its UTF-8 length is counted slice by slice as today. */
+function slicesOf(text: string): TextPieces {
+  return { pieces: [...textSlices(text)], length: text.length, ascii: false };
 }

@@ -1,9 +1,9 @@
 // HTTP side of a listener: discovery endpoint, POST /v1/rpc, CORS and preflight, mounts, body cap.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ConnectionContext } from '../core/index.js';
+import { piecesOf, utf8Length, type ConnectionContext, type MessageText } from '../core/index.js';
 import { REFUSAL_BODY, SECURITY_HEADERS, checkOrigin, corsAllowed, hostAllowed, printable, selfOrigins, transportError } from './guard.js';
 import { BudgetClaim } from './budget.js';
-import { TEXT_SLICE, messageOf, textSlices } from './large-text.js';
+import { TEXT_SLICE, messageOf } from './large-text.js';
 import type { ServerRuntime } from './runtime.js';
 
 const RPC_PATH = '/v1/rpc';
@@ -29,15 +29,18 @@ function sendJson(res: ServerResponse, status: number, body: string, close = fal
   res.end(bytes);
 }
 
-/** sendJson for an answer that may be large: written slice by slice, each in its own turn (T22). */
-async function sendJsonSliced(res: ServerResponse, body: string): Promise<void> {
-  if (body.length <= TEXT_SLICE) return sendJson(res, 200, body);
+/**
+ * sendJson for an answer that may be large: written piece by piece (a string: slice by slice), each in its own
+ * turn, its Content-Length counted without joining it (T22).
+ */
+async function sendJsonSliced(res: ServerResponse, body: MessageText): Promise<void> {
+  if (typeof body === 'string' && body.length <= TEXT_SLICE) return sendJson(res, 200, body);
   res.statusCode = 200;
   res.setHeader('Content-Type', 'application/json');
-  res.setHeader('Content-Length', Buffer.byteLength(body, 'utf8'));
-  for (const slice of textSlices(body)) {
+  res.setHeader('Content-Length', await utf8Length(body, (piece) => Buffer.byteLength(piece, 'utf8')));
+  for (const piece of piecesOf(body)) {
     if (res.destroyed) return;
-    await new Promise<void>((resolve) => res.write(slice, 'utf8', () => resolve()));
+    await new Promise<void>((resolve) => res.write(piece, 'utf8', () => resolve()));
   }
   res.end();
 }

@@ -3,6 +3,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BYTES_FROM } from '../core/protocol/json-bytes.js';
+import { piecesOf, type MessageText } from '../core/protocol/pieces.js';
 import { decodeBase64Sliced, textSlices } from '../core/protocol/slices.js';
 
 export { textSlices };
@@ -72,14 +73,15 @@ export async function decodeBase64TextSliced(b64: string): Promise<string> {
 
 /**
  * Sends text messages on one WebSocket in order; a large one goes out as fragments of one message, each written
- * (and encrypted) in its own turn, so nothing else may be sent between them: every send of the connection queues here.
+ * (and encrypted) in its own turn, so nothing else may be sent between them: every send of the connection queues
+ * here. An answer given as pieces is sent piece by piece, never joined (a string is cut with textSlices).
  */
 export class MessageQueue {
   private tail: Promise<void> = Promise.resolve();
 
   constructor(private readonly sendFrame: (data: string, fin: boolean, done: (err?: Error) => void) => void, private readonly open: () => boolean) {}
 
-  send(text: string): Promise<void> {
+  send(text: MessageText): Promise<void> {
     const run = async (): Promise<void> => {
       try {
         await this.write(text);
@@ -91,18 +93,21 @@ export class MessageQueue {
     return this.tail;
   }
 
-  private async write(text: string): Promise<void> {
+  private async write(text: MessageText): Promise<void> {
     if (!this.open()) return;
-    if (text.length <= TEXT_SLICE) {
+    if (typeof text === 'string' && text.length <= TEXT_SLICE) {
       this.sendFrame(text, true, () => undefined);
       return;
     }
-    const slices = [...textSlices(text)];
-    for (let i = 0; i < slices.length; i++) {
+    // One piece ahead, so the last fragment is known (fin) without listing a string's slices first.
+    const pieces = piecesOf(text)[Symbol.iterator]();
+    let next = pieces.next();
+    while (!next.done) {
       if (!this.open()) return;
-      const fin = i === slices.length - 1;
-      await new Promise<void>((resolve) => this.sendFrame(slices[i]!, fin, () => resolve()));
-      if (!fin) await nextTurn();
+      const piece = next.value;
+      next = pieces.next();
+      await new Promise<void>((resolve) => this.sendFrame(piece, next.done === true, () => resolve()));
+      if (!next.done) await nextTurn();
     }
   }
 }

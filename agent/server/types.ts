@@ -1,6 +1,6 @@
 // What the transport needs from the rest of the agent: origin gate, dispatcher, mounts, limits, listeners.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ConnectionContext, Dispatcher, Logger } from '../core/index.js';
+import type { ConnectionContext, Dispatcher, Logger, MessageText } from '../core/index.js';
 import type { InflightBudget } from './budget.js';
 import type { PeerUserCheck } from './peer-user/index.js';
 import { MAX_CONNECTIONS_PER_ORIGIN, MAX_FRAME_BYTES, MAX_INFLIGHT_BYTES, MAX_UNAPPROVED_MESSAGE_BYTES, MESSAGE_TIMEOUT_MS } from '../core/protocol/limits.js';
@@ -39,15 +39,15 @@ export interface NotificationAttach {
 /** What one WebSocket connection's text frames go to. */
 export interface FrameHandler {
   /**
-   * One text frame in, one text frame out (null: no reply). `parsed`: see Dispatcher.handle; a handler that does
-   * not call it keeps the frame counted until its answer.
+   * One text frame in, one text message out (null: no reply; pieces: written as fragments of one message).
+   * `parsed`: see Dispatcher.handle; a handler that does not call it keeps the frame counted until its answer.
    */
-  handle(text: string, parsed?: () => void): Promise<string | null>;
+  handle(text: string, parsed?: () => void): Promise<MessageText | null>;
   /**
    * When present, a message of BYTES_FROM bytes or more comes here as its UTF-8 bytes (checked) instead of as text
    * (docs/security.md "Large messages"): the JSON-RPC dispatcher parses them without making one large string.
    */
-  handleBytes?(bytes: Uint8Array, parsed?: () => void): Promise<string | null>;
+  handleBytes?(bytes: Uint8Array, parsed?: () => void): Promise<MessageText | null>;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { Pkcs11TokenService } from '../../agent/pkcs11/index.js';
 import { defaultPkcs11Factory } from '../../agent/pkcs11/pkcs11-api.js';
 import '../fixtures/types.js';
 import { capturingLogger, softhsmCandidate, systemClock, verifyPkcs1 } from './helpers.js';
+import { joinPieces } from '../../agent/core/protocol/pieces.js';
 
 const k = inject('kyso');
 const ORIGIN = 'https://portal.example';
@@ -50,7 +51,7 @@ async function setup() {
   const batch = async (data: Buffer[]): Promise<BatchReply> => {
     const items = data.map((d) => ({ kind: 'hash', params: { hash: createHash('sha256').update(d).digest('base64'), hashAlgorithm: 'SHA-256' } }));
     const reply = await dispatcher!.handle(JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'sign.batch', params: { certId, label: 'Lô / batch', items } }), connection);
-    return JSON.parse(reply!) as BatchReply;
+    return JSON.parse(joinPieces(reply!)) as BatchReply;
   };
   return { faults, prompt, batch, certId };
 }

@@ -12,6 +12,7 @@ import { createPkcs11TokenService } from '../../agent/pkcs11/index.js';
 import type { Pkcs11TokenService } from '../../agent/pkcs11/index.js';
 import '../fixtures/types.js';
 import { capturingLogger, softhsmCandidate, systemClock, verifyPkcs1 } from './helpers.js';
+import { joinPieces } from '../../agent/core/protocol/pieces.js';
 
 const k = inject('kyso');
 const ORIGIN = 'https://portal.example';
@@ -25,7 +26,7 @@ describe('requirePinEveryTime on SoftHSM2', () => {
   const logger = capturingLogger();
   const connection = { origin: ORIGIN, transport: 'ws' as const, signal: new AbortController().signal };
   let nextId = 1;
-  const rpc = async (method: string, params: unknown) => JSON.parse((await dispatcher.handle(JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }), connection))!) as {
+  const rpc = async (method: string, params: unknown) => JSON.parse(joinPieces((await dispatcher.handle(JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }), connection))!)) as {
     result?: { results?: { ok: boolean; result?: { signature: string }; error?: { data: { reason: string } } }[]; signature?: string };
     error?: { data: { reason: string } };
   };

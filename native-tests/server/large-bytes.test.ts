@@ -4,7 +4,7 @@
 // messages, and endpoints that read text (the VNPT-compatible listener's kind), as text.
 import type WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConnectionContext } from '../../agent/core/index.js';
+import type { ConnectionContext, MessageText } from '../../agent/core/index.js';
 import { ALLOWED, echoDispatcher, httpCall, startHarness, textOf, wsCall, wsTry, type Harness } from './harness.js';
 
 const MiB = 1024 * 1024;
@@ -14,7 +14,7 @@ let seen: Array<{ as: 'text' | 'bytes'; size: number; bytes?: Buffer }>;
 /** What the text-only endpoint got. */
 let textOnly: number[];
 
-const record = (raw: string | Uint8Array, ctx: ConnectionContext): Promise<string | null> => {
+const record = (raw: string | Uint8Array, ctx: ConnectionContext): Promise<MessageText | null> => {
   seen.push(typeof raw === 'string' ? { as: 'text', size: raw.length } : { as: 'bytes', size: raw.length, bytes: Buffer.from(raw) });
   return echoDispatcher.handle(raw, ctx);
 };

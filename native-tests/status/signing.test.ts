@@ -14,6 +14,7 @@ import { FaultInjector } from '../../agent/pkcs11/fault-injection.js';
 import { createPkcs11TokenService, defaultPkcs11Factory, type Pkcs11TokenService } from '../../agent/pkcs11/index.js';
 import { provisionStatusToken, startStatusFixture, STATUS_TOKEN, type StatusFixture } from '../fixtures/status.js';
 import { capturingLogger, systemClock } from '../pkcs11/helpers.js';
+import { joinPieces } from '../../agent/core/protocol/pieces.js';
 
 const ORIGIN = 'https://portal.example';
 let f: StatusFixture;
@@ -50,7 +51,7 @@ function agent(signing: Partial<Policy['signing']> = {}): { dispatcher: AgentDis
   const connection = { origin: ORIGIN, transport: 'ws' as const, signal: new AbortController().signal };
   let id = 1;
   const hash = createHash('sha256').update('status test').digest('base64');
-  const rpc = async (method: string, params: unknown): Promise<Reply> => JSON.parse((await dispatcher.handle(JSON.stringify({ jsonrpc: '2.0', id: id++, method, params }), connection))!) as Reply;
+  const rpc = async (method: string, params: unknown): Promise<Reply> => JSON.parse(joinPieces((await dispatcher.handle(JSON.stringify({ jsonrpc: '2.0', id: id++, method, params }), connection))!)) as Reply;
   return { dispatcher, prompt, rpc, status, sign: (name) => rpc('sign.hash', { certId: certIds.get(name), hash, hashAlgorithm: 'SHA-256' }) };
 }
 

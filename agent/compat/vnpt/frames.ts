@@ -1,6 +1,7 @@
 // The VNPT-CA Plugin wire format: one JSON request frame in, one `<result>*<funcCallback>` text frame out.
 
-import { parseJsonSliced, stringifySliced } from '../../core/protocol/json.js';
+import { parseJsonSliced, stringifyPieces, stringifySliced } from '../../core/protocol/json.js';
+import { isTextPieces, piecesOf, PieceBuilder, type MessageText } from '../../core/protocol/pieces.js';
 import { SLICE_CHARS, yieldToEventLoop } from '../../core/protocol/slices.js';
 
 /** A request as the VNPT page script sends it. `domain` is what the page claims and is never trusted. */
@@ -39,18 +40,23 @@ export async function parseVnptFrame(text: string): Promise<VnptRequest | null> 
  * Builds the reply frame. The page splits on `*` and reads parts 0 and 1, so a result containing `*` would be
  * cut: JSON we build and base64 never contain it, and anything else is escaped as \u002a inside JSON strings.
  */
-export async function formatVnptReply(result: string, funcCallback: string): Promise<string> {
-  if (result.length <= SLICE_CHARS) return `${result.replaceAll('*', '\\u002a')}*${funcCallback}`;
-  // A signed document (85 MiB of base64): the same replacement slice by slice, joined as a rope (T22).
-  let reply = '';
-  for (let from = 0; from < result.length; from += SLICE_CHARS) {
-    reply += result.slice(from, from + SLICE_CHARS).replaceAll('*', '\\u002a');
+export async function formatVnptReply(result: MessageText, funcCallback: string): Promise<MessageText> {
+  if (typeof result === 'string' && result.length <= SLICE_CHARS) return `${result.replaceAll('*', '\\u002a')}*${funcCallback}`;
+  // A signed document (85 MiB of base64): the same replacement piece by piece, never joined (T22).
+  const reply = new PieceBuilder();
+  const ascii = isTextPieces(result) && result.ascii;
+  for (const piece of piecesOf(result)) {
+    reply.add(piece.includes('*') ? piece.replaceAll('*', '\\u002a') : piece, ascii);
     await yieldToEventLoop();
   }
-  return `${reply}*${funcCallback}`;
+  reply.add(`*${funcCallback}`);
+  return reply.done();
 }
 
-/** The plugin's `{code, data, error}` result object, as JSON text; a long `data` (a signed document) in slices. */
-export function vnptResult(code: number, data = '', error = ''): Promise<string> {
-  return stringifySliced({ code, data, error });
+/**
+ * The plugin's `{code, data, error}` result object, as JSON text; a long `data` (a signed document) as pieces, its
+ * base64 slices spliced in (stringifyPieces).
+ */
+export function vnptResult(code: number, data = '', error = ''): Promise<MessageText> {
+  return stringifyPieces({ code, data, error });
 }

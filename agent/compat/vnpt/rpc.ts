@@ -1,6 +1,6 @@
 // A tiny JSON-RPC client over the core Dispatcher: the compat layer speaks to the agent exactly as a portal would.
 import type { ConnectionContext, Dispatcher, Reason } from '../../core/index.js';
-import { parseJsonSliced, stringifySliced } from '../../core/protocol/json.js';
+import { parseAnswer, stringifySliced } from '../../core/protocol/json.js';
 
 /** A JSON-RPC error returned by the dispatcher, kept with its stable reason. */
 export class RpcFailure extends Error {
@@ -26,7 +26,8 @@ export function rpcClient(dispatcher: Dispatcher, ctx: ConnectionContext): RpcCa
   return async <T>(method: string, params: Record<string, unknown> = {}): Promise<T> => {
     const raw = await dispatcher.handle(await stringifySliced({ jsonrpc: '2.0', id: nextId++, method, params }), ctx);
     if (raw === null) throw new RpcFailure('INTERNAL', 'no reply');
-    const parsed = await parseJsonSliced(raw);
+    // A large answer (pieces) is read back without being joined (docs/security.md T22).
+    const parsed = await parseAnswer(raw);
     if (!parsed.ok) throw new RpcFailure('INTERNAL', 'unreadable reply');
     const reply = parsed.value as RpcReply;
     if (reply.error) throw new RpcFailure(reply.error.data?.reason ?? 'INTERNAL', reply.error.message ?? 'error', reply.error.data?.detail);

@@ -1,7 +1,8 @@
 // The VNPT-compatible session, played the way the plugin's page script plays it, over a scripted dispatcher.
 import { describe, expect, it } from 'vitest';
-import type { Cert, ConnectionContext, Dispatcher } from '../../core/index.js';
-import { createVnptSession } from './session.js';
+import type { Cert, ConnectionContext, Dispatcher, MessageText } from '../../core/index.js';
+import { isTextPieces, joinPieces } from '../../core/protocol/pieces.js';
+import { createVnptSession as createSession } from './session.js';
 import { FN } from './functions.js';
 import type { CertificateChecks } from './cert-checks.js';
 import { formatVnptReply, parseVnptFrame } from './frames.js';
@@ -12,6 +13,15 @@ const cert: Cert = {
   notBefore: '2026-01-01T00:00:00Z', notAfter: '2028-01-01T00:00:00Z', status: 'valid', keyAlgorithm: 'RSA-2048',
   keyUsage: ['digitalSignature'], extendedKeyUsage: [], identifiers: { citizenId: '001099012345' }, hasPrivateKey: true,
 };
+
+/** The session with its answers as text: a large one comes as pieces (tested below), these tests read the text. */
+function createVnptSession(...args: Parameters<typeof createSession>): { handle(text: string): Promise<string | null> } {
+  const session = createSession(...args);
+  return { handle: async (text) => {
+    const reply = await session.handle(text);
+    return reply === null ? null : joinPieces(reply);
+  } };
+}
 
 type Script = (method: string, params: Record<string, unknown>) => { result?: unknown; error?: { reason: string; message?: string } };
 
@@ -305,11 +315,28 @@ describe('VNPT-compatible session', () => {
     expect(result).toBe(JSON.stringify([JSON.stringify({ code: 0, data: signed, error: '', serial: '0A1B2C' })]));
     expect((d.calls.find((c) => c.method === 'sign.batch')!.params.items as Array<{ params: { data: string } }>)[0]!.params.data === data).toBe(true);
   });
+
+  it('a large answer leaves the session as pieces, never joined, each whole UTF-16, with the same bytes (T22)', async () => {
+    const data = Buffer.alloc(2 * 1024 * 1024, 3).toString('base64');
+    const signed = Buffer.alloc(3 * 1024 * 1024 + 1, 4).toString('base64');
+    const other = Buffer.alloc(1024 * 1024 + 7, 5).toString('base64');
+    const d = fakeDispatcher((m, p) => (m === 'sign.cms' ? { result: { cms: signed } } : m === 'sign.batch' ? { result: { results: [{ ok: true, result: { cms: signed } }, { ok: true, result: { cms: other } }] } } : ok(m, p)));
+    const s = createSession({ dispatcher: d, decodeBase64Text: decode }, ctx);
+    const wire = (text: MessageText): Buffer => Buffer.concat((isTextPieces(text) ? text.pieces : [text]).map((p) => Buffer.from(p, 'utf8')));
+    const single = (await s.handle(frame(FN.SignCMS, [data, '{}'], 'done')))!;
+    expect(isTextPieces(single) && single.ascii).toBe(true);
+    expect(wire(single).equals(Buffer.from(`${JSON.stringify({ code: 0, data: signed, error: '' })}*done`))).toBe(true);
+    const arr = JSON.stringify([JSON.stringify({ data, type: 'txt', sigOptions: '{}' }), JSON.stringify({ data, type: 'txt', sigOptions: '{}' })]);
+    const batch = (await s.handle(frame(FN.signArrDataAdvanced, [arr, '', '0', '1'], 'cb')))!;
+    expect(isTextPieces(batch) && batch.ascii).toBe(true);
+    const items = [{ code: 0, data: signed, error: '', serial: '0A1B2C' }, { code: 0, data: other, error: '', serial: '0A1B2C' }];
+    expect(wire(batch).equals(Buffer.from(`${JSON.stringify(items.map((i) => JSON.stringify(i)))}*cb`))).toBe(true);
+  });
 });
 
 describe('VNPT reply framing of a long result', () => {
   it('escapes every * of a result longer than a slice, as the one-go replacement does', async () => {
     const long = `${'A*'.repeat(700_000)}"x*`;
-    expect(await formatVnptReply(long, 'cb')).toBe(`${long.replaceAll('*', '\\u002a')}*cb`);
+    expect(joinPieces(await formatVnptReply(long, 'cb'))).toBe(`${long.replaceAll('*', '\\u002a')}*cb`);
   });
 });

@@ -1,7 +1,7 @@
 // One VNPT-compatible connection: function ids → kyso-agent JSON-RPC calls, answers in the plugin's formats.
 // Transport-independent: a frame's text and the connection's origin in, the reply frame's text out. The wss listener
 // and the browser extension's relay both drive it the same way (docs/vnpt-compat.md "Driving a session").
-import type { Cert, ConnectionContext, Dispatcher } from '../../core/index.js';
+import type { Cert, ConnectionContext, Dispatcher, MessageText } from '../../core/index.js';
 import { decodeBase64 } from '../../core/index.js';
 import { decodeBase64Sliced } from '../../core/protocol/slices.js';
 import { runCheck, checkTime, type CertificateChecks, type CheckKind } from './cert-checks.js';
@@ -46,7 +46,7 @@ export interface VnptSessionOptions {
 }
 
 
-export type Handler = (args: string[]) => Promise<string>;
+export type Handler = (args: string[]) => Promise<MessageText>;
 
 /** What the handler files share about one connection. */
 export interface SessionCore {
@@ -84,7 +84,7 @@ function languageOf(name: string): 'vi' | 'en' | undefined {
  * sender.origin when the extension relays); the frame's `domain` field is ignored. Access approval, dialogs,
  * limits and PIN handling are the core's, reached through JSON-RPC.
  */
-export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionContext): { handle(text: string): Promise<string | null> } {
+export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionContext): { handle(text: string): Promise<MessageText | null> } {
   const rpc: RpcCall = rpcClient(opts.dispatcher, ctx);
   const now = opts.now ?? (() => new Date());
   let accessGranted = false;
@@ -149,7 +149,7 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
     }
   };
 
-  const simple = (fn: () => Promise<string>): Handler => async () => {
+  const simple = (fn: () => Promise<MessageText>): Handler => async () => {
     try {
       return await fn();
     } catch (e) {
@@ -221,7 +221,7 @@ export function createVnptSession(opts: VnptSessionOptions, ctx: ConnectionConte
   ]);
 
   return {
-    async handle(text: string): Promise<string | null> {
+    async handle(text: string): Promise<MessageText | null> {
       const req: VnptRequest | null = await parseVnptFrame(text);
       if (!req) return null;
       const handler = handlers.get(req.functionID);

@@ -1,5 +1,5 @@
 // The plugin's signing functions: SignXML, SignPDF, SignOFFICE, SignCMS, signHash and signArrDataAdvanced.
-import type { Cert, Reason } from '../../core/index.js';
+import type { Cert, MessageText, Reason } from '../../core/index.js';
 import { decodeBase64, isMethod } from '../../core/index.js';
 import { VNPT, vnptCodeFor, vnptErrorText } from './codes.js';
 import { vnptResult } from './frames.js';
@@ -7,7 +7,7 @@ import { certCode } from './cert-checks.js';
 import { UnsupportedOption, digestOf, flag, hashAlgorithm, parseOptions, parseOptionsSliced, pick, xmlParams } from './options.js';
 import { pdfParams, type SignerFacts } from './pdf-options.js';
 import { FN } from './functions.js';
-import { parseJsonSliced, stringifySliced } from '../../core/protocol/json.js';
+import { parseJsonSliced, stringifyPieces, stringifyTexts } from '../../core/protocol/json.js';
 import type { Handler, SessionCore } from './session.js';
 
 type Item = { kind: string; params: Record<string, unknown> };
@@ -39,7 +39,7 @@ const signedData = (r: Record<string, string>): string => r.pdf ?? r.xml ?? r.cm
 export function signHandlers(core: SessionCore): Array<[number, Handler]> {
   const { rpc, opts } = core;
   const facts = (cert: Cert): SignerFacts => ({ commonName: cert.subject.commonName, dn: cert.subject.dn, ...(cert.subject.organization ? { organization: cert.subject.organization } : {}) });
-  const wrap = (fn: (args: string[]) => Promise<string>): Handler => async (args) => {
+  const wrap = (fn: (args: string[]) => Promise<MessageText>): Handler => async (args) => {
     try {
       return await fn(args);
     } catch (e) {
@@ -82,7 +82,7 @@ export function signHandlers(core: SessionCore): Array<[number, Handler]> {
   }
 
   /** A single-document Sign* call: the batch item's params sent to the method of its kind. */
-  async function single(type: string, data: string, o: Record<string, unknown>, method: string): Promise<string> {
+  async function single(type: string, data: string, o: Record<string, unknown>, method: string): Promise<MessageText> {
     const cert = await certFor(o);
     await validateBefore(o, cert);
     const { params } = await item(type, data, o, cert);
@@ -96,12 +96,13 @@ export function signHandlers(core: SessionCore): Array<[number, Handler]> {
    * `{code, data, error, serial}` — what VNPT's sample page (`JSON.parse(JSON.parse(r)[0])`) and portals reading a
    * single item (`JSON.parse(JSON.parse(r))`) both parse.
    */
-  async function signArray(args: string[]): Promise<string> {
-    // Each item's JSON text, then the array of those texts: a signed document quoted twice, in slices (T22).
-    const answer = async (items: ItemResult[]): Promise<string> => {
-      const texts: string[] = [];
-      for (const i of items) texts.push(await stringifySliced(i));
-      return stringifySliced(texts);
+  async function signArray(args: string[]): Promise<MessageText> {
+    // Each item's JSON text, then the array of those texts: a signed document quoted twice, piece by piece and
+    // never joined (T22).
+    const answer = async (items: ItemResult[]): Promise<MessageText> => {
+      const texts: MessageText[] = [];
+      for (const i of items) texts.push(await stringifyPieces(i));
+      return stringifyTexts(texts);
     };
     let entries: Array<Record<string, unknown>>;
     try {

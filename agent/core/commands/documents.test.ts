@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AgentError } from '../errors.js';
 import { decodeBase64, encodeBase64, sha256Hex } from '../protocol/encoding.js';
+import { isTextPieces, joinPieces } from '../protocol/pieces.js';
 import { makeCert } from '../testing/certs.js';
 import { createTestAgent, type TestAgentOptions } from '../testing/harness.js';
 
@@ -25,6 +26,17 @@ describe('sign.pdf / sign.xml / sign.cms', () => {
     });
     expect(a.documents.pdfOptions[0]).toMatchObject({ level: 'B-B', hashAlgorithm: 'SHA-256', reason: 'Đồng ý', appearance: { page: 'last', rect: [10, 10, 200, 60] } });
     expect(a.documents.pdfOptions[0]!.signingTime.toISOString()).toBe(a.clock.now().toISOString());
+  });
+  it('aLargeSignedDocument_leavesTheDispatcherAsPieces_ofTheSameText', async () => {
+    const { a, c, certId } = setup();
+    const big = `${PDF}${'%'.repeat(3 * 1024 * 1024)}\n%%EOF\n`;
+    const reply = await a.dispatcher.handle(JSON.stringify({ jsonrpc: '2.0', id: 5, method: 'sign.pdf', params: { certId, pdf: b64(big), fileName: 'x.pdf' } }), c);
+    expect(isTextPieces(reply) && reply.ascii).toBe(true);
+    const text = joinPieces(reply!);
+    const parsed = JSON.parse(text) as { id: number; result: { pdf: string } };
+    expect(text === JSON.stringify(parsed)).toBe(true);
+    expect(parsed.id).toBe(5);
+    expect(new TextDecoder().decode(decodeBase64(parsed.result.pdf)!).startsWith(big)).toBe(true);
   });
   it('pdf_invalid_isDocumentInvalid_beforeAnyDialog', async () => {
     const { a, c, certId } = setup();

@@ -1,7 +1,8 @@
 // Safe JSON in and out: depth and value-count pre-scan before JSON.parse, prototype-key rejection, and the response serialiser.
 import type { WireError } from '../errors.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './limits.js';
-import { SLICE_CHARS, isBase64Text, textSlices, yieldToEventLoop } from './slices.js';
+import { PieceBuilder, isTextPieces, joinPieces, piecesOf, type MessageText, type TextPieces } from './pieces.js';
+import { SLICE_CHARS, isBase64Text, rememberBase64, takeBase64Pieces, textSlices, yieldToEventLoop } from './slices.js';
 
 export type JsonParseResult =
   | { ok: true; value: unknown }
@@ -229,19 +230,45 @@ export function serializeResult(id: RpcId, result: unknown): string {
 const STAND_IN = /"\\u0000kyso-lifted:(\d+)"/;
 
 /**
- * serializeResult for results that carry a signed document (T22): long strings are left out of JSON.stringify and
- * placed between quotes as they are when they are base64 (checked in slices), so an 85 MiB answer is not one
- * blocking JSON.stringify.
+ * serializeResult for results that carry a signed document (T22): the answer as pieces (stringifyPieces), so an
+ * 85 MiB answer is neither one blocking JSON.stringify nor one flat string.
  */
-export function serializeResultSliced(id: RpcId, result: unknown): Promise<string> {
-  return stringifySliced({ jsonrpc: '2.0', id, result });
+export function serializeResultSliced(id: RpcId, result: unknown): Promise<MessageText> {
+  return stringifyPieces({ jsonrpc: '2.0', id, result });
 }
 
 /**
  * JSON.stringify(value), the same text, with a turn of the event loop between the slices of long strings: base64
- * goes between quotes as it is (checked in slices), any other long text is quoted piece by piece (quoteSliced).
+ * goes between quotes as it is (checked in slices), any other long text is quoted piece by piece.
+ * As one string (a rope): for texts that are read again in the process (the VNPT session's request to the
+ * dispatcher). What goes to a socket uses stringifyPieces.
  */
 export async function stringifySliced(value: unknown): Promise<string> {
+  const text = await stringifyPieces(value);
+  if (typeof text === 'string') return text;
+  // Joined by + (a rope, no copy here).
+  let rope = '';
+  for (const piece of text.pieces) rope += piece;
+  return rope;
+}
+
+/** What stringifyPieces knew of its answer: the skeleton and the long strings, read back by parseAnswer. */
+interface Serialised {
+  skeleton: string;
+  long: string[];
+  /** Per long string: its base64 slices when it was written as them (encodeBase64Sliced's), else null. */
+  base64: Array<readonly string[] | null>;
+}
+const SERIALISED = new WeakMap<TextPieces, Serialised>();
+
+/**
+ * JSON.stringify(value), the same text, as pieces from SLICE_CHARS characters on (a string below), built with a turn
+ * of the event loop between the slices of long strings and without ever flattening one (docs/security.md T22): a
+ * base64 text made by encodeBase64Sliced is spliced in as its own slices; other base64 goes between quotes slice by
+ * slice (checked in slices); any other long text is quoted piece by piece (each piece whole UTF-16, so each
+ * piece's JSON is the same as the whole's).
+ */
+export async function stringifyPieces(value: unknown): Promise<MessageText> {
   const long: string[] = [];
   const skeleton = JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v !== 'string' || v.length < LONG_LITERAL_CHARS) return v;
@@ -251,29 +278,78 @@ export async function stringifySliced(value: unknown): Promise<string> {
   if (long.length === 0) return skeleton;
   const parts = skeleton.split(new RegExp(STAND_IN.source, 'g'));
   // A string that itself looked like a stand-in would shift the count: then no shortcut.
-  if (parts.length !== 2 * long.length + 1 || parts.some((p, i) => i % 2 === 1 && p !== String((i - 1) / 2))) return JSON.stringify(value);
-  // Joined by + (a rope, no copy here): the transport writes it out in slices.
-  let reply = parts[0]!;
+  if (parts.length !== 2 * long.length + 1 || parts.some((p, i) => i % 2 === 1 && p !== String((i - 1) / 2))) {
+    const whole = new PieceBuilder();
+    whole.add(JSON.stringify(value));
+    return whole.done();
+  }
+  const out = new PieceBuilder();
+  const base64: Array<readonly string[] | null> = [];
+  out.add(parts[0]!);
   for (let n = 0; n < long.length; n++) {
     const text = long[n]!;
-    reply += (await isBase64Text(text)) ? `"${text}"` : await quoteSliced(text);
-    reply += parts[2 * n + 2]!;
+    const known = takeBase64Pieces(text);
+    base64.push(known);
+    out.add('"', true);
+    if (known) {
+      for (const piece of known) out.add(piece, true);
+    } else if (await isBase64Text(text)) {
+      for (const slice of textSlices(text)) out.add(slice, true);
+    } else {
+      for (const slice of textSlices(text)) {
+        out.add(JSON.stringify(slice).slice(1, -1));
+        await yieldToEventLoop();
+      }
+    }
+    out.add('"', true);
+    out.add(parts[2 * n + 2]!);
   }
-  return reply;
+  const text = out.done();
+  if (typeof text !== 'string') SERIALISED.set(text, { skeleton, long, base64 });
+  return text;
 }
 
 /**
- * JSON.stringify(text) in pieces (textSlices) with a turn between them; a piece never ends between
- * the two halves of a surrogate pair (each half alone would be escaped as \udXXX), so the text is the same.
+ * JSON.stringify(texts) — an array of strings — for texts given as pieces too (the VNPT batch answer: an array of
+ * JSON texts, each holding a signed document): every piece is quoted on its own with a turn between pieces. A piece
+ * is whole UTF-16, so its quoted form is the same as inside the whole string's.
  */
-export async function quoteSliced(text: string): Promise<string> {
-  if (text.length <= SLICE_CHARS) return JSON.stringify(text);
-  let quoted = '"';
-  for (const piece of textSlices(text)) {
-    quoted += JSON.stringify(piece).slice(1, -1);
-    await yieldToEventLoop();
+export async function stringifyTexts(texts: readonly MessageText[]): Promise<MessageText> {
+  const out = new PieceBuilder();
+  out.add('[', true);
+  for (const [i, text] of texts.entries()) {
+    out.add(i === 0 ? '"' : ',"', true);
+    if (typeof text === 'string' && text.length < SLICE_CHARS) out.add(JSON.stringify(text).slice(1, -1));
+    else {
+      for (const piece of piecesOf(text)) {
+        // Quoting ASCII gives ASCII (escapes are ASCII).
+        out.add(JSON.stringify(piece).slice(1, -1), isTextPieces(text) && text.ascii);
+        await yieldToEventLoop();
+      }
+    }
+    out.add('"', true);
   }
-  return `${quoted}"`;
+  out.add(']', true);
+  return out.done();
+}
+
+/**
+ * Parses an answer of the dispatcher in the same process (the VNPT session's call): the same value as
+ * parseJsonSliced of the joined text, without joining it. Pieces made by stringifyPieces are read back from the
+ * skeleton and the long strings they were made of (their base64 remembered again, so the next answer carrying
+ * them is written as the same slices); any other text is parsed as text.
+ */
+export async function parseAnswer(text: MessageText): Promise<JsonParseResult> {
+  if (typeof text === 'string') return parseJsonSliced(text);
+  const made = SERIALISED.get(text);
+  // A skeleton holding the stand-in text anywhere else (a member name) cannot be restored by position.
+  if (!made || made.skeleton.split(LIFTED).length !== made.long.length + 1) return parseJsonSliced(joinPieces(text));
+  const parsed = parseJson(made.skeleton);
+  if (!parsed.ok) return parsed;
+  made.base64.forEach((pieces, n) => {
+    if (pieces) rememberBase64(made.long[n]!, pieces);
+  });
+  return { ok: true, value: restore(parsed.value, made.long) };
 }
 
 /** A JSON-RPC 2.0 error response, serialised. */

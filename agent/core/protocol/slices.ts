@@ -50,46 +50,61 @@ export async function decodeBase64Sliced(text: string): Promise<Uint8Array | nul
   return out;
 }
 
-/** encodeBase64 with a yield between slices of a large document (the signed PDF, CMS, XML, Office file). */
+/**
+ * encodeBase64 with a yield between slices of a large document (the signed PDF, CMS, XML, Office file). The text is
+ * a rope of the slices' encodings (+=, no copy): callers that need a string (the CLI, the document worker, the VNPT
+ * session) get one; an answer serialised by stringifyPieces splices the slices themselves in instead (recent).
+ */
 export async function encodeBase64Sliced(bytes: Uint8Array): Promise<string> {
   if (bytes.length <= SLICE_BYTES) return encodeBase64(bytes);
-  // Joined by + (a rope): the one copy into a flat string happens when the transport writes the answer.
+  const pieces: string[] = [];
   let text = '';
   for (let start = 0; start < bytes.length; start += SLICE_BYTES) {
-    text += encodeBase64(bytes.subarray(start, start + SLICE_BYTES));
+    const piece = encodeBase64(bytes.subarray(start, start + SLICE_BYTES));
+    pieces.push(piece);
+    text += piece;
     await yieldToEventLoop();
   }
-  remember(text);
+  rememberBase64(text, pieces);
   return text;
 }
 
 /**
- * The last large texts encodeBase64Sliced made, until the answer carrying them is serialised: known base64,
- * recognised by identity (=== on the same string is a pointer compare), so the answer skips a scan and a copy.
- * Few and short-lived, so an answer that never gets serialised (an error after encoding) holds no memory for long.
+ * The last large base64 texts made here (or handed back by parseAnswer), with their slices, until the answer
+ * carrying them is serialised: recognised by identity (=== on the same string is a pointer compare), so the answer
+ * skips a scan and is written as the slices, never as the flattened rope. Short-lived, so an answer that never gets
+ * serialised (an error after encoding) holds no memory for long; a sign.batch answer carries one per large item, so
+ * more than a few. A different text of the same length is compared by content (V8 flattens both): answers of the
+ * very same length in flight at once cost that copy (rare, and never a wrong answer).
  */
-const RECENT = 4;
+const RECENT = 32;
 const RECENT_MS = 5_000;
-const recent: string[] = [];
+const recent: Array<{ text: string; pieces: readonly string[] }> = [];
 
-function remember(text: string): void {
-  recent.push(text);
+/** Notes `text` as base64 made of `pieces` (joined, they are `text`), for takeBase64Pieces. */
+export function rememberBase64(text: string, pieces: readonly string[]): void {
+  const entry = { text, pieces };
+  recent.push(entry);
   if (recent.length > RECENT) recent.shift();
   const timer: unknown = setTimeout(() => {
-    const i = recent.indexOf(text);
+    const i = recent.indexOf(entry);
     if (i >= 0) recent.splice(i, 1);
   }, RECENT_MS);
   // Node: the forgetting must not keep a process (a CLI, a test) alive.
   (timer as { unref?: () => void }).unref?.();
 }
 
+/** The slices of `text` when it is a remembered base64 text (forgotten then: one answer carries it), else null. */
+export function takeBase64Pieces(text: string): readonly string[] | null {
+  const i = recent.findIndex((e) => e.text === text);
+  if (i < 0) return null;
+  const [entry] = recent.splice(i, 1);
+  return entry!.pieces;
+}
+
 /** Whether `text` is all base64 alphabet (so it goes into JSON between quotes as is), checked slice by slice. */
 export async function isBase64Text(text: string): Promise<boolean> {
-  const i = recent.indexOf(text);
-  if (i >= 0) {
-    recent.splice(i, 1);
-    return true;
-  }
+  if (takeBase64Pieces(text)) return true;
   const outside = /[^A-Za-z0-9+/=]/;
   for (let start = 0; start < text.length; start += SLICE_CHARS) {
     if (outside.test(text.slice(start, start + SLICE_CHARS))) return false;

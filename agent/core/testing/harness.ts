@@ -10,6 +10,7 @@ import { SettingsCell, type Settings } from '../settings.js';
 import { FakeDocuments } from './fake-documents.js';
 import { FakeTokenService, type FakeTokenOptions } from './fake-token-service.js';
 import { ScriptedPrompt, type PromptScript } from './scripted-prompt.js';
+import { joinPieces } from '../protocol/pieces.js';
 
 export class ManualClock implements Clock {
   constructor(private ms = Date.parse('2026-03-01T08:00:00Z')) {}
@@ -106,7 +107,7 @@ export function createTestAgent(options: TestAgentOptions = {}): TestAgent {
       const message: Record<string, unknown> = { jsonrpc: '2.0', id, method };
       if (params !== undefined) message.params = params;
       const reply = await dispatcher.handle(JSON.stringify(message), connection);
-      return (reply === null ? undefined : JSON.parse(reply)) as RpcResponse;
+      return (reply === null ? undefined : JSON.parse(joinPieces(reply))) as RpcResponse;
     },
   };
 }
