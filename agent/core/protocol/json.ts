@@ -193,7 +193,26 @@ export function* parseSteps(text: string, maxDepth: number, maxValues: number): 
     return { ok: false, reason: 'PARSE_ERROR', detail: 'malformed JSON' };
   }
   if (large) yield;
+  // A string of the page's that reads as a stand-in would be replaced by a lifted value: then parsed whole.
+  if (lifted.length > 0 && forgesStandIn(source, lifted.length)) return parseSkeleton(text, []);
   return parseSkeleton(source, lifted);
+}
+
+/** The stand-ins' escape of U+0000, the only way JSON text can write that character. */
+const NUL_ESCAPE = '\\u0000';
+
+/**
+ * Whether the skeleton holds `\u0000` anywhere but in its `count` stand-ins. Only such an escape makes a string
+ * that starts with U+0000 (JSON.parse refuses the raw character, and `0` has no other case), so a skeleton without
+ * one has no string but the stand-ins that restore would replace (a page writing `"\u0000\u006byso-lifted:0"`
+ * would otherwise put a lifted value, or undefined, in place of its text).
+ */
+export function forgesStandIn(skeleton: string, count: number): boolean {
+  let seen = 0;
+  for (let i = skeleton.indexOf(NUL_ESCAPE); i !== -1; i = skeleton.indexOf(NUL_ESCAPE, i + NUL_ESCAPE.length)) {
+    if (++seen > count) return true;
+  }
+  return false;
 }
 
 /**
@@ -202,7 +221,8 @@ export function* parseSteps(text: string, maxDepth: number, maxValues: number): 
  */
 export function parseSkeleton(source: string, lifted: readonly unknown[]): JsonParseResult {
   // The reviver walks every node; only pay for it when a forbidden word appears at all (cheap substring scans).
-  const suspicious = source.includes('__proto__') || source.includes('constructor') || source.includes('prototype');
+  // A key may also be written with escapes (`"__prot\u006f__"`): any \u escape makes the text suspicious too.
+  const suspicious = source.includes('__proto__') || source.includes('constructor') || source.includes('prototype') || source.includes('\\u');
   let forbidden = false;
   try {
     let value: unknown = suspicious
