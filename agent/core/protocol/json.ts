@@ -208,8 +208,13 @@ const NUL_ESCAPE = '\\u0000';
  * would otherwise put a lifted value, or undefined, in place of its text).
  */
 export function forgesStandIn(skeleton: string, count: number): boolean {
+  return occursMoreThan(skeleton, NUL_ESCAPE, count);
+}
+
+/** Whether `needle` occurs in `text` more than `count` times (native searches, at most count + 1 of them). */
+function occursMoreThan(text: string, needle: string, count: number): boolean {
   let seen = 0;
-  for (let i = skeleton.indexOf(NUL_ESCAPE); i !== -1; i = skeleton.indexOf(NUL_ESCAPE, i + NUL_ESCAPE.length)) {
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) {
     if (++seen > count) return true;
   }
   return false;
@@ -221,8 +226,10 @@ export function forgesStandIn(skeleton: string, count: number): boolean {
  */
 export function parseSkeleton(source: string, lifted: readonly unknown[]): JsonParseResult {
   // The reviver walks every node; only pay for it when a forbidden word appears at all (cheap substring scans).
-  // A key may also be written with escapes (`"__prot\u006f__"`): any \u escape makes the text suspicious too.
-  const suspicious = source.includes('__proto__') || source.includes('constructor') || source.includes('prototype') || source.includes('\\u');
+  // A key may also be written with escapes (`"__prot\u006f__"`): a \u escape other than the stand-ins' (one each)
+  // makes the text suspicious too.
+  const suspicious = source.includes('__proto__') || source.includes('constructor') || source.includes('prototype')
+    || occursMoreThan(source, '\\u', lifted.length);
   let forbidden = false;
   try {
     let value: unknown = suspicious
