@@ -71,8 +71,12 @@ function* stringEnd(bytes: Uint8Array, open: number, pace: Pace): Generator<void
   for (let j = open; ;) {
     j = yield* find(bytes, QUOTE, j + 1, pace);
     if (j === -1) return -1;
+    // A run of backslashes may be the whole string: counted in turns too.
     let slashes = 0;
-    for (let k = j - 1; bytes[k] === BACKSLASH; k--) slashes++;
+    for (let k = j - 1; bytes[k] === BACKSLASH; k--) {
+      slashes++;
+      if (spent(pace, 1)) yield;
+    }
     if (slashes % 2 === 0) return j;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonDepthExceeds, jsonShapeExceeds, parseJson, serializeError, serializeNotification, serializeResult } from './json.js';
+import { jsonDepthExceeds, jsonShapeExceeds, parseJson, parseSteps, serializeError, serializeNotification, serializeResult } from './json.js';
 import { decodeBase64, encodeBase64, toHex } from './encoding.js';
 
 describe('parseJson', () => {
@@ -56,6 +56,19 @@ describe('parseJson', () => {
       expect(r.ok).toBe(true);
       expect((r as { value: unknown }).value).toEqual(JSON.parse(text));
     }
+  });
+  it('parseSteps_whenALargeMessageIsAFloodOfEscapedQuotes_yieldsEveryFewTensOfThousandsOfThem (T22)', () => {
+    // The VNPT listener and the VNPT session's call into the dispatcher parse text: 4 Mi escaped quotes, each a
+    // round of JS in the pre-scan, ran in one go.
+    const hits = 4 * 1024 * 1024;
+    const text = `{"jsonrpc":"2.0","id":1,"method":"sign.pdf","params":{"x":"${'\\"'.repeat(hits)}"}}`;
+    let steps = 0;
+    const run = parseSteps(text, 32, 100_000);
+    let step = run.next();
+    for (; !step.done; step = run.next()) steps++;
+    expect(step.value.ok).toBe(true);
+    expect(steps).toBeGreaterThan(hits / 100_000);
+    expect(jsonShapeExceeds(text, 32, 100_000)).toBeNull();
   });
   it('parseJson_whenForbiddenWordIsOnlyAValue_accepts', () => {
     expect(parseJson('{"label":"__proto__ constructor"}')).toEqual({ ok: true, value: { label: '__proto__ constructor' } });
