@@ -40,7 +40,7 @@ export async function addDocumentTimestamp(pdf: Uint8Array, options: { url: stri
       ['V', sigRef], ['F', 132], ['P', page.ref], ['Rect', [0, 0, 0, 0]],
     ]));
     attachSignatureWidget(file, w, page, widgetRef);
-    out = w.build().out;
+    out = (await w.buildSliced()).out;
     const sigOffset = w.offsetOf(sigRef);
     ({ contentsStart, contentsEnd } = fillByteRange(out, sigOffset, TOKEN_PLACEHOLDER_BYTES));
   } catch (e) {

@@ -121,6 +121,26 @@ describe('xref chain', () => {
 });
 
 describe('writer', () => {
+  it('buildSliced_largeInput_sameFileAsBuild_withTurnsBetweenCopies', async () => {
+    // A 9 MiB input: copied in three slices, other work running between them (docs/security.md T22).
+    const pdf = classicPdf([...PAGES, `<< /Junk (${'j'.repeat(9 * 1024 * 1024)}) >>`]);
+    const sync = new IncrementalWriter(PdfFile.open(pdf));
+    const sliced = new IncrementalWriter(PdfFile.open(pdf));
+    for (const w of [sync, sliced]) w.put(w.allocate(), new PdfDict([['X', 1]]));
+    let turned = false;
+    setImmediate(() => (turned = true));
+    const a = (await sliced.buildSliced()).out;
+    expect(turned).toBe(true);
+    const b = sync.build().out;
+    expect(a.length).toBe(b.length);
+    expect(a.subarray(0, pdf.length).equals(pdf)).toBe(true);
+    // Only the trailer's fresh ID[1] differs between two builds.
+    expect(b.subarray(0, pdf.length).equals(pdf)).toBe(true);
+    expect(a.subarray(pdf.length).equals(b.subarray(pdf.length))).toBe(false);
+    expect(a.subarray(pdf.length).toString('latin1').replace(/\/ID \[<\w+> <\w+>\]/, '')).toBe(b.subarray(pdf.length).toString('latin1').replace(/\/ID \[<\w+> <\w+>\]/, ''));
+    expect(PdfFile.open(a).trailer.get('Size')).toBe(7);
+  });
+
   it('build_classic_appendsTableWithPrevAndKeepsId0', () => {
     const pdf = classicPdf(PAGES, '/ID [<0102> <0102>] ');
     const f = PdfFile.open(pdf);

@@ -236,7 +236,7 @@ export async function signPdfFile(file: PdfFile, options: PdfSignOptions, signer
     w.put(fieldRef, field);
     addSignatureField(file, w, fieldRef);
 
-    const built = w.build().out;
+    const built = (await w.buildSliced()).out;
     out = built;
     const sigOffset = w.offsetOf(sigRef);
     ({ contentsStart, contentsEnd } = fillByteRange(out, sigOffset, placeholderBytes));

@@ -1,9 +1,13 @@
 // The incremental update: new/rewritten objects appended after the input bytes, with an xref table or xref stream.
 import { createHash } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { deflateSync } from 'node:zlib';
 import { mapStrings, type PdfCrypt } from './crypt.js';
 import type { PdfFile } from './document.js';
 import { name, PdfDict, PdfRef, PdfString, serialize, type PdfObject } from './pdf-objects.js';
+
+/** Input bytes copied into the signed file between two turns of the event loop (buildSliced). */
+const COPY_SLICE = 4 * 1024 * 1024;
 
 /** A stream we write: dictionary plus already-encoded bytes (/Length is set by the writer). */
 export interface NewStream {
@@ -61,6 +65,28 @@ export class IncrementalWriter {
   }
 
   build(): BuiltUpdate {
+    const built = this.assemble();
+    built.out.set(this.file.buf, 0);
+    return built;
+  }
+
+  /**
+   * build() with the input copied into the result in slices, a turn of the event loop between them: the input of
+   * a maximum-size PDF copied at once is ~50 ms of one task, mostly page faults of the new buffer (docs/security.md
+   * T22). The input is not changed meanwhile: it is the document being signed, held by this request alone.
+   */
+  async buildSliced(): Promise<BuiltUpdate> {
+    const built = this.assemble();
+    const input = this.file.buf;
+    for (let start = 0; start < input.length; start += COPY_SLICE) {
+      if (start > 0) await nextTurn();
+      built.out.set(input.subarray(start, start + COPY_SLICE), start);
+    }
+    return built;
+  }
+
+  /** The result buffer with the update written after the input's place (the input itself not copied yet). */
+  private assemble(): BuiltUpdate {
     const input = this.file.buf;
     const chunks: Buffer[] = [];
     let offset = input.length;
@@ -87,7 +113,6 @@ export class IncrementalWriter {
     }
     push(Buffer.from(`startxref\n${xrefOffset}\n%%EOF\n`, 'latin1'));
     const out = Buffer.allocUnsafe(offset);
-    out.set(input, 0);
     let p = input.length;
     for (const c of chunks) { c.copy(out, p); p += c.length; }
     this.builtOffsets = offsets;
