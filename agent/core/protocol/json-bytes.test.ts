@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Base64Literal, decodeBase64Steps } from './base64-literal.js';
 import { decodeBase64, encodeBase64 } from './encoding.js';
 import { LONG_LITERAL_CHARS, parseJson, runSteps, type JsonParseResult } from './json.js';
-import { BYTES_FROM, parseJsonBytes, parseJsonBytesSliced } from './json-bytes.js';
+import { BYTES_FROM, parseBytesSteps, parseJsonBytes, parseJsonBytesSliced } from './json-bytes.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './limits.js';
 
 const enc = new TextEncoder();
@@ -165,6 +165,38 @@ describe('parseJsonBytes: the same outcome as parseJson on the text (docs/securi
     // Escaped base64 (`\/`) is text, unescaped as parseJson does.
     const escaped = parseJsonBytes(enc.encode(envelope([`"pdf":"${b.replaceAll('/', '\\/')}"`])));
     expect((escaped as { value: { params: { pdf: unknown } } }).value.params.pdf).toBe(b);
+  });
+
+  it('aStandInSpeltWithEscapes_isTheTextJsonParseReads_notALiftedValue', () => {
+    const b = longBase64(31);
+    const forged = '"\\u0000\\u006byso-lifted:0"';
+    const texts = [
+      `{"jsonrpc":"2.0","id":1,"method":${forged},"params":{"pdf":"${b}","a":"${longBase64(32)}","c":"${longBase64(33)}","d":"${longBase64(34)}"}}`,
+      envelope([`"pdf":"${b}"`, '"certId":"\\u0000kyso\\u002dlifted:1"']),
+      // The envelope's params replaced by a Base64Literal through a duplicate key.
+      `{"jsonrpc":"2.0","id":1,"method":"sign.pdf","params":{"pdf":"${b}","a":"${longBase64(35)}","c":"${longBase64(36)}","d":"${longBase64(37)}"},"params":${forged}}`,
+    ];
+    for (const text of texts) {
+      const want = JSON.parse(text) as Record<string, unknown>;
+      const r = parseJsonBytes(enc.encode(text));
+      expect(r.ok).toBe(true);
+      const got = (r as { value: Record<string, unknown> }).value;
+      expect(got.method).toEqual(want.method);
+      expect(got.params instanceof Base64Literal).toBe(false);
+      expect(typeof got.params).toBe(typeof want.params);
+      if (typeof want.params === 'object') expect((got.params as { certId?: unknown }).certId).toEqual((want.params as { certId?: unknown }).certId);
+    }
+  });
+
+  it('aFloodOfEscapedQuotes_yieldsEveryFewTensOfThousandsOfThem (T22)', () => {
+    // 4 Mi escaped quotes: each is a round of JS in the string scan (~50 ns), far more than a searched byte.
+    const hits = 4 * MiB;
+    const text = `{"jsonrpc":"2.0","id":1,"method":"sign.pdf","params":{"x":"${'\\"'.repeat(hits)}"}}`;
+    let steps = 0;
+    const run = parseBytesSteps(enc.encode(text), MAX_JSON_DEPTH, MAX_JSON_VALUES);
+    for (let step = run.next(); !step.done; step = run.next()) steps++;
+    // At most ~100k of them between two yields (each step a few milliseconds); 4 Mi bytes' worth ran ~200 ms.
+    expect(steps).toBeGreaterThan(hits / 100_000);
   });
 
   it('invalidUtf8_isReplaced_asTheTransportsDecoderDoes', () => {

@@ -2,7 +2,8 @@
 // document it carries in base64 is decoded straight from the message's bytes and never becomes an 85 MiB string.
 import { Base64Literal, decodeBase64Steps } from './base64-literal.js';
 import {
-  LIFTED, LONG_LITERAL_CHARS, SKELETON_FROM_CHARS, literalValue, parseJson, parseSkeleton, parseSteps, runSteps, runStepsSliced, type JsonParseResult,
+  LIFTED, LONG_LITERAL_CHARS, SKELETON_FROM_CHARS, forgesStandIn, literalValue, parseJson, parseSkeleton, parseSteps, runSteps, runStepsSliced,
+  type JsonParseResult,
 } from './json.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './limits.js';
 import { SLICE_CHARS } from './slices.js';
@@ -14,10 +15,12 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 /** Bytes searched natively (or stepped over in JS) between two yields: a few milliseconds. */
 const WINDOW = 4 * SLICE_CHARS;
-/** The stand-in's text as bytes; a message holding it is parsed whole, as text (as parseJson does). */
-const MARKER = new TextEncoder().encode(LIFTED);
-/** Its first byte that is not base64 alphabet nor a backslash: searched for, a document in base64 holds none. */
-const MARKER_KEY = MARKER.indexOf(0x2d);
+/**
+ * What one byte found costs, in bytes searched: a hit is a round of JS (~50 ns), a searched byte a fraction of a
+ * nanosecond. A string of 48 Mi escaped quotes is 24 Mi hits: counted as one byte each, they ran ~200 ms between
+ * two yields.
+ */
+const HIT = 64;
 const ascii = new TextEncoder();
 /**
  * Malformed sequences become U+FFFD: the transports hand over bytes they checked (WebSocket text frames, HTTP
@@ -48,14 +51,14 @@ function* find(bytes: Uint8Array, byte: number, from: number, pace: Pace): Gener
   const near = Math.min(from + 64, bytes.length);
   for (let i = from; i < near; i++) {
     if (bytes[i] === byte) {
-      if (spent(pace, i + 1 - from)) yield;
+      if (spent(pace, i + 1 - from + HIT)) yield;
       return i;
     }
   }
   for (let start = near; start < bytes.length;) {
     const end = Math.min(start + WINDOW, bytes.length);
     const j = bytes.subarray(start, end).indexOf(byte);
-    if (spent(pace, (j === -1 ? end : start + j + 1) - start)) yield;
+    if (spent(pace, j === -1 ? end - start : j + 1 + HIT)) yield;
     if (j !== -1) return start + j;
     start = end;
   }
@@ -68,19 +71,14 @@ function* stringEnd(bytes: Uint8Array, open: number, pace: Pace): Generator<void
   for (let j = open; ;) {
     j = yield* find(bytes, QUOTE, j + 1, pace);
     if (j === -1) return -1;
+    // A run of backslashes may be the whole string: counted in turns too.
     let slashes = 0;
-    for (let k = j - 1; bytes[k] === BACKSLASH; k--) slashes++;
+    for (let k = j - 1; bytes[k] === BACKSLASH; k--) {
+      slashes++;
+      if (spent(pace, 1)) yield;
+    }
     if (slashes % 2 === 0) return j;
   }
-}
-
-function* holdsMarker(bytes: Uint8Array, pace: Pace): Generator<void, boolean> {
-  for (let i = yield* find(bytes, MARKER[MARKER_KEY]!, MARKER_KEY, pace); i !== -1; i = yield* find(bytes, MARKER[MARKER_KEY]!, i + 1, pace)) {
-    let k = 0;
-    while (k < MARKER.length && bytes[i - MARKER_KEY + k] === MARKER[k]) k++;
-    if (k === MARKER.length) return true;
-  }
-  return false;
 }
 
 /** A value literal of at least LONG_LITERAL_CHARS bytes: its quotes and the nesting it sits in (1: the message's object). */
@@ -186,10 +184,10 @@ function concat(pieces: readonly Uint8Array[]): Uint8Array {
  * parseJson of the message's bytes, with the same outcomes as parseJson of their UTF-8 text (malformed sequences
  * replaced): the same depth/value pre-scan (on bytes), the same refusals and the same values, except that a long
  * literal of base64 alphabet inside the params is a Base64Literal (its bytes decoded from the message's bytes in
- * slices) instead of a string. A message that holds the stand-in text, or a long literal with a raw control
- * character, is decoded and parsed as text: exactly parseJson's result.
+ * slices) instead of a string. A message whose skeleton holds a string that reads as a stand-in, or a long literal
+ * with a raw control character, is decoded and parsed as text: exactly parseJson's result.
  */
-function* parseBytesSteps(message: Uint8Array, maxDepth: number, maxValues: number): Generator<void, JsonParseResult> {
+export function* parseBytesSteps(message: Uint8Array, maxDepth: number, maxValues: number): Generator<void, JsonParseResult> {
   const bytes = message[0] === 0xef && message[1] === 0xbb && message[2] === 0xbf ? message.subarray(3) : message;
   if (message.length < BYTES_FROM) return parseJson(utf8.decode(bytes), maxDepth, maxValues);
   yield;
@@ -197,7 +195,6 @@ function* parseBytesSteps(message: Uint8Array, maxDepth: number, maxValues: numb
   const asText = function* (): Generator<void, JsonParseResult> {
     return yield* parseSteps((yield* decodeUtf8(bytes, 0, bytes.length)).text, maxDepth, maxValues);
   };
-  if (yield* holdsMarker(bytes, pace)) return yield* asText();
   const shape = yield* scanBytes(bytes, maxDepth, maxValues, pace);
   if (shape.exceeds !== null) return { ok: false, reason: 'INVALID_REQUEST', detail: shape.exceeds };
   if (shape.unterminated) return { ok: false, reason: 'PARSE_ERROR', detail: 'malformed JSON' };
@@ -220,7 +217,10 @@ function* parseBytesSteps(message: Uint8Array, maxDepth: number, maxValues: numb
   pieces.push(bytes.subarray(from));
   yield;
   const skeleton = pieces.length === 1 ? bytes : concat(pieces);
-  return parseSkeleton((yield* decodeUtf8(skeleton, 0, skeleton.length)).text, lifted);
+  const source = (yield* decodeUtf8(skeleton, 0, skeleton.length)).text;
+  // A string of the page's that reads as a stand-in (the stand-in text itself, or it written with escapes): as text.
+  if (lifted.length > 0 && forgesStandIn(source, lifted.length)) return yield* asText();
+  return parseSkeleton(source, lifted);
 }
 
 /** parseJsonBytesSliced without turns (tests; a small message). */

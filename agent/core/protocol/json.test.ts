@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonDepthExceeds, jsonShapeExceeds, parseJson, serializeError, serializeNotification, serializeResult } from './json.js';
+import { jsonDepthExceeds, jsonShapeExceeds, parseJson, parseSteps, serializeError, serializeNotification, serializeResult } from './json.js';
 import { decodeBase64, encodeBase64, toHex } from './encoding.js';
 
 describe('parseJson', () => {
@@ -34,6 +34,41 @@ describe('parseJson', () => {
     expect(parseJson('{"__proto__":{"polluted":1}}')).toMatchObject({ ok: false, reason: 'INVALID_REQUEST' });
     expect(parseJson('{"a":{"constructor":{"prototype":1}}}')).toMatchObject({ ok: false, reason: 'INVALID_REQUEST' });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+  it('parseJson_whenForbiddenKeyIsWrittenWithEscapes_isRefused', () => {
+    expect(parseJson('{"__prot\\u006f__":{"polluted":1}}')).toMatchObject({ ok: false, reason: 'INVALID_REQUEST' });
+    expect(parseJson('{"a":{"\\u0063onstructor":1}}')).toMatchObject({ ok: false, reason: 'INVALID_REQUEST' });
+    expect(parseJson('{"a":{"prototyp\\u0065":1}}')).toMatchObject({ ok: false, reason: 'INVALID_REQUEST' });
+    expect(parseJson('{"a":"\\u00e9"}')).toEqual({ ok: true, value: { a: 'é' } });
+  });
+  it('parseJson_whenALargeMessageSpellsAStandInWithEscapes_givesJsonParsesValue', () => {
+    // The stand-in of a lifted literal is U+0000 "kyso-lifted:" n; a page may write that text with other escapes.
+    const long = encodeBase64(new Uint8Array(1024 * 1024).fill(7));
+    const forged = '"\\u0000\\u006byso-lifted:0"';
+    const texts = [
+      `{"jsonrpc":"2.0","id":1,"method":${forged},"params":{"data":"${long}"}}`,
+      `{"jsonrpc":"2.0","id":1,"method":"sign.cms","params":{"data":"${long}","certId":"\\u0000kyso\\u002dlifted:7"}}`,
+      // Duplicate keys: JSON.parse keeps the last, the forged one, so counting stand-ins alone would not do.
+      `{"jsonrpc":"2.0","id":1,"method":"sign.cms","params":{"x":"${long}","x":"ok"},"params":${forged}}`,
+    ];
+    for (const text of texts) {
+      const r = parseJson(text);
+      expect(r.ok).toBe(true);
+      expect((r as { value: unknown }).value).toEqual(JSON.parse(text));
+    }
+  });
+  it('parseSteps_whenALargeMessageIsAFloodOfEscapedQuotes_yieldsEveryFewTensOfThousandsOfThem (T22)', () => {
+    // The VNPT listener and the VNPT session's call into the dispatcher parse text: 4 Mi escaped quotes, each a
+    // round of JS in the pre-scan, ran in one go.
+    const hits = 4 * 1024 * 1024;
+    const text = `{"jsonrpc":"2.0","id":1,"method":"sign.pdf","params":{"x":"${'\\"'.repeat(hits)}"}}`;
+    let steps = 0;
+    const run = parseSteps(text, 32, 100_000);
+    let step = run.next();
+    for (; !step.done; step = run.next()) steps++;
+    expect(step.value.ok).toBe(true);
+    expect(steps).toBeGreaterThan(hits / 100_000);
+    expect(jsonShapeExceeds(text, 32, 100_000)).toBeNull();
   });
   it('parseJson_whenForbiddenWordIsOnlyAValue_accepts', () => {
     expect(parseJson('{"label":"__proto__ constructor"}')).toEqual({ ok: true, value: { label: '__proto__ constructor' } });

@@ -11,18 +11,13 @@ export type JsonParseResult =
 /** Keys that could reach an object's prototype when a parsed value is later merged or spread. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** End of the string whose opening quote is at `open` (index of the closing quote), or -1 when unterminated. */
-function stringEnd(text: string, open: number): number {
-  let j = open;
-  for (;;) {
-    // indexOf is a native scan: a 85 MiB base64 string costs milliseconds, not a JS loop per character.
-    j = text.indexOf('"', j + 1);
-    if (j === -1) return -1;
-    let slashes = 0;
-    for (let k = j - 1; text.charCodeAt(k) === 0x5c; k--) slashes++;
-    if (slashes % 2 === 0) return j;
-  }
-}
+/**
+ * Work of a paced scan between two yields: a character stepped over in JS counts 1, a quote found inside a string
+ * (a round of JS, ~50 ns) counts 64, a character searched natively 1/16. A string of 48 Mi escaped quotes ran
+ * ~400 ms in one go before (docs/security.md T22).
+ */
+const SCAN_WORK = 4 * 1024 * 1024;
+const QUOTE_WORK = 64;
 
 /** String literals at least this long are lifted out of a large message before JSON.parse (see parseJson). */
 export const LONG_LITERAL_CHARS = 256 * 1024;
@@ -45,15 +40,40 @@ function skipSpace(text: string, i: number): number {
   return j;
 }
 
-function scanJson(text: string, maxDepth: number, maxValues: number, collectLong: boolean): Shape {
+/** The pre-scan; `paced`: a large message's, which yields once it has done SCAN_WORK. */
+function* scanJson(text: string, maxDepth: number, maxValues: number, collectLong: boolean, paced: boolean): Generator<void, Shape> {
   const long: Array<[number, number]> = [];
   let depth = 0;
   let values = 0;
+  let work = 0;
   for (let i = 0; i < text.length; i++) {
+    if (paced && ++work > SCAN_WORK) {
+      work = 0;
+      yield;
+    }
     const c = text.charCodeAt(i);
     if (c === 0x22) {
-      const end = stringEnd(text, i);
-      if (end === -1) return { exceeds: null, long: [] }; // unterminated: JSON.parse reports the syntax error
+      // The closing quote: indexOf is a native scan (a 85 MiB base64 string costs milliseconds, not a JS loop per
+      // character); an escaped quote found on the way is a round of JS.
+      let end = i;
+      for (let escaped = true; escaped;) {
+        const from = end;
+        end = text.indexOf('"', end + 1);
+        if (end === -1) return { exceeds: null, long: [] }; // unterminated: JSON.parse reports the syntax error
+        if (paced && (work += QUOTE_WORK + (end - from) / 16) > SCAN_WORK) {
+          work = 0;
+          yield;
+        }
+        // Escaped when an odd run of backslashes comes before it (a run may be the whole string: counted in turns).
+        escaped = false;
+        for (let k = end - 1; text.charCodeAt(k) === 0x5c; k--) {
+          escaped = !escaped;
+          if (paced && ++work > SCAN_WORK) {
+            work = 0;
+            yield;
+          }
+        }
+      }
       // A long member name stays in place (JSON.parse handles it); only values are lifted.
       if (collectLong && end - i > LONG_LITERAL_CHARS && text.charCodeAt(skipSpace(text, end + 1)) !== 0x3a) long.push([i, end]);
       i = end;
@@ -72,7 +92,7 @@ function scanJson(text: string, maxDepth: number, maxValues: number, collectLong
  * of heap. Returns what was exceeded, or null. Iterative: a 10k-deep `[[[[` is a loop, not a stack overflow.
  */
 export function jsonShapeExceeds(text: string, maxDepth: number, maxValues: number): string | null {
-  return scanJson(text, maxDepth, maxValues, false).exceeds;
+  return runSteps(scanJson(text, maxDepth, maxValues, false, false)).exceeds;
 }
 
 /** Deepest nesting of arrays/objects in `text` passes `limit` (strings skipped, escapes honoured). */
@@ -172,7 +192,7 @@ export function* parseSteps(text: string, maxDepth: number, maxValues: number): 
   const large = text.length >= SKELETON_FROM_CHARS;
   const skeletal = large && !text.includes(LIFTED);
   if (large) yield;
-  const shape = scanJson(text, maxDepth, maxValues, skeletal);
+  const shape = yield* scanJson(text, maxDepth, maxValues, skeletal, large);
   if (shape.exceeds !== null) return { ok: false, reason: 'INVALID_REQUEST', detail: shape.exceeds };
   let source = text;
   const lifted: unknown[] = [];
@@ -193,7 +213,31 @@ export function* parseSteps(text: string, maxDepth: number, maxValues: number): 
     return { ok: false, reason: 'PARSE_ERROR', detail: 'malformed JSON' };
   }
   if (large) yield;
+  // A string of the page's that reads as a stand-in would be replaced by a lifted value: then parsed whole.
+  if (lifted.length > 0 && forgesStandIn(source, lifted.length)) return parseSkeleton(text, []);
   return parseSkeleton(source, lifted);
+}
+
+/** The stand-ins' escape of U+0000, the only way JSON text can write that character. */
+const NUL_ESCAPE = '\\u0000';
+
+/**
+ * Whether the skeleton holds `\u0000` anywhere but in its `count` stand-ins. Only such an escape makes a string
+ * that starts with U+0000 (JSON.parse refuses the raw character, and `0` has no other case), so a skeleton without
+ * one has no string but the stand-ins that restore would replace (a page writing `"\u0000\u006byso-lifted:0"`
+ * would otherwise put a lifted value, or undefined, in place of its text).
+ */
+export function forgesStandIn(skeleton: string, count: number): boolean {
+  return occursMoreThan(skeleton, NUL_ESCAPE, count);
+}
+
+/** Whether `needle` occurs in `text` more than `count` times (native searches, at most count + 1 of them). */
+function occursMoreThan(text: string, needle: string, count: number): boolean {
+  let seen = 0;
+  for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) {
+    if (++seen > count) return true;
+  }
+  return false;
 }
 
 /**
@@ -202,7 +246,10 @@ export function* parseSteps(text: string, maxDepth: number, maxValues: number): 
  */
 export function parseSkeleton(source: string, lifted: readonly unknown[]): JsonParseResult {
   // The reviver walks every node; only pay for it when a forbidden word appears at all (cheap substring scans).
-  const suspicious = source.includes('__proto__') || source.includes('constructor') || source.includes('prototype');
+  // A key may also be written with escapes (`"__prot\u006f__"`): a \u escape other than the stand-ins' (one each)
+  // makes the text suspicious too.
+  const suspicious = source.includes('__proto__') || source.includes('constructor') || source.includes('prototype')
+    || occursMoreThan(source, '\\u', lifted.length);
   let forbidden = false;
   try {
     let value: unknown = suspicious
