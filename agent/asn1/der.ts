@@ -1,4 +1,8 @@
 // DER TLV writing: tag + length + content, joined once (large content is copied into the output a single time).
+import { concatBytes as concat } from '../core/protocol/encoding.js';
+
+/** The concatenation of `parts` (the core's byte join, under the name every DER writer here uses). */
+export { concat };
 
 /** DER length octets of `n` (short form below 128, long form above). */
 export function lengthBytes(n: number): Uint8Array {
@@ -23,16 +27,6 @@ export function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** The concatenation of `parts`. */
-export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** A TLV whose bytes are not joined yet: large content is copied once, when the outermost value is flattened. */
 export interface DerNode {

@@ -2,8 +2,8 @@
 // 85 MiB signed document encoded to UTF-8 and copied into one frame in a single call blocks the agent for hundreds
 // of milliseconds. Every frame of a connection goes through one queue, so nothing lands inside a data frame's text.
 import type { Socket } from 'node:net';
-import { utf8Length, type MessageText, type TextPieces } from '../core/protocol/pieces.js';
-import { SLICE_CHARS, textSlices, yieldToEventLoop } from '../core/protocol/slices.js';
+import { piecesOf, utf8Length, type MessageText } from '../core/protocol/pieces.js';
+import { SLICE_CHARS, yieldToEventLoop } from '../core/protocol/slices.js';
 import { dataFrame, dataHeader } from './channel-frames.js';
 
 export class ChannelWriter {
@@ -28,10 +28,9 @@ export class ChannelWriter {
       return;
     }
     this.enqueue(async () => {
-      const pieces = typeof text === 'string' ? slicesOf(text) : text;
       // The header needs the UTF-8 length first: counted piece by piece (~0.25 ms each), with a turn every 16.
-      this.write(dataHeader(s, await utf8Length(pieces, (piece) => Buffer.byteLength(piece, 'utf8'))));
-      for (const piece of pieces.pieces) {
+      this.write(dataHeader(s, await utf8Length(text, (piece) => Buffer.byteLength(piece, 'utf8'))));
+      for (const piece of piecesOf(text)) {
         await yieldToEventLoop();
         // A connection that ended mid-answer: its close handler reports it; the rest is not written.
         if (this.socket.destroyed) return;
@@ -61,9 +60,4 @@ export class ChannelWriter {
     };
     this.tail = this.tail.then(run, run);
   }
-}
-
-/** A long string as pieces (its slices), so its UTF-8 length is counted slice by slice as today. */
-function slicesOf(text: string): TextPieces {
-  return { pieces: [...textSlices(text)], length: text.length, ascii: false };
 }

@@ -4,7 +4,7 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BYTES_FROM } from '../core/protocol/json-bytes.js';
 import { piecesOf, type MessageText } from '../core/protocol/pieces.js';
-import { decodeBase64Sliced, textSlices } from '../core/protocol/slices.js';
+import { decodeBase64Sliced, textSlices, utf8SliceEnd, yieldToEventLoop } from '../core/protocol/slices.js';
 
 export { textSlices };
 
@@ -16,7 +16,7 @@ export async function decodeUtf8Sliced(bytes: Uint8Array, fatal: boolean): Promi
   const decoder = new TextDecoder('utf-8', { fatal });
   if (bytes.length <= TEXT_SLICE) return decoder.decode(bytes);
   // The frame was just assembled (one large copy in ws, in the poll phase): a timer turn lets heartbeats run first.
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await yieldToEventLoop();
   // A document in base64 is ASCII: one native copy into a one-byte string, the least any string of it costs.
   if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
   // Otherwise slices cut between characters (never before a continuation byte), each decoded on its own
@@ -25,9 +25,7 @@ export async function decodeUtf8Sliced(bytes: Uint8Array, fatal: boolean): Promi
   const inner = new TextDecoder('utf-8', { fatal, ignoreBOM: true });
   const parts: string[] = [];
   for (let pos = 0; pos < bytes.length;) {
-    let end = Math.min(pos + TEXT_SLICE, bytes.length);
-    while (end < bytes.length && end > pos && (bytes[end]! & 0xc0) === 0x80) end--;
-    if (end === pos) end = Math.min(pos + TEXT_SLICE, bytes.length);
+    const end = utf8SliceEnd(bytes, pos, bytes.length, TEXT_SLICE);
     parts.push((pos === 0 ? decoder : inner).decode(bytes.subarray(pos, end)));
     pos = end;
     await nextTurn();
@@ -44,7 +42,7 @@ export async function decodeUtf8Sliced(bytes: Uint8Array, fatal: boolean): Promi
 export async function messageOf(bytes: Uint8Array, fatal: boolean, asBytes = true): Promise<string | Uint8Array> {
   if (!asBytes || bytes.length < BYTES_FROM) return decodeUtf8Sliced(bytes, fatal);
   // As decodeUtf8Sliced: the frame was just assembled, a timer turn lets heartbeats run first.
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await yieldToEventLoop();
   if (fatal && !isAscii(bytes) && !isUtf8(bytes)) throw new TypeError('The encoded data was not valid for encoding utf-8');
   return bytes;
 }

@@ -1,26 +1,21 @@
 // A large JSON-RPC message parsed from its UTF-8 bytes (docs/security.md "Large messages from approved sites"): the
 // document it carries in base64 is decoded straight from the message's bytes and never becomes an 85 MiB string.
 import { Base64Literal, decodeBase64Steps } from './base64-literal.js';
+import { concatBytes } from './encoding.js';
 import {
   LIFTED, LONG_LITERAL_CHARS, SKELETON_FROM_CHARS, forgesStandIn, literalValue, parseJson, parseSkeleton, parseSteps, runSteps, runStepsSliced,
   type JsonParseResult,
 } from './json.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './limits.js';
-import { SLICE_CHARS } from './slices.js';
+import { HIT_WORK, SCAN_WORK, SLICE_CHARS, pace, spent, utf8SliceEnd, type Pace } from './slices.js';
 
 /** Messages of at least this many bytes are parsed from their bytes; a smaller one is decoded and parsed as text. */
 export const BYTES_FROM = SKELETON_FROM_CHARS;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-/** Bytes searched natively (or stepped over in JS) between two yields: a few milliseconds. */
-const WINDOW = 4 * SLICE_CHARS;
-/**
- * What one byte found costs, in bytes searched: a hit is a round of JS (~50 ns), a searched byte a fraction of a
- * nanosecond. A string of 48 Mi escaped quotes is 24 Mi hits: counted as one byte each, they ran ~200 ms between
- * two yields.
- */
-const HIT = 64;
+/** Bytes searched natively at a time (a window's search is counted byte for byte: it is one native call). */
+const WINDOW = SCAN_WORK;
 const ascii = new TextEncoder();
 /**
  * Malformed sequences become U+FFFD: the transports hand over bytes they checked (WebSocket text frames, HTTP
@@ -33,32 +28,19 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const CONTROL = /[\u0000-\u001f]/;
 const BASE64_TEXT = /^[A-Za-z0-9+/=]*$/;
 
-/** How much was looked at since the last yield. */
-interface Pace {
-  done: number;
-}
-
-/** Counts `amount` of work; true when the caller should yield now. */
-function spent(pace: Pace, amount: number): boolean {
-  pace.done += amount;
-  if (pace.done < WINDOW) return false;
-  pace.done = 0;
-  return true;
-}
-
 /** Index of `byte` at or after `from`, or -1: a short look in JS, then a native search a window at a time. */
-function* find(bytes: Uint8Array, byte: number, from: number, pace: Pace): Generator<void, number> {
+function* find(bytes: Uint8Array, byte: number, from: number, work: Pace): Generator<void, number> {
   const near = Math.min(from + 64, bytes.length);
   for (let i = from; i < near; i++) {
     if (bytes[i] === byte) {
-      if (spent(pace, i + 1 - from + HIT)) yield;
+      if (spent(work, i + 1 - from + HIT_WORK)) yield;
       return i;
     }
   }
   for (let start = near; start < bytes.length;) {
     const end = Math.min(start + WINDOW, bytes.length);
     const j = bytes.subarray(start, end).indexOf(byte);
-    if (spent(pace, j === -1 ? end - start : j + 1 + HIT)) yield;
+    if (spent(work, j === -1 ? end - start : j + 1 + HIT_WORK)) yield;
     if (j !== -1) return start + j;
     start = end;
   }
@@ -66,16 +48,16 @@ function* find(bytes: Uint8Array, byte: number, from: number, pace: Pace): Gener
 }
 
 /** Index of the closing quote of the string opened at `open`, or -1 when unterminated (escapes honoured). */
-function* stringEnd(bytes: Uint8Array, open: number, pace: Pace): Generator<void, number> {
+function* stringEnd(bytes: Uint8Array, open: number, work: Pace): Generator<void, number> {
   // In UTF-8 the bytes of '"' and '\' never occur inside a multi-byte sequence: the search is exact on bytes.
   for (let j = open; ;) {
-    j = yield* find(bytes, QUOTE, j + 1, pace);
+    j = yield* find(bytes, QUOTE, j + 1, work);
     if (j === -1) return -1;
     // A run of backslashes may be the whole string: counted in turns too.
     let slashes = 0;
     for (let k = j - 1; bytes[k] === BACKSLASH; k--) {
       slashes++;
-      if (spent(pace, 1)) yield;
+      if (spent(work, 1)) yield;
     }
     if (slashes % 2 === 0) return j;
   }
@@ -91,15 +73,15 @@ interface Long {
 type Shape = { exceeds: string | null; unterminated: boolean; long: Long[] };
 
 /** parseJson's pre-scan over bytes: the same depth and value counts, the same refusals, the long value literals. */
-function* scanBytes(bytes: Uint8Array, maxDepth: number, maxValues: number, pace: Pace): Generator<void, Shape> {
+function* scanBytes(bytes: Uint8Array, maxDepth: number, maxValues: number, work: Pace): Generator<void, Shape> {
   const long: Long[] = [];
   let depth = 0;
   let values = 0;
   for (let i = 0; i < bytes.length; i++) {
-    if (spent(pace, 1)) yield;
+    if (spent(work, 1)) yield;
     const c = bytes[i];
     if (c === QUOTE) {
-      const end = yield* stringEnd(bytes, i, pace);
+      const end = yield* stringEnd(bytes, i, work);
       // Unterminated: JSON.parse of the text would report a syntax error.
       if (end === -1) return { exceeds: null, unterminated: true, long };
       // A long member name stays in the skeleton (JSON.parse handles it); only values are lifted.
@@ -134,9 +116,7 @@ interface Decoded {
 function* decodeUtf8(bytes: Uint8Array, from: number, to: number): Generator<void, Decoded> {
   const out: Decoded = { text: '', base64: true, control: false };
   for (let pos = from; pos < to;) {
-    let end = Math.min(pos + SLICE_CHARS, to);
-    while (end < to && end > pos && (bytes[end]! & 0xc0) === 0x80) end--;
-    if (end === pos) end = Math.min(pos + SLICE_CHARS, to);
+    const end = utf8SliceEnd(bytes, pos, to, SLICE_CHARS);
     const piece = utf8.decode(bytes.subarray(pos, end));
     out.text += piece;
     out.base64 &&= BASE64_TEXT.test(piece);
@@ -169,17 +149,6 @@ function* liftedValue(bytes: Uint8Array, literal: Long): Generator<void, unknown
   return yield* literalValue(text, -1, text.length);
 }
 
-/** Joins the skeleton's pieces into one array (small: the message without its long literals). */
-function concat(pieces: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /**
  * parseJson of the message's bytes, with the same outcomes as parseJson of their UTF-8 text (malformed sequences
  * replaced): the same depth/value pre-scan (on bytes), the same refusals and the same values, except that a long
@@ -191,11 +160,11 @@ export function* parseBytesSteps(message: Uint8Array, maxDepth: number, maxValue
   const bytes = message[0] === 0xef && message[1] === 0xbb && message[2] === 0xbf ? message.subarray(3) : message;
   if (message.length < BYTES_FROM) return parseJson(utf8.decode(bytes), maxDepth, maxValues);
   yield;
-  const pace: Pace = { done: 0 };
+  const work = pace();
   const asText = function* (): Generator<void, JsonParseResult> {
     return yield* parseSteps((yield* decodeUtf8(bytes, 0, bytes.length)).text, maxDepth, maxValues);
   };
-  const shape = yield* scanBytes(bytes, maxDepth, maxValues, pace);
+  const shape = yield* scanBytes(bytes, maxDepth, maxValues, work);
   if (shape.exceeds !== null) return { ok: false, reason: 'INVALID_REQUEST', detail: shape.exceeds };
   if (shape.unterminated) return { ok: false, reason: 'PARSE_ERROR', detail: 'malformed JSON' };
   const pieces: Uint8Array[] = [];
@@ -216,7 +185,8 @@ export function* parseBytesSteps(message: Uint8Array, maxDepth: number, maxValue
   }
   pieces.push(bytes.subarray(from));
   yield;
-  const skeleton = pieces.length === 1 ? bytes : concat(pieces);
+  // Joined into one array: small, the message without its long literals.
+  const skeleton = pieces.length === 1 ? bytes : concatBytes(pieces);
   const source = (yield* decodeUtf8(skeleton, 0, skeleton.length)).text;
   // A string of the page's that reads as a stand-in (the stand-in text itself, or it written with escapes): as text.
   if (lifted.length > 0 && forgesStandIn(source, lifted.length)) return yield* asText();

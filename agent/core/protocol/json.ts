@@ -2,7 +2,7 @@
 import type { WireError } from '../errors.js';
 import { MAX_JSON_DEPTH, MAX_JSON_VALUES } from './limits.js';
 import { PieceBuilder, isTextPieces, joinPieces, piecesOf, type MessageText, type TextPieces } from './pieces.js';
-import { SLICE_CHARS, isBase64Text, rememberBase64, takeBase64Pieces, textSlices, yieldToEventLoop } from './slices.js';
+import { HIT_WORK, SLICE_CHARS, isBase64Text, pace, rememberBase64, spent, takeBase64Pieces, textSlices, yieldToEventLoop } from './slices.js';
 
 export type JsonParseResult =
   | { ok: true; value: unknown }
@@ -10,14 +10,6 @@ export type JsonParseResult =
 
 /** Keys that could reach an object's prototype when a parsed value is later merged or spread. */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
-
-/**
- * Work of a paced scan between two yields: a character stepped over in JS counts 1, a quote found inside a string
- * (a round of JS, ~50 ns) counts 64, a character searched natively 1/16. A string of 48 Mi escaped quotes ran
- * ~400 ms in one go before (docs/security.md T22).
- */
-const SCAN_WORK = 4 * 1024 * 1024;
-const QUOTE_WORK = 64;
 
 /** String literals at least this long are lifted out of a large message before JSON.parse (see parseJson). */
 export const LONG_LITERAL_CHARS = 256 * 1024;
@@ -45,12 +37,9 @@ function* scanJson(text: string, maxDepth: number, maxValues: number, collectLon
   const long: Array<[number, number]> = [];
   let depth = 0;
   let values = 0;
-  let work = 0;
+  const work = pace(paced);
   for (let i = 0; i < text.length; i++) {
-    if (paced && ++work > SCAN_WORK) {
-      work = 0;
-      yield;
-    }
+    if (spent(work, 1)) yield;
     const c = text.charCodeAt(i);
     if (c === 0x22) {
       // The closing quote: indexOf is a native scan (a 85 MiB base64 string costs milliseconds, not a JS loop per
@@ -60,18 +49,13 @@ function* scanJson(text: string, maxDepth: number, maxValues: number, collectLon
         const from = end;
         end = text.indexOf('"', end + 1);
         if (end === -1) return { exceeds: null, long: [] }; // unterminated: JSON.parse reports the syntax error
-        if (paced && (work += QUOTE_WORK + (end - from) / 16) > SCAN_WORK) {
-          work = 0;
-          yield;
-        }
+        // A character searched natively costs 1/16 of one stepped over.
+        if (spent(work, HIT_WORK + (end - from) / 16)) yield;
         // Escaped when an odd run of backslashes comes before it (a run may be the whole string: counted in turns).
         escaped = false;
         for (let k = end - 1; text.charCodeAt(k) === 0x5c; k--) {
           escaped = !escaped;
-          if (paced && ++work > SCAN_WORK) {
-            work = 0;
-            yield;
-          }
+          if (spent(work, 1)) yield;
         }
       }
       // A long member name stays in place (JSON.parse handles it); only values are lifted.

@@ -1,12 +1,13 @@
 // Large messages are worked in slices with a turn of the event loop between them (docs/security.md T22): a 64 MiB
 // document decoded, encoded or scanned in one go would block heartbeats, other sites and the dialog for seconds.
-import { decodeBase64, encodeBase64 } from './encoding.js';
+import { decodeBase64, decodeBase64Into, encodeBase64 } from './encoding.js';
 
 const MiB = 1024 * 1024;
 /** Characters of base64 worked between two yields: 1 Mi chars take a few ms, so a 64 MiB document yields ~90 times. */
 export const SLICE_CHARS = MiB;
 /** Bytes encoded between two yields (3 bytes per 4 chars, so one slice of text). */
 const SLICE_BYTES = (SLICE_CHARS / 4) * 3;
+const ascii = new TextEncoder();
 
 /**
  * Lets timers, sockets and dialog heartbeats run. setTimeout is a global in Node and browsers alike (the core takes
@@ -37,14 +38,13 @@ export async function decodeBase64Sliced(text: string): Promise<Uint8Array | nul
   if (text.length % 4 !== 0) return null;
   const pad = (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
   const out = new Uint8Array((text.length / 4) * 3 - pad);
-  let offset = 0;
   for (let start = 0; start < text.length; start += SLICE_CHARS) {
-    const last = start + SLICE_CHARS >= text.length;
-    const part = decodeBase64(text.slice(start, start + SLICE_CHARS));
-    // Padding belongs at the very end only: an inner slice that decoded short had '=' inside the text.
-    if (part === null || (!last && part.length !== (SLICE_CHARS / 4) * 3)) return null;
-    out.set(part, offset);
-    offset += part.length;
+    const end = Math.min(start + SLICE_CHARS, text.length);
+    const codes = ascii.encode(text.slice(start, end));
+    // Non-ASCII characters encode to more bytes, none in the alphabet; padding belongs at the very end only.
+    if (codes.length !== end - start || (end < text.length && codes[codes.length - 1] === 0x3d)) return null;
+    // Straight into the result: no decoded slice to copy.
+    if (!decodeBase64Into(codes, 0, codes.length, out, (start / 4) * 3)) return null;
     await yieldToEventLoop();
   }
   return out;
@@ -111,6 +111,42 @@ export async function isBase64Text(text: string): Promise<boolean> {
     if (start + SLICE_CHARS < text.length) await yieldToEventLoop();
   }
   return true;
+}
+
+/**
+ * Work a paced scan does between two yields (docs/security.md T22): a character stepped over in JS counts 1, a hit
+ * (a quote found, each a round of JS of ~50 ns) HIT_WORK, a character searched natively a fraction. A few
+ * milliseconds; a string of 48 Mi escaped quotes ran ~200–400 ms in one go when hits counted as one character.
+ */
+export const SCAN_WORK = 4 * SLICE_CHARS;
+export const HIT_WORK = 64;
+
+/** How much a scan has done since its last yield; `window` Infinity: a scan that never yields (a small message). */
+export interface Pace {
+  done: number;
+  readonly window: number;
+}
+
+export function pace(paced = true): Pace {
+  return { done: 0, window: paced ? SCAN_WORK : Infinity };
+}
+
+/** Counts `amount` of work; true when the scan should yield now. */
+export function spent(p: Pace, amount: number): boolean {
+  p.done += amount;
+  if (p.done < p.window) return false;
+  p.done = 0;
+  return true;
+}
+
+/**
+ * End of a slice of UTF-8 of at most `size` bytes from `pos` (before `to`), cut before a character's first byte,
+ * never before a continuation byte (unless the whole slice is continuation bytes: malformed, cut anywhere).
+ */
+export function utf8SliceEnd(bytes: Uint8Array, pos: number, to: number, size: number): number {
+  let end = Math.min(pos + size, to);
+  while (end < to && end > pos && (bytes[end]! & 0xc0) === 0x80) end--;
+  return end === pos ? Math.min(pos + size, to) : end;
 }
 
 /**
